@@ -1,0 +1,70 @@
+package org.dicomstage.dicom;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import com.pixelmed.dicom.AttributeList;
+
+/**
+ * One DICOM archive the service talks to, whatever the protocol (DIMSE, DICOMweb, embedded).
+ * Knows nothing about studies, subjects or pseudonyms.
+ *
+ * <p>Technical failures (peer down, timeout, protocol error) are thrown as {@link DicomNodeException}
+ * naming the node and the operation, so callers can retry them.
+ */
+public interface DicomNode {
+
+    /** The configured name of this node, for messages and metrics. */
+    String name();
+
+    /** Verifies that the node answers (C-ECHO, or an HTTP round trip). */
+    void echo();
+
+    /** Patients whose PatientID matches; {@code patientID} may contain DICOM wildcards {@code *} and {@code ?}. */
+    List<PatientEntry> findPatients(String patientID);
+
+    /** Studies of one patient, by exact PatientID. */
+    List<StudyEntry> findStudies(String patientID);
+
+    /** Series of one study. */
+    List<SeriesEntry> findSeries(String studyInstanceUID);
+
+    /** Instances of one series. */
+    List<InstanceEntry> findInstances(String studyInstanceUID, String seriesInstanceUID);
+
+    /**
+     * Retrieves every instance of a series, one at a time, as a Part-10 file handed to {@code consumer}.
+     * The file is only valid during the call and must be treated as read-only; it may be the archive's
+     * own copy. Memory stays bounded by one instance whatever the size of the series.
+     *
+     * @return the number of instances handed to the consumer
+     */
+    int retrieveSeries(String studyInstanceUID, String seriesInstanceUID, InstanceConsumer consumer);
+
+    /**
+     * The headers (everything before PixelData) of every instance of a series. Meant for small RT
+     * objects whose references C-FIND cannot return.
+     */
+    List<AttributeList> retrieveHeaders(String studyInstanceUID, String seriesInstanceUID);
+
+    /**
+     * Opens a session that stores many instances, over one association where the protocol has them.
+     * Callers wanting parallelism open several sessions; the node caps them at its maximum.
+     */
+    StoreSession openStoreSession();
+
+    /** Receives one retrieved instance. */
+    @FunctionalInterface
+    interface InstanceConsumer {
+        void accept(Path part10File) throws Exception;
+    }
+
+    /** Stores Part-10 files; closing it releases the association. */
+    interface StoreSession extends AutoCloseable {
+        /** Stores one Part-10 file, keeping its transfer syntax where the peer accepts it. */
+        void store(Path part10File);
+
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,40 @@
+package org.dicomstage.dicom;
+
+import java.time.Duration;
+
+/**
+ * How to reach one archive. Which fields matter depends on {@link #kind()}.
+ *
+ * @param name             our name for the node (study0, project-x, ...)
+ * @param kind             protocol adapter
+ * @param aeTitle          the peer's AE title (DIMSE and embedded)
+ * @param host             the peer's host (DIMSE)
+ * @param port             the peer's port (DIMSE), or the listening port (embedded; 0 picks a free one)
+ * @param callingAeTitle   our AE title when we call the peer
+ * @param retrieve         how instances are fetched over DIMSE
+ * @param moveDestinationAeTitle AE title of our own storage SCP, known to the peer, for C-MOVE
+ * @param baseUrl          DICOMweb root, for example http://localhost:8042/dicom-web
+ * @param storageDirectory file store of the embedded archive
+ * @param connectTimeout   TCP connect timeout
+ * @param readTimeout      time to wait for a response before giving up
+ * @param maxAssociations  most concurrent associations (or HTTP requests) this node is given
+ */
+public record DicomNodeConfig(
+        String name,
+        Kind kind,
+        String aeTitle,
+        String host,
+        int port,
+        String callingAeTitle,
+        RetrieveMethod retrieve,
+        String moveDestinationAeTitle,
+        String baseUrl,
+        String storageDirectory,
+        Duration connectTimeout,
+        Duration readTimeout,
+        int maxAssociations) {
+
+    public enum Kind { DIMSE, DICOMWEB, EMBEDDED }
+
+    public enum RetrieveMethod { C_GET, C_MOVE }
+}

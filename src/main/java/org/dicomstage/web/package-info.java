@@ -1,0 +1,2 @@
+/** Controllers, security and the static front end. */
+package org.dicomstage.web;
