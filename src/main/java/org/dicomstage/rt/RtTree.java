@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The radiotherapy relations of one study as a tree: image series at the roots, structure sets under the
@@ -76,7 +77,7 @@ public final class RtTree {
                 collect(node, ids, series, warnings, coveredInstances, firstNodeOfSeries);
             }
         }
-        for (String id : selectedNodeIds) {
+        for (String id : new TreeSet<>(selectedNodeIds)) {
             if (!nodesById.containsKey(id)) {
                 warnings.add("Selected item " + id + " is not in the tree of this study; it was ignored");
             }

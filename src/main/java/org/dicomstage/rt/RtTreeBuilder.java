@@ -176,6 +176,8 @@ public final class RtTreeBuilder {
         private final Map<String, String> seriesOfSop = new HashMap<>();
         private final Set<Instance> placed = new LinkedHashSet<>();
         private final List<Series> rtSeries;
+        /** An instance reference cannot be told from a dangling one when the target's headers are missing. */
+        private final boolean headersMissing;
 
         Build(List<SeriesEntry> entries, Collection<AttributeList> headers) {
             for (SeriesEntry entry : entries) {
@@ -227,6 +229,8 @@ public final class RtTreeBuilder {
             rtSeries = seriesByUid.values().stream().filter(Series::instanceLevel)
                     .sorted(Comparator.comparing((Series s) -> s.kind().ordinal()).thenComparing(s -> s.uid))
                     .toList();
+            headersMissing = seriesByUid.values().stream()
+                    .anyMatch(s -> needsHeaders(s.modality) && s.instances.isEmpty());
             for (Series s : rtSeries) {
                 for (Instance instance : s.instances) {
                     resolve(instance);
@@ -379,7 +383,7 @@ public final class RtTreeBuilder {
             List<String> warnings = new ArrayList<>();
             if (kind == RtNodeKind.RTPLAN) {
                 for (Instance plan : members) {
-                    String status = string(plan.header, ApprovalStatus);
+                    String status = approvalOf(plan.header);
                     if (status != null && !APPROVED.equals(status)) {
                         String name = firstNonNull(string(plan.header, RTPlanLabel), string(plan.header, RTPlanName),
                                 plan.sop);
@@ -389,7 +393,8 @@ public final class RtTreeBuilder {
             }
             for (DanglingReference ref : dangling) {
                 warnings.add(s.modality + " '" + label + "' references " + ref.describe()
-                        + " which is not in this study");
+                        + (headersMissing ? " which is not in this study, or in a series whose headers were not loaded"
+                                : " which is not in this study"));
             }
             if (needsHeaders(s.modality) && s.instances.isEmpty()) {
                 warnings.add(s.modality + " '" + label + "' was listed without its headers, so what it references"
@@ -431,8 +436,13 @@ public final class RtTreeBuilder {
             case APPROVED -> 3;
             default -> 2;
         };
-        return plans.stream().map(h -> string(h, ApprovalStatus)).filter(Objects::nonNull)
+        return plans.stream().map(RtTreeBuilder::approvalOf).filter(Objects::nonNull)
                 .min(Comparator.comparing(rank)).orElse(null);
+    }
+
+    private static String approvalOf(AttributeList plan) {
+        String status = string(plan, ApprovalStatus);
+        return status == null ? null : status.toUpperCase(Locale.ROOT);
     }
 
     private static List<Ref> references(RtNodeKind kind, AttributeList header) {

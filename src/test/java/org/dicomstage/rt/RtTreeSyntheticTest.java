@@ -329,6 +329,15 @@ class RtTreeSyntheticTest {
     }
 
     @Test
+    void aReferenceIntoASeriesListedWithoutHeadersIsNotCalledMissingOutright() {
+        RtTree tree = RtTreeBuilder.build(List.of(ct(), rt(RP_SERIES_A, "RTPLAN", 1), rt(RD_SERIES, "RTDOSE", 1)),
+                List.of(dose(RD_SERIES, "2.25.41.1", RP_A, null)));
+
+        assertThat(root(tree, RD_SERIES).warnings()).singleElement().asString()
+                .contains("references plan " + RP_A, "headers were not loaded");
+    }
+
+    @Test
     void idsAndRowsDoNotDependOnTheOrderTheArchiveAnswersIn() {
         List<SeriesEntry> series = new ArrayList<>(List.of(ct(), mr(), rt(RS_SERIES, "RTSTRUCT", 1),
                 rt(RP_SERIES_A, "RTPLAN", 1), rt(RP_SERIES_B, "RTPLAN", 1), rt(RD_SERIES, "RTDOSE", 2)));
