@@ -137,7 +137,6 @@ public final class RtTreeBuilder {
         String description;
         String seriesNumber;
         int queriedCount;
-        boolean listed;
         final List<Instance> instances = new ArrayList<>();
         final Set<String> sops = new LinkedHashSet<>();
 
@@ -185,7 +184,6 @@ public final class RtTreeBuilder {
                     continue;
                 }
                 Series s = seriesByUid.computeIfAbsent(entry.seriesInstanceUID().trim(), Series::new);
-                s.listed = true;
                 s.modality = trimToNull(entry.modality());
                 s.description = trimToNull(entry.seriesDescription());
                 s.seriesNumber = trimToNull(entry.seriesNumber());
@@ -401,8 +399,9 @@ public final class RtTreeBuilder {
                         + " is unknown and it is shown on its own");
             }
             int count = members.isEmpty() ? s.queriedCount : members.size();
-            return new RtNode(id, kind, s.modality, s.uid, members.isEmpty() ? List.of() : List.copyOf(own), count, label, s.description, planLabel, planName, approval,
-                    approval != null && !APPROVED.equals(approval), structureSetLabel, dangling, warnings,
+            List<String> sops = members.isEmpty() ? List.of() : List.copyOf(own);
+            return new RtNode(id, kind, s.modality, s.uid, sops, count, label, s.description, planLabel, planName,
+                    approval, approval != null && !APPROVED.equals(approval), structureSetLabel, dangling, warnings,
                     children);
         }
 

@@ -5,6 +5,7 @@ import static org.dicomstage.rt.RtTreeFixtureTest.only;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
@@ -92,6 +93,7 @@ class RtDemoPatientTest {
         AttributeList planA = header(patient.planA().sopInstanceUID());
         AttributeList planB = header(patient.planB().sopInstanceUID());
         assertThat(string(planA, TagFromName.ReviewerName)).isEqualTo("Demo^Physicist");
+        // ReviewDate: Debian's TagFromName lacks the keyword.
         assertThat(string(planA, AttributeList.getDictionary().getTagFromName("ReviewDate"))).hasSize(8);
         assertThat(string(planB, TagFromName.ReviewerName)).isEmpty();
     }
@@ -113,7 +115,7 @@ class RtDemoPatientTest {
                 .orElseThrow();
     }
 
-    private static String string(AttributeList list, com.pixelmed.dicom.AttributeTag tag) {
+    private static String string(AttributeList list, AttributeTag tag) {
         return Attribute.getSingleStringValueOrEmptyString(list, tag);
     }
 }

@@ -7,6 +7,7 @@ import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.TagFromName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -158,7 +159,7 @@ final class RtHeaders {
         bySeries.forEach((uid, lists) -> {
             AttributeList first = lists.get(0);
             entries.add(new SeriesEntry(
-                    Attribute.getSingleStringValueOrEmptyString(first, com.pixelmed.dicom.TagFromName.StudyInstanceUID),
+                    Attribute.getSingleStringValueOrEmptyString(first, TagFromName.StudyInstanceUID),
                     uid,
                     Attribute.getSingleStringValueOrEmptyString(first, RtTags.Modality),
                     Attribute.getSingleStringValueOrEmptyString(first, RtTags.SeriesDescription),
@@ -188,7 +189,7 @@ final class RtHeaders {
     /** Only the headers a caller would fetch: those of series for which needsHeaders is true. */
     static List<AttributeList> rtHeadersOf(Collection<AttributeList> instances) {
         return instances.stream()
-                .filter(l -> RtTreeBuilder.needsHeaders(Attribute.getSingleStringValueOrEmptyString(l, RtTags.Modality)))
+                .filter(l -> RtTreeBuilder.needsHeaders(Attribute.getSingleStringValueOrNull(l, RtTags.Modality)))
                 .toList();
     }
 }

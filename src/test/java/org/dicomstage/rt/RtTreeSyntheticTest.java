@@ -12,6 +12,7 @@ import static org.dicomstage.rt.RtTreeFixtureTest.only;
 
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.SOPClass;
+import com.pixelmed.dicom.SequenceAttribute;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -218,8 +219,7 @@ class RtTreeSyntheticTest {
         AttributeList reg = RtHeaders.header("REG", SOPClass.SpatialRegistrationStorage, "2.25.51", "2.25.51.1");
         AttributeList item = new AttributeList();
         item.put(RtHeaders.sequence(RtTags.ReferencedImageSequence, CT + ".1"));
-        com.pixelmed.dicom.SequenceAttribute registrations =
-                new com.pixelmed.dicom.SequenceAttribute(RtTags.RegistrationSequence);
+        SequenceAttribute registrations = new SequenceAttribute(RtTags.RegistrationSequence);
         registrations.addItem(item);
         reg.put(registrations);
 
