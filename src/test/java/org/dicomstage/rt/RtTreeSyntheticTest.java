@@ -252,6 +252,30 @@ class RtTreeSyntheticTest {
     }
 
     @Test
+    void anIonPlanWithoutModalityIsKnownByItsSopClassAndASummaryRecordHangsUnderItsRecords() {
+        AttributeList ionPlan = plan(RP_SERIES_A, RP_A, "PROTON", "UNAPPROVED", RS);
+        ionPlan.remove(RtTags.Modality);
+        RtHeaders.put(ionPlan, RtTags.SOPClassUID, SOPClass.RTIonPlanStorage);
+        AttributeList summary = RtHeaders.header("RTRECORD", SOPClass.RTTreatmentSummaryRecordStorage, "2.25.82",
+                "2.25.82.1");
+        summary.put(RtHeaders.sequence(RtTags.ReferencedTreatmentRecordSequence, "2.25.81.1"));
+
+        RtTree tree = RtTreeBuilder.build(
+                List.of(ct(), rt(RS_SERIES, "RTSTRUCT", 1), entry(RP_SERIES_A, "", null, 1),
+                        rt("2.25.81", "RTRECORD", 1), rt("2.25.82", "RTRECORD", 1)),
+                List.of(structureSet(RS_SERIES, RS, "RS1", CT), ionPlan,
+                        referencingPlans("RTRECORD", SOPClass.RTIonBeamsTreatmentRecordStorage, "2.25.81",
+                                "2.25.81.1", RP_A),
+                        summary));
+
+        RtNode plan = child(child(root(tree, CT), RtNodeKind.RTSTRUCT), RtNodeKind.RTPLAN);
+        assertThat(plan.modality()).isEqualTo("RTPLAN");
+        assertThat(plan.flagged()).isTrue();
+        RtNode record = child(plan, RtNodeKind.RTRECORD);
+        assertThat(child(record, RtNodeKind.RTRECORD).seriesInstanceUID()).isEqualTo("2.25.82");
+    }
+
+    @Test
     void aRejectedPlanIsFlaggedAndAPlanWithoutApprovalIsNot() {
         RtTree tree = RtTreeBuilder.build(
                 List.of(ct(), rt(RS_SERIES, "RTSTRUCT", 1), rt(RP_SERIES_A, "RTPLAN", 1), rt(RP_SERIES_B, "RTPLAN", 1)),
