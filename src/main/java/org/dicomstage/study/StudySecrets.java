@@ -65,7 +65,9 @@ public class StudySecrets {
             }
             return secret;
         }
-        throw failure(studyIdentifier, reference, "unknown scheme; expected env:NAME or file:/path");
+        // Not echoed: a reference without a known scheme may well be a secret pasted in by mistake.
+        throw new StudySecretUnavailable("Secret of study '" + studyIdentifier + "' cannot be resolved: its reference"
+                + " has an unknown scheme (expected env:NAME or file:/path; the reference is not shown)");
     }
 
     // `echo secret > file` and most editors add a line break that nobody means to be part of the key.
