@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
@@ -185,6 +186,10 @@ public class StudyService {
      */
     public void markSeries(long requestId, String seriesInstanceUid, SeriesStatus status, Integer stagedInstances,
                            String reason, String targetSeriesInstanceUid) {
+        Objects.requireNonNull(status, "status");
+        if (stagedInstances != null && stagedInstances < 0) {
+            throw new IllegalArgumentException("stagedInstances must not be negative: " + stagedInstances);
+        }
         StagingSeries row = series.find(requestId, seriesInstanceUid).orElseThrow(() -> new StudyNotFound(
                 "Series " + seriesInstanceUid + " is not part of staging request " + requestId));
         row.mark(status, stagedInstances, truncate(reason), targetSeriesInstanceUid, clock.instant());
