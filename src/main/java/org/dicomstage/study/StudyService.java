@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
@@ -230,7 +231,14 @@ public class StudyService {
     /** The study's requests, newest first: needs LOOKUP. */
     public List<StagingRequestView> stagingRequests(String username, String studyIdentifier) {
         require(username, studyIdentifier, Right.LOOKUP, null);
-        List<StagingRequestView> views = requests.findByStudy(studyIdentifier).stream().map(this::view).toList();
+        List<StagingRequest> found = requests.findByStudy(studyIdentifier);
+        // One query for all series rather than one per request: a study collects many requests.
+        Map<Long, List<StagingSeriesView>> rows = found.isEmpty() ? Map.of()
+                : series.findByRequests(found.stream().map(StagingRequest::id).toList()).stream()
+                .collect(Collectors.groupingBy(s -> s.request().id(),
+                        Collectors.mapping(StagingSeries::view, Collectors.toList())));
+        List<StagingRequestView> views = found.stream()
+                .map(r -> view(r, rows.getOrDefault(r.id(), List.of()))).toList();
         audit(username, AuditActions.STAGING_REQUESTS_LISTED, studyIdentifier, null, views.size() + " request(s)");
         return views;
     }
@@ -337,7 +345,10 @@ public class StudyService {
     }
 
     private StagingRequestView view(StagingRequest r) {
-        List<StagingSeriesView> rows = series.findByRequest(r.id()).stream().map(StagingSeries::view).toList();
+        return view(r, series.findByRequest(r.id()).stream().map(StagingSeries::view).toList());
+    }
+
+    private static StagingRequestView view(StagingRequest r, List<StagingSeriesView> rows) {
         return new StagingRequestView(r.id(), r.study().identifier(), r.pid(), r.studySubjectId(), r.study0StudyUid(),
                 r.requestedBy(), r.requestedAt(), r.processInstanceKey(), r.closedAt(), rows);
     }

@@ -200,9 +200,15 @@ class StagingRequestTest {
     @Test
     void membersListAndViewRequestsOthersMayNot() {
         long id = newRequest();
+        service.addSeries(id, List.of(CT), List.of(RTSTRUCT));
+        long other = service.createStagingRequest(
+                new NewStagingRequest(RESEARCHER, RT_HN_2026, "PID-0001", "1.2.3.4"));
 
-        assertThat(service.stagingRequests(COORDINATOR, RT_HN_2026)).extracting(StagingRequestView::id)
-                .containsExactly(id);
+        List<StagingRequestView> listed = service.stagingRequests(COORDINATOR, RT_HN_2026);
+        assertThat(listed).extracting(StagingRequestView::id).containsExactly(other, id);
+        assertThat(listed.get(0).series()).isEmpty();
+        assertThat(listed.get(1).series()).extracting(StagingSeriesView::seriesInstanceUid)
+                .containsExactly(CT.seriesInstanceUid(), RTSTRUCT.seriesInstanceUid());
         assertThat(service.stagingRequest(COORDINATOR, id).pid()).isEqualTo(RT_FIXTURE_PID);
         assertThatThrownBy(() -> service.stagingRequests(DemoStudyData.OUTSIDER, RT_HN_2026))
                 .isInstanceOf(StudyAccessDenied.class);
