@@ -119,7 +119,7 @@ public final class ProcessDefinition {
         public static final String STUDY_NAME = "studyName";
         /** Options: enrolled subjects; label shows study subject id and site, value is the study subject id. */
         public static final String ENROLLED_SUBJECTS = "enrolledSubjects";
-        /** Error message a worker attaches to a BPMN error, shown by the end event's listener / Operate. */
+        /** Why access was refused: the check-access worker sends it as a variable with its BPMN error. */
         public static final String ACCESS_PROBLEM = "accessProblem";
 
         // Select patient (form). The output mapping turns both modes into SELECTED_SUBJECT_IDS.
@@ -128,6 +128,8 @@ public final class ProcessDefinition {
         public static final String SUBJECT_ID = "subjectId";
         public static final String BULK_SEARCH_TEXT = "bulkSearchText";
         public static final String BULK_SUBJECT_IDS = "bulkSubjectIds";
+        /** Form-local: search terms that matched no enrolled subject (shown, not used by the process). */
+        public static final String BULK_UNMATCHED_TERMS = "bulkUnmatchedTerms";
         /** List of study subject ids -> query-study0. */
         public static final String SELECTED_SUBJECT_IDS = "selectedSubjectIds";
 
@@ -138,8 +140,11 @@ public final class ProcessDefinition {
         public static final String AVAILABLE_SERIES = "availableSeries";
         /** Options: one per series (table view). */
         public static final String SERIES_OPTIONS = "seriesOptions";
-        /** Options: the RT tree flattened depth-first; labels indented, carrying the plan approval status. */
-        public static final String RT_TREE_OPTIONS = "rtTreeOptions";
+        /**
+         * The RT tree flattened depth-first: {"seriesInstanceUid", "modality", "seriesDescription", "depth" (0 = root),
+         * "approvalStatus" (RT plans: APPROVED / UNAPPROVED / REJECTED, else null)}. The form indents by depth.
+         */
+        public static final String RT_TREE = "rtTree";
 
         // Pick series (form) -> expand-selection.
         public static final String PICKED_SERIES_UIDS = "pickedSeriesUids";
