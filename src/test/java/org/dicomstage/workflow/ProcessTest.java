@@ -5,7 +5,6 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
@@ -29,8 +28,10 @@ import org.springframework.test.context.ContextConfiguration;
 @ContextConfiguration(initializers = ZptEngineInitializer.class)
 public @interface ProcessTest {
 
-    /** Only the workflow: the process tests must not depend on the database or the archives. */
-    @SpringBootConfiguration
+    /**
+     * Only the workflow: the process tests must not depend on the database or the archives. Deliberately not a
+     * {@code @Configuration}: the local run scans the test classes too, and must not pick these exclusions up.
+     */
     @EnableAutoConfiguration(exclude = {DataSourceAutoConfiguration.class, HibernateJpaAutoConfiguration.class,
             FlywayAutoConfiguration.class})
     @Import({WorkflowDeployment.class, ZptHarnessConfiguration.class})
