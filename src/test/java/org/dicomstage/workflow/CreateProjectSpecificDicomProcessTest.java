@@ -210,6 +210,34 @@ class CreateProjectSpecificDicomProcessTest {
     }
 
     @Test
+    void reminderDelayIsTakenFromTheProcessVariable() {
+        client.newSetVariablesCommand(instance).variables(Map.of(Variables.REVIEW_REMINDER_AFTER, "PT1H")).send()
+                .join();
+        toStaging(List.of("1.2.3.1"));
+        stageAll(1);
+        verify(true, List.of());
+        openTask(Elements.REVIEW_STAGED_COPY, Forms.REVIEW_STAGED_COPY);
+
+        engine.increaseTime(Duration.ofHours(1).plusMinutes(1));
+        jobs.complete(JobTypes.REMIND_REVIEWER, Map.of());
+        assertInstance().hasPassedElement(Elements.REMIND_REVIEWER)
+                .isWaitingAtElements(Elements.REVIEW_STAGED_COPY);
+    }
+
+    @Test
+    void bulkSearchSelectsSeveralPatients() {
+        activateStudyAndPassAccessCheck();
+        UserTask select = openTask(Elements.SELECT_PATIENT, Forms.SELECT_PATIENT);
+        userTasks.complete(select.key(), Map.of(Variables.SUBJECT_SELECTION_MODE, Decisions.BULK,
+                Variables.BULK_SEARCH_TEXT, "HNC-001, HNC-002",
+                Variables.BULK_SUBJECT_IDS, List.of("HNC-001", "HNC-002")));
+
+        assertInstance().hasVariableWithValue(Variables.SELECTED_SUBJECT_IDS, List.of("HNC-001", "HNC-002"));
+        queryStudy0();
+        openTask(Elements.PICK_SERIES, Forms.PICK_SERIES);
+    }
+
+    @Test
     void tasksCanBeClaimedAndGivenBack() {
         UserTask task = openTask(Elements.ACTIVATE_STUDY, Forms.ACTIVATE_STUDY);
 
