@@ -30,7 +30,11 @@ public final class ProcessDefinition {
         public static final String QUERY_STUDY0 = "dicomstage.query-study0";
         /** Throws {@link Errors#NOTHING_SELECTED}. */
         public static final String EXPAND_SELECTION = "dicomstage.expand-selection";
-        /** One job per series (parallel multi-instance); the model gives it {@link #STAGE_SERIES_RETRIES} retries. */
+        /**
+         * One job per series (parallel multi-instance, input {@link Variables#SERIES}, output
+         * {@link Variables#STAGING_RESULT}). The model gives it {@link ProcessDefinition#STAGE_SERIES_RETRIES}
+         * retries; the worker fails a job with {@code retries - 1} and a growing {@code retryBackoff}.
+         */
         public static final String STAGE_SERIES = "dicomstage.stage-series";
         public static final String VERIFY = "dicomstage.verify";
         public static final String REMIND_REVIEWER = "dicomstage.remind-reviewer";
