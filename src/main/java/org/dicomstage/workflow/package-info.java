@@ -1,2 +1,17 @@
-/** The BPMN process's job workers (one class per job type) and the user-task port. */
+/**
+ * The BPMN process and what the code needs of it.
+ *
+ * <ul>
+ *   <li>{@link org.dicomstage.workflow.ProcessDefinition}: process id, job types, BPMN error codes, form ids,
+ *       element ids and variable names (with their JSON shapes) of {@code bpmn/create-project-specific-dicom.bpmn}
+ *       and {@code forms/*.form}. Tests keep model, forms and constants in step.</li>
+ *   <li>Job workers, one class per job type (thin: variables to records, then {@code study}, {@code staging},
+ *       {@code rt}). A worker signals the business outcomes the model branches on with BPMN errors
+ *       ({@code ProcessDefinition.Errors}), everything else with job failures (retries, incidents).</li>
+ *   <li>{@link org.dicomstage.workflow.UserTasks}, the user-task port: Camunda user tasks are REST-only, so
+ *       production uses {@link org.dicomstage.workflow.CamundaRestUserTasks}; tests and the local run replace it
+ *       with a record-stream adapter on the in-memory engine.</li>
+ *   <li>{@code WorkflowDeployment}: deploys the BPMN and the forms at start-up.</li>
+ * </ul>
+ */
 package org.dicomstage.workflow;

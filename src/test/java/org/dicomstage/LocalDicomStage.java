@@ -1,0 +1,112 @@
+package org.dicomstage;
+
+import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.dicomstage.workflow.ZptEngines;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
+
+/**
+ * DICOM Stage on embedded defaults, for a laptop: the in-memory Zeebe engine on a fixed gRPC port, then the
+ * real application pointed at it, plus {@link LocalConfig}. Lives in src/test because the engine is test
+ * scope (not licensed for production); {@code mvn spring-boot:test-run} (scripts/run) starts it.
+ *
+ * <p>Options (program arguments, system properties or environment): {@code --dicomstage.zpt.port=26500}
+ * ({@code DICOMSTAGE_ZPT_PORT}), and every Spring Boot property, e.g. {@code --server.port=8080}.
+ */
+public final class LocalDicomStage {
+
+    public static final int DEFAULT_ZPT_PORT = 26500;
+    static final String ZPT_PORT_PROPERTY = "dicomstage.zpt.port";
+
+    private static volatile ZeebeTestEngine engine;
+
+    private LocalDicomStage() {
+    }
+
+    public static void main(String[] args) {
+        int zptPort = zptPort(args);
+        ZeebeTestEngine started;
+        try {
+            started = ZptEngines.start(zptPort);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("could not start the in-memory engine on port " + zptPort
+                    + " (in use? set --" + ZPT_PORT_PROPERTY + "=...)", e);
+        }
+        engine = started;
+        Runnable stopEngine = stopOnce(started);
+        try {
+            ConfigurableApplicationContext context = SpringApplication.from(DicomStageApplication::main)
+                    .with(LocalConfig.class).run(withClientProperties(args, started)).getApplicationContext();
+            // Closing the application (Ctrl-C runs Spring's shutdown hook) ends the engine's non-daemon threads.
+            context.addApplicationListener(event -> {
+                if (event instanceof ContextClosedEvent) {
+                    stopEngine.run();
+                    exitSoon(0);
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            // Otherwise the engine's threads keep a JVM alive whose application never started.
+            stopEngine.run();
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    /** The engine {@link #main} started; {@link LocalConfig} hands it to the context. */
+    static ZeebeTestEngine engine() {
+        ZeebeTestEngine current = engine;
+        if (current == null) {
+            throw new IllegalStateException("LocalConfig needs the engine LocalDicomStage.main starts; run that");
+        }
+        return current;
+    }
+
+    /** Milliseconds since the JVM started, for the ready message. */
+    static long uptimeMillis() {
+        return ManagementFactory.getRuntimeMXBean().getUptime();
+    }
+
+    private static String[] withClientProperties(String[] args, ZeebeTestEngine engine) {
+        List<String> all = new ArrayList<>();
+        ZptEngines.clientProperties(engine).forEach((name, value) -> all.add("--" + name + "=" + value));
+        all.addAll(Arrays.asList(args)); // the user's arguments come last and win
+        return all.toArray(String[]::new);
+    }
+
+    private static int zptPort(String[] args) {
+        String prefix = "--" + ZPT_PORT_PROPERTY + "=";
+        for (String arg : args) {
+            if (arg.startsWith(prefix)) {
+                return Integer.parseInt(arg.substring(prefix.length()));
+            }
+        }
+        String value = System.getProperty(ZPT_PORT_PROPERTY, System.getenv("DICOMSTAGE_ZPT_PORT"));
+        return value == null || value.isBlank() ? DEFAULT_ZPT_PORT : Integer.parseInt(value.trim());
+    }
+
+    /**
+     * ZPT 8.8's EngineStateMonitor keeps a static non-daemon {@code java.util.Timer} that {@code stop()} does not
+     * cancel, so a JVM whose context was closed without a shutdown (actuator, IDE) would linger. Exit from a
+     * daemon thread: inside a shutdown hook {@code System.exit} would block, so there it just waits harmlessly.
+     */
+    private static void exitSoon(int status) {
+        Thread exit = new Thread(() -> System.exit(status), "local-dicomstage-exit");
+        exit.setDaemon(true);
+        exit.start();
+    }
+
+    private static Runnable stopOnce(ZeebeTestEngine engine) {
+        AtomicBoolean stopped = new AtomicBoolean();
+        return () -> {
+            if (stopped.compareAndSet(false, true)) {
+                engine.stop();
+            }
+        };
+    }
+}
