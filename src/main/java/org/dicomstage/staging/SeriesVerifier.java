@@ -41,6 +41,10 @@ final class SeriesVerifier {
     /** Shorter name parts ("DR", "RT") occur in legitimate text too; only distinctive parts count as residues. */
     private static final int MIN_NAME_PART_LENGTH = 4;
 
+    /** Debian's PixelMed lacks some RT keywords in TagFromName; its dictionary still knows them. */
+    private static final AttributeTag ReferencedFrameOfReferenceSequence =
+            AttributeList.getDictionary().getTagFromName("ReferencedFrameOfReferenceSequence");
+
     /** Attributes that only ever hold references to other instances, series or frames of reference. */
     private static final Set<AttributeTag> REFERENCE_TAGS = Set.of(
             TagFromName.ReferencedSOPInstanceUID,
@@ -175,7 +179,7 @@ final class SeriesVerifier {
 
     /** Frames of reference a structure set declares itself (they may have no image series of their own). */
     private static void collectReferencedFramesDeclared(AttributeList list, Set<String> into) {
-        Attribute seq = list.get(TagFromName.ReferencedFrameOfReferenceSequence);
+        Attribute seq = list.get(ReferencedFrameOfReferenceSequence);
         if (seq instanceof SequenceAttribute s) {
             for (int i = 0; i < s.getNumberOfItems(); i++) {
                 String frame = Attribute.getSingleStringValueOrEmptyString(s.getItem(i).getAttributeList(),
