@@ -7,10 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,9 +125,13 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
         Pattern matcher = wildcard(pattern);
         // QIDO-RS has no patient level: aggregate the studies' patient attributes.
         Map<String, PatientEntry> patients = new LinkedHashMap<>();
-        for (JsonNode study : query("find patients", "/studies", Map.of(
-                "PatientID", pattern,
-                "includefield", includes(TagFromName.PatientID, TagFromName.PatientName)))) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        // Orthanc's '*' does not match an empty value, DICOM's does: ask for everything and filter here.
+        if (!pattern.chars().allMatch(c -> c == '*')) {
+            parameters.put("PatientID", queryable(pattern));
+        }
+        parameters.put("includefield", includes(TagFromName.PatientID, TagFromName.PatientName));
+        for (JsonNode study : query("find patients", "/studies", parameters)) {
             String id = DicomJson.string(study, TagFromName.PatientID);
             if (!matcher.matcher(id).matches()) {
                 continue;
@@ -145,12 +149,12 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
         Objects.requireNonNull(patientID, "patientID");
         List<StudyEntry> studies = new ArrayList<>();
         for (JsonNode study : query("find studies", "/studies", Map.of(
-                "PatientID", patientID,
+                "PatientID", queryable(patientID),
                 "includefield", includes(TagFromName.PatientName, TagFromName.StudyDate,
                         TagFromName.StudyDescription, TagFromName.AccessionNumber, TagFromName.ModalitiesInStudy,
                         TagFromName.NumberOfStudyRelatedSeries, TagFromName.NumberOfStudyRelatedInstances)))) {
             String id = DicomJson.string(study, TagFromName.PatientID);
-            // A literal '*' or '?' in an ID would be a wildcard to the peer: keep exact matches only.
+            // The peer matched a wildcard if the ID has '*', '?' or characters made into them: keep exact matches.
             if (!id.equals(patientID)) {
                 continue;
             }
@@ -509,13 +513,21 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
     }
 
     private <T> HttpResponse<T> send(String operation, HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-        try {
-            return http.send(request, handler);
-        } catch (IOException e) {
-            throw failure(operation, request.uri(), e.toString(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failure(operation, request.uri(), "interrupted", e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return http.send(request, handler);
+            } catch (HttpTimeoutException e) {
+                throw failure(operation, request.uri(), "no answer within " + readTimeout.toMillis() + " ms: " + e, e);
+            } catch (IOException e) {
+                // Peers close idle keep-alive connections early (Orthanc after 1 s), and the client may pick one
+                // just as it goes: one retry on a fresh connection. Repeating a query or a STOW is harmless.
+                if (attempt >= 2) {
+                    throw failure(operation, request.uri(), e.toString(), e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure(operation, request.uri(), "interrupted", e);
+            }
         }
     }
 
@@ -556,13 +568,38 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
 
     private URI uri(String path, Map<String, String> parameters) {
         String query = parameters.entrySet().stream()
-                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .map(e -> requireQuerySafe(e.getKey()) + "=" + requireQuerySafe(e.getValue()))
                 .collect(Collectors.joining("&"));
         return URI.create(baseUri + path + (query.isEmpty() ? "" : "?" + query));
     }
 
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    /**
+     * A matching value that can go into a query string unescaped. Orthanc 1.10 does not percent-decode QIDO
+     * parameters, so an escaped value would never match; each character that would need escaping becomes a
+     * wildcard instead ('?' for one ASCII character, '*' otherwise), and callers keep only exact matches.
+     */
+    static String queryable(String value) {
+        StringBuilder result = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            result.append(isQuerySafe(c) ? c : c < 128 ? '?' : '*');
+        }
+        return result.toString();
+    }
+
+    /** RFC 3986 query characters, less the ones with a meaning in form encoding ('&', '=', '+'). */
+    private static boolean isQuerySafe(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || "-._~!$'()*,;:@/?".indexOf(c) >= 0;
+    }
+
+    private static String requireQuerySafe(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!isQuerySafe(s.charAt(i))) {
+                throw new IllegalArgumentException("not safe in a query string: " + s);
+            }
+        }
+        return s;
     }
 
     private static String seriesPath(String studyInstanceUID, String seriesInstanceUID) {
