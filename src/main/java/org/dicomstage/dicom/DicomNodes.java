@@ -23,7 +23,7 @@ public final class DicomNodes implements AutoCloseable {
         return switch (config.kind()) {
             case DIMSE -> new DimseNode(config, moveReceiver);
             case EMBEDDED -> new EmbeddedNode(config.name(), archives.computeIfAbsent(config.name(), n -> startArchive(config)));
-            case DICOMWEB -> throw new IllegalArgumentException("DICOMweb adapter not available");
+            case DICOMWEB -> new DicomWebNode(config);
         };
     }
 
