@@ -42,7 +42,7 @@ import com.pixelmed.dicom.TagFromName;
  *
  * <p>At most {@link DicomNodeConfig#maxAssociations()} requests run at once; a series retrieval holds its
  * slot until the whole response has been consumed. {@link DicomNodeConfig#readTimeout()} bounds the wait for
- * a response's headers (the JDK client has no per-read timeout for bodies).
+ * a response's headers and, while its body streams in, each wait for more data.
  */
 public final class DicomWebNode implements DicomNode, AutoCloseable {
 
@@ -113,8 +113,8 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
     public void echo() {
         URI uri = uri("/studies", Map.of("limit", "1"));
         withSlot("echo", uri, () -> {
-            HttpResponse<byte[]> response = send("echo", get(uri, DICOM_JSON), HttpResponse.BodyHandlers.ofByteArray());
-            requireStatus("echo", uri, response.statusCode(), response.body(), 200, 204);
+            Answer answer = exchange("echo", get(uri, DICOM_JSON));
+            requireStatus("echo", uri, answer.status(), answer.body(), 200, 204);
             return null;
         });
     }
@@ -214,7 +214,7 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
         return withSlot(operation, uri, () -> {
             HttpResponse<InputStream> response = send(operation, get(uri, ACCEPT_SERIES),
                     HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
+            try (InputStream body = new IdleTimeoutInputStream(response.body(), readTimeout)) {
                 if (response.statusCode() != 200) {
                     requireStatus(operation, uri, response.statusCode(), readExcerpt(body), 200);
                 }
@@ -383,8 +383,7 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
                     .POST(body)
                     .build();
             withSlot(operation, uri, () -> {
-                HttpResponse<byte[]> response = send(operation, request, HttpResponse.BodyHandlers.ofByteArray());
-                checkStowResponse(operation, part10File, response);
+                checkStowResponse(operation, uri, part10File, exchange(operation, request));
                 return null;
             });
         }
@@ -400,8 +399,8 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
      * (PS3.18 10.5.3). Peers differ in status codes (Orthanc answers 400 with empty sequences for a file it
      * cannot parse), so success is judged on the content: one request, one file, one stored instance.
      */
-    private void checkStowResponse(String operation, Path file, HttpResponse<byte[]> response) {
-        int status = response.statusCode();
+    private void checkStowResponse(String operation, URI uri, Path file, Answer response) {
+        int status = response.status();
         JsonNode answer = null;
         byte[] body = response.body();
         if (body != null && body.length > 0) {
@@ -421,7 +420,7 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
                         .map(item -> "SOP instance " + DicomJson.string(item, TagFromName.ReferencedSOPInstanceUID)
                                 + " refused, failure reason " + failureReason(item))
                         .collect(Collectors.joining("; "));
-                throw failure(operation, response.uri(), "HTTP " + status + ": " + file + ": " + reasons, null);
+                throw failure(operation, uri, "HTTP " + status + ": " + file + ": " + reasons, null);
             }
             if (status >= 200 && status < 300
                     && !DicomJson.items(answer, TagFromName.ReferencedSOPSequence).isEmpty()) {
@@ -429,10 +428,10 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
             }
         }
         if (status >= 200 && status < 300) {
-            throw failure(operation, response.uri(), "HTTP " + status + " but " + file
+            throw failure(operation, uri, "HTTP " + status + " but " + file
                     + " is not among the stored instances: " + excerpt(body), null);
         }
-        throw failure(operation, response.uri(), "HTTP " + status + ": " + file
+        throw failure(operation, uri, "HTTP " + status + ": " + file
                 + " was not stored (not a DICOM file the peer can read?): " + excerpt(body), null);
     }
 
@@ -462,10 +461,10 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
     /** A DICOM JSON array; 204 No Content and an empty body are an empty array. */
     private JsonNode getJson(String operation, URI uri) {
         return withSlot(operation, uri, () -> {
-            HttpResponse<byte[]> response = send(operation, get(uri, DICOM_JSON), HttpResponse.BodyHandlers.ofByteArray());
-            requireStatus(operation, uri, response.statusCode(), response.body(), 200, 204);
+            Answer response = exchange(operation, get(uri, DICOM_JSON));
+            requireStatus(operation, uri, response.status(), response.body(), 200, 204);
             byte[] body = response.body();
-            if (response.statusCode() == 204 || body == null || body.length == 0) {
+            if (response.status() == 204 || body.length == 0) {
                 return json.createArrayNode();
             }
             JsonNode answer;
@@ -510,6 +509,19 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
 
     private HttpRequest get(URI uri, String accept) {
         return HttpRequest.newBuilder(uri).timeout(readTimeout).header("Accept", accept).GET().build();
+    }
+
+    private record Answer(int status, byte[] body) {
+    }
+
+    /** A request whose whole answer is wanted in memory (queries, metadata, STOW results). */
+    private Answer exchange(String operation, HttpRequest request) {
+        HttpResponse<InputStream> response = send(operation, request, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = new IdleTimeoutInputStream(response.body(), readTimeout)) {
+            return new Answer(response.statusCode(), body.readAllBytes());
+        } catch (IOException e) {
+            throw failure(operation, request.uri(), "reading the answer failed: " + e, e);
+        }
     }
 
     private <T> HttpResponse<T> send(String operation, HttpRequest request, HttpResponse.BodyHandler<T> handler) {

@@ -3,7 +3,14 @@ package org.dicomstage.dicom;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +47,42 @@ class DicomWebNodeTest {
                     .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> node.retrieveSeries("1.2", "1.2.3?x=1", file -> { }))
                     .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void aPeerStallingMidSeriesFailsAfterTheReadTimeout() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CountDownLatch done = new CountDownLatch(1);
+            Thread peer = new Thread(() -> {
+                try (Socket socket = server.accept()) {
+                    socket.getInputStream().read(new byte[8192]);
+                    socket.getOutputStream().write(("HTTP/1.1 200 OK\r\n"
+                            + "Content-Type: multipart/related; type=\"application/dicom\"; boundary=xyz\r\n"
+                            + "Content-Length: 1000000\r\n\r\n"
+                            + "--xyz\r\nContent-Type: application/dicom\r\n\r\nthe first bytes of an instance")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    done.await(30, TimeUnit.SECONDS);
+                } catch (IOException | InterruptedException e) {
+                    // the test has ended
+                }
+            });
+            peer.setDaemon(true);
+            peer.start();
+            DicomNodeConfig config = new DicomNodeConfig("web1", DicomNodeConfig.Kind.DICOMWEB, null, null, 0, null,
+                    null, null, "http://127.0.0.1:" + server.getLocalPort() + "/dicom-web", null,
+                    Duration.ofSeconds(2), Duration.ofMillis(300), 1);
+
+            try (DicomWebNode node = new DicomWebNode(config)) {
+                assertThatThrownBy(() -> node.retrieveSeries("1.2", "1.2.3", file -> { }))
+                        .isInstanceOf(DicomNodeException.class)
+                        .hasMessageContaining("web1")
+                        .hasMessageContaining("retrieve series 1.2.3")
+                        .hasMessageContaining("no data from the peer for 300 ms");
+            } finally {
+                done.countDown();
+            }
         }
     }
 
