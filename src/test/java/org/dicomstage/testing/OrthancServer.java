@@ -270,6 +270,11 @@ public final class OrthancServer implements AutoCloseable {
         return log;
     }
 
+    /** The temporary directory holding configuration, index and storage; deleted on {@link #close()}. */
+    public Path directory() {
+        return directory;
+    }
+
     public boolean isRunning() {
         return process.isAlive();
     }
