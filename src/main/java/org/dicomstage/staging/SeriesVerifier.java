@@ -41,6 +41,8 @@ final class SeriesVerifier {
     /** Shorter name parts ("DR", "RT") occur in legitimate text too; only distinctive parts count as residues. */
     private static final int MIN_NAME_PART_LENGTH = 4;
 
+    private static final int FILE_META_GROUP = 0x0002;
+
     /** Debian's PixelMed lacks some RT keywords in TagFromName; its dictionary still knows them. */
     private static final AttributeTag ReferencedFrameOfReferenceSequence =
             AttributeList.getDictionary().getTagFromName("ReferencedFrameOfReferenceSequence");
@@ -161,6 +163,8 @@ final class SeriesVerifier {
     /** SOP instance UIDs, series UIDs and frames of reference that exist in the target study. */
     private static Set<String> stagedObjectsOf(DicomNode target, String targetStudy) {
         Set<String> staged = new HashSet<>();
+        // RTReferencedStudySequence references the study itself by ReferencedSOPInstanceUID.
+        staged.add(targetStudy);
         for (SeriesEntry s : target.findSeries(targetStudy)) {
             staged.add(s.seriesInstanceUID());
             for (InstanceEntry i : target.findInstances(targetStudy, s.seriesInstanceUID())) {
@@ -193,6 +197,9 @@ final class SeriesVerifier {
 
     static void collectIdentifiers(AttributeList list, Set<String> identifiers, Set<String> uids) {
         for (Attribute a : list.values()) {
+            if (a.getGroup() == FILE_META_GROUP) {
+                continue; // transport: the writing toolkit's ImplementationClassUID is nobody's identifier
+            }
             if (a instanceof SequenceAttribute s) {
                 for (SequenceItem item : iterable(s)) {
                     collectIdentifiers(item.getAttributeList(), identifiers, uids);
