@@ -148,6 +148,21 @@ class DimseNodeIT {
     }
 
     @Test
+    void failedCStoreStatusNamesTheInstance() throws Exception {
+        try (RefusingStoreScp refusing = new RefusingStoreScp()) {
+            DimseNode node = new DimseNode(Fixtures.dimse("refusing", "REFUSE", refusing.port(), RetrieveMethod.C_GET, 1), null);
+            Map.Entry<String, Path> first = rtFiles.entrySet().iterator().next();
+            try (DicomNode.StoreSession session = node.openStoreSession()) {
+                assertThatThrownBy(() -> session.store(first.getValue())).isInstanceOf(DicomNodeException.class)
+                        .hasMessage("node 'refusing' (REFUSE@127.0.0.1:" + refusing.port() + "): C-STORE failed: status 0xA700 for SOP instance "
+                                + first.getKey());
+                // the association survives a refused instance
+                assertThatThrownBy(() -> session.store(first.getValue())).hasMessageContaining(first.getKey());
+            }
+        }
+    }
+
+    @Test
     void nodeDownIsADicomNodeExceptionNamingTheNode() throws Exception {
         int port = Fixtures.freePort();
         DimseNode down = new DimseNode(Fixtures.dimse("down", "NOBODY", port, RetrieveMethod.C_GET, 1), null);
