@@ -317,6 +317,7 @@ public final class DimseNode implements DicomNode {
                 }
             });
             int delivered = 0;
+            boolean finishedByPeer = false;
             try {
                 while (true) {
                     Object item = expectation.next(wait);
@@ -324,6 +325,7 @@ public final class DimseNode implements DicomNode {
                         throw failure("C-MOVE", "nothing received for " + wait.toSeconds() + " s");
                     }
                     if (item instanceof MoveReceiver.Expectation.Finished finished) {
+                        finishedByPeer = true;
                         if (finished.failure() != null) {
                             throw failure("C-MOVE", finished.failure());
                         }
@@ -345,7 +347,7 @@ public final class DimseNode implements DicomNode {
                 Thread.currentThread().interrupt();
                 throw failure("C-MOVE", "interrupted");
             } finally {
-                if (mover.isAlive()) {
+                if (!finishedByPeer) {
                     // we stopped early: make the peer stop sending too
                     Dimse.abortQuietly(association);
                 }

@@ -143,9 +143,13 @@ final class ScpServer implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
-        workers.shutdownNow();
+        workers.shutdown();
         try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
+            // let associations that are just releasing finish quietly before interrupting the rest
+            if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+                workers.awaitTermination(5, TimeUnit.SECONDS);
+            }
             acceptor.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
