@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import com.pixelmed.dicom.Attribute;
@@ -47,8 +48,8 @@ public final class DimseNode implements DicomNode {
     private final DicomNodeConfig config;
     private final MoveReceiver moveReceiver;
     private final Semaphore associations;
-    private final java.util.concurrent.atomic.AtomicInteger inUse = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger peakInUse = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inUse = new AtomicInteger();
+    private final AtomicInteger peakInUse = new AtomicInteger();
     private final String description;
 
     /**
