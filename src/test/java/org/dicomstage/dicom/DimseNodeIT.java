@@ -197,12 +197,28 @@ class DimseNodeIT {
         assertThatThrownBy(down::echo).isInstanceOf(DicomNodeException.class)
                 .hasMessage("node 'down' (NOBODY@127.0.0.1:" + port + "): C-ECHO failed: Connection refused");
         assertThatThrownBy(() -> down.findStudies(Fixtures.RT_PATIENT)).isInstanceOf(DicomNodeException.class)
-                .hasMessageStartingWith("node 'down' (NOBODY@127.0.0.1:" + port + "): C-FIND failed: ");
+                .hasMessage("node 'down' (NOBODY@127.0.0.1:" + port + "): C-FIND failed: Connection refused");
         assertThatThrownBy(() -> {
             try (DicomNode.StoreSession session = down.openStoreSession()) {
                 session.store(rtFiles.values().iterator().next());
             }
         }).isInstanceOf(DicomNodeException.class).hasMessageContaining("node 'down'");
+    }
+
+    @Test
+    void silentPeerTimesOut() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            DicomNodeConfig config = new DicomNodeConfig("silent", DicomNodeConfig.Kind.DIMSE, "SILENT", "127.0.0.1",
+                    silent.getLocalPort(), "DICOMSTAGE", RetrieveMethod.C_GET, null, null, null,
+                    Duration.ofMillis(500), Duration.ofSeconds(1), 1);
+            DimseNode node = new DimseNode(config, null);
+            long start = System.nanoTime();
+            assertThatThrownBy(node::echo).isInstanceOf(DicomNodeException.class)
+                    .hasMessage("node 'silent' (SILENT@127.0.0.1:" + silent.getLocalPort() + "): C-ECHO failed: no association within 500 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            // the permit came back: a second call fails the same way instead of waiting forever
+            assertThatThrownBy(node::echo).isInstanceOf(DicomNodeException.class);
+        }
     }
 
     @Test
