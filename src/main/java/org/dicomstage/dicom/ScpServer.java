@@ -30,6 +30,8 @@ import com.pixelmed.network.PresentationContextSelectionPolicy;
 final class ScpServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ScpServer.class);
+    /** A peer silent this long inside an association is gone; its thread is needed by others. */
+    private static final int IDLE_TIMEOUT_MILLIS = 5 * 60 * 1000;
 
     private final String name;
     private final InetAddress bindAddress;
@@ -96,6 +98,7 @@ final class ScpServer implements AutoCloseable {
             try {
                 socket = server.accept();
                 socket.setTcpNoDelay(true);
+                socket.setSoTimeout(IDLE_TIMEOUT_MILLIS);
             } catch (SocketException e) {
                 return; // closed
             } catch (IOException e) {
