@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import com.pixelmed.dicom.Attribute;
@@ -47,6 +48,8 @@ public final class DimseNode implements DicomNode {
     private final DicomNodeConfig config;
     private final MoveReceiver moveReceiver;
     private final Semaphore associations;
+    private final AtomicInteger inUse = new AtomicInteger();
+    private final AtomicInteger peakInUse = new AtomicInteger();
     private final String description;
 
     /**
@@ -124,13 +127,14 @@ public final class DimseNode implements DicomNode {
                 }
             }
         } finally {
-            associations.release();
+            releasePermit();
         }
     }
 
     void acquire(String operation) {
         try {
             associations.acquire();
+            peakInUse.accumulateAndGet(inUse.incrementAndGet(), Math::max);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failure(operation, "interrupted while waiting for a free association");
@@ -138,7 +142,13 @@ public final class DimseNode implements DicomNode {
     }
 
     void releasePermit() {
+        inUse.decrementAndGet();
         associations.release();
+    }
+
+    /** Most associations this node ever had open at once (for tests). */
+    int peakAssociations() {
+        return peakInUse.get();
     }
 
     Association open(String operation, LinkedList<PresentationContext> contexts, LinkedList<SCUSCPRoleSelection> roles) {
@@ -308,6 +318,7 @@ public final class DimseNode implements DicomNode {
                 }
             });
             int delivered = 0;
+            boolean finishedByPeer = false;
             try {
                 while (true) {
                     Object item = expectation.next(wait);
@@ -315,6 +326,7 @@ public final class DimseNode implements DicomNode {
                         throw failure("C-MOVE", "nothing received for " + wait.toSeconds() + " s");
                     }
                     if (item instanceof MoveReceiver.Expectation.Finished finished) {
+                        finishedByPeer = true;
                         if (finished.failure() != null) {
                             throw failure("C-MOVE", finished.failure());
                         }
@@ -336,7 +348,7 @@ public final class DimseNode implements DicomNode {
                 Thread.currentThread().interrupt();
                 throw failure("C-MOVE", "interrupted");
             } finally {
-                if (mover.isAlive()) {
+                if (!finishedByPeer) {
                     // we stopped early: make the peer stop sending too
                     Dimse.abortQuietly(association);
                 }

@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -126,6 +127,12 @@ public final class MoveReceiver implements AutoCloseable {
             AttributeList header = EmbeddedArchive.readHeader(handed);
             String series = Dimse.string(header, TagFromName.SeriesInstanceUID);
             Expectation expectation = expectations.get(series);
+            String sop = Dimse.string(header, TagFromName.SOPInstanceUID);
+            if (expectation != null && !expectation.seen.add(sop)) {
+                // a late copy from an earlier, abandoned move of the same series
+                Files.deleteIfExists(handed);
+                return;
+            }
             if (expectation == null || !expectation.deliver(handed, handoffTimeout)) {
                 Files.deleteIfExists(handed);
                 if (expectation == null) {
@@ -143,6 +150,7 @@ public final class MoveReceiver implements AutoCloseable {
         private final String seriesInstanceUID;
         private final BlockingQueue<Object> items = new ArrayBlockingQueue<>(1);
         private final CompletableFuture<Void> closed = new CompletableFuture<>();
+        private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
         private Expectation(String seriesInstanceUID) {
             this.seriesInstanceUID = seriesInstanceUID;

@@ -30,6 +30,8 @@ import com.pixelmed.network.PresentationContextSelectionPolicy;
 final class ScpServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ScpServer.class);
+    /** A peer silent this long inside an association is gone; its thread is needed by others. */
+    private static final int IDLE_TIMEOUT_MILLIS = 5 * 60 * 1000;
 
     private final String name;
     private final InetAddress bindAddress;
@@ -38,6 +40,7 @@ final class ScpServer implements AutoCloseable {
     private final Function<Socket, Runnable> associationHandler;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
+    private final AtomicInteger accepted = new AtomicInteger();
     private volatile ServerSocket serverSocket;
     private volatile ExecutorService workers;
     private volatile Thread acceptor;
@@ -55,6 +58,7 @@ final class ScpServer implements AutoCloseable {
         if (serverSocket != null) {
             return;
         }
+        Dimse.configurePixelMed();
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress(bindAddress, requestedPort), 50);
@@ -83,6 +87,10 @@ final class ScpServer implements AutoCloseable {
         return peak.get();
     }
 
+    int associationsAccepted() {
+        return accepted.get();
+    }
+
     private void acceptLoop() {
         ServerSocket server = serverSocket;
         while (!server.isClosed()) {
@@ -90,6 +98,7 @@ final class ScpServer implements AutoCloseable {
             try {
                 socket = server.accept();
                 socket.setTcpNoDelay(true);
+                socket.setSoTimeout(IDLE_TIMEOUT_MILLIS);
             } catch (SocketException e) {
                 return; // closed
             } catch (IOException e) {
@@ -105,8 +114,8 @@ final class ScpServer implements AutoCloseable {
     }
 
     private void serve(Socket socket) {
-        int now = active.incrementAndGet();
-        peak.accumulateAndGet(now, Math::max);
+        accepted.incrementAndGet();
+        peak.accumulateAndGet(active.incrementAndGet(), Math::max);
         try {
             associationHandler.apply(socket).run();
         } catch (RuntimeException e) {
@@ -137,9 +146,13 @@ final class ScpServer implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
-        workers.shutdownNow();
+        workers.shutdown();
         try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
+            // let associations that are just releasing finish quietly before interrupting the rest
+            if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+                workers.awaitTermination(5, TimeUnit.SECONDS);
+            }
             acceptor.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
