@@ -154,24 +154,33 @@ public final class Pseudonymizer {
 
     static Source read(Path in) {
         String digest;
-        List<byte[]> fragments;
         try {
             // Our own parse first: PixelMed logs truncation and stops, returning a partial list without error.
             digest = PixelDataDigest.sha256(in);
-            fragments = PixelDataDigest.encapsulatedItems(in);
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new PseudonymizationException("cannot read " + in + ": " + stripPrefix(e.getMessage(), in), e);
         }
         AttributeList list = new AttributeList();
         list.setDecompressPixelData(false);
+        String ts;
         try (InputStream stream = new BufferedInputStream(Files.newInputStream(in));
                 DicomInputStream dicom = new DicomInputStream(stream)) {
             list.read(dicom);
-            String ts = dicom.getTransferSyntaxToReadDataSet().getUID();
-            return new Source(list, ts, digest, fragments);
+            ts = dicom.getTransferSyntaxToReadDataSet().getUID();
+            if (dicom.read() != -1) {
+                throw new PseudonymizationException("cannot read " + in
+                        + ": the DICOM parser stopped before the end of the file (malformed content)");
+            }
         } catch (IOException | DicomException | RuntimeException e) {
+            if (e instanceof PseudonymizationException p) {
+                throw p;
+            }
             throw new PseudonymizationException("cannot read " + in + ": " + e.getMessage(), e);
         }
+        Attribute pixelData = list.get(TagFromName.PixelData);
+        List<byte[]> fragments = pixelData != null && pixelData.getVL() == 0xFFFFFFFFL
+                ? PixelDataDigest.encapsulatedItems(in) : List.of();
+        return new Source(list, ts, digest, fragments);
     }
 
     private static String stripPrefix(String message, Path in) {
@@ -265,7 +274,9 @@ public final class Pseudonymizer {
             AttributeTag tag = attribute.getTag();
             String keyword = keyword(tag);
             String path = parentPath + keyword;
-            validate(attribute, path, run);
+            if (!tag.isPrivate()) {
+                validate(attribute, path, run);
+            }
             if (tag.getGroup() == 0x0002) {
                 transformMeta(attribute, out, path, keyword, run);
             } else if (tag.getGroup() < 0x0008) {

@@ -93,6 +93,37 @@ class PseudonymizeFilesTest {
         }
     }
 
+    @Test
+    void rejectsGarbageInsideADefinedLengthSequence() throws Exception {
+        // Raw explicit VR little endian: SOP class, instance, a sequence whose only item holds 8 bytes of junk,
+        // then the patient's name. Stopping at the junk would silently drop what follows.
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        element(bytes, 0x0008, 0x0016, "UI", "1.2.840.10008.5.1.4.1.1.7\0".replace("\\0", "\0"));
+        element(bytes, 0x0008, 0x0018, "UI", "1.2.826.0.1.3680043.10.999.77");
+        bytes.write(new byte[] {0x08, 0x00, 0x40, 0x11, 'S', 'Q', 0, 0, 16, 0, 0, 0});
+        bytes.write(new byte[] {(byte) 0xFE, (byte) 0xFF, 0x00, (byte) 0xE0, 8, 0, 0, 0});
+        bytes.write(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 'Z', 'Z', 0, 0});
+        element(bytes, 0x0010, 0x0010, "PN", "Doe^Jane");
+        Path in = out.resolve("junk-in.dcm");
+        Files.write(in, bytes.toByteArray());
+        Path result = out.resolve("junk-out.dcm");
+
+        assertThatThrownBy(() -> Fixtures.basic("SUBJ-001").pseudonymize(in, result))
+                .isInstanceOf(PseudonymizationException.class).hasMessageContaining(in.toString())
+                .satisfies(e -> System.out.println(e.getMessage()));
+        assertThat(result).doesNotExist();
+    }
+
+    private static void element(java.io.ByteArrayOutputStream out, int group, int element, String vr, String value) {
+        byte[] v = value.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if (v.length % 2 == 1) {
+            v = java.util.Arrays.copyOf(v, v.length + 1);
+        }
+        out.writeBytes(new byte[] {(byte) group, (byte) (group >> 8), (byte) element, (byte) (element >> 8),
+                (byte) vr.charAt(0), (byte) vr.charAt(1), (byte) v.length, (byte) (v.length >> 8)});
+        out.writeBytes(v);
+    }
+
     private static String transferSyntaxOf(Path in) throws Exception {
         AttributeList list = Fixtures.read(in);
         String ts = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID);
