@@ -123,27 +123,13 @@ public final class Pseudonymizer {
      */
     public void pseudonymize(Path in, Path out) {
         Source source = read(in);
-        AttributeList output;
-        try {
-            output = run(source.list, in.toString()).output;
-        } catch (PseudonymizationException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new PseudonymizationException(in + ": " + e.getMessage(), e);
-        }
-        write(source, output, in, out);
+        write(source, run(source.list, in.toString()).output, in, out);
     }
 
     /** Reads a file the way {@link #pseudonymize(Path, Path)} does, with compressed pixel data kept encapsulated. */
     public DryRunReport dryRun(Path in) {
         Source source = read(in);
-        try {
-            return new DryRunReport(patientPseudonym, run(source.list, in.toString()).entries);
-        } catch (PseudonymizationException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new PseudonymizationException(in + ": " + e.getMessage(), e);
-        }
+        return new DryRunReport(patientPseudonym, run(source.list, in.toString()).entries);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -259,11 +245,17 @@ public final class Pseudonymizer {
     }
 
     private Result run(AttributeList source, String name) {
-        Run run = new Run(name, source);
-        SpecificCharacterSet charset = new SpecificCharacterSet(source);
-        AttributeList output = transform(source, "", run, charset);
-        setStudyAttributes(source, output, run, charset);
-        return new Result(output, run.entries);
+        try {
+            Run run = new Run(name, source);
+            SpecificCharacterSet charset = new SpecificCharacterSet(source);
+            AttributeList output = transform(source, "", run, charset);
+            setStudyAttributes(source, output, run, charset);
+            return new Result(output, run.entries);
+        } catch (PseudonymizationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new PseudonymizationException(name + ": " + e, e);
+        }
     }
 
     private AttributeList transform(AttributeList in, String parentPath, Run run, SpecificCharacterSet inherited) {
