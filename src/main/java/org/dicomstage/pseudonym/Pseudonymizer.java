@@ -362,6 +362,10 @@ public final class Pseudonymizer {
             } else if ("UI".equals(vr)) {
                 action = definitionalUid(keyword) ? Action.KEEP : Action.MAP_UID;
                 reason = definitionalUid(keyword) ? "class or scheme UID" : "UID";
+            } else if ("PN".equals(vr)) {
+                // Every person name identifies someone; names the table does not list do not get through either.
+                action = Action.DUMMY;
+                reason = "person name not in Table E.1-1";
             } else if ("DA".equals(vr) || "DT".equals(vr)) {
                 // Temporal information the table does not list follows the same dates option as the listed.
                 reason = "date not in Table E.1-1";
@@ -675,6 +679,15 @@ public final class Pseudonymizer {
             for (String value : strings(source.get(tag))) {
                 words.add(value.trim());
             }
+        }
+        String birthDate = singleString(source.get(TagFromName.PatientBirthDate));
+        if (birthDate.matches("\\d{8}")) {
+            // The birth date as people write it in free text, not only as DICOM encodes it.
+            String y = birthDate.substring(0, 4);
+            String m = birthDate.substring(4, 6);
+            String d = birthDate.substring(6, 8);
+            words.addAll(List.of(y + "-" + m + "-" + d, d + "." + m + "." + y, d + "/" + m + "/" + y,
+                    m + "/" + d + "/" + y));
         }
         List<Pattern> patterns = new ArrayList<>();
         for (String word : words) {
