@@ -36,6 +36,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -678,6 +679,9 @@ public final class Pseudonymizer {
         for (AttributeTag tag : ids) {
             for (String value : strings(source.get(tag))) {
                 words.add(value.trim());
+                // Identifiers get re-punctuated in free text ("HNC-0522" as "HNC0522"): their parts count too.
+                words.addAll(Arrays.asList(value.trim().split("[^\\p{L}\\p{N}]+")));
+                words.add(value.trim().replaceAll("[^\\p{L}\\p{N}]+", ""));
             }
         }
         String birthDate = singleString(source.get(TagFromName.PatientBirthDate));
