@@ -497,9 +497,11 @@ public final class Pseudonymizer {
     // Attributes set from the study
 
     private void setStudyAttributes(AttributeList source, AttributeList out, Run run,
-            SpecificCharacterSet charset) {
+            SpecificCharacterSet datasetCharset) {
         ClinicalTrial trial = context.trial();
         run.source = source;
+        SpecificCharacterSet charset = charsetFor(out, datasetCharset, run, context.studySubjectID(),
+                trial.sponsorName(), trial.protocolID(), trial.protocolName(), trial.siteID(), trial.siteName());
         set(out, TagFromName.PatientID, patientPseudonym, run, charset);
         set(out, TagFromName.PatientName, patientPseudonym, run, charset);
         set(out, TagFromName.ClinicalTrialSponsorName, trial.sponsorName(), run, charset);
@@ -515,13 +517,8 @@ public final class Pseudonymizer {
             case SHIFTED -> "MODIFIED";
         }, run, charset);
         List<String[]> methods = methods();
-        StringBuilder description = new StringBuilder();
         SequenceAttribute codes = new SequenceAttribute(TagFromName.DeidentificationMethodCodeSequence);
         for (String[] method : methods) {
-            if (description.length() > 0) {
-                description.append('\\');
-            }
-            description.append(method[1]);
             AttributeList item = new AttributeList();
             putString(item, TagFromName.CodeValue, method[0], charset);
             putString(item, TagFromName.CodingSchemeDesignator, DCM, charset);
@@ -583,6 +580,61 @@ public final class Pseudonymizer {
         run.entries.removeIf(e -> e.path().equals(path));
         run.entries.add(new DryRunReport.Entry(keyword(tag), tagText(tag), keyword(tag), DryRunReport.Action.SET,
                 "from the study", previous == null ? "" : display(previous), display(attribute)));
+    }
+
+    /**
+     * The character set for the values this class writes. A dataset in the default repertoire whose study
+     * values are not ASCII (a site name with an umlaut) is declared UTF-8 (ISO_IR 192), which leaves every
+     * ASCII value byte-identical; any other character set that cannot hold the values is refused.
+     */
+    private static SpecificCharacterSet charsetFor(AttributeList out, SpecificCharacterSet charset, Run run,
+            String... values) {
+        boolean encodable = true;
+        for (String value : values) {
+            encodable &= value == null || encodable(value.trim(), charset);
+        }
+        String declared = String.join("\\", strings(out.get(TagFromName.SpecificCharacterSet))).trim();
+        if (encodable || !(declared.isEmpty() || declared.equals("ISO_IR 6"))) {
+            return charset;
+        }
+        if (!allAscii(out)) {
+            throw run.fail("study values need a character set beyond ASCII, and the dataset has non-ASCII text"
+                    + " without declaring a character set");
+        }
+        SpecificCharacterSet utf8 = new SpecificCharacterSet(new String[] {"ISO_IR 192"});
+        Attribute declaration = newAttribute(TagFromName.SpecificCharacterSet, ValueRepresentation.CS, null);
+        addValue(declaration, "ISO_IR 192");
+        out.put(declaration);
+        run.entries.add(new DryRunReport.Entry(keyword(TagFromName.SpecificCharacterSet),
+                tagText(TagFromName.SpecificCharacterSet), keyword(TagFromName.SpecificCharacterSet),
+                DryRunReport.Action.SET, "study values need UTF-8", declared, "ISO_IR 192"));
+        return utf8;
+    }
+
+    private static boolean encodable(String text, SpecificCharacterSet charset) {
+        try {
+            byte[] bytes = charset.translateStringToByteArray(text);
+            return text.equals(charset.translateByteArrayToString(bytes, 0, bytes.length));
+        } catch (UnsupportedEncodingException e) {
+            return false;
+        }
+    }
+
+    private static boolean allAscii(AttributeList list) {
+        for (Attribute attribute : list.values()) {
+            if (attribute instanceof SequenceAttribute sequence) {
+                for (SequenceItem item : iterable(sequence)) {
+                    if (!allAscii(item.getAttributeList())) {
+                        return false;
+                    }
+                }
+            } else if (attribute instanceof com.pixelmed.dicom.StringAttribute) {
+                if (!joined(attribute).chars().allMatch(c -> c < 0x80)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static void requireEncodable(String text, SpecificCharacterSet charset, AttributeTag tag, Run run) {
