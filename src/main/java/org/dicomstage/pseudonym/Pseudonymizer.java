@@ -123,6 +123,9 @@ public final class Pseudonymizer {
      * the input's; on any failure no output file is left.
      */
     public void pseudonymize(Path in, Path out) {
+        if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+            throw new PseudonymizationException(in + ": output would overwrite the input");
+        }
         Source source = read(in);
         write(source, run(source.list, in.toString()).output, in, out);
     }

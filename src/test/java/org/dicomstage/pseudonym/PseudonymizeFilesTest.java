@@ -43,6 +43,27 @@ class PseudonymizeFilesTest {
     }
 
     @Test
+    void sameInputGivesTheSameBytesOnEveryRun() throws Exception {
+        Path in = SharedData.rtSet().resolve("RS.dcm");
+        Fixtures.rtResearch("SUBJ-001").pseudonymize(in, out.resolve("a.dcm"));
+        Fixtures.rtResearch("SUBJ-001").pseudonymize(in, out.resolve("b.dcm"));
+        Fixtures.rtResearch("SUBJ-002").pseudonymize(in, out.resolve("c.dcm"));
+
+        assertThat(Files.readAllBytes(out.resolve("a.dcm"))).isEqualTo(Files.readAllBytes(out.resolve("b.dcm")));
+        assertThat(Files.readAllBytes(out.resolve("a.dcm"))).isNotEqualTo(Files.readAllBytes(out.resolve("c.dcm")));
+    }
+
+    @Test
+    void refusesToOverwriteItsInput() throws Exception {
+        Path copy = out.resolve("CT.dcm");
+        Files.copy(SharedData.pydicom("CT_small.dcm"), copy);
+
+        assertThatThrownBy(() -> Fixtures.basic("SUBJ-001").pseudonymize(copy, copy))
+                .isInstanceOf(PseudonymizationException.class).hasMessageContaining("overwrite");
+        assertThat(Files.readAllBytes(copy)).isEqualTo(Files.readAllBytes(SharedData.pydicom("CT_small.dcm")));
+    }
+
+    @Test
     void writesFilesWithoutMetaHeaderAsPart10() throws Exception {
         Path result = out.resolve("CT.1.dcm");
         Fixtures.basic("SUBJ-001").pseudonymize(SharedData.rtSet().resolve("CT").resolve("CT.1.dcm"), result);
