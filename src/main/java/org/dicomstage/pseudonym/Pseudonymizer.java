@@ -341,8 +341,8 @@ public final class Pseudonymizer {
             return;
         }
         if (attribute instanceof SequenceAttribute sequence) {
-            out.put(transformSequence(sequence, path, run, charset));
             run.report(path, attribute, label, DryRunReport.Action.KEEP, "safe private sequence", "");
+            out.put(transformSequence(sequence, path, run, charset));
         } else {
             out.put(attribute);
             run.report(path, attribute, label, DryRunReport.Action.KEEP, "safe private", display(attribute));
@@ -431,8 +431,9 @@ public final class Pseudonymizer {
             }
             case MAP_UID -> out.put(mapUids(attribute, path, keyword, reason, run));
             case RECURSE -> {
-                out.put(transformSequence((SequenceAttribute) attribute, path, run, charset));
+                // Reported before its items, so that the report reads top-down.
                 run.report(path, attribute, keyword, DryRunReport.Action.KEEP, reason + " (items processed)", "");
+                out.put(transformSequence((SequenceAttribute) attribute, path, run, charset));
             }
             case KEEP -> keep(attribute, out, path, keyword, reason, shiftDates, clean, run, charset);
         }
