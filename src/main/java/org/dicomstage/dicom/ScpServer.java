@@ -186,6 +186,12 @@ final class ScpServer implements AutoCloseable {
 
         @Override
         public LinkedList applyPresentationContextSelectionPolicy(LinkedList contexts, int associationNumber) {
+            boolean retrievesByGet = false;
+            for (Object o : contexts) {
+                String abstractSyntax = ((PresentationContext) o).getAbstractSyntaxUID();
+                retrievesByGet |= SOPClass.StudyRootQueryRetrieveInformationModelGet.equals(abstractSyntax)
+                        || SOPClass.PatientRootQueryRetrieveInformationModelGet.equals(abstractSyntax);
+            }
             for (Object o : contexts) {
                 PresentationContext pc = (PresentationContext) o;
                 String abstractSyntax = pc.getAbstractSyntaxUID();
@@ -197,6 +203,10 @@ final class ScpServer implements AutoCloseable {
                     pc.setResultReason(ABSTRACT_SYNTAX_NOT_SUPPORTED);
                     continue;
                 }
+                // PixelMed sends C-GET sub-operations on the first accepted "explicit little endian" context of
+                // the SOP class, and encapsulated syntaxes count as that: a native file would go out labelled
+                // RLE or JPEG. So a C-GET association gets native syntaxes only for its storage contexts.
+                boolean nativeOnly = retrievesByGet && SOPClass.isStorage(abstractSyntax);
                 String chosen = null;
                 for (Object ts : proposed) {
                     if (TransferSyntax.ExplicitVRLittleEndian.equals(ts)) {
@@ -204,7 +214,8 @@ final class ScpServer implements AutoCloseable {
                     }
                 }
                 for (Object ts : proposed) {
-                    if (chosen == null && ts != null && new TransferSyntax((String) ts).isRecognized()) {
+                    if (chosen == null && ts != null && new TransferSyntax((String) ts).isRecognized()
+                            && !(nativeOnly && new TransferSyntax((String) ts).isEncapsulated())) {
                         chosen = (String) ts;
                     }
                 }

@@ -86,12 +86,13 @@ final class SeriesVerifier {
         Set<String> identifiers = new HashSet<>();
         Set<String> sourceUids = new HashSet<>();
         spec.source().retrieveSeries(spec.studyInstanceUID(), series, file -> {
-            AttributeList source = readOrReport(file, "source", problems);
-            if (source == null) {
+            Read read = readOrReport(file, "source", problems);
+            if (read == null) {
                 return;
             }
+            AttributeList source = read.list();
             String sop = Attribute.getSingleStringValueOrEmptyString(source, TagFromName.SOPInstanceUID);
-            String digest = PixelDataDigest.sha256(source);
+            String digest = read.pixelDigest();
             if (digest != null) {
                 expectedDigests.put(uids.map(sop), digest);
             }
@@ -105,13 +106,14 @@ final class SeriesVerifier {
         Map<String, String> referencedBy = new HashMap<>();
         int[] digestsCompared = {0};
         spec.target().retrieveSeries(targetStudy, targetSeries, file -> {
-            AttributeList target = readOrReport(file, "target", problems);
-            if (target == null) {
+            Read read = readOrReport(file, "target", problems);
+            if (read == null) {
                 return;
             }
+            AttributeList target = read.list();
             String sop = Attribute.getSingleStringValueOrEmptyString(target, TagFromName.SOPInstanceUID);
             String expectedDigest = expectedDigests.get(sop);
-            String actualDigest = PixelDataDigest.sha256(target);
+            String actualDigest = read.pixelDigest();
             if (expectedDigest != null || actualDigest != null) {
                 digestsCompared[0]++;
                 if (expectedDigest == null || !expectedDigest.equals(actualDigest)) {
@@ -151,10 +153,16 @@ final class SeriesVerifier {
                 digestsCompared[0], referenced.size(), problems, warnings);
     }
 
-    private static AttributeList readOrReport(java.nio.file.Path file, String side, List<String> problems) {
+    /** A dataset and the digest of its pixel data as encoded in the file (null without pixel data). */
+    private record Read(AttributeList list, String pixelDigest) {
+    }
+
+    private static Read readOrReport(java.nio.file.Path file, String side, List<String> problems) {
         try {
-            return Datasets.read(file);
-        } catch (IllegalArgumentException e) {
+            // The file digest first: it also rejects truncated files that PixelMed would half-read silently.
+            String digest = PixelDataDigest.sha256(file);
+            return new Read(Datasets.read(file), digest);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             problems.add(side + " instance unreadable: " + e.getMessage());
             return null;
         }

@@ -200,8 +200,9 @@ class StagingRoundTripIT {
             for (Path f : files.filter(p -> p.toString().endsWith(".dcm")).toList()) {
                 Process p = new ProcessBuilder("dcmdump", "+P", "0008,1155", "+P", "0010,0020", f.toString())
                         .redirectErrorStream(true).start();
-                dumps.add(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-                assertThat(p.waitFor()).isZero();
+                String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                dumps.add(dump);
+                assertThat(p.waitFor()).as("dcmdump " + f + ":\n" + dump).isZero();
             }
         }
         String all = String.join("\n", dumps);
