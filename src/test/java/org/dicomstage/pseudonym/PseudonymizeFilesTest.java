@@ -1,0 +1,153 @@
+package org.dicomstage.pseudonym;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.TagFromName;
+import org.dicomstage.dicom.PixelDataDigest;
+import org.dicomstage.testing.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PseudonymizeFilesTest {
+
+    @TempDir
+    Path out;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"CT_small.dcm", "ExplVR_BigEnd.dcm", "JPEG-lossy.dcm", "JPEG2000.dcm", "MR_small.dcm",
+            "MR_small_RLE.dcm", "MR_small_bigendian.dcm", "MR_small_implicit.dcm", "image_dfl.dcm", "rtdose.dcm"})
+    void keepsTransferSyntaxAndPixelBytesOfEveryPydicomImage(String name) throws Exception {
+        Path in = SharedData.pydicom(name);
+        Path result = out.resolve(name);
+
+        Fixtures.rtResearch("SUBJ-001").pseudonymize(in, result);
+
+        String inputDigest = PixelDataDigest.sha256(in);
+        assertThat(inputDigest).as("fixture has pixel data").isNotNull();
+        assertThat(PixelDataDigest.sha256(result)).isEqualTo(inputDigest);
+        AttributeList written = Fixtures.read(result);
+        assertThat(Attribute.getSingleStringValueOrEmptyString(written, TagFromName.TransferSyntaxUID))
+                .isEqualTo(transferSyntaxOf(in));
+        assertThat(Attribute.getSingleStringValueOrEmptyString(written, TagFromName.PatientID))
+                .isEqualTo(Fixtures.rtResearch("SUBJ-001").patientPseudonym());
+    }
+
+    @Test
+    void sameInputGivesTheSameBytesOnEveryRun() throws Exception {
+        Path in = SharedData.rtSet().resolve("RS.dcm");
+        Fixtures.rtResearch("SUBJ-001").pseudonymize(in, out.resolve("a.dcm"));
+        Fixtures.rtResearch("SUBJ-001").pseudonymize(in, out.resolve("b.dcm"));
+        Fixtures.rtResearch("SUBJ-002").pseudonymize(in, out.resolve("c.dcm"));
+
+        assertThat(Files.readAllBytes(out.resolve("a.dcm"))).isEqualTo(Files.readAllBytes(out.resolve("b.dcm")));
+        assertThat(Files.readAllBytes(out.resolve("a.dcm"))).isNotEqualTo(Files.readAllBytes(out.resolve("c.dcm")));
+    }
+
+    @Test
+    void refusesToOverwriteItsInput() throws Exception {
+        Path copy = out.resolve("CT.dcm");
+        Files.copy(SharedData.pydicom("CT_small.dcm"), copy);
+
+        assertThatThrownBy(() -> Fixtures.basic("SUBJ-001").pseudonymize(copy, copy))
+                .isInstanceOf(PseudonymizationException.class).hasMessageContaining("overwrite");
+        assertThat(Files.readAllBytes(copy)).isEqualTo(Files.readAllBytes(SharedData.pydicom("CT_small.dcm")));
+    }
+
+    @Test
+    void writesFilesWithoutMetaHeaderAsPart10() throws Exception {
+        Path result = out.resolve("CT.1.dcm");
+        Fixtures.basic("SUBJ-001").pseudonymize(SharedData.rtSet().resolve("CT").resolve("CT.1.dcm"), result);
+
+        byte[] head = new byte[132];
+        try (InputStream in = Files.newInputStream(result)) {
+            assertThat(in.readNBytes(head, 0, 132)).isEqualTo(132);
+        }
+        assertThat(new String(head, 128, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("DICM");
+        AttributeList written = Fixtures.read(result);
+        assertThat(Attribute.getSingleStringValueOrEmptyString(written, TagFromName.TransferSyntaxUID))
+                .isEqualTo("1.2.840.10008.1.2");
+        assertThat(Attribute.getSingleStringValueOrEmptyString(written, TagFromName.MediaStorageSOPInstanceUID))
+                .isEqualTo(Attribute.getSingleStringValueOrEmptyString(written, TagFromName.SOPInstanceUID))
+                .startsWith("2.25.");
+        assertThat(PixelDataDigest.sha256(result))
+                .isEqualTo(PixelDataDigest.sha256(SharedData.rtSet().resolve("CT").resolve("CT.1.dcm")));
+    }
+
+    @Test
+    void readsRawExplicitLittleEndianWithoutMetaHeader() throws Exception {
+        Path result = out.resolve("raw.dcm");
+        Fixtures.basic("SUBJ-001").pseudonymize(SharedData.pydicom("ExplVR_LitEndNoMeta.dcm"), result);
+
+        AttributeList written = Fixtures.read(result);
+        assertThat(Attribute.getSingleStringValueOrEmptyString(written, TagFromName.TransferSyntaxUID))
+                .isEqualTo("1.2.840.10008.1.2.1");
+        assertThat(Attribute.getSingleStringValueOrEmptyString(written, TagFromName.PatientName)).isEqualTo("SUBJ-001");
+    }
+
+    /**
+     * pydicom's no_meta.dcm starts with a stray byte before (0008,0005): dcmdump and PixelMed fail on it too.
+     * Guessing a shifted start on patient data is not safe, so it is rejected like any corrupt file.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"MR_truncated.dcm", "rtplan_truncated.dcm", "badVR.dcm", "no_meta.dcm"})
+    void rejectsBrokenFilesNamingThemAndLeavesNothingBehind(String name) throws Exception {
+        Path in = SharedData.pydicom(name);
+        Path result = out.resolve(name);
+
+        assertThatThrownBy(() -> Fixtures.basic("SUBJ-001").pseudonymize(in, result))
+                .isInstanceOf(PseudonymizationException.class)
+                .hasMessageContaining(in.toString())
+                .satisfies(e -> System.out.println(e.getMessage()));
+        assertThat(result).doesNotExist();
+        try (Stream<Path> left = Files.list(out)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void rejectsGarbageInsideADefinedLengthSequence() throws Exception {
+        // Raw explicit VR little endian: SOP class, instance, a sequence whose only item holds 8 bytes of junk,
+        // then the patient's name. Stopping at the junk would silently drop what follows.
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        element(bytes, 0x0008, 0x0016, "UI", "1.2.840.10008.5.1.4.1.1.7\0".replace("\\0", "\0"));
+        element(bytes, 0x0008, 0x0018, "UI", "1.2.826.0.1.3680043.10.999.77");
+        bytes.write(new byte[] {0x08, 0x00, 0x40, 0x11, 'S', 'Q', 0, 0, 16, 0, 0, 0});
+        bytes.write(new byte[] {(byte) 0xFE, (byte) 0xFF, 0x00, (byte) 0xE0, 8, 0, 0, 0});
+        bytes.write(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 'Z', 'Z', 0, 0});
+        element(bytes, 0x0010, 0x0010, "PN", "Doe^Jane");
+        Path in = out.resolve("junk-in.dcm");
+        Files.write(in, bytes.toByteArray());
+        Path result = out.resolve("junk-out.dcm");
+
+        assertThatThrownBy(() -> Fixtures.basic("SUBJ-001").pseudonymize(in, result))
+                .isInstanceOf(PseudonymizationException.class).hasMessageContaining(in.toString())
+                .satisfies(e -> System.out.println(e.getMessage()));
+        assertThat(result).doesNotExist();
+    }
+
+    private static void element(java.io.ByteArrayOutputStream out, int group, int element, String vr, String value) {
+        byte[] v = value.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if (v.length % 2 == 1) {
+            v = java.util.Arrays.copyOf(v, v.length + 1);
+        }
+        out.writeBytes(new byte[] {(byte) group, (byte) (group >> 8), (byte) element, (byte) (element >> 8),
+                (byte) vr.charAt(0), (byte) vr.charAt(1), (byte) v.length, (byte) (v.length >> 8)});
+        out.writeBytes(v);
+    }
+
+    private static String transferSyntaxOf(Path in) throws Exception {
+        AttributeList list = Fixtures.read(in);
+        String ts = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID);
+        return ts.isEmpty() ? "1.2.840.10008.1.2" : ts;
+    }
+}
