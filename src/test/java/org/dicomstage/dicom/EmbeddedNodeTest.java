@@ -106,12 +106,11 @@ class EmbeddedNodeTest {
     }
 
     @Test
-    void factoryLeavesDicomWebToItsAdapter() {
+    void factoryBuildsTheAdapterOfEachKind() {
         try (DicomNodes nodes = new DicomNodes(null)) {
             DicomNodeConfig web = new DicomNodeConfig("web", DicomNodeConfig.Kind.DICOMWEB, null, null, 0, null, null, null,
                     "http://localhost:8042/dicom-web", null, null, null, 2);
-            assertThatThrownBy(() -> nodes.create(web)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("DICOMweb adapter not available");
+            assertThat(nodes.create(web)).isInstanceOf(DicomWebNode.class);
             DicomNodeConfig move = Fixtures.dimse("study0", "STUDY0", 104, DicomNodeConfig.RetrieveMethod.C_MOVE, 2);
             assertThatThrownBy(() -> nodes.create(move)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("C-MOVE");

@@ -1,0 +1,200 @@
+package org.dicomstage.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import org.dicomstage.dicom.DicomNode;
+import org.dicomstage.dicom.DicomNodeConfig;
+import org.dicomstage.dicom.DimseNode;
+import org.dicomstage.dicom.EmbeddedArchive;
+import org.dicomstage.pseudonym.ClinicalTrial;
+import org.dicomstage.pseudonym.PseudonymContext;
+import org.dicomstage.pseudonym.PseudonymizationProfile;
+import org.dicomstage.pseudonym.PseudonymizeCommand;
+import org.dicomstage.staging.SeriesStagingSpec;
+import org.dicomstage.staging.StageResult;
+import org.dicomstage.staging.StagingService;
+import org.dicomstage.testing.CtSeriesGenerator;
+import org.dicomstage.testing.OrthancServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The issue's benchmark, on one generated data set in one run, each figure also as a ratio to a plain {@code cp}
+ * of the same files (these machines are noisy; only ratios measured together mean something).
+ *
+ * <p>Runs only with {@code scripts/benchmark} (Maven profile {@code benchmark}, heap capped at 512 MB so a
+ * 1,000-instance series must stage in bounded memory). Instance count: {@code -Dbenchmark.instances=N}.
+ */
+class StagingBenchmark {
+
+    private static final int INSTANCES = Integer.getInteger("benchmark.instances", 1000);
+    private static final byte[] SECRET = "benchmark secret, not a real one".getBytes(StandardCharsets.UTF_8);
+    private static final PseudonymContext CONTEXT = new PseudonymContext(SECRET, "BENCH-001",
+            new ClinicalTrial("Sponsor", "BENCH", "Benchmark", "SITE-A", "Site A"));
+
+    @TempDir
+    Path temp;
+
+    private final List<String> rows = new ArrayList<>();
+
+    @Test
+    void benchmark() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Path source = temp.resolve("source");
+        long generating = System.nanoTime();
+        CtSeriesGenerator.Series series = CtSeriesGenerator.write(source, INSTANCES, "BENCH^PATIENT", "PID-BENCH");
+        long bytes = sizeOf(source);
+        System.out.printf(Locale.ROOT, "generated %d CT instances, %.0f MB, in %.1f s; %d cores; max heap %d MB%n",
+                INSTANCES, bytes / 1e6, seconds(generating), cores, Runtime.getRuntime().maxMemory() >> 20);
+
+        double cp = measure("cp -r (baseline)", () -> run("cp", "-r", source.toString(), temp.resolve("cp").toString()));
+
+        double cli = measure("pseudonymizer CLI, " + cores + " threads", () -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Path secretFile = Files.write(temp.resolve("secret"), SECRET);
+            int exit = PseudonymizeCommand.run(new String[] {"--profile", "rt-research", "--secret-file",
+                    secretFile.toString(), "--subject-id", "BENCH-001", "--in", source.toString(), "--out",
+                    temp.resolve("cli").toString(), "--threads", Integer.toString(cores)},
+                    new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+            assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
+        });
+        deleteTree(temp.resolve("cli"));
+        deleteTree(temp.resolve("cp"));
+
+        double embedded;
+        try (EmbeddedArchive study0 = new EmbeddedArchive("STUDY0", temp.resolve("study0"), 0, 8);
+                EmbeddedArchive project = new EmbeddedArchive("PROJECT", temp.resolve("project"), 0, 8)) {
+            study0.start();
+            project.start();
+            study0.importDirectory(source);
+            resetPeakHeap();
+            embedded = measure("staging over DIMSE, embedded -> embedded", () -> stage(
+                    dimse("study0", study0.aeTitle(), study0.port()), dimse("project", project.aeTitle(), project.port()),
+                    series));
+            rows.add(String.format(Locale.ROOT, "  peak heap during embedded staging: %d MB (cap %d MB)",
+                    peakHeap() >> 20, Runtime.getRuntime().maxMemory() >> 20));
+        }
+        deleteTree(temp.resolve("study0"));
+        deleteTree(temp.resolve("project"));
+
+        double orthancStaging;
+        double orthancAnonymize;
+        try (OrthancServer study0 = OrthancServer.builder().aet("STUDY0").start();
+                OrthancServer project = OrthancServer.builder().aet("PROJECT").start()) {
+            study0.uploadAll(source);
+            orthancStaging = measure("staging over DIMSE, Orthanc -> Orthanc", () -> stage(
+                    dimse("study0", study0.aet(), study0.dicomPort()), dimse("project", project.aet(), project.dicomPort()),
+                    series));
+            assertThat(project.instanceCount()).isEqualTo(INSTANCES);
+            String studyId = study0.findStudyId(series.studyInstanceUid());
+            orthancAnonymize = measure("Orthanc /studies/{id}/anonymize", () -> study0.anonymizeStudy(studyId));
+        }
+
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-45s %12s %10s%n", "what (" + INSTANCES + " CT instances)", "instances/s",
+                "x cp");
+        rows.forEach(System.out::println);
+        System.out.println();
+        System.out.printf(Locale.ROOT, "target: pseudonymizer >= 0.5 x cp                -> %.2f x cp: %s%n",
+                cli / cp, cli / cp >= 0.5 ? "met" : "NOT met");
+        System.out.printf(Locale.ROOT, "target: DIMSE staging >= 2 x Orthanc anonymize   -> embedded %.2f x, Orthanc %.2f x: %s%n",
+                embedded / orthancAnonymize, orthancStaging / orthancAnonymize,
+                Math.min(embedded, orthancStaging) / orthancAnonymize >= 2 ? "met" : "NOT met");
+    }
+
+    private double baseline = Double.NaN;
+
+    /** Runs one measured step and records instances/s and the ratio to the first (baseline) step. */
+    private double measure(String what, ThrowingRunnable step) throws Exception {
+        long start = System.nanoTime();
+        step.run();
+        double rate = INSTANCES / seconds(start);
+        if (Double.isNaN(baseline)) {
+            baseline = rate;
+        }
+        String row = String.format(Locale.ROOT, "%-45s %12.1f %10.2f", what, rate, rate / baseline);
+        rows.add(row);
+        System.out.println(row);
+        return rate;
+    }
+
+    private static void stage(DicomNode source, DicomNode target, CtSeriesGenerator.Series series) {
+        StageResult result = new StagingService(4).stage(new SeriesStagingSpec(source, target,
+                PseudonymizationProfile.builtin("rt-research"), CONTEXT, series.studyInstanceUid(),
+                series.seriesInstanceUid()));
+        assertThat(result.status()).as(result.summary()).isEqualTo(StageResult.Status.STAGED);
+        assertThat(result.stagedInstances()).isEqualTo(INSTANCES);
+    }
+
+    private static DicomNode dimse(String name, String aeTitle, int port) {
+        return new DimseNode(new DicomNodeConfig(name, DicomNodeConfig.Kind.DIMSE, aeTitle, "127.0.0.1", port,
+                "DICOMSTAGE", DicomNodeConfig.RetrieveMethod.C_GET, null, null, null, Duration.ofSeconds(5),
+                Duration.ofSeconds(120), 4), null);
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed");
+        }
+    }
+
+    private static void resetPeakHeap() {
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            pool.resetPeakUsage();
+        }
+    }
+
+    private static long peakHeap() {
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak;
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static long sizeOf(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+}
