@@ -76,18 +76,14 @@ public final class PixelDataDigest {
         }
         TransferSyntax syntax = new TransferSyntax(encodeAs);
         Parser parser = new Parser(bytes.toByteArray(), syntax.isExplicitVR(), syntax.isBigEndian(), "Pixel Data");
-        return parser.digestTopLevel(null);
+        PixelValue value = parser.locateTopLevel();
+        return value == null ? null : value.sha256();
     }
 
     /** Hex SHA-256 of the Pixel Data of a Part-10 file or a raw dataset (implicit or explicit VR little endian). */
     public static String sha256(Path part10OrRawFile) {
-        byte[] data;
-        try {
-            data = Files.readAllBytes(part10OrRawFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException(part10OrRawFile + ": " + e.getMessage(), e);
-        }
-        return parse(data, part10OrRawFile.toString()).digestTopLevel(null);
+        PixelValue value = locate(readAll(part10OrRawFile), part10OrRawFile.toString());
+        return value == null ? null : value.sha256();
     }
 
     /**
@@ -96,15 +92,8 @@ public final class PixelDataDigest {
      * verbatim where a toolkit would normalize fragment padding.
      */
     public static List<byte[]> encapsulatedItems(Path part10OrRawFile) {
-        byte[] data;
-        try {
-            data = Files.readAllBytes(part10OrRawFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException(part10OrRawFile + ": " + e.getMessage(), e);
-        }
-        List<byte[]> items = new ArrayList<>();
-        parse(data, part10OrRawFile.toString()).digestTopLevel(items);
-        return items;
+        PixelValue value = locate(readAll(part10OrRawFile), part10OrRawFile.toString());
+        return value == null ? List.of() : value.items();
     }
 
     /**
@@ -112,7 +101,119 @@ public final class PixelDataDigest {
      * every undefined-length sequence is delimited); throws {@link IllegalArgumentException} naming the defect.
      */
     public static void checkStructure(Path part10OrRawFile) {
-        sha256(part10OrRawFile);
+        locate(readAll(part10OrRawFile), part10OrRawFile.toString());
+    }
+
+    /**
+     * Walks the whole top-level dataset of a file's bytes (rejecting truncated or malformed structure, as
+     * {@link #checkStructure} does) and returns where its Pixel Data value lies, or {@code null} without Pixel
+     * Data. Nothing is hashed or copied: comparing two files' pixel bytes this way costs one memory comparison.
+     */
+    public static PixelValue locate(byte[] part10OrRawBytes, String name) {
+        return parse(part10OrRawBytes, name).locateTopLevel();
+    }
+
+    private static byte[] readAll(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The Pixel Data value inside a file's bytes: one native range, or the encapsulated items (the Basic Offset
+     * Table first). Its identity, as for the digest, is the native value or the fragments after the offset table.
+     */
+    public static final class PixelValue {
+        private final byte[] data;
+        private final boolean encapsulated;
+        private final List<int[]> ranges;
+        private final String vr;
+        private final boolean lastElement;
+        private final boolean inflated;
+
+        private PixelValue(byte[] data, boolean encapsulated, List<int[]> ranges, String vr, boolean lastElement,
+                boolean inflated) {
+            this.data = data;
+            this.encapsulated = encapsulated;
+            this.ranges = ranges;
+            this.vr = vr;
+            this.lastElement = lastElement;
+            this.inflated = inflated;
+        }
+
+        public boolean encapsulated() {
+            return encapsulated;
+        }
+
+        /** The VR the file gives Pixel Data (OB or OW), or null in an implicit VR transfer syntax. */
+        public String vr() {
+            return vr;
+        }
+
+        /**
+         * True when the native value can be copied byte for byte into a new file of the same transfer syntax:
+         * it is the last top-level element and lies in the file as stored (not inside a deflated stream).
+         */
+        public boolean copyableVerbatim() {
+            return !encapsulated && lastElement && !inflated;
+        }
+
+        /** Length of the native value in bytes. */
+        public int nativeLength() {
+            if (encapsulated) {
+                throw new IllegalStateException("encapsulated Pixel Data has items, not one value");
+            }
+            return ranges.get(0)[1];
+        }
+
+        /** Writes the native value exactly as stored (same byte order, nothing decoded). */
+        public void writeNativeValue(java.io.OutputStream out) throws IOException {
+            int[] r = ranges.get(0);
+            out.write(data, r[0], r[1]);
+        }
+
+        /** Copies of the encapsulated items, offset table first; empty for native Pixel Data. */
+        public List<byte[]> items() {
+            if (!encapsulated) {
+                return List.of();
+            }
+            List<byte[]> items = new ArrayList<>(ranges.size());
+            for (int[] r : ranges) {
+                items.add(Arrays.copyOfRange(data, r[0], r[0] + r[1]));
+            }
+            return items;
+        }
+
+        public String sha256() {
+            MessageDigest sha = PixelDataDigest.sha256Digest();
+            for (int[] r : pixelRanges()) {
+                sha.update(data, r[0], r[1]);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        }
+
+        /** True when both hold the same pixel bytes (what {@link #sha256()} would tell, without hashing). */
+        public boolean sameBytes(PixelValue other) {
+            List<int[]> mine = pixelRanges();
+            List<int[]> theirs = other.pixelRanges();
+            if (mine.size() != theirs.size()) {
+                return sha256().equals(other.sha256());
+            }
+            for (int i = 0; i < mine.size(); i++) {
+                int[] a = mine.get(i);
+                int[] b = theirs.get(i);
+                if (!Arrays.equals(data, a[0], a[0] + a[1], other.data, b[0], b[0] + b[1])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private List<int[]> pixelRanges() {
+            return encapsulated && !ranges.isEmpty() ? ranges.subList(1, ranges.size()) : ranges;
+        }
     }
 
     private static Parser parse(byte[] data, String name) {
@@ -151,7 +252,9 @@ public final class PixelDataDigest {
         int datasetStart = meta.pos;
         if (DEFLATED.equals(transferSyntax)) {
             byte[] inflated = inflate(data, datasetStart, name);
-            return new Parser(inflated, true, false, name);
+            Parser parser = new Parser(inflated, true, false, name);
+            parser.inflated = true;
+            return parser;
         }
         TransferSyntax syntax = new TransferSyntax(transferSyntax);
         Parser parser = new Parser(data, syntax.isExplicitVR(), syntax.isBigEndian(), name);
@@ -193,6 +296,8 @@ public final class PixelDataDigest {
         private final int end;
         private int pos;
         private String lastVr;
+        /** The bytes are an inflated copy of a deflated stream, not the file as stored. */
+        private boolean inflated;
 
         Parser(byte[] data, boolean explicit, boolean bigEndian, String name) {
             this(data, explicit, bigEndian, name, 0, data.length);
@@ -207,26 +312,30 @@ public final class PixelDataDigest {
             this.end = end;
         }
 
-        String digestTopLevel(List<byte[]> itemSink) {
-            String digest = null;
+        PixelValue locateTopLevel() {
+            PixelValue found = null;
+            boolean afterPixelData = false;
             while (pos < end) {
                 int tag = tag();
                 long length = header(tag);
+                afterPixelData |= found != null;
                 if (tag == PIXEL_DATA) {
-                    MessageDigest sha = sha256();
-                    if (length == UNDEFINED) {
-                        fragments(sha, itemSink);
+                    List<int[]> ranges = new ArrayList<>();
+                    boolean encapsulated = length == UNDEFINED;
+                    if (encapsulated) {
+                        fragments(ranges);
                     } else {
                         require(length, tag);
-                        sha.update(data, pos, (int) length);
+                        ranges.add(new int[] {pos, (int) length});
                         pos += (int) length;
                     }
-                    digest = HexFormat.of().formatHex(sha.digest());
+                    found = new PixelValue(data, encapsulated, ranges, explicit ? lastVr : null, true, inflated);
                 } else {
                     value(tag, length);
                 }
             }
-            return digest;
+            return found == null || !afterPixelData ? found
+                    : new PixelValue(found.data, found.encapsulated, found.ranges, found.vr, false, found.inflated);
         }
 
         /** Skips one value; sequences are walked item by item so that damage inside them is found too. */
@@ -257,8 +366,7 @@ public final class PixelDataDigest {
             return vr != null && vr.length == 2 && vr[0] == 'S' && vr[1] == 'Q';
         }
 
-        private void fragments(MessageDigest sha, List<byte[]> itemSink) {
-            boolean first = true;
+        private void fragments(List<int[]> ranges) {
             while (true) {
                 int tag = itemHeader();
                 long length = u32(pos - 4);
@@ -269,13 +377,7 @@ public final class PixelDataDigest {
                     throw malformed("encapsulated Pixel Data has " + hex(tag) + " where a fragment item belongs");
                 }
                 require(length, tag);
-                if (itemSink != null) {
-                    itemSink.add(Arrays.copyOfRange(data, pos, pos + (int) length));
-                }
-                if (!first) {
-                    sha.update(data, pos, (int) length);
-                }
-                first = false;
+                ranges.add(new int[] {pos, (int) length});
                 pos += (int) length;
             }
         }
@@ -422,7 +524,7 @@ public final class PixelDataDigest {
         return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
     }
 
-    private static MessageDigest sha256() {
+    private static MessageDigest sha256Digest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -126,38 +126,59 @@ public final class Pseudonymizer {
         if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
             throw new PseudonymizationException(in + ": output would overwrite the input");
         }
-        Source source = read(in);
+        Source source = read(in, true);
         write(source, run(source.list, in.toString()).output, in, out);
     }
 
     /** Reads a file the way {@link #pseudonymize(Path, Path)} does, with compressed pixel data kept encapsulated. */
     public DryRunReport dryRun(Path in) {
-        Source source = read(in);
+        Source source = read(in, false);
         return new DryRunReport(patientPseudonym, run(source.list, in.toString()).entries);
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // Reading and writing files
 
-    private record Source(AttributeList list, String transferSyntax, String pixelDigest, List<byte[]> fragments) {
+    /** A parsed input, and where its pixel bytes lie in the file (to prove the output kept them). */
+    private record Source(AttributeList list, String transferSyntax, PixelDataDigest.PixelValue pixels,
+            List<byte[]> fragments) {
     }
 
-    static Source read(Path in) {
-        String digest;
+    /**
+     * @param pixelsVerbatim read only up to native Pixel Data, which {@link #write} then copies from the file's
+     *                       bytes; the dry run reads everything, so that it can list Pixel Data too
+     */
+    static Source read(Path in, boolean pixelsVerbatim) {
+        byte[] bytes;
+        PixelDataDigest.PixelValue pixels;
         try {
+            bytes = Files.readAllBytes(in);
             // Our own parse first: PixelMed logs truncation and stops, returning a partial list without error.
-            digest = PixelDataDigest.sha256(in);
-        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            pixels = PixelDataDigest.locate(bytes, in.toString());
+        } catch (IOException e) {
+            throw new PseudonymizationException("cannot read " + in + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
             throw new PseudonymizationException("cannot read " + in + ": " + stripPrefix(e.getMessage(), in), e);
         }
         AttributeList list = new AttributeList();
         list.setDecompressPixelData(false);
         String ts;
-        try (InputStream stream = new BufferedInputStream(Files.newInputStream(in));
+        try (InputStream stream = new java.io.ByteArrayInputStream(bytes);
                 DicomInputStream dicom = new DicomInputStream(stream)) {
-            list.read(dicom);
+            boolean verbatim = pixelsVerbatim && pixels != null && pixels.copyableVerbatim();
+            if (verbatim) {
+                list.read(dicom, TagFromName.PixelData);
+            } else {
+                list.read(dicom);
+            }
             ts = dicom.getTransferSyntaxToReadDataSet().getUID();
-            if (dicom.read() != -1) {
+            if (verbatim) {
+                if (list.get(TagFromName.PixelData) != null) {
+                    throw new IllegalStateException("PixelMed read past Pixel Data although asked to stop before it");
+                }
+                list.put(new VerbatimNativePixelData(pixels,
+                        Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 16)));
+            } else if (dicom.read() != -1) {
                 throw new PseudonymizationException("cannot read " + in
                         + ": the DICOM parser stopped before the end of the file (malformed content)");
             }
@@ -168,9 +189,9 @@ public final class Pseudonymizer {
             throw new PseudonymizationException("cannot read " + in + ": " + e.getMessage(), e);
         }
         Attribute pixelData = list.get(TagFromName.PixelData);
-        List<byte[]> fragments = pixelData != null && pixelData.getVL() == 0xFFFFFFFFL
-                ? PixelDataDigest.encapsulatedItems(in) : List.of();
-        return new Source(list, ts, digest, fragments);
+        List<byte[]> fragments = pixelData != null && pixelData.getVL() == 0xFFFFFFFFL && pixels != null
+                ? pixels.items() : List.of();
+        return new Source(list, ts, pixels, fragments);
     }
 
     private static String stripPrefix(String message, Path in) {
@@ -192,10 +213,12 @@ public final class Pseudonymizer {
             FileMetaInformation.addFileMetaInformation(output, source.transferSyntax, "DICOMSTAGE");
             temp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
             output.write(temp.toFile(), source.transferSyntax, true, true);
-            String written = PixelDataDigest.sha256(temp);
-            if (!java.util.Objects.equals(written, source.pixelDigest)) {
-                throw new PseudonymizationException(in + ": pixel data of the output differs from the input ("
-                        + source.pixelDigest + " became " + written + "); nothing written");
+            PixelDataDigest.PixelValue written = PixelDataDigest.locate(Files.readAllBytes(temp), temp.toString());
+            boolean kept = source.pixels == null ? written == null
+                    : written != null && written.sameBytes(source.pixels);
+            if (!kept) {
+                throw new PseudonymizationException(in + ": pixel data of the output differs from the input"
+                        + "; nothing written");
             }
             try {
                 Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
