@@ -1,0 +1,19 @@
+package org.dicomstage.study;
+
+import java.util.List;
+import java.util.Optional;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+
+interface MembershipRepository extends JpaRepository<Membership, Long> {
+
+    @Query("""
+            select m from Membership m join fetch m.study s
+            where m.user.username = :username and s.identifier = :studyIdentifier""")
+    Optional<Membership> find(String username, String studyIdentifier);
+
+    @Query("""
+            select m from Membership m join fetch m.study s
+            where m.user.username = :username order by s.identifier""")
+    List<Membership> findByUsername(String username);
+}

@@ -1,0 +1,9 @@
+package org.dicomstage.study;
+
+/**
+ * A member's function in a study. Access to data is decided by {@link Right}s alone; the role only adds reading
+ * the study's audit trail, which coordinators and admins may and researchers may not.
+ */
+public enum Role {
+    RESEARCHER, COORDINATOR, ADMIN
+}

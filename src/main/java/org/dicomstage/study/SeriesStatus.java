@@ -1,0 +1,6 @@
+package org.dicomstage.study;
+
+/** Progress of one series of a staging request. */
+public enum SeriesStatus {
+    PENDING, STAGING, STAGED, VERIFIED, FAILED
+}

@@ -1,0 +1,119 @@
+package org.dicomstage.study;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+
+/**
+ * Series are separate rows, not a collection here, so that per-series progress never changes (and never
+ * version-conflicts on) this row.
+ */
+@Entity
+@Table(name = "staging_request")
+class StagingRequest {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Version
+    private long version;
+
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "study_id")
+    private Study study;
+
+    // Copied rather than referenced: the request records what was asked for, even if an enrolment changes later.
+    @Column(nullable = false)
+    private String pid;
+
+    @Column(name = "study_subject_id", nullable = false)
+    private String studySubjectId;
+
+    @Column(name = "study0_study_uid", nullable = false)
+    private String study0StudyUid;
+
+    @Column(name = "requested_by", nullable = false)
+    private String requestedBy;
+
+    @Column(name = "requested_at", nullable = false)
+    private Instant requestedAt;
+
+    @Column(name = "process_instance_key")
+    private Long processInstanceKey;
+
+    @Column(name = "closed_at")
+    private Instant closedAt;
+
+    protected StagingRequest() {
+    }
+
+    StagingRequest(Study study, String pid, String studySubjectId, String study0StudyUid, String requestedBy,
+                   Instant requestedAt) {
+        this.study = study;
+        this.pid = pid;
+        this.studySubjectId = studySubjectId;
+        this.study0StudyUid = study0StudyUid;
+        this.requestedBy = requestedBy;
+        this.requestedAt = requestedAt;
+    }
+
+    Long id() {
+        return id;
+    }
+
+    Study study() {
+        return study;
+    }
+
+    String pid() {
+        return pid;
+    }
+
+    String studySubjectId() {
+        return studySubjectId;
+    }
+
+    String study0StudyUid() {
+        return study0StudyUid;
+    }
+
+    String requestedBy() {
+        return requestedBy;
+    }
+
+    Instant requestedAt() {
+        return requestedAt;
+    }
+
+    Long processInstanceKey() {
+        return processInstanceKey;
+    }
+
+    Instant closedAt() {
+        return closedAt;
+    }
+
+    void processInstanceKey(long key) {
+        this.processInstanceKey = key;
+    }
+
+    void close(Instant when) {
+        if (closedAt == null) {
+            closedAt = when;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "StagingRequest[" + id + "]";
+    }
+}

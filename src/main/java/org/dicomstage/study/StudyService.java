@@ -1,0 +1,383 @@
+package org.dicomstage.study;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The only way into studies, memberships, subjects, staging requests and the audit trail. Operations that take a
+ * username check the membership here, on the server, and audit the data access; a denial is audited too and that
+ * audit event is committed even though the operation fails. Operations without a username are for the staging
+ * workflow, which acts on requests already authorised when they were created.
+ */
+@Service
+@Transactional(noRollbackFor = {StudyAccessDenied.class, DicomNotEnabled.class})
+public class StudyService {
+
+    /** Hits shown for a search; the result says how many more there are. */
+    public static final int SEARCH_LIMIT = 10;
+
+    private static final int DETAIL_LIMIT = 2000;
+    private static final int MAX_PAGE_SIZE = 500;
+
+    private final StudyRepository studies;
+    private final MembershipRepository memberships;
+    private final EnrolmentRepository enrolments;
+    private final StagingRequestRepository requests;
+    private final StagingSeriesRepository series;
+    private final AuditEventRepository audits;
+    private final StudySecrets secrets;
+    private final Clock clock;
+
+    StudyService(StudyRepository studies, MembershipRepository memberships,
+                 EnrolmentRepository enrolments, StagingRequestRepository requests, StagingSeriesRepository series,
+                 AuditEventRepository audits, StudySecrets secrets, ObjectProvider<Clock> clock) {
+        this.studies = studies;
+        this.memberships = memberships;
+        this.enrolments = enrolments;
+        this.requests = requests;
+        this.series = series;
+        this.audits = audits;
+        this.secrets = secrets;
+        this.clock = clock.getIfAvailable(Clock::systemUTC);
+    }
+
+    // ---------------------------------------------------------------- studies and access
+
+    /** The studies the user is a member of, DICOM-enabled or not, by identifier. */
+    @Transactional(readOnly = true)
+    public List<StudySummary> studiesOf(String username) {
+        return memberships.findByUsername(username).stream().map(StudyService::summary).toList();
+    }
+
+    /** Makes a study the user's working study: needs LOOKUP and a DICOM-enabled study. */
+    public StudySummary activateStudy(String username, String studyIdentifier) {
+        Membership membership = require(username, studyIdentifier, Right.LOOKUP, null);
+        if (!membership.study().dicomEnabled()) {
+            audit(username, AuditActions.ACCESS_DENIED, studyIdentifier, null, "activate: study is not DICOM-enabled");
+            throw new DicomNotEnabled(studyIdentifier);
+        }
+        audit(username, AuditActions.STUDY_ACTIVATED, studyIdentifier, null, null);
+        return summary(membership);
+    }
+
+    public void requireRight(String username, String studyIdentifier, Right right) {
+        require(username, studyIdentifier, right, null);
+    }
+
+    // ---------------------------------------------------------------- subjects
+
+    /** Case-insensitive substring search over PID and study subject ID; at most {@link #SEARCH_LIMIT} hits. */
+    public SubjectSearchResult searchSubjects(String username, String studyIdentifier, String query) {
+        Membership membership = require(username, studyIdentifier, Right.LOOKUP, null);
+        Page<Enrolment> page = enrolments.search(membership.study(), SubjectMatching.likePattern(query),
+                PageRequest.of(0, SEARCH_LIMIT));
+        List<SubjectEnrolment> hits = page.getContent().stream().map(Enrolment::view).toList();
+        audit(username, AuditActions.SUBJECT_SEARCH, studyIdentifier, null,
+                "query '" + (query == null ? "" : query) + "', " + page.getTotalElements() + " match(es)");
+        return new SubjectSearchResult(query, hits, page.getTotalElements(), page.getTotalElements() > hits.size());
+    }
+
+    /** Terms separated by commas, semicolons, spaces or line breaks; each term may be part of an id. */
+    public BulkSearchResult bulkSearch(String username, String studyIdentifier, String text) {
+        Membership membership = require(username, studyIdentifier, Right.LOOKUP, null);
+        List<String> terms = SubjectMatching.terms(text);
+        List<SubjectEnrolment> candidates = terms.isEmpty() ? List.of()
+                : enrolments.findAllOf(membership.study()).stream().map(Enrolment::view).toList();
+        SubjectMatching.Outcome outcome = SubjectMatching.match(terms, candidates);
+        audit(username, AuditActions.SUBJECT_BULK_SEARCH, studyIdentifier, null, terms.size() + " term(s), "
+                + outcome.matched().size() + " subject(s) matched, " + outcome.unmatched().size() + " unmatched");
+        return new BulkSearchResult(outcome.matched(), outcome.unmatched());
+    }
+
+    // ---------------------------------------------------------------- for staging
+
+    @Transactional(readOnly = true)
+    public StudyDetails studyForStaging(String studyIdentifier) {
+        return details(study(studyIdentifier), null);
+    }
+
+    /** As {@link #studyForStaging(String)}, with the subject's enrolment (study subject ID and site). */
+    @Transactional(readOnly = true)
+    public StudyDetails studyForStaging(String studyIdentifier, String pid) {
+        Study study = study(studyIdentifier);
+        return details(study, enrolment(study, pid).view());
+    }
+
+    /** Study0, the research archive every staging copies from. */
+    @Transactional(readOnly = true)
+    public StudyDetails sourceStudy() {
+        List<Study> sources = studies.findBySourceArchiveTrue();
+        if (sources.size() != 1) {
+            throw new StudyNotFound("Expected exactly one source study (Study0), found " + sources.size());
+        }
+        return details(sources.get(0), null);
+    }
+
+    /**
+     * The study's pseudonymization secret, resolved from its reference. Meant for the staging package only: keep
+     * the bytes out of logs, process variables and anything with a toString.
+     */
+    @Transactional(readOnly = true)
+    public byte[] studySecret(String studyIdentifier) {
+        Study study = study(studyIdentifier);
+        return secrets.resolve(study.identifier(), study.secretReference());
+    }
+
+    // ---------------------------------------------------------------- staging requests
+
+    /** Needs STAGE in a DICOM-enabled project study the subject is enrolled in; returns the new request's id. */
+    public long createStagingRequest(NewStagingRequest request) {
+        Membership membership = require(request.username(), request.studyIdentifier(), Right.STAGE, request.pid());
+        Study study = membership.study();
+        if (!study.dicomEnabled()) {
+            audit(request.username(), AuditActions.ACCESS_DENIED, study.identifier(), request.pid(),
+                    "stage: study is not DICOM-enabled");
+            throw new DicomNotEnabled(study.identifier());
+        }
+        if (study.sourceArchive()) {
+            throw new IllegalArgumentException("Study '" + study.identifier()
+                    + "' is the source archive and cannot be a staging target");
+        }
+        Enrolment enrolment = enrolment(study, request.pid());
+        StagingRequest saved = requests.save(new StagingRequest(study, request.pid(), enrolment.studySubjectId(),
+                request.study0StudyInstanceUid(), request.username(), clock.instant()));
+        audit(request.username(), AuditActions.STAGING_REQUESTED, study.identifier(), request.pid(),
+                "request " + saved.id() + ", Study0 study " + request.study0StudyInstanceUid());
+        return saved.id();
+    }
+
+    /**
+     * Registers series, keeping rows already there (their progress is untouched, their description refreshed).
+     *
+     * @param selected the series the user chose
+     * @param closure series added because the selection references them; may repeat selected ones
+     */
+    public void addSeries(long requestId, List<SeriesSelection> selected, List<SeriesSelection> closure) {
+        register(requestId, selected, closure, false);
+    }
+
+    /**
+     * As {@link #addSeries}, and drops rows no longer wanted, unless staging has already started on them: a
+     * series that may exist in the project archive stays on record.
+     */
+    public void replaceSeries(long requestId, List<SeriesSelection> selected, List<SeriesSelection> closure) {
+        register(requestId, selected, closure, true);
+    }
+
+    /**
+     * Records progress of one series. Touches only that series' row, so workers on different series of one request
+     * never conflict; two concurrent updates of the same series fail one of them with an optimistic locking
+     * exception, which the job's retry resolves.
+     *
+     * @param stagedInstances null keeps the current count
+     * @param reason why it failed; kept only with status FAILED
+     * @param targetSeriesInstanceUid null keeps the current value
+     */
+    public void markSeries(long requestId, String seriesInstanceUid, SeriesStatus status, Integer stagedInstances,
+                           String reason, String targetSeriesInstanceUid) {
+        Objects.requireNonNull(status, "status");
+        if (stagedInstances != null && stagedInstances < 0) {
+            throw new IllegalArgumentException("stagedInstances must not be negative: " + stagedInstances);
+        }
+        StagingSeries row = series.find(requestId, seriesInstanceUid).orElseThrow(() -> new StudyNotFound(
+                "Series " + seriesInstanceUid + " is not part of staging request " + requestId));
+        row.mark(status, stagedInstances, truncate(reason), targetSeriesInstanceUid, clock.instant());
+    }
+
+    @Transactional(readOnly = true)
+    public StagingRequestView stagingRequest(long requestId) {
+        return view(request(requestId));
+    }
+
+    /** A request as a member of its study sees it: needs LOOKUP. */
+    public StagingRequestView stagingRequest(String username, long requestId) {
+        StagingRequest request = request(requestId);
+        require(username, request.study().identifier(), Right.LOOKUP, request.pid());
+        audit(username, AuditActions.STAGING_REQUEST_VIEWED, request.study().identifier(), request.pid(),
+                "request " + requestId);
+        return view(request);
+    }
+
+    /**
+     * The newest request for this subject and Study0 study that is neither closed nor fully verified, so that a
+     * repeated staging resumes it instead of starting over.
+     */
+    @Transactional(readOnly = true)
+    public Optional<StagingRequestView> findOpenRequest(String studyIdentifier, String pid,
+                                                         String study0StudyInstanceUid) {
+        for (StagingRequest candidate : requests.findUnclosed(studyIdentifier, pid, study0StudyInstanceUid)) {
+            StagingRequestView view = view(candidate);
+            boolean done = !view.series().isEmpty()
+                    && view.series().stream().allMatch(s -> s.status() == SeriesStatus.VERIFIED);
+            if (!done) {
+                return Optional.of(view);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The study's requests, newest first: needs LOOKUP. */
+    public List<StagingRequestView> stagingRequests(String username, String studyIdentifier) {
+        require(username, studyIdentifier, Right.LOOKUP, null);
+        List<StagingRequest> found = requests.findByStudy(studyIdentifier);
+        // One query for all series rather than one per request: a study collects many requests.
+        Map<Long, List<StagingSeriesView>> rows = found.isEmpty() ? Map.of()
+                : series.findByRequests(found.stream().map(StagingRequest::id).toList()).stream()
+                .collect(Collectors.groupingBy(s -> s.request().id(),
+                        Collectors.mapping(StagingSeries::view, Collectors.toList())));
+        List<StagingRequestView> views = found.stream()
+                .map(r -> view(r, rows.getOrDefault(r.id(), List.of()))).toList();
+        audit(username, AuditActions.STAGING_REQUESTS_LISTED, studyIdentifier, null, views.size() + " request(s)");
+        return views;
+    }
+
+    public void setProcessInstanceKey(long requestId, long processInstanceKey) {
+        request(requestId).processInstanceKey(processInstanceKey);
+    }
+
+    /** Ends a request for good (finished, or given up), so it is no longer offered for resuming. */
+    public void closeRequest(long requestId) {
+        request(requestId).close(clock.instant());
+    }
+
+    // ---------------------------------------------------------------- audit
+
+    public void record(String username, String action, String studyIdentifier, String subjectPid, String detail) {
+        audit(username, action, studyIdentifier, subjectPid, detail);
+    }
+
+    /** The user's own trail, newest first. */
+    @Transactional(readOnly = true)
+    public AuditPage auditFor(String username, int page, int size) {
+        return auditPage(audits.findByUser(username, pageRequest(page, size)));
+    }
+
+    /** A study's trail, newest first, without an access check: for administration and the workflow. */
+    @Transactional(readOnly = true)
+    public AuditPage auditForStudy(String studyIdentifier, int page, int size) {
+        return auditPage(audits.findByStudy(studyIdentifier, pageRequest(page, size)));
+    }
+
+    /** A study's trail for a member whose role is COORDINATOR or ADMIN. */
+    public AuditPage auditForStudy(String requestingUser, String studyIdentifier, int page, int size) {
+        Optional<Membership> membership = memberships.find(requestingUser, studyIdentifier);
+        if (membership.isEmpty() || membership.get().role() == Role.RESEARCHER) {
+            String why = membership.isEmpty() ? "is not a member of" : "is neither coordinator nor admin of";
+            audit(requestingUser, AuditActions.ACCESS_DENIED, studyIdentifier, null, "read study audit: " + why);
+            throw new StudyAccessDenied(requestingUser, studyIdentifier,
+                    "User '" + requestingUser + "' " + why + " study '" + studyIdentifier + "'");
+        }
+        return auditForStudy(studyIdentifier, page, size);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private Membership require(String username, String studyIdentifier, Right right, String subjectPid) {
+        Optional<Membership> found = username == null ? Optional.empty()
+                : memberships.find(username, studyIdentifier);
+        if (found.isPresent() && found.get().has(right)) {
+            return found.get();
+        }
+        String message = found.isEmpty()
+                ? "User '" + username + "' is not a member of study '" + studyIdentifier + "'"
+                : "User '" + username + "' lacks the " + right + " right in study '" + studyIdentifier + "'";
+        audit(username == null ? "(anonymous)" : username, AuditActions.ACCESS_DENIED, studyIdentifier, subjectPid,
+                "needs " + right + ": " + message);
+        throw new StudyAccessDenied(username, studyIdentifier, message);
+    }
+
+    private void register(long requestId, List<SeriesSelection> selected, List<SeriesSelection> closure,
+                          boolean replace) {
+        StagingRequest request = request(requestId);
+        // Selected first, so a series in both lists counts as the user's choice.
+        Map<String, Boolean> chosen = new LinkedHashMap<>();
+        Map<String, SeriesSelection> wanted = new LinkedHashMap<>();
+        for (SeriesSelection s : selected) {
+            wanted.putIfAbsent(s.seriesInstanceUid(), s);
+            chosen.put(s.seriesInstanceUid(), true);
+        }
+        for (SeriesSelection s : closure) {
+            wanted.putIfAbsent(s.seriesInstanceUid(), s);
+            chosen.putIfAbsent(s.seriesInstanceUid(), false);
+        }
+        var now = clock.instant();
+        List<StagingSeries> existing = series.findByRequest(requestId);
+        List<StagingSeries> obsolete = new ArrayList<>();
+        for (StagingSeries row : existing) {
+            SeriesSelection update = wanted.remove(row.seriesUid());
+            if (update != null) {
+                row.describe(update, chosen.get(row.seriesUid()), now);
+            } else if (replace && (row.status() == SeriesStatus.PENDING || row.status() == SeriesStatus.FAILED)) {
+                obsolete.add(row);
+            }
+        }
+        series.deleteAll(obsolete);
+        for (SeriesSelection s : wanted.values()) {
+            series.save(new StagingSeries(request, s, chosen.get(s.seriesInstanceUid()), now));
+        }
+    }
+
+    private StagingRequest request(long requestId) {
+        return requests.findById(requestId)
+                .orElseThrow(() -> new StudyNotFound("No staging request " + requestId));
+    }
+
+    private Study study(String studyIdentifier) {
+        return studies.findByIdentifier(studyIdentifier)
+                .orElseThrow(() -> new StudyNotFound("No study '" + studyIdentifier + "'"));
+    }
+
+    private Enrolment enrolment(Study study, String pid) {
+        return enrolments.find(study, pid).orElseThrow(() -> new StudyNotFound(
+                "Subject " + pid + " is not enrolled in study '" + study.identifier() + "'"));
+    }
+
+    private StagingRequestView view(StagingRequest r) {
+        return view(r, series.findByRequest(r.id()).stream().map(StagingSeries::view).toList());
+    }
+
+    private static StagingRequestView view(StagingRequest r, List<StagingSeriesView> rows) {
+        return new StagingRequestView(r.id(), r.study().identifier(), r.pid(), r.studySubjectId(), r.study0StudyUid(),
+                r.requestedBy(), r.requestedAt(), r.processInstanceKey(), r.closedAt(), rows);
+    }
+
+    private void audit(String username, String action, String studyIdentifier, String subjectPid, String detail) {
+        audits.save(new AuditEvent(clock.instant(), username, action, studyIdentifier, subjectPid, truncate(detail)));
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= DETAIL_LIMIT ? text : text.substring(0, DETAIL_LIMIT - 1) + "…";
+    }
+
+    private static PageRequest pageRequest(int page, int size) {
+        return PageRequest.of(Math.max(page, 0), Math.min(Math.max(size, 1), MAX_PAGE_SIZE));
+    }
+
+    private static AuditPage auditPage(Page<AuditEvent> page) {
+        return new AuditPage(page.getContent().stream().map(AuditEvent::view).toList(), page.getNumber(),
+                page.getSize(), page.getTotalElements(), page.hasNext());
+    }
+
+    private static StudySummary summary(Membership m) {
+        Study s = m.study();
+        return new StudySummary(s.identifier(), s.name(), s.protocolId(), s.protocolName(), s.sponsor(),
+                s.dicomEnabled(), m.role(), Set.copyOf(m.rights()));
+    }
+
+    private static StudyDetails details(Study s, SubjectEnrolment enrolment) {
+        return new StudyDetails(s.identifier(), s.name(), s.protocolId(), s.protocolName(), s.sponsor(),
+                s.profileName(), s.archiveNode(), s.dicomEnabled(), s.sourceArchive(), enrolment);
+    }
+}

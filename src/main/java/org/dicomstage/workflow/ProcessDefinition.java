@@ -1,0 +1,212 @@
+package org.dicomstage.workflow;
+
+import java.util.List;
+
+/**
+ * The contract between {@code bpmn/create-project-specific-dicom.bpmn}, its forms and the code: the
+ * process id, job types, BPMN error codes, form ids and variable names. The BPMN and the forms use these
+ * exact strings; {@code ProcessModelTest} and {@code FormsTest} fail when the two drift apart.
+ *
+ * <p>Variable shapes (JSON) are documented next to each name because workers, forms and the web UI all
+ * read them and nothing else enforces them.
+ */
+public final class ProcessDefinition {
+
+    private ProcessDefinition() {
+    }
+
+    public static final String PROCESS_ID = "create-project-specific-dicom";
+    public static final String BPMN_RESOURCE = "bpmn/create-project-specific-dicom.bpmn";
+    /** Where the forms live on the classpath (and under the repo root). */
+    public static final String FORMS_LOCATION = "forms/";
+
+    /** Job types: one job worker class each. */
+    public static final class JobTypes {
+        private JobTypes() {
+        }
+
+        /** Throws {@link Errors#ACCESS_DENIED} or {@link Errors#DICOM_NOT_ENABLED}. */
+        public static final String CHECK_ACCESS = "dicomstage.check-access";
+        public static final String QUERY_STUDY0 = "dicomstage.query-study0";
+        /** Throws {@link Errors#NOTHING_SELECTED}. */
+        public static final String EXPAND_SELECTION = "dicomstage.expand-selection";
+        /** One job per series (parallel multi-instance); the model gives it {@link #STAGE_SERIES_RETRIES} retries. */
+        public static final String STAGE_SERIES = "dicomstage.stage-series";
+        public static final String VERIFY = "dicomstage.verify";
+        public static final String REMIND_REVIEWER = "dicomstage.remind-reviewer";
+
+        public static final List<String> ALL = List.of(CHECK_ACCESS, QUERY_STUDY0, EXPAND_SELECTION, STAGE_SERIES,
+                VERIFY, REMIND_REVIEWER);
+    }
+
+    /** Staging talks to two archives; transient failures are retried by the engine, with the worker's backoff. */
+    public static final int STAGE_SERIES_RETRIES = 5;
+
+    /** BPMN error codes a worker throws (with {@code newThrowErrorCommand}) and the model catches. */
+    public static final class Errors {
+        private Errors() {
+        }
+
+        public static final String ACCESS_DENIED = "ACCESS_DENIED";
+        public static final String DICOM_NOT_ENABLED = "DICOM_NOT_ENABLED";
+        public static final String NOTHING_SELECTED = "NOTHING_SELECTED";
+
+        public static final List<String> ALL = List.of(ACCESS_DENIED, DICOM_NOT_ENABLED, NOTHING_SELECTED);
+    }
+
+    /** Form ids ({@code forms/<id>.form}); each is the {@code formId} of exactly one user task. */
+    public static final class Forms {
+        private Forms() {
+        }
+
+        public static final String ACTIVATE_STUDY = "dicomstage-activate-study";
+        public static final String SELECT_PATIENT = "dicomstage-select-patient";
+        public static final String PICK_SERIES = "dicomstage-pick-series";
+        public static final String CONFIRM_SELECTION = "dicomstage-confirm-selection";
+        public static final String REVIEW_STAGED_COPY = "dicomstage-review-staged-copy";
+        public static final String RESOLVE_STAGING_PROBLEM = "dicomstage-resolve-staging-problem";
+
+        public static final List<String> ALL = List.of(ACTIVATE_STUDY, SELECT_PATIENT, PICK_SERIES,
+                CONFIRM_SELECTION, REVIEW_STAGED_COPY, RESOLVE_STAGING_PROBLEM);
+    }
+
+    /** BPMN element ids that code refers to (tests, the web UI's task routing, Operate links). */
+    public static final class Elements {
+        private Elements() {
+        }
+
+        public static final String ACTIVATE_STUDY = "ActivateStudy";
+        public static final String CHECK_STUDY_ACCESS = "CheckStudyAccess";
+        public static final String SELECT_PATIENT = "SelectPatient";
+        public static final String QUERY_STUDY0 = "QueryStudy0";
+        public static final String PICK_SERIES = "PickSeries";
+        public static final String EXPAND_SELECTION = "ExpandSelection";
+        public static final String CONFIRM_SELECTION = "ConfirmSelection";
+        public static final String STAGE_SERIES = "StageSeries";
+        public static final String VERIFY_STAGED_COPY = "VerifyStagedCopy";
+        public static final String REVIEW_STAGED_COPY = "ReviewStagedCopy";
+        public static final String REVIEW_REMINDER = "ReviewReminder";
+        public static final String REMIND_REVIEWER = "RemindReviewer";
+        public static final String RESOLVE_STAGING_PROBLEM = "ResolveStagingProblem";
+        public static final String END_ACCEPTED = "ProjectCopyAccepted";
+        public static final String END_ACCESS_DENIED = "AccessDeniedEnd";
+        public static final String END_DICOM_NOT_ENABLED = "DicomNotEnabledEnd";
+        public static final String END_STAGING_ABORTED = "StagingAborted";
+    }
+
+    /**
+     * Process variables. "Options" are form-js option lists: {@code [{"label": "...", "value": "..."}]}.
+     * A series object is {@code {"seriesInstanceUid", "studyInstanceUid", "patientId", "modality",
+     * "seriesDescription", "seriesNumber", "instanceCount"}} plus whatever the workers need; the UID is the key.
+     */
+    public static final class Variables {
+        private Variables() {
+        }
+
+        // Set when the process starts (web UI / Tasklist start).
+        /** Login name of the researcher who asked for the copy. */
+        public static final String REQUESTED_BY = "requestedBy";
+        /** Options: the studies the requesting user may activate. */
+        public static final String AVAILABLE_STUDIES = "availableStudies";
+        /** ISO-8601 duration before the reviewer is reminded, repeatedly; {@link #DEFAULT_REVIEW_REMINDER} if unset. */
+        public static final String REVIEW_REMINDER_AFTER = "reviewReminderAfter";
+
+        // Activate study (form) -> check-access.
+        /** The chosen study's id (a value of {@link #AVAILABLE_STUDIES}). */
+        public static final String STUDY_ID = "studyId";
+
+        // check-access -> Select patient.
+        public static final String STUDY_NAME = "studyName";
+        /** Options: enrolled subjects; label shows study subject id and site, value is the study subject id. */
+        public static final String ENROLLED_SUBJECTS = "enrolledSubjects";
+        /** Why access was refused: the check-access worker sends it as a variable with its BPMN error. */
+        public static final String ACCESS_PROBLEM = "accessProblem";
+
+        // Select patient (form). The output mapping turns both modes into SELECTED_SUBJECT_IDS.
+        /** "one" or "bulk". */
+        public static final String SUBJECT_SELECTION_MODE = "subjectSelectionMode";
+        public static final String SUBJECT_ID = "subjectId";
+        public static final String BULK_SEARCH_TEXT = "bulkSearchText";
+        public static final String BULK_SUBJECT_IDS = "bulkSubjectIds";
+        /** Form-local: search terms that matched no enrolled subject (shown, not used by the process). */
+        public static final String BULK_UNMATCHED_TERMS = "bulkUnmatchedTerms";
+        /** List of study subject ids -> query-study0. */
+        public static final String SELECTED_SUBJECT_IDS = "selectedSubjectIds";
+
+        // query-study0 -> Pick series.
+        /** Table rows, one per series: patientId, studyDate, studyDescription, modality, seriesNumber, seriesDescription, instanceCount, seriesInstanceUid. */
+        public static final String SERIES_TABLE = "seriesTable";
+        /** List of series objects found in Study0 for the selected subjects. */
+        public static final String AVAILABLE_SERIES = "availableSeries";
+        /** Options: one per series (table view). */
+        public static final String SERIES_OPTIONS = "seriesOptions";
+        /**
+         * The RT tree flattened depth-first: {"seriesInstanceUid", "modality", "seriesDescription", "depth" (0 = root),
+         * "approvalStatus" (RT plans: APPROVED / UNAPPROVED / REJECTED, else null)}. The form indents by depth.
+         */
+        public static final String RT_TREE = "rtTree";
+
+        // Pick series (form) -> expand-selection.
+        public static final String PICKED_SERIES_UIDS = "pickedSeriesUids";
+        public static final String PICKED_RT_SERIES_UIDS = "pickedRtSeriesUids";
+        /** Union of both pick lists (output mapping). */
+        public static final String SELECTED_SERIES_UIDS = "selectedSeriesUids";
+        /** A message for the Pick series form: why the user is back there (nothing selected / sent back). */
+        public static final String PICK_SERIES_NOTICE = "pickSeriesNotice";
+
+        // expand-selection -> Confirm selection.
+        /** List of series objects: the selection closed over RT references, each with "addedBecause" (null if picked). */
+        public static final String EXPANDED_SELECTION = "expandedSelection";
+        /** Options for the confirmation checklist (labels mark added series and flagged plans). */
+        public static final String SELECTION_OPTIONS = "selectionOptions";
+        /** Series UIDs, pre-checked: the worker sets all of them; the user may uncheck. */
+        public static final String CONFIRMED_SERIES_UIDS = "confirmedSeriesUids";
+        /** Text: warnings, e.g. unapproved RT plans in the selection. Empty string when none. */
+        public static final String SELECTION_WARNINGS = "selectionWarnings";
+
+        // Stage series (multi-instance).
+        /** List of series objects to stage; Confirm sets it, Resolve (retry) narrows it to the failed ones. */
+        public static final String SERIES_TO_STAGE = "seriesToStage";
+        /** Input element: one series object per stage-series job. */
+        public static final String SERIES = "series";
+        /** Output element a stage-series job sets: {"seriesInstanceUid", "status", "instancesStaged", "message"}. */
+        public static final String STAGING_RESULT = "stagingResult";
+        /** Collected stagingResult values, in seriesToStage order. */
+        public static final String STAGING_RESULTS = "stagingResults";
+
+        // verify -> gateway, Review / Resolve.
+        /** Boolean: the whole project copy passed every check. */
+        public static final String VERIFIED = "verified";
+        /** Table rows: seriesInstanceUid, seriesDescription, expectedInstances, stagedInstances, checks, result. */
+        public static final String VERIFICATION_REPORT = "verificationReport";
+        /** List of series objects that failed staging or verification (a subset of the confirmed selection). */
+        public static final String FAILED_SERIES = "failedSeries";
+        /** Table rows: seriesInstanceUid, seriesDescription, problem. */
+        public static final String STAGING_PROBLEMS = "stagingProblems";
+
+        // Review staged copy (form).
+        /** "accept" or "sendBack". */
+        public static final String REVIEW_DECISION = "reviewDecision";
+        public static final String REVIEW_COMMENT = "reviewComment";
+
+        // Resolve staging problem (form).
+        /** "retry" or "abort". */
+        public static final String RESOLVE_DECISION = "resolveDecision";
+        public static final String RESOLVE_COMMENT = "resolveComment";
+    }
+
+    public static final String DEFAULT_REVIEW_REMINDER = "P2D";
+
+    /** Decision values the forms offer and the gateways test. */
+    public static final class Decisions {
+        private Decisions() {
+        }
+
+        public static final String ONE_SUBJECT = "one";
+        public static final String BULK = "bulk";
+        public static final String ACCEPT = "accept";
+        public static final String SEND_BACK = "sendBack";
+        public static final String RETRY = "retry";
+        public static final String ABORT = "abort";
+    }
+}

@@ -1,0 +1,236 @@
+package org.dicomstage.study;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.dicomstage.study.DemoStudyData.COORDINATOR;
+import static org.dicomstage.study.DemoStudyData.QOL_2025;
+import static org.dicomstage.study.DemoStudyData.RESEARCHER;
+import static org.dicomstage.study.DemoStudyData.RT_FIXTURE_PID;
+import static org.dicomstage.study.DemoStudyData.RT_HN_2026;
+
+import jakarta.persistence.EntityManager;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.autoconfigure.orm.jpa.DataJpaTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.dao.DataIntegrityViolationException;
+
+@DataJpaTest
+@Import({StudyService.class, StudySecrets.class, DemoStudyData.class})
+class StagingRequestTest {
+
+    static final String STUDY_UID = "1.2.826.0.1.3680043.8.498.1";
+    static final SeriesSelection CT = new SeriesSelection(STUDY_UID, STUDY_UID + ".1", "CT", "Planning CT", 5);
+    static final SeriesSelection RTSTRUCT = new SeriesSelection(STUDY_UID, STUDY_UID + ".2", "RTSTRUCT", "Contours", 1);
+    static final SeriesSelection RTPLAN = new SeriesSelection(STUDY_UID, STUDY_UID + ".3", "RTPLAN", "Plan", 1);
+    static final SeriesSelection RTDOSE = new SeriesSelection(STUDY_UID, STUDY_UID + ".4", "RTDOSE", "Dose", 1);
+
+    @Autowired
+    StudyService service;
+
+    @Autowired
+    DemoStudyData demo;
+
+    @Autowired
+    StagingRequestRepository requests;
+
+    @Autowired
+    StagingSeriesRepository seriesRows;
+
+    @Autowired
+    EntityManager entityManager;
+
+    @Value("${spring.jpa.hibernate.ddl-auto}")
+    String ddlAuto;
+
+    @BeforeEach
+    void seed() {
+        demo.seed();
+    }
+
+    long newRequest() {
+        return service.createStagingRequest(new NewStagingRequest(RESEARCHER, RT_HN_2026, RT_FIXTURE_PID, STUDY_UID));
+    }
+
+    @Test
+    void theSchemaComesFromFlywayAndHibernateOnlyValidatesIt() {
+        assertThat(ddlAuto).isEqualTo("validate");
+    }
+
+    @Test
+    void createsARequestWithTheStudySubjectIdAndAuditsIt() {
+        long id = newRequest();
+
+        StagingRequestView request = service.stagingRequest(id);
+        assertThat(request.studyIdentifier()).isEqualTo(RT_HN_2026);
+        assertThat(request.pid()).isEqualTo(RT_FIXTURE_PID);
+        assertThat(request.studySubjectId()).isEqualTo(DemoStudyData.RT_FIXTURE_SUBJECT_ID);
+        assertThat(request.study0StudyInstanceUid()).isEqualTo(STUDY_UID);
+        assertThat(request.requestedBy()).isEqualTo(RESEARCHER);
+        assertThat(request.requestedAt()).isNotNull();
+        assertThat(request.processInstanceKey()).isNull();
+        assertThat(request.series()).isEmpty();
+        assertThat(service.auditFor(RESEARCHER, 0, 1).events().get(0))
+                .extracting(AuditEventView::action, AuditEventView::subjectPid)
+                .containsExactly(AuditActions.STAGING_REQUESTED, RT_FIXTURE_PID);
+    }
+
+    @Test
+    void refusesSubjectsNotEnrolledAndStudiesWithoutDicom() {
+        assertThatThrownBy(() -> service.createStagingRequest(
+                new NewStagingRequest(RESEARCHER, RT_HN_2026, "PID-9999", STUDY_UID)))
+                .isInstanceOf(StudyNotFound.class).hasMessageContaining("PID-9999");
+        assertThatThrownBy(() -> service.createStagingRequest(
+                new NewStagingRequest(RESEARCHER, QOL_2025, RT_FIXTURE_PID, STUDY_UID)))
+                .isInstanceOf(StudyAccessDenied.class); // LOOKUP only in QOL-2025
+    }
+
+    @Test
+    void registersSelectionAndClosureAsPendingRows() {
+        long id = newRequest();
+
+        service.addSeries(id, List.of(RTDOSE), List.of(RTDOSE, RTPLAN, RTSTRUCT, CT));
+
+        List<StagingSeriesView> rows = service.stagingRequest(id).series();
+        assertThat(rows).extracting(StagingSeriesView::seriesInstanceUid).containsExactly(
+                RTDOSE.seriesInstanceUid(), RTPLAN.seriesInstanceUid(), RTSTRUCT.seriesInstanceUid(),
+                CT.seriesInstanceUid());
+        assertThat(rows).extracting(StagingSeriesView::selected).containsExactly(true, false, false, false);
+        assertThat(rows).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(SeriesStatus.PENDING);
+            assertThat(r.stagedInstances()).isZero();
+        });
+        assertThat(rows.get(3).expectedInstances()).isEqualTo(5);
+        assertThat(rows.get(3).modality()).isEqualTo("CT");
+    }
+
+    @Test
+    void registeringASeriesTwiceKeepsOneRowAndItsProgress() {
+        long id = newRequest();
+        service.addSeries(id, List.of(CT), List.of());
+        service.markSeries(id, CT.seriesInstanceUid(), SeriesStatus.STAGED, 5, null, "2.25.99");
+
+        service.addSeries(id, List.of(), List.of(CT, RTSTRUCT));
+        service.addSeries(id, List.of(CT), List.of(CT));
+
+        List<StagingSeriesView> rows = service.stagingRequest(id).series();
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).status()).isEqualTo(SeriesStatus.STAGED);
+        assertThat(rows.get(0).selected()).isTrue();
+        assertThat(rows.get(0).targetSeriesInstanceUid()).isEqualTo("2.25.99");
+    }
+
+    @Test
+    void theDatabaseRejectsASecondRowForTheSameSeries() {
+        long id = newRequest();
+        service.addSeries(id, List.of(CT), List.of());
+        StagingRequest request = requests.findById(id).orElseThrow();
+
+        assertThatThrownBy(() -> seriesRows.saveAndFlush(
+                new StagingSeries(request, CT, true, java.time.Instant.now())))
+                .isInstanceOf(DataIntegrityViolationException.class);
+    }
+
+    @Test
+    void replacingDropsUnwantedRowsThatHaveNotStarted() {
+        long id = newRequest();
+        service.addSeries(id, List.of(CT, RTSTRUCT), List.of(RTPLAN));
+        service.markSeries(id, RTSTRUCT.seriesInstanceUid(), SeriesStatus.STAGING, 0, null, null);
+
+        service.replaceSeries(id, List.of(RTDOSE), List.of());
+
+        assertThat(service.stagingRequest(id).series())
+                .extracting(StagingSeriesView::seriesInstanceUid, StagingSeriesView::status)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(RTSTRUCT.seriesInstanceUid(), SeriesStatus.STAGING),
+                        org.assertj.core.groups.Tuple.tuple(RTDOSE.seriesInstanceUid(), SeriesStatus.PENDING));
+    }
+
+    @Test
+    void markingRecordsStatusCountsReasonAndTarget() {
+        long id = newRequest();
+        service.addSeries(id, List.of(CT), List.of());
+
+        service.markSeries(id, CT.seriesInstanceUid(), SeriesStatus.FAILED, 3, "C-STORE refused: 0xA700", null);
+        StagingSeriesView failed = service.stagingRequest(id).series().get(0);
+        assertThat(failed.status()).isEqualTo(SeriesStatus.FAILED);
+        assertThat(failed.failureReason()).isEqualTo("C-STORE refused: 0xA700");
+        assertThat(failed.stagedInstances()).isEqualTo(3);
+        assertThat(failed.expectedInstances()).isEqualTo(5);
+
+        service.markSeries(id, CT.seriesInstanceUid(), SeriesStatus.VERIFIED, 5, null, "2.25.1234");
+        StagingSeriesView verified = service.stagingRequest(id).series().get(0);
+        assertThat(verified.status()).isEqualTo(SeriesStatus.VERIFIED);
+        assertThat(verified.failureReason()).isNull();
+        assertThat(verified.stagedInstances()).isEqualTo(5);
+        assertThat(verified.targetSeriesInstanceUid()).isEqualTo("2.25.1234");
+
+        assertThatThrownBy(() -> service.markSeries(id, "9.9.9", SeriesStatus.STAGED, 1, null, null))
+                .isInstanceOf(StudyNotFound.class).hasMessageContaining("9.9.9");
+    }
+
+    @Test
+    void anOpenRequestIsFoundForResumingUntilVerifiedOrClosed() {
+        long id = newRequest();
+        service.addSeries(id, List.of(CT, RTSTRUCT), List.of());
+        service.setProcessInstanceKey(id, 2251799813685249L);
+
+        assertThat(service.findOpenRequest(RT_HN_2026, RT_FIXTURE_PID, STUDY_UID)).get()
+                .extracting(StagingRequestView::id, StagingRequestView::processInstanceKey)
+                .containsExactly(id, 2251799813685249L);
+        assertThat(service.findOpenRequest(RT_HN_2026, RT_FIXTURE_PID, "1.2.3.other")).isEmpty();
+        assertThat(service.findOpenRequest(RT_HN_2026, "PID-0001", STUDY_UID)).isEmpty();
+
+        service.markSeries(id, CT.seriesInstanceUid(), SeriesStatus.VERIFIED, 5, null, "2.25.1");
+        assertThat(service.findOpenRequest(RT_HN_2026, RT_FIXTURE_PID, STUDY_UID)).isPresent();
+        service.markSeries(id, RTSTRUCT.seriesInstanceUid(), SeriesStatus.VERIFIED, 1, null, "2.25.2");
+        assertThat(service.findOpenRequest(RT_HN_2026, RT_FIXTURE_PID, STUDY_UID)).isEmpty();
+
+        long next = newRequest();
+        assertThat(service.findOpenRequest(RT_HN_2026, RT_FIXTURE_PID, STUDY_UID)).get()
+                .extracting(StagingRequestView::id).isEqualTo(next);
+        service.closeRequest(next);
+        assertThat(service.findOpenRequest(RT_HN_2026, RT_FIXTURE_PID, STUDY_UID)).isEmpty();
+        assertThat(service.stagingRequest(next).closedAt()).isNotNull();
+    }
+
+    @Test
+    void membersListAndViewRequestsOthersMayNot() {
+        long id = newRequest();
+        service.addSeries(id, List.of(CT), List.of(RTSTRUCT));
+        long other = service.createStagingRequest(
+                new NewStagingRequest(RESEARCHER, RT_HN_2026, "PID-0001", "1.2.3.4"));
+
+        List<StagingRequestView> listed = service.stagingRequests(COORDINATOR, RT_HN_2026);
+        assertThat(listed).extracting(StagingRequestView::id).containsExactly(other, id);
+        assertThat(listed.get(0).series()).isEmpty();
+        assertThat(listed.get(1).series()).extracting(StagingSeriesView::seriesInstanceUid)
+                .containsExactly(CT.seriesInstanceUid(), RTSTRUCT.seriesInstanceUid());
+        assertThat(service.stagingRequest(COORDINATOR, id).pid()).isEqualTo(RT_FIXTURE_PID);
+        assertThatThrownBy(() -> service.stagingRequests(DemoStudyData.OUTSIDER, RT_HN_2026))
+                .isInstanceOf(StudyAccessDenied.class);
+        assertThatThrownBy(() -> service.stagingRequest(DemoStudyData.OUTSIDER, id))
+                .isInstanceOf(StudyAccessDenied.class);
+    }
+
+    @Test
+    void theRequestRowIsNotTouchedByPerSeriesProgress() {
+        long id = newRequest();
+        service.addSeries(id, List.of(CT), List.of());
+        entityManager.flush();
+        Long before = versionOf(id);
+
+        service.markSeries(id, CT.seriesInstanceUid(), SeriesStatus.STAGING, 0, null, null);
+        entityManager.flush();
+
+        assertThat(versionOf(id)).isEqualTo(before);
+    }
+
+    private Long versionOf(long requestId) {
+        return ((Number) entityManager.createNativeQuery("select version from staging_request where id = ?1")
+                .setParameter(1, requestId).getSingleResult()).longValue();
+    }
+}

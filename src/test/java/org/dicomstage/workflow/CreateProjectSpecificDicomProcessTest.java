@@ -1,0 +1,341 @@
+package org.dicomstage.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.camunda.client.CamundaClient;
+import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
+import io.camunda.zeebe.process.test.assertions.BpmnAssert;
+import io.camunda.zeebe.process.test.assertions.ProcessInstanceAssert;
+import io.camunda.zeebe.process.test.filters.RecordStream;
+import io.camunda.zeebe.process.test.inspections.model.InspectedProcessInstance;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.dicomstage.workflow.ProcessDefinition.Decisions;
+import org.dicomstage.workflow.ProcessDefinition.Elements;
+import org.dicomstage.workflow.ProcessDefinition.Errors;
+import org.dicomstage.workflow.ProcessDefinition.Forms;
+import org.dicomstage.workflow.ProcessDefinition.JobTypes;
+import org.dicomstage.workflow.ProcessDefinition.Variables;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The process on the in-memory engine, as the researcher lives it: which task is open, with which form and
+ * which data, and where each path ends. Service tasks are answered by {@link TestJobs}, user tasks through the
+ * {@link UserTasks} port ({@link ZptUserTasks}).
+ */
+@ProcessTest
+class CreateProjectSpecificDicomProcessTest {
+
+    private static final String RESEARCHER = "alice";
+    private static final Map<String, Object> CT = series("1.2.3.1", "CT", "Planning CT");
+    private static final Map<String, Object> RTSTRUCT = series("1.2.3.2", "RTSTRUCT", "ROIs");
+    private static final Map<String, Object> RTPLAN = series("1.2.3.3", "RTPLAN", "Plan A");
+
+    @Autowired
+    CamundaClient client;
+    @Autowired
+    ZeebeTestEngine engine;
+    @Autowired
+    UserTasks userTasks;
+
+    private long instance;
+    private TestJobs jobs;
+
+    @BeforeEach
+    void start() {
+        BpmnAssert.initRecordStream(RecordStream.of(engine.getRecordStreamSource()));
+        instance = client.newCreateInstanceCommand().bpmnProcessId(ProcessDefinition.PROCESS_ID).latestVersion()
+                .variables(Map.of(Variables.REQUESTED_BY, RESEARCHER,
+                        Variables.AVAILABLE_STUDIES, List.of(option("HNC", "Head and neck cohort"))))
+                .send().join().getProcessInstanceKey();
+        jobs = new TestJobs(client, instance);
+    }
+
+    @AfterEach
+    void cleanUp() {
+        // The engine outlives the test (cached context): leave no jobs behind for the next one.
+        if (!userTasks.open(instance).isEmpty() || isActive()) {
+            client.newCancelInstanceCommand(instance).send().join();
+        }
+        BpmnAssert.resetRecordStream();
+    }
+
+    @Test
+    void happyPathEndsWithAcceptedProjectCopy() {
+        UserTask activate = openTask(Elements.ACTIVATE_STUDY, Forms.ACTIVATE_STUDY);
+        assertThat(activate.name()).isEqualTo("Activate study");
+        assertThat(activate.assignee()).isEqualTo(RESEARCHER);
+        assertThat(activate.variables()).containsKey(Variables.AVAILABLE_STUDIES);
+
+        activateStudyAndPassAccessCheck();
+        selectOnePatient();
+        queryStudy0();
+        pickSeries(List.of(CT.get("seriesInstanceUid")), List.of(RTPLAN.get("seriesInstanceUid")));
+        assertInstance().hasVariableWithValue(Variables.SELECTED_SERIES_UIDS, List.of("1.2.3.1", "1.2.3.3"));
+
+        expandSelection();
+        UserTask confirm = openTask(Elements.CONFIRM_SELECTION, Forms.CONFIRM_SELECTION);
+        assertThat(confirm.variables().get(Variables.CONFIRMED_SERIES_UIDS))
+                .as("everything pre-checked").isEqualTo(List.of("1.2.3.1", "1.2.3.2", "1.2.3.3"));
+        assertThat((String) confirm.variables().get(Variables.SELECTION_WARNINGS)).contains("UNAPPROVED");
+        userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS, List.of("1.2.3.1", "1.2.3.2")));
+        assertInstance().hasVariableWithValue(Variables.SERIES_TO_STAGE, List.of(CT, RTSTRUCT));
+
+        stageAll(2);
+        assertInstance().hasVariableWithValue(Variables.STAGING_RESULTS,
+                List.of(staged("1.2.3.1"), staged("1.2.3.2")));
+        verify(true, List.of());
+
+        UserTask review = openTask(Elements.REVIEW_STAGED_COPY, Forms.REVIEW_STAGED_COPY);
+        assertThat(review.variables()).containsKey(Variables.VERIFICATION_REPORT);
+        userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
+
+        assertInstance().isCompleted().hasNoIncidents().hasPassedElementsInOrder(Elements.ACTIVATE_STUDY,
+                Elements.CHECK_STUDY_ACCESS, Elements.SELECT_PATIENT, Elements.QUERY_STUDY0, Elements.PICK_SERIES,
+                Elements.EXPAND_SELECTION, Elements.CONFIRM_SELECTION, Elements.VERIFY_STAGED_COPY,
+                Elements.REVIEW_STAGED_COPY, Elements.END_ACCEPTED)
+                // The multi-instance body plus one instance per confirmed series.
+                .hasPassedElement(Elements.STAGE_SERIES, 3);
+        assertThat(userTasks.open(instance)).isEmpty();
+    }
+
+    @Test
+    void accessDeniedEndsWithoutACopy() {
+        userTasks.complete(openTask(Elements.ACTIVATE_STUDY, Forms.ACTIVATE_STUDY).key(),
+                Map.of(Variables.STUDY_ID, "HNC"));
+        jobs.throwError(JobTypes.CHECK_ACCESS, Errors.ACCESS_DENIED, "alice is not a member of HNC");
+
+        assertInstance().isCompleted().hasPassedElement(Elements.END_ACCESS_DENIED)
+                .hasNotPassedElement(Elements.SELECT_PATIENT);
+        assertThat(userTasks.open(instance)).isEmpty();
+    }
+
+    @Test
+    void studyNotEnabledForDicomEndsWithoutACopy() {
+        userTasks.complete(openTask(Elements.ACTIVATE_STUDY, Forms.ACTIVATE_STUDY).key(),
+                Map.of(Variables.STUDY_ID, "HNC"));
+        jobs.throwError(JobTypes.CHECK_ACCESS, Errors.DICOM_NOT_ENABLED, "HNC has no DICOM archive");
+
+        assertInstance().isCompleted().hasPassedElement(Elements.END_DICOM_NOT_ENABLED);
+    }
+
+    @Test
+    void nothingSelectedSendsTheResearcherBackToPickingWithAMessage() {
+        activateStudyAndPassAccessCheck();
+        selectOnePatient();
+        queryStudy0();
+        pickSeries(List.of(), List.of());
+        assertInstance().hasVariableWithValue(Variables.SELECTED_SERIES_UIDS, List.of());
+        jobs.throwError(JobTypes.EXPAND_SELECTION, Errors.NOTHING_SELECTED, "no series picked");
+
+        UserTask again = openTask(Elements.PICK_SERIES, Forms.PICK_SERIES);
+        assertThat(again.variables().get(Variables.PICK_SERIES_NOTICE))
+                .isEqualTo("Nothing was selected. Pick at least one series.");
+
+        pickSeries(List.of(CT.get("seriesInstanceUid")), null);
+        expandSelection();
+        UserTask confirm = openTask(Elements.CONFIRM_SELECTION, Forms.CONFIRM_SELECTION);
+        assertThat(confirm.variables().get(Variables.PICK_SERIES_NOTICE)).as("notice cleared").isNull();
+        assertInstance().hasPassedElement(Elements.PICK_SERIES, 2).hasNoIncidents();
+    }
+
+    @Test
+    void failedVerificationIsResolvedByRetryingOnlyTheFailedSeries() {
+        toStaging(List.of("1.2.3.1", "1.2.3.2", "1.2.3.3"));
+        stageAll(3);
+        verify(false, List.of(RTPLAN));
+
+        UserTask resolve = openTask(Elements.RESOLVE_STAGING_PROBLEM, Forms.RESOLVE_STAGING_PROBLEM);
+        assertThat(resolve.name()).isEqualTo("Resolve staging problem");
+        assertThat(resolve.variables()).containsKey(Variables.STAGING_PROBLEMS);
+        userTasks.complete(resolve.key(), Map.of(Variables.RESOLVE_DECISION, Decisions.RETRY));
+
+        var retried = jobs.completeEach(JobTypes.STAGE_SERIES, 1, job -> stagedAnswer(job.getVariablesAsMap()));
+        assertThat(retried.getFirst().getVariablesAsMap().get(Variables.SERIES)).isEqualTo(RTPLAN);
+        verify(true, List.of());
+        userTasks.complete(openTask(Elements.REVIEW_STAGED_COPY, Forms.REVIEW_STAGED_COPY).key(),
+                Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
+
+        assertInstance().isCompleted().hasPassedElement(Elements.RESOLVE_STAGING_PROBLEM)
+                .hasPassedElement(Elements.VERIFY_STAGED_COPY, 2).hasPassedElement(Elements.END_ACCEPTED);
+    }
+
+    @Test
+    void abortingAfterFailedVerificationEndsStaging() {
+        toStaging(List.of("1.2.3.1"));
+        stageAll(1);
+        verify(false, List.of(CT));
+        userTasks.complete(openTask(Elements.RESOLVE_STAGING_PROBLEM, Forms.RESOLVE_STAGING_PROBLEM).key(),
+                Map.of(Variables.RESOLVE_DECISION, Decisions.ABORT, Variables.RESOLVE_COMMENT, "archive down"));
+
+        assertInstance().isCompleted().hasPassedElement(Elements.END_STAGING_ABORTED)
+                .hasNotPassedElement(Elements.REVIEW_STAGED_COPY);
+    }
+
+    @Test
+    void sentBackAtReviewReturnsToPickingWithTheReviewersComment() {
+        toStaging(List.of("1.2.3.1"));
+        stageAll(1);
+        verify(true, List.of());
+        userTasks.complete(openTask(Elements.REVIEW_STAGED_COPY, Forms.REVIEW_STAGED_COPY).key(),
+                Map.of(Variables.REVIEW_DECISION, Decisions.SEND_BACK, Variables.REVIEW_COMMENT, "plan missing"));
+
+        UserTask pick = openTask(Elements.PICK_SERIES, Forms.PICK_SERIES);
+        assertThat(pick.variables().get(Variables.PICK_SERIES_NOTICE)).isEqualTo("Sent back at review: plan missing");
+        assertThat(pick.variables().get(Variables.PICKED_SERIES_UIDS)).as("previous picks pre-filled")
+                .isEqualTo(List.of("1.2.3.1"));
+        assertInstance().isActive().hasNotPassedElement(Elements.END_ACCEPTED);
+    }
+
+    @Test
+    void reviewerIsRemindedAfterTwoDaysAndTheReviewStaysOpen() throws Exception {
+        toStaging(List.of("1.2.3.1"));
+        stageAll(1);
+        verify(true, List.of());
+        openTask(Elements.REVIEW_STAGED_COPY, Forms.REVIEW_STAGED_COPY);
+
+        engine.increaseTime(Duration.ofDays(2).plusMinutes(1));
+        jobs.complete(JobTypes.REMIND_REVIEWER, Map.of());
+        engine.waitForIdleState(Duration.ofSeconds(10));
+
+        assertInstance().hasPassedElement(Elements.REVIEW_REMINDER).hasPassedElement(Elements.REMIND_REVIEWER)
+                .isWaitingAtElements(Elements.REVIEW_STAGED_COPY);
+        openTask(Elements.REVIEW_STAGED_COPY, Forms.REVIEW_STAGED_COPY);
+    }
+
+    @Test
+    void tasksCanBeClaimedAndGivenBack() {
+        UserTask task = openTask(Elements.ACTIVATE_STUDY, Forms.ACTIVATE_STUDY);
+
+        userTasks.unclaim(task.key());
+        assertThat(userTasks.get(task.key()).orElseThrow().assignee()).isNull();
+        userTasks.claim(task.key(), "bob");
+        assertThat(userTasks.get(task.key()).orElseThrow().assignee()).isEqualTo("bob");
+        assertThatThrownBy(() -> userTasks.claim(task.key(), "carol"))
+                .isInstanceOf(UserTasks.RejectedException.class).hasMessageContaining("CLAIM");
+
+        userTasks.complete(task.key(), Map.of(Variables.STUDY_ID, "HNC"));
+        assertThat(userTasks.get(task.key())).isEmpty();
+        assertThatThrownBy(() -> userTasks.complete(task.key(), Map.of()))
+                .isInstanceOf(UserTasks.RejectedException.class);
+    }
+
+    // --- the researcher's steps and the workers' answers
+
+    private void activateStudyAndPassAccessCheck() {
+        userTasks.complete(openTask(Elements.ACTIVATE_STUDY, Forms.ACTIVATE_STUDY).key(),
+                Map.of(Variables.STUDY_ID, "HNC", "someFormOnlyField", "ignored"));
+        assertInstance().hasVariableWithValue(Variables.STUDY_ID, "HNC");
+        jobs.complete(JobTypes.CHECK_ACCESS, Map.of(Variables.STUDY_NAME, "Head and neck cohort",
+                Variables.ENROLLED_SUBJECTS, List.of(option("HNC-001", "HNC-001 (site A)"))));
+    }
+
+    private void selectOnePatient() {
+        UserTask select = openTask(Elements.SELECT_PATIENT, Forms.SELECT_PATIENT);
+        assertThat(select.variables()).containsKey(Variables.ENROLLED_SUBJECTS);
+        userTasks.complete(select.key(), Map.of(Variables.SUBJECT_SELECTION_MODE, Decisions.ONE_SUBJECT,
+                Variables.SUBJECT_ID, "HNC-001"));
+        assertInstance().hasVariableWithValue(Variables.SELECTED_SUBJECT_IDS, List.of("HNC-001"));
+    }
+
+    private void queryStudy0() {
+        jobs.complete(JobTypes.QUERY_STUDY0, Map.of(
+                Variables.AVAILABLE_SERIES, List.of(CT, RTSTRUCT, RTPLAN),
+                Variables.SERIES_TABLE, List.of(CT, RTSTRUCT, RTPLAN),
+                Variables.SERIES_OPTIONS, List.of(option("1.2.3.1", "CT Planning CT")),
+                Variables.RT_TREE, List.of(Map.of("seriesInstanceUid", "1.2.3.3", "modality", "RTPLAN",
+                        "depth", 0, "approvalStatus", "UNAPPROVED"))));
+    }
+
+    private void pickSeries(List<Object> fromTable, List<Object> fromRtView) {
+        UserTask pick = openTask(Elements.PICK_SERIES, Forms.PICK_SERIES);
+        assertThat(pick.variables()).containsKeys(Variables.SERIES_TABLE, Variables.RT_TREE);
+        Map<String, Object> submitted = new HashMap<>();
+        submitted.put(Variables.PICKED_SERIES_UIDS, fromTable);
+        if (fromRtView != null) {
+            submitted.put(Variables.PICKED_RT_SERIES_UIDS, fromRtView);
+        }
+        userTasks.complete(pick.key(), submitted);
+    }
+
+    private void expandSelection() {
+        jobs.complete(JobTypes.EXPAND_SELECTION, Map.of(
+                Variables.EXPANDED_SELECTION, List.of(CT, RTSTRUCT, RTPLAN),
+                Variables.SELECTION_OPTIONS, List.of(option("1.2.3.1", "CT"), option("1.2.3.2", "RTSTRUCT"),
+                        option("1.2.3.3", "RTPLAN [UNAPPROVED]")),
+                Variables.CONFIRMED_SERIES_UIDS, List.of("1.2.3.1", "1.2.3.2", "1.2.3.3"),
+                Variables.SELECTION_WARNINGS, "Plan A is UNAPPROVED"));
+    }
+
+    private void toStaging(List<String> confirmed) {
+        activateStudyAndPassAccessCheck();
+        selectOnePatient();
+        queryStudy0();
+        pickSeries(List.of(CT.get("seriesInstanceUid")), null);
+        expandSelection();
+        userTasks.complete(openTask(Elements.CONFIRM_SELECTION, Forms.CONFIRM_SELECTION).key(),
+                Map.of(Variables.CONFIRMED_SERIES_UIDS, confirmed));
+    }
+
+    private void stageAll(int expectedJobs) {
+        jobs.completeEach(JobTypes.STAGE_SERIES, expectedJobs, job -> stagedAnswer(job.getVariablesAsMap()));
+    }
+
+    private static Map<String, Object> stagedAnswer(Map<String, Object> jobVariables) {
+        @SuppressWarnings("unchecked")
+        var series = (Map<String, Object>) jobVariables.get(Variables.SERIES);
+        return Map.of(Variables.STAGING_RESULT, staged((String) series.get("seriesInstanceUid")));
+    }
+
+    private void verify(boolean verified, List<Map<String, Object>> failed) {
+        jobs.complete(JobTypes.VERIFY, Map.of(Variables.VERIFIED, verified,
+                Variables.VERIFICATION_REPORT, List.of(Map.of("seriesInstanceUid", "2.25.1", "result", "OK")),
+                Variables.FAILED_SERIES, failed,
+                Variables.STAGING_PROBLEMS, failed.stream()
+                        .map(s -> Map.of("seriesInstanceUid", s.get("seriesInstanceUid"), "problem", "count mismatch"))
+                        .toList()));
+    }
+
+    /** The one open task of this instance, checked to be the expected step with the expected form. */
+    private UserTask openTask(String elementId, String formId) {
+        List<UserTask> open = userTasks.open(instance);
+        assertThat(open).extracting(UserTask::elementId).containsExactly(elementId);
+        UserTask task = open.getFirst();
+        assertThat(task.formId()).isEqualTo(formId);
+        assertThat(task.bpmnProcessId()).isEqualTo(ProcessDefinition.PROCESS_ID);
+        assertThat(task.name()).isNotBlank();
+        return task;
+    }
+
+    private ProcessInstanceAssert assertInstance() {
+        return BpmnAssert.assertThat(new InspectedProcessInstance(instance));
+    }
+
+    private boolean isActive() {
+        try {
+            assertInstance().isActive();
+            return true;
+        } catch (AssertionError e) {
+            return false;
+        }
+    }
+
+    private static Map<String, Object> option(String value, String label) {
+        return Map.of("value", value, "label", label);
+    }
+
+    private static Map<String, Object> series(String uid, String modality, String description) {
+        return Map.of("seriesInstanceUid", uid, "studyInstanceUid", "1.2.3", "patientId", "HNC-001",
+                "modality", modality, "seriesDescription", description);
+    }
+
+    private static Map<String, Object> staged(String uid) {
+        return Map.of("seriesInstanceUid", uid, "status", "STAGED");
+    }
+}

@@ -1,0 +1,134 @@
+package org.dicomstage.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.camunda.zeebe.model.bpmn.Bpmn;
+import io.camunda.zeebe.model.bpmn.BpmnModelInstance;
+import io.camunda.zeebe.model.bpmn.instance.Error;
+import io.camunda.zeebe.model.bpmn.instance.FlowElement;
+import io.camunda.zeebe.model.bpmn.instance.Process;
+import io.camunda.zeebe.model.bpmn.instance.ServiceTask;
+import io.camunda.zeebe.model.bpmn.instance.UserTask;
+import io.camunda.zeebe.model.bpmn.instance.bpmndi.BpmnEdge;
+import io.camunda.zeebe.model.bpmn.instance.bpmndi.BpmnShape;
+import io.camunda.zeebe.model.bpmn.instance.SequenceFlow;
+import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeFormDefinition;
+import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeLoopCharacteristics;
+import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeTaskDefinition;
+import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeUserTask;
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.dicomstage.workflow.ProcessDefinition.Elements;
+import org.dicomstage.workflow.ProcessDefinition.Errors;
+import org.dicomstage.workflow.ProcessDefinition.Forms;
+import org.dicomstage.workflow.ProcessDefinition.JobTypes;
+import org.dicomstage.workflow.ProcessDefinition.Variables;
+import org.junit.jupiter.api.Test;
+
+/** The BPMN and {@link ProcessDefinition} must name the same things, or workers and forms silently miss. */
+class ProcessModelTest {
+
+    static BpmnModelInstance model() {
+        try (InputStream in = ProcessModelTest.class.getClassLoader()
+                .getResourceAsStream(ProcessDefinition.BPMN_RESOURCE)) {
+            assertThat(in).as("%s on the classpath", ProcessDefinition.BPMN_RESOURCE).isNotNull();
+            return Bpmn.readModelFromStream(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void modelValidatesAndIsExecutable() {
+        BpmnModelInstance model = model();
+        Bpmn.validateModel(model);
+        Process process = model.getModelElementById(ProcessDefinition.PROCESS_ID);
+        assertThat(process).isNotNull();
+        assertThat(process.isExecutable()).isTrue();
+    }
+
+    @Test
+    void jobTypesInTheModelAreExactlyTheConstants() {
+        Set<String> inModel = model().getModelElementsByType(ZeebeTaskDefinition.class).stream()
+                .map(ZeebeTaskDefinition::getType).collect(Collectors.toSet());
+        assertThat(inModel).containsExactlyInAnyOrderElementsOf(JobTypes.ALL);
+        assertThat(JobTypes.ALL).containsExactlyInAnyOrderElementsOf(stringConstants(JobTypes.class));
+    }
+
+    @Test
+    void errorCodesInTheModelAreExactlyTheConstants() {
+        Set<String> inModel = model().getModelElementsByType(Error.class).stream()
+                .map(Error::getErrorCode).collect(Collectors.toSet());
+        assertThat(inModel).containsExactlyInAnyOrderElementsOf(Errors.ALL);
+        assertThat(Errors.ALL).containsExactlyInAnyOrderElementsOf(stringConstants(Errors.class));
+    }
+
+    @Test
+    void everyUserTaskIsACamundaUserTaskWithItsOwnForm() {
+        BpmnModelInstance model = model();
+        var userTasks = model.getModelElementsByType(UserTask.class);
+        for (UserTask task : userTasks) {
+            assertThat(task.getSingleExtensionElement(ZeebeUserTask.class))
+                    .as("%s is a Camunda user task (Tasklist V2 shows only those)", task.getId()).isNotNull();
+            assertThat(task.getSingleExtensionElement(ZeebeFormDefinition.class))
+                    .as("%s has a linked form", task.getId()).isNotNull();
+        }
+        var formIds = userTasks.stream()
+                .map(t -> t.getSingleExtensionElement(ZeebeFormDefinition.class).getFormId()).toList();
+        assertThat(formIds).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(Forms.ALL);
+        assertThat(Forms.ALL).containsExactlyInAnyOrderElementsOf(stringConstants(Forms.class));
+    }
+
+    @Test
+    void stagingIsParallelOverSeriesToStageWithFiveRetries() {
+        ServiceTask stage = model().getModelElementById(Elements.STAGE_SERIES);
+        assertThat(stage.getSingleExtensionElement(ZeebeTaskDefinition.class).getRetries())
+                .isEqualTo("" + ProcessDefinition.STAGE_SERIES_RETRIES);
+        var loop = (io.camunda.zeebe.model.bpmn.instance.MultiInstanceLoopCharacteristics) stage
+                .getLoopCharacteristics();
+        assertThat(loop.isSequential()).isFalse();
+        ZeebeLoopCharacteristics zeebe = loop.getSingleExtensionElement(ZeebeLoopCharacteristics.class);
+        assertThat(zeebe.getInputCollection()).isEqualTo("=" + Variables.SERIES_TO_STAGE);
+        assertThat(zeebe.getInputElement()).isEqualTo(Variables.SERIES);
+        assertThat(zeebe.getOutputCollection()).isEqualTo(Variables.STAGING_RESULTS);
+        assertThat(zeebe.getOutputElement()).isEqualTo("=" + Variables.STAGING_RESULT);
+    }
+
+    @Test
+    void elementConstantsExistAndEveryElementIsNamedAndDrawn() {
+        BpmnModelInstance model = model();
+        for (String id : stringConstants(Elements.class)) {
+            assertThat((Object) model.getModelElementById(id)).as("element %s", id).isNotNull();
+        }
+        Set<String> shapes = model.getModelElementsByType(BpmnShape.class).stream()
+                .map(s -> s.getBpmnElement().getId()).collect(Collectors.toSet());
+        Set<String> edges = model.getModelElementsByType(BpmnEdge.class).stream()
+                .map(e -> e.getBpmnElement().getId()).collect(Collectors.toSet());
+        for (FlowElement element : model.getModelElementsByType(FlowElement.class)) {
+            if (element instanceof SequenceFlow) {
+                assertThat(edges).as("edge for %s", element.getId()).contains(element.getId());
+            } else {
+                assertThat(element.getName()).as("name of %s (Operate shows it)", element.getId()).isNotBlank();
+                assertThat(shapes).as("shape for %s", element.getId()).contains(element.getId());
+            }
+        }
+    }
+
+    static Set<String> stringConstants(Class<?> holder) {
+        return Arrays.stream(holder.getDeclaredFields())
+                .filter(f -> Modifier.isStatic(f.getModifiers()) && f.getType() == String.class)
+                .map(ProcessModelTest::value).collect(Collectors.toSet());
+    }
+
+    private static String value(Field field) {
+        try {
+            return (String) field.get(null);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package org.dicomstage.workflow;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.camunda.zeebe.model.bpmn.Bpmn;
+import io.camunda.zeebe.model.bpmn.instance.FlowElement;
+import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
+import io.camunda.zeebe.protocol.impl.encoding.MsgPackConverter;
+import io.camunda.zeebe.protocol.impl.record.value.usertask.UserTaskRecord;
+import io.camunda.zeebe.protocol.record.Record;
+import io.camunda.zeebe.protocol.record.RecordType;
+import io.camunda.zeebe.protocol.record.ValueType;
+import io.camunda.zeebe.protocol.record.intent.Intent;
+import io.camunda.zeebe.protocol.record.intent.UserTaskIntent;
+import io.camunda.zeebe.protocol.record.value.UserTaskRecordValue;
+import io.camunda.zeebe.protocol.record.value.VariableRecordValue;
+import io.camunda.zeebe.protocol.record.value.deployment.FormMetadataValue;
+import io.camunda.zeebe.protocol.record.value.deployment.Process;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * User tasks of the in-memory test engine, which has no REST API: reads them from the record stream and
+ * completes/claims them by writing USER_TASK commands onto the engine's log ({@link ZptCommandWriter}). The
+ * engine does the rest exactly as in production (output mappings, assignment, task-state checks), so a
+ * rejected command here is a rejected command there.
+ */
+public final class ZptUserTasks implements UserTasks {
+
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ZeebeTestEngine engine;
+    private final ZptCommandWriter writer;
+    private final ObjectMapper json = new ObjectMapper();
+    /** Element names per process definition key; a deployed definition never changes. */
+    private final Map<Long, Map<String, String>> elementNames = new ConcurrentHashMap<>();
+
+    public ZptUserTasks(ZeebeTestEngine engine) {
+        this.engine = engine;
+        this.writer = new ZptCommandWriter(engine);
+    }
+
+    @Override
+    public synchronized List<UserTask> open() {
+        return snapshot().openTasks();
+    }
+
+    @Override
+    public synchronized List<UserTask> open(long processInstanceKey) {
+        return open().stream().filter(t -> t.processInstanceKey() == processInstanceKey).toList();
+    }
+
+    @Override
+    public synchronized Optional<UserTask> get(long userTaskKey) {
+        return open().stream().filter(t -> t.key() == userTaskKey).findFirst();
+    }
+
+    @Override
+    public synchronized void claim(long userTaskKey, String assignee) {
+        send(UserTaskIntent.CLAIM, userTaskKey, new UserTaskRecord().setAssignee(assignee).setAction("claim"));
+    }
+
+    @Override
+    public synchronized void unclaim(long userTaskKey) {
+        // As the REST gateway does it: an ASSIGN with an empty assignee.
+        send(UserTaskIntent.ASSIGN, userTaskKey, new UserTaskRecord().setAssignee("").setAction("unassign"));
+    }
+
+    @Override
+    public synchronized void complete(long userTaskKey, Map<String, Object> variables) {
+        String document;
+        try {
+            document = json.writeValueAsString(variables == null ? Map.of() : variables);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("variables are not JSON-serializable", e);
+        }
+        UserTaskRecord command = new UserTaskRecord().setAction("complete")
+                .setVariables(new UnsafeBuffer(MsgPackConverter.convertToMsgPack(document)));
+        send(UserTaskIntent.COMPLETE, userTaskKey, command);
+    }
+
+    private void send(Intent intent, long userTaskKey, UserTaskRecord command) {
+        waitForIdle();
+        long before = lastPosition();
+        command.setUserTaskKey(userTaskKey);
+        writer.write(ValueType.USER_TASK, intent, userTaskKey, command);
+        waitForIdle();
+        for (Record<?> record : engine.getRecordStreamSource().getRecords()) {
+            if (record.getPosition() > before && record.getRecordType() == RecordType.COMMAND_REJECTION
+                    && record.getValueType() == ValueType.USER_TASK && record.getKey() == userTaskKey
+                    && record.getIntent() == intent) {
+                throw new RejectedException(intent + " of user task " + userTaskKey + " rejected: "
+                        + record.getRejectionType() + " " + record.getRejectionReason(), null);
+            }
+        }
+    }
+
+    private long lastPosition() {
+        long last = -1;
+        for (Record<?> record : engine.getRecordStreamSource().getRecords()) {
+            last = Math.max(last, record.getPosition());
+        }
+        return last;
+    }
+
+    private void waitForIdle() {
+        try {
+            engine.waitForIdleState(IDLE_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the engine", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the engine did not become idle within " + IDLE_TIMEOUT, e);
+        }
+    }
+
+    /** One pass over the record stream, replaying user task, variable, form and process events. */
+    private Snapshot snapshot() {
+        waitForIdle();
+        Snapshot s = new Snapshot();
+        for (Record<?> record : engine.getRecordStreamSource().getRecords()) {
+            if (record.getRecordType() != RecordType.EVENT) {
+                continue;
+            }
+            switch (record.getValueType()) {
+                case USER_TASK -> s.userTask(record.getIntent(), (UserTaskRecordValue) record.getValue());
+                case VARIABLE -> {
+                    VariableRecordValue v = (VariableRecordValue) record.getValue();
+                    s.variables.computeIfAbsent(v.getScopeKey(), k -> new LinkedHashMap<>()).put(v.getName(),
+                            v.getValue());
+                }
+                case FORM -> {
+                    FormMetadataValue f = (FormMetadataValue) record.getValue();
+                    s.formIds.put(f.getFormKey(), f.getFormId());
+                }
+                case PROCESS -> {
+                    Process p = (Process) record.getValue();
+                    elementNames.computeIfAbsent(p.getProcessDefinitionKey(), k -> names(p.getResource()));
+                }
+                default -> {
+                }
+            }
+        }
+        return s;
+    }
+
+    private static Map<String, String> names(byte[] bpmn) {
+        Map<String, String> names = new HashMap<>();
+        for (FlowElement element : Bpmn.readModelFromStream(new ByteArrayInputStream(bpmn))
+                .getModelElementsByType(FlowElement.class)) {
+            if (element.getName() != null) {
+                names.put(element.getId(), element.getName());
+            }
+        }
+        return names;
+    }
+
+    private Object parse(String value) {
+        try {
+            return json.readValue(value, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("variable value is not JSON: " + value, e);
+        }
+    }
+
+    private final class Snapshot {
+        final Map<Long, UserTaskRecordValue> open = new LinkedHashMap<>();
+        final Map<Long, String> assignees = new HashMap<>();
+        final Map<Long, Map<String, String>> variables = new HashMap<>();
+        final Map<Long, String> formIds = new HashMap<>();
+
+        void userTask(Intent intent, UserTaskRecordValue value) {
+            long key = value.getUserTaskKey();
+            if (intent == UserTaskIntent.CREATED) {
+                open.put(key, value);
+                assignees.put(key, value.getAssignee());
+            } else if (intent == UserTaskIntent.ASSIGNED) {
+                assignees.put(key, value.getAssignee());
+            } else if (intent == UserTaskIntent.UPDATED && open.containsKey(key)) {
+                open.put(key, value);
+            } else if (intent == UserTaskIntent.COMPLETED || intent == UserTaskIntent.CANCELED) {
+                open.remove(key);
+            }
+        }
+
+        List<UserTask> openTasks() {
+            List<UserTask> tasks = new ArrayList<>();
+            for (UserTaskRecordValue t : open.values()) {
+                Map<String, Object> visible = new LinkedHashMap<>();
+                variables.getOrDefault(t.getProcessInstanceKey(), Map.of()).forEach((n, v) -> visible.put(n, parse(v)));
+                variables.getOrDefault(t.getElementInstanceKey(), Map.of()).forEach((n, v) -> visible.put(n, parse(v)));
+                String assignee = assignees.get(t.getUserTaskKey());
+                tasks.add(new UserTask(t.getUserTaskKey(), t.getProcessInstanceKey(), t.getBpmnProcessId(),
+                        t.getElementId(),
+                        elementNames.getOrDefault(t.getProcessDefinitionKey(), Map.of()).get(t.getElementId()),
+                        formIds.get(t.getFormKey()), assignee == null || assignee.isEmpty() ? null : assignee,
+                        t.getCandidateUsersList(), t.getCandidateGroupsList(), visible));
+            }
+            return tasks;
+        }
+    }
+}
