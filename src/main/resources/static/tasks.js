@@ -40,6 +40,7 @@
   }
 
   async function openTask(key) {
+    document.getElementById('flash').replaceChildren();
     const panel = document.getElementById('task-panel');
     const result = document.getElementById('task-result');
     result.replaceChildren();
@@ -81,7 +82,8 @@
     }
     try {
       await api(`/api/tasks/${enc(current.key)}/complete`, { method: 'POST', body: submitted });
-      result.replaceChildren(el('p', {}, 'Task completed.'));
+      result.replaceChildren();
+      document.getElementById('flash').replaceChildren(el('p', {}, `Task completed: ${current.name || current.elementId}.`));
       current = null;
       document.getElementById('task-panel').hidden = true;
       await loadTasks();

@@ -1,0 +1,188 @@
+package org.dicomstage.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.dicomstage.study.DemoStudyData;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The UI in headless Chromium against the whole application (ZPT engine, H2, demo accounts, test double for the
+ * Study0 listing). Debian's chromium and chromedriver are used as installed, so Selenium Manager downloads nothing.
+ * Screenshots of every step go to target/screenshots/.
+ */
+@WebUiTest
+class WebUiBrowserIT {
+
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static Path profiles;
+
+    @LocalServerPort
+    int port;
+
+    private ChromeDriver browser;
+    private WebDriverWait wait;
+    private String test;
+    private int step;
+
+    @BeforeAll
+    static void directories() throws IOException {
+        profiles = Files.createTempDirectory("dicomstage-chromium");
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @BeforeEach
+    void openBrowser(TestInfo info) throws IOException {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1280,800", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + Files.createTempDirectory(profiles, "profile"));
+        // One driver service per browser: quitting the browser stops its service.
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        test = info.getTestMethod().orElseThrow().getName();
+        step = 0;
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void researcherSearchesBulkSearchesAndOpensTheFormOfTheStartedProcess() {
+        login(DemoStudyData.RESEARCHER);
+        waitFor(By.id("subject-search"));
+        assertThat(text(By.id("current-user"))).contains("Rita Researcher");
+        screenshot("lookup");
+
+        // Select One: at most ten suggestions, then "more…".
+        browser.findElement(By.id("subject-search")).sendKeys("hn-0");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#subject-suggestions li")));
+        List<WebElement> suggestions = browser.findElements(By.cssSelector("#subject-suggestions li[role=option]"));
+        assertThat(suggestions).hasSize(11);
+        assertThat(suggestions.get(10).getText()).startsWith("more…");
+        screenshot("suggestions");
+        browser.findElement(By.id("subject-search")).sendKeys(Keys.ARROW_DOWN, Keys.ENTER);
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#patients tbody tr[data-pid]"), 1));
+
+        // Bulk search: mixed separators, partial ids, one term matching nobody.
+        browser.findElement(By.id("bulk-text")).sendKeys("HN-011; hn-012,\nHN-RT nobody-here");
+        browser.findElement(By.id("bulk-search")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("unmatched-terms")));
+        assertThat(text(By.id("unmatched-terms"))).containsIgnoringCase("nobody-here");
+        assertThat(browser.findElements(By.cssSelector("#patients tbody tr[data-pid]"))).hasSize(4);
+        screenshot("bulk-search");
+
+        // Expand a patient: their Study0 studies with the Project column.
+        WebElement first = browser.findElement(By.cssSelector("#patients tbody tr[data-pid] button.toggle"));
+        first.click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("td.nested tbody tr")));
+        assertThat(text(By.cssSelector("td.nested tbody tr td.project"))).isEqualTo("Partial (1 of 4)");
+        screenshot("patient-studies");
+
+        // Edit starts the process and lands on its first task, whose Camunda Form form-js renders pre-filled.
+        browser.findElement(By.cssSelector("td.nested tbody tr button")).click();
+        wait.until(ExpectedConditions.urlContains("/tasks.html?instance="));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#form-container .fjs-form")));
+        assertThat(text(By.id("task-heading"))).isEqualTo("Activate study");
+        assertThat(text(By.id("form-container"))).contains("Choose the study");
+        // The searchable select shows the pre-filled study in its input.
+        assertThat(browser.findElement(By.cssSelector("#form-container .fjs-form-field-select input"))
+                .getDomProperty("value")).contains(DemoStudyData.RT_HN_2026);
+        screenshot("activate-study-form");
+
+        browser.findElement(By.id("complete-task")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "Task completed"));
+        screenshot("activate-study-completed");
+    }
+
+    @Test
+    void outsiderSeesNothingOfTheStudy() {
+        login(DemoStudyData.OUTSIDER);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("no-study")));
+        assertThat(browser.findElements(By.id("active-study"))).isEmpty();
+        assertThat(browser.getPageSource()).doesNotContain(DemoStudyData.RT_HN_2026).doesNotContain("HN-0");
+        screenshot("outsider-lookup");
+
+        browser.get(url("/tasks.html"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("tasks-status"), "No open tasks"));
+        assertThat(browser.findElements(By.cssSelector("#tasks tbody tr"))).isEmpty();
+        screenshot("outsider-tasks");
+
+        // Even asking the API directly, with the session and CSRF token, yields a refusal and nothing else.
+        Object status = ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch('/api/studies/RT-HN-2026/subjects?q=HN').then(r => r.text().then(t => done(r.status + ' ' + t)));
+                """);
+        assertThat(String.valueOf(status)).startsWith("403").doesNotContain("HN-0");
+    }
+
+    @Test
+    @Disabled("Needs the job workers and the embedded Study0/project archives from the staging branches; enable at merge")
+    void fullJourneyStagesVerifiesAndTurnsTheProjectColumnToYes() {
+        // At merge: replace TestPatientStudies by the real Study0 listing, enable the workers, then
+        // login -> lookup -> Edit -> Activate study -> Select patient -> Pick series (series dialog, RT view)
+        // -> Confirm -> progress page until VERIFIED -> Review: accept -> lookup: Project column "Yes".
+    }
+
+    private void login(String user) {
+        browser.get(url("/"));
+        wait.until(ExpectedConditions.urlContains("/login"));
+        screenshot("login");
+        browser.findElement(By.id("username")).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(user, Keys.ENTER);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("current-user")));
+    }
+
+    private void waitFor(By by) {
+        wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    private String text(By by) {
+        return browser.findElement(by).getText().trim();
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    private void screenshot(String name) {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        try {
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve("%s-%02d-%s.png".formatted(test, ++step, name)),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot save screenshot " + name, e);
+        }
+    }
+}
