@@ -24,7 +24,7 @@ import org.springframework.test.context.ContextConfiguration;
  * The whole application on the in-memory engine with H2 and the demo accounts, served on a random port (for the
  * browser test; MockMvc tests use the same context, so Spring caches one for all). Job workers are off: the
  * workers are not part of the web UI, and a test that needs a step done completes its job itself.
- * {@link TestPatientStudies} stands in for the Study0 listing.
+ * {@link TestPatientStudies} stands in for the Study0 listing; {@link ZptProcessInstances} reads the engine.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -32,7 +32,8 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(classes = WebUiTest.Application.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"camunda.client.worker.defaults.enabled=false", "dicomstage.security.mode=demo"})
 @ContextConfiguration(initializers = ZptEngineInitializer.class)
-@Import({ZptHarnessConfiguration.class, DemoStudyData.class, TestPatientStudies.class})
+@Import({ZptHarnessConfiguration.class, DemoStudyData.class, TestPatientStudies.class,
+        ZptProcessInstances.Configuration.class})
 public @interface WebUiTest {
 
     /**
