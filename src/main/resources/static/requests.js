@@ -43,6 +43,15 @@
           el('td', {}, el('span', { class: 'badge ' + s.status }, s.status)),
           el('td', {}, `${s.stagedInstances} / ${s.expectedInstances || s.instanceCount}`),
           el('td', { class: 'error' }, s.failureReason || ''))))));
+    const verification = await api(`/api/requests/${enc(r.id)}/verification`);
+    if (verification.verified !== null) {
+      const columns = ['seriesDescription', 'expectedInstances', 'stagedInstances', 'checks', 'result'];
+      content.append(el('h2', {}, 'Verification report: ' + (verification.verified ? 'passed' : 'failed')),
+        el('table', { id: 'verification-report' },
+          el('thead', {}, el('tr', {}, ['Series', 'Expected', 'Staged', 'Checks', 'Result'].map(h => el('th', { scope: 'col' }, h)))),
+          el('tbody', {}, verification.report.map(row => el('tr', {}, columns.map(c => el('td', {},
+            typeof row[c] === 'object' && row[c] !== null ? JSON.stringify(row[c]) : (row[c] ?? ''))))))));
+    }
     // Poll while work is under way; stop once every series has finished or the request is closed.
     if (!r.closedAt && (r.series.length === 0 || !r.series.every(done))) setTimeout(() => detail().catch(e => showError(content, e)), 3000);
   }

@@ -33,10 +33,12 @@ class StagingController {
 
     private final StudyService studies;
     private final CamundaClient camunda;
+    private final ProcessInstances instances;
 
-    StagingController(StudyService studies, CamundaClient camunda) {
+    StagingController(StudyService studies, CamundaClient camunda, ProcessInstances instances) {
         this.studies = studies;
         this.camunda = camunda;
+        this.instances = instances;
     }
 
     @PostMapping("/api/studies/{study}/subjects/{pid}/dicom-studies/{uid}/edit")
@@ -73,12 +75,32 @@ class StagingController {
         return studies.stagingRequest(user.getName(), id);
     }
 
+    /**
+     * The verification outcome of a request's process (the verify worker's variables), for any member who may see
+     * the request: only these two variables, not the process's others.
+     */
+    @GetMapping("/api/requests/{id}/verification")
+    Verification verification(@PathVariable long id, Principal user) {
+        StagingRequestView request = studies.stagingRequest(user.getName(), id);
+        if (request.processInstanceKey() == null) {
+            return new Verification(null, List.of());
+        }
+        Map<String, Object> variables = instances.get(request.processInstanceKey())
+                .map(ProcessInstances.Detail::variables).orElse(Map.of());
+        return new Verification(variables.get(Variables.VERIFIED) instanceof Boolean b ? b : null,
+                variables.get(Variables.VERIFICATION_REPORT) instanceof List<?> rows ? rows : List.of());
+    }
+
     /** Options for the Activate study form: DICOM-enabled project studies in which the user may stage. */
     private List<Map<String, String>> stageableStudies(String username) {
         return studies.studiesOf(username).stream()
                 .filter(s -> s.dicomEnabled() && s.rights().contains(Right.STAGE))
                 .map(s -> Map.of("label", s.identifier() + " – " + s.name(), "value", s.identifier()))
                 .toList();
+    }
+
+    /** @param verified null until the verify step has run */
+    record Verification(Boolean verified, List<?> report) {
     }
 
     record Started(String processInstanceKey, boolean resumed, Long requestId) {
