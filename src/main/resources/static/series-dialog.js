@@ -20,7 +20,8 @@ const SeriesDialog = (() => {
     return roots;
   }
 
-  const dangling = n => n.dangling === true || !n.seriesInstanceUid;
+  // Referenced but not in Study0: the rt package marks such rows with kind DANGLING.
+  const dangling = n => n.dangling === true || n.kind === 'DANGLING' || !n.seriesInstanceUid;
   const descendants = n => n.children.flatMap(c => [c, ...descendants(c)]);
 
   function open(dialog, data, apply) {
@@ -76,11 +77,12 @@ const SeriesDialog = (() => {
       const flagged = [];
       const walk = n => { if (rtSet.has(n.seriesInstanceUid) && (n.approvalStatus === 'UNAPPROVED' || n.approvalStatus === 'REJECTED')) flagged.push(n); n.children.forEach(walk); };
       roots.forEach(walk);
-      rtPanel.replaceChildren(
+      rtPanel.replaceChildren(...[
         roots.length ? null : el('p', {}, 'No RT objects in this study.'),
         flagged.length ? el('p', { class: 'warning', role: 'alert', id: 'plan-warning' },
           'Selected plans that are not approved: ' + flagged.map(n => `${n.seriesDescription || n.seriesInstanceUid} (${n.approvalStatus})`).join(', ')) : null,
-        el('div', { class: 'tree' }, el('ul', { role: 'tree', 'aria-label': 'RT relations' }, roots.map(treeItem))));
+        el('div', { class: 'tree' }, el('ul', { role: 'tree', 'aria-label': 'RT relations' }, roots.map(treeItem)))
+      ].filter(Boolean));
     }
 
     function treeItem(n) {

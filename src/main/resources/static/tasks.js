@@ -5,7 +5,7 @@
   const enc = encodeURIComponent;
   const statusBox = document.getElementById('tasks-status');
   const instance = param('instance');
-  let form = null, current = null, schema = null, data = {};
+  let form = null, current = null, schema = null, data = {}, autoOpened = false, wanted = param('task');
 
   async function loadTasks(attempt = 0) {
     let tasks;
@@ -19,8 +19,9 @@
           el('a', { href: '/tasks.html' }, 'Show all my tasks'))
       : el('p', {}, tasks.length ? `${tasks.length} open task(s).` : 'No open tasks.'));
     document.querySelector('#tasks tbody').replaceChildren(...tasks.map(row));
-    const open = param('task') || (instance && tasks.length === 1 ? tasks[0].key : null);
-    if (open && !current) openTask(open);
+    // Open the task named in the URL, or the only open one of the process being followed, once.
+    const open = wanted || (instance && tasks.length === 1 ? tasks[0].key : null);
+    if (open && !current && !autoOpened) { autoOpened = true; openTask(open); }
   }
 
   function row(t) {
@@ -85,6 +86,9 @@
       result.replaceChildren();
       document.getElementById('flash').replaceChildren(el('p', {}, `Task completed: ${current.name || current.elementId}.`));
       current = null;
+      // Following one process: its next task opens by itself once the workers have created it.
+      wanted = null;
+      autoOpened = !instance;
       document.getElementById('task-panel').hidden = true;
       await loadTasks();
     } catch (e) { showError(result, e); }

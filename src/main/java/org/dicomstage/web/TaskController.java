@@ -95,7 +95,10 @@ class TaskController {
 
         // Keys as strings: they exceed JavaScript's safe integers.
         static TaskSummary of(UserTask t) {
-            Object subject = t.variables().get(Variables.SUBJECT_ID);
+            // Before Select patient the start variables name the subject; after it, its output does.
+            Object subject = t.variables().get(Variables.SELECTED_SUBJECT_IDS) instanceof List<?> ids
+                    ? String.join(", ", ids.stream().map(String::valueOf).toList())
+                    : t.variables().get(Variables.SUBJECT_ID);
             return new TaskSummary(Long.toString(t.key()), Long.toString(t.processInstanceKey()), t.elementId(),
                     t.name(), t.formId(), t.assignee(), TaskAccess.studyOf(t), subject);
         }

@@ -39,6 +39,8 @@ class TaskControllerTest {
     StudyService studies;
     @Autowired
     ObjectMapper json;
+    @Autowired
+    io.camunda.client.CamundaClient camunda;
 
     @Test
     void editStartsTheProcessPreFilledAndTheRequesterCompletesActivateStudy() throws Exception {
@@ -97,6 +99,17 @@ class TaskControllerTest {
                         .with(csrf()).contentType(MediaType.APPLICATION_JSON).content("{\"studyId\":\"STUDY0\"}"))
                 .andExpect(status().isForbidden());
         assertThat(tasks.get(activate.key())).isPresent();
+    }
+
+    @Test
+    void pickSeriesTakesTheTableAndRtPicks() throws Exception {
+        UserTask pick = new ProcessDriver(camunda, tasks).atPickSeries();
+        mvc.perform(post("/api/tasks/" + pick.key() + "/complete").with(user(DemoStudyData.RESEARCHER))
+                        .with(csrf()).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"pickedSeriesUids\":[\"" + ProcessDriver.MR + "\"],\"pickedRtSeriesUids\":[\""
+                                + ProcessDriver.RTSTRUCT + "\"]}"))
+                .andExpect(status().isNoContent());
+        assertThat(tasks.get(pick.key())).isEmpty();
     }
 
     @Test
