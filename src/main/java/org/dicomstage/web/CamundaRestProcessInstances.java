@@ -97,7 +97,7 @@ class CamundaRestProcessInstances implements ProcessInstances {
                 String.valueOf(i.getState()), instant(i.getStartDate()), instant(i.getEndDate()),
                 Boolean.TRUE.equals(i.getHasIncident()) ? 1 : 0,
                 text(variables, ProcessDefinition.Variables.STUDY_ID),
-                text(variables, ProcessDefinition.Variables.SUBJECT_ID),
+                ProcessInstances.subjectOf(variables),
                 text(variables, ProcessDefinition.Variables.REQUESTED_BY));
     }
 

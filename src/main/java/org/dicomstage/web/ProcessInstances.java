@@ -55,4 +55,17 @@ public interface ProcessInstances {
 
     record Definition(long key, int version, String resourceName) {
     }
+
+    /**
+     * The subject(s) an instance is about: Select patient keeps {@code subjectId} task-local and puts its choice into
+     * {@code selectedSubjectIds}; before that step only the start variable (from the lookup's Edit) names one.
+     */
+    static String subjectOf(Map<String, Object> variables) {
+        if (variables.get(org.dicomstage.workflow.ProcessDefinition.Variables.SELECTED_SUBJECT_IDS)
+                instanceof List<?> ids && !ids.isEmpty()) {
+            return String.join(", ", ids.stream().map(String::valueOf).toList());
+        }
+        return variables.get(org.dicomstage.workflow.ProcessDefinition.Variables.SUBJECT_ID) instanceof String s
+                ? s : null;
+    }
 }

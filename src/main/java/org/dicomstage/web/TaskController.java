@@ -91,14 +91,11 @@ class TaskController {
     }
 
     record TaskSummary(String key, String processInstanceKey, String elementId, String name, String formId,
-                       String assignee, String studyId, Object subject) {
+                       String assignee, String studyId, String subject) {
 
         // Keys as strings: they exceed JavaScript's safe integers.
         static TaskSummary of(UserTask t) {
-            // Before Select patient the start variables name the subject; after it, its output does.
-            Object subject = t.variables().get(Variables.SELECTED_SUBJECT_IDS) instanceof List<?> ids
-                    ? String.join(", ", ids.stream().map(String::valueOf).toList())
-                    : t.variables().get(Variables.SUBJECT_ID);
+            String subject = ProcessInstances.subjectOf(t.variables());
             return new TaskSummary(Long.toString(t.key()), Long.toString(t.processInstanceKey()), t.elementId(),
                     t.name(), t.formId(), t.assignee(), TaskAccess.studyOf(t), subject);
         }

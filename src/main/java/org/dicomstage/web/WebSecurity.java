@@ -56,8 +56,17 @@ class WebSecurity {
 
     @Bean
     @ConditionalOnProperty(name = "dicomstage.security.mode", havingValue = "demo", matchIfMissing = true)
-    SecurityFilterChain demoLogin(HttpSecurity http, UserDetailsService accounts, StudyService studies)
+    SecurityFilterChain demoLogin(HttpSecurity http, UserDetailsService accounts, StudyService studies,
+                                  @Value("${spring.datasource.url:}") String database,
+                                  @Value("${dicomstage.security.demo-on-any-database:false}") boolean anyDatabase)
             throws Exception {
+        // Demo passwords on a real user table would let anyone in who knows a username: only with the
+        // embedded database unless explicitly allowed.
+        if (!database.startsWith("jdbc:h2:") && !anyDatabase) {
+            throw new IllegalStateException("dicomstage.security.mode=demo (form login, demo passwords) is only for "
+                    + "the embedded H2 database; set dicomstage.security.mode=oidc for " + database
+                    + " (or dicomstage.security.demo-on-any-database=true for a throwaway test database)");
+        }
         log.warn("Form login with demo passwords (dicomstage.security.mode=demo): for the embedded run only; "
                 + "production sets dicomstage.security.mode=oidc");
         common(http, studies);

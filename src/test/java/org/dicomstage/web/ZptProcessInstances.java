@@ -189,7 +189,7 @@ final class ZptProcessInstances implements ProcessInstances {
             Map<String, Object> vars = variables(key);
             return new Instance(key, v.getProcessDefinitionKey(), v.getVersion(), states.get(key), started.get(key),
                     ended.get(key), incidents.getOrDefault(key, Map.of()).size(), text(vars, Variables.STUDY_ID),
-                    text(vars, Variables.SUBJECT_ID), text(vars, Variables.REQUESTED_BY));
+                    ProcessInstances.subjectOf(vars), text(vars, Variables.REQUESTED_BY));
         }
 
         Map<String, Object> variables(long key) {
