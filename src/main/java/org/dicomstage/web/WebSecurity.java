@@ -42,6 +42,9 @@ class WebSecurity {
     private static final Logger log = LoggerFactory.getLogger(WebSecurity.class);
 
     static final String ADMIN = "ADMIN";
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; "
+            + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+            + "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'";
 
     @Bean
     PasswordEncoder passwordEncoder() {
@@ -107,6 +110,9 @@ class WebSecurity {
                         .anyRequest().authenticated())
                 // CSRF stays on (the default); the pages send the token from /api/me in the X-CSRF-TOKEN header.
                 .exceptionHandling(e -> e.accessDeniedHandler(auditedDenial(studies)))
+                // The pages load nothing from elsewhere; the policy makes the browser enforce it. Inline styles
+                // stay allowed: form-js and bpmn-js set style attributes.
+                .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"));
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import io.camunda.client.CamundaClient;
 import org.dicomstage.study.DemoStudyData;
 import org.dicomstage.study.StudyService;
@@ -29,6 +30,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -74,6 +77,7 @@ class WebUiBrowserIT {
                 "--window-size=1280,800", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run",
                 "--user-data-dir=" + Files.createTempDirectory(profiles, "profile"));
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         // One driver service per browser: quitting the browser stops its service.
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
@@ -83,9 +87,19 @@ class WebUiBrowserIT {
         step = 0;
     }
 
+    /**
+     * The content security policy blocks anything not from the application (and eval); a blocked load or script
+     * shows up in the console. None may: the UI must work without leaving the server.
+     */
     @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
+    void noBlockedContentAndCloseBrowser() {
+        try {
+            List<String> refused = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .map(LogEntry::getMessage)
+                    .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
+                    .toList();
+            assertThat(refused).as("content blocked by the content security policy").isEmpty();
+        } finally {
             browser.quit();
         }
     }
@@ -156,6 +170,9 @@ class WebUiBrowserIT {
                 fetch('/api/studies/RT-HN-2026/subjects?q=HN').then(r => r.text().then(t => done(r.status + ' ' + t)));
                 """);
         assertThat(String.valueOf(status)).startsWith("403").doesNotContain("HN-0");
+        // The console is captured (the CSP check after each test relies on it): the refusal is logged there.
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).map(LogEntry::getMessage)
+                .anyMatch(m -> m.contains("403"));
     }
 
     @Test

@@ -33,20 +33,21 @@ import org.springframework.context.annotation.Primary;
 
 /**
  * {@link ProcessInstances} of the in-memory engine, read from its record stream (it has no REST search API). Only
- * public record types are used, so unlike the user-task writer this does not depend on ZPT internals.
+ * public record types are used, so unlike the user-task writer this does not depend on ZPT internals. The local run
+ * imports {@link Configuration} next to {@code ZptHarnessConfiguration}.
  */
-final class ZptProcessInstances implements ProcessInstances {
+public final class ZptProcessInstances implements ProcessInstances {
 
     private final ZeebeTestEngine engine;
     private final ObjectMapper json = new ObjectMapper();
 
-    ZptProcessInstances(ZeebeTestEngine engine) {
+    public ZptProcessInstances(ZeebeTestEngine engine) {
         this.engine = engine;
     }
 
     /** Primary: the production REST reader is in the context too, but the test engine has no REST API. */
     @TestConfiguration(proxyBeanMethods = false)
-    static class Configuration {
+    public static class Configuration {
         @Bean
         @Primary
         ZptProcessInstances zptProcessInstances(ZeebeTestEngine engine) {
