@@ -63,13 +63,7 @@ class WebSecurity {
                                   @Value("${spring.datasource.url:}") String database,
                                   @Value("${dicomstage.security.demo-on-any-database:false}") boolean anyDatabase)
             throws Exception {
-        // Demo passwords on a real user table would let anyone in who knows a username: only with the
-        // embedded database unless explicitly allowed.
-        if (!database.startsWith("jdbc:h2:") && !anyDatabase) {
-            throw new IllegalStateException("dicomstage.security.mode=demo (form login, demo passwords) is only for "
-                    + "the embedded H2 database; set dicomstage.security.mode=oidc for " + database
-                    + " (or dicomstage.security.demo-on-any-database=true for a throwaway test database)");
-        }
+        requireEmbeddedDatabase(database, anyDatabase);
         log.warn("Form login with demo passwords (dicomstage.security.mode=demo): for the embedded run only; "
                 + "production sets dicomstage.security.mode=oidc");
         common(http, studies);
@@ -84,6 +78,18 @@ class WebSecurity {
         common(http, studies);
         http.oauth2Login(oauth -> oauth.userInfoEndpoint(u -> u.oidcUserService(membershipRoles(accounts))));
         return http.build();
+    }
+
+    /**
+     * Demo passwords on a real user table would let in anyone who knows a username: demo mode runs only on the
+     * embedded database unless explicitly allowed.
+     */
+    static void requireEmbeddedDatabase(String jdbcUrl, boolean allowAnyDatabase) {
+        if (!jdbcUrl.startsWith("jdbc:h2:") && !allowAnyDatabase) {
+            throw new IllegalStateException("dicomstage.security.mode=demo (form login, demo passwords) is only for "
+                    + "the embedded H2 database; set dicomstage.security.mode=oidc for " + jdbcUrl
+                    + " (or dicomstage.security.demo-on-any-database=true for a throwaway test database)");
+        }
     }
 
     /**

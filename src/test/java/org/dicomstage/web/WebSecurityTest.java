@@ -132,6 +132,22 @@ class WebSecurityTest {
                 .andExpect(status().isOk());
     }
 
+    @Test
+    void pagesMayLoadNothingFromElsewhere() throws Exception {
+        mvc.perform(get("/login"))
+                .andExpect(header().string("Content-Security-Policy", WebSecurity.CONTENT_SECURITY_POLICY));
+        assertThat(WebSecurity.CONTENT_SECURITY_POLICY).contains("default-src 'self'", "script-src 'self';");
+    }
+
+    @Test
+    void demoLoginsOnlyOnTheEmbeddedDatabase() {
+        WebSecurity.requireEmbeddedDatabase("jdbc:h2:mem:dicomstage", false);
+        WebSecurity.requireEmbeddedDatabase("jdbc:postgresql://db/dicomstage", true);
+        org.assertj.core.api.Assertions.assertThatIllegalStateException()
+                .isThrownBy(() -> WebSecurity.requireEmbeddedDatabase("jdbc:postgresql://db/dicomstage", false))
+                .withMessageContaining("dicomstage.security.mode=oidc");
+    }
+
     private AuditEventView lastAudit(String user) {
         return studies.auditFor(user, 0, 1).events().get(0);
     }
