@@ -74,14 +74,9 @@ class ProcessController {
     @GetMapping("/api/processes/{key}")
     DetailView get(@PathVariable long key, Principal user) {
         ProcessInstances.Detail detail = require(user.getName(), key);
-        Map<String, Object> variables = new LinkedHashMap<>();
-        detail.variables().forEach((name, value) -> {
-            if (!SECRET.matcher(name).matches()) {
-                variables.put(name, value);
-            }
-        });
         return new DetailView(Row.of(detail.instance(), null, Instant.now()), detail.activeElements(),
-                detail.completedElements(), detail.incidents().stream().map(IncidentView::of).toList(), variables);
+                detail.completedElements(), detail.incidents().stream().map(IncidentView::of).toList(),
+                withoutSecrets(detail.variables()));
     }
 
     @GetMapping(value = "/api/processes/{key}/xml", produces = MediaType.APPLICATION_XML_VALUE)
@@ -108,6 +103,17 @@ class ProcessController {
         studies.record(user.getName(), INCIDENT_RETRIED, detail.instance().studyId(), null,
                 "incident " + incidentKey + " at " + incident.elementId() + " of process instance " + key);
         return ResponseEntity.noContent().build();
+    }
+
+    /** Variables as the browser may see them: none whose name suggests a secret. */
+    static Map<String, Object> withoutSecrets(Map<String, Object> variables) {
+        Map<String, Object> shown = new LinkedHashMap<>();
+        variables.forEach((name, value) -> {
+            if (!SECRET.matcher(name).matches()) {
+                shown.put(name, value);
+            }
+        });
+        return shown;
     }
 
     private ProcessInstances.Detail require(String user, long key) {

@@ -46,7 +46,7 @@ class StagingController {
         String username = user.getName();
         LookupController.requireEnrolled(studies, username, study, pid, Right.STAGE);
         Optional<StagingRequestView> open = studies.findOpenRequest(study, pid, uid);
-        if (open.isPresent() && open.get().processInstanceKey() != null) {
+        if (open.isPresent() && open.get().processInstanceKey() != null && stillRunning(open.get())) {
             return new Started(Long.toString(open.get().processInstanceKey()), true, open.get().id());
         }
         String subjectId = studies.studyForStaging(study, pid).enrolment().studySubjectId();
@@ -89,6 +89,16 @@ class StagingController {
                 .map(ProcessInstances.Detail::variables).orElse(Map.of());
         return new Verification(variables.get(Variables.VERIFIED) instanceof Boolean b ? b : null,
                 variables.get(Variables.VERIFICATION_REPORT) instanceof List<?> rows ? rows : List.of());
+    }
+
+    /**
+     * A request whose process ended without closing it (e.g. the engine's instance was cancelled) cannot be resumed
+     * there. An instance the engine's search does not know yet counts as running: search results lag behind, and
+     * a second process for the same study would be worse than a resume that shows no task for a moment.
+     */
+    private boolean stillRunning(StagingRequestView request) {
+        return instances.get(request.processInstanceKey()).map(d -> "ACTIVE".equals(d.instance().state()))
+                .orElse(true);
     }
 
     /** Options for the Activate study form: DICOM-enabled project studies in which the user may stage. */

@@ -45,7 +45,7 @@ class TaskController {
     @GetMapping("/api/tasks/{key}")
     TaskDetail get(@PathVariable long key, Principal user) {
         UserTask task = access.require(user.getName(), key, "view");
-        return new TaskDetail(TaskSummary.of(task), task.variables());
+        return new TaskDetail(TaskSummary.of(task), ProcessController.withoutSecrets(task.variables()));
     }
 
     @PostMapping("/api/tasks/{key}/claim")

@@ -74,6 +74,12 @@ class ProcessViewTest {
     }
 
     @Test
+    void variablesNamedLikeSecretsAreNeverShown() {
+        assertThat(ProcessController.withoutSecrets(Map.of("studyId", "S", "studySecret", "x", "apiToken", "y",
+                "dbPassword", "z", "clientCredentials", "w"))).containsOnlyKeys("studyId");
+    }
+
+    @Test
     void aStudyTheUserDoesNotCoordinateIsRefused() throws Exception {
         mvc.perform(get("/api/processes").param("study", DemoStudyData.QOL_2025).with(user(DemoStudyData.RESEARCHER)))
                 .andExpect(status().isForbidden());

@@ -75,5 +75,13 @@ class StagingProgressTest {
                 .andExpect(jsonPath("$.resumed").value(true))
                 .andExpect(jsonPath("$.processInstanceKey").value(Long.toString(instance)))
                 .andExpect(jsonPath("$.requestId").value(id));
+
+        // Once that process has ended without closing the request, Edit starts a new one.
+        camunda.newCancelInstanceCommand(instance).send().join();
+        mvc.perform(post("/api/studies/RT-HN-2026/subjects/" + DemoStudyData.pid(7) + "/dicom-studies/" + STUDY_UID
+                        + "/edit").with(user(DemoStudyData.RESEARCHER)).with(csrf()))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.resumed").value(false))
+                .andExpect(jsonPath("$.processInstanceKey").value(org.hamcrest.Matchers.not(Long.toString(instance))));
     }
 }
