@@ -12,8 +12,14 @@
     try {
       tasks = await api('/api/tasks' + (instance ? '?processInstanceKey=' + enc(instance) : ''));
     } catch (e) { showError(statusBox, e); return; }
-    // A just-started process creates its first task a moment later.
-    if (instance && tasks.length === 0 && attempt < 10) { setTimeout(() => loadTasks(attempt + 1), 700); return; }
+    // Following one process: its next task appears once the engine and the workers get there (a Study0 query or
+    // staging may take a while), so keep looking for two minutes.
+    if (instance && tasks.length === 0 && attempt < 80) {
+      statusBox.replaceChildren(el('p', {}, 'Waiting for the next step of the process… ',
+        el('a', { href: '/tasks.html' }, 'Show all my tasks')));
+      setTimeout(() => loadTasks(attempt + 1), 1500);
+      return;
+    }
     statusBox.replaceChildren(instance
       ? el('p', {}, param('resumed') ? 'Resumed the open staging request. ' : 'Tasks of one process. ',
           el('a', { href: '/tasks.html' }, 'Show all my tasks'))
