@@ -173,6 +173,11 @@ class WebUiBrowserIT {
         // The console is captured (the CSP check after each test relies on it): the refusal is logged there.
         assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).map(LogEntry::getMessage)
                 .anyMatch(m -> m.contains("403"));
+
+        browser.findElement(By.xpath("//button[.='Sign out']")).click();
+        wait.until(ExpectedConditions.urlContains("/login?logout"));
+        browser.get(url("/tasks.html"));
+        wait.until(ExpectedConditions.urlContains("/login"));
     }
 
     @Test
