@@ -121,6 +121,9 @@
       const started = await api(`/api/studies/${enc(study)}/subjects/${enc(p.pid)}/dicom-studies/${enc(r.studyInstanceUid)}/edit`,
         { method: 'POST' });
       window.location.href = '/tasks.html?instance=' + enc(started.processInstanceKey) + (started.resumed ? '&resumed=1' : '');
-    } catch (e) { button.disabled = false; alert(e.message); }
+    } catch (e) {
+      button.disabled = false;
+      button.after(el('span', { role: 'alert', class: 'error' }, ' ' + e.message));
+    }
   }
 })().catch(e => console.error(e));
