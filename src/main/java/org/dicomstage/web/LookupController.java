@@ -1,0 +1,81 @@
+package org.dicomstage.web;
+
+import java.security.Principal;
+import java.util.List;
+import org.dicomstage.study.AuditActions;
+import org.dicomstage.study.BulkSearchResult;
+import org.dicomstage.study.Right;
+import org.dicomstage.study.StudyNotFound;
+import org.dicomstage.study.StudyService;
+import org.dicomstage.study.SubjectSearchResult;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** DICOM Lookup: subject search, bulk search and a subject's Study0 studies; every call checks LOOKUP. */
+@RestController
+class LookupController {
+
+    private final StudyService studies;
+    private final ObjectProvider<PatientStudies> patientStudies;
+
+    LookupController(StudyService studies, ObjectProvider<PatientStudies> patientStudies) {
+        this.studies = studies;
+        this.patientStudies = patientStudies;
+    }
+
+    @GetMapping("/api/studies/{study}/subjects")
+    SubjectSearchResult search(@PathVariable String study, @RequestParam(defaultValue = "") String q,
+                               Principal user) {
+        return studies.searchSubjects(user.getName(), study, q);
+    }
+
+    @PostMapping("/api/studies/{study}/subjects/bulk")
+    BulkSearchResult bulk(@PathVariable String study, @RequestBody BulkQuery query, Principal user) {
+        return studies.bulkSearch(user.getName(), study, query.text());
+    }
+
+    @GetMapping("/api/studies/{study}/subjects/{pid}/dicom-studies")
+    List<StudyRowView> dicomStudies(@PathVariable String study, @PathVariable String pid, Principal user) {
+        requireEnrolled(studies, user.getName(), study, pid, Right.LOOKUP);
+        PatientStudies port = patientStudies.getIfAvailable();
+        if (port == null) {
+            throw new ApiErrors.Unavailable("Study0 listing is not configured in this deployment");
+        }
+        return port.studiesOf(study, pid).stream().map(StudyRowView::of).toList();
+    }
+
+    /**
+     * The right in the study, and the subject enrolled in it: a PID from another study is refused like a forged
+     * study id (audited, 403), so the lookup cannot be used to probe Study0 for arbitrary patients.
+     */
+    static void requireEnrolled(StudyService studies, String user, String study, String pid, Right right) {
+        studies.requireRight(user, study, right);
+        try {
+            studies.studyForStaging(study, pid);
+        } catch (StudyNotFound e) {
+            studies.record(user, AuditActions.ACCESS_DENIED, study, pid, "subject is not enrolled in the study");
+            throw new ApiErrors.Forbidden("subject not enrolled");
+        }
+    }
+
+    record BulkQuery(String text) {
+    }
+
+    /** A row with the Project column worked out: No, Partial (n of m) or Yes. */
+    record StudyRowView(String studyInstanceUid, String studyDate, String description, List<String> modalities,
+                        int seriesCount, int seriesInProject, String project) {
+
+        static StudyRowView of(PatientStudies.StudyRow row) {
+            String project = row.seriesInProject() == 0 ? "No"
+                    : row.seriesInProject() == row.seriesCount() ? "Yes"
+                    : "Partial (" + row.seriesInProject() + " of " + row.seriesCount() + ")";
+            return new StudyRowView(row.studyInstanceUid(), row.studyDate(), row.description(), row.modalities(),
+                    row.seriesCount(), row.seriesInProject(), project);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package org.dicomstage.web;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Read access to the engine's process instances and definitions for the process view and the modeler. Production
+ * reads the orchestration cluster's REST search API ({@link CamundaRestProcessInstances}); the in-memory test
+ * engine has no REST API, so tests and the local run read its record stream instead. Commands (retry, deploy) go
+ * through the Camunda client, which works against both.
+ */
+public interface ProcessInstances {
+
+    /** Instances of {@link org.dicomstage.workflow.ProcessDefinition#PROCESS_ID}, newest first. */
+    List<Instance> list();
+
+    Optional<Detail> get(long processInstanceKey);
+
+    /** Deployed versions of the process, newest first. */
+    List<Definition> definitions();
+
+    /** The BPMN XML of one deployed version. */
+    Optional<String> xml(long processDefinitionKey);
+
+    /**
+     * @param state ACTIVE, COMPLETED or TERMINATED
+     * @param studyId, subjectId, requestedBy from the instance's variables; null while unset
+     */
+    record Instance(long key, long processDefinitionKey, int version, String state, Instant startedAt,
+                    Instant endedAt, int openIncidents, String studyId, String subjectId, String requestedBy) {
+    }
+
+    /**
+     * @param activeElements ids of elements with an active instance now
+     * @param completedElements ids of elements (and sequence flows, where known) that have completed
+     * @param variables process-scope variables, JSON-decoded
+     */
+    record Detail(Instance instance, Set<String> activeElements, Set<String> completedElements,
+                  List<Incident> incidents, Map<String, Object> variables) {
+
+        public Detail {
+            activeElements = Set.copyOf(activeElements);
+            completedElements = Set.copyOf(completedElements);
+            incidents = List.copyOf(incidents);
+            variables = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(variables));
+        }
+    }
+
+    /** An open incident; jobKey is null for incidents not raised by a job (e.g. an expression failure). */
+    record Incident(long key, String elementId, String errorType, String message, Long jobKey, Instant createdAt) {
+    }
+
+    record Definition(long key, int version, String resourceName) {
+    }
+
+    /**
+     * The subject(s) an instance is about: Select patient keeps {@code subjectId} task-local and puts its choice into
+     * {@code selectedSubjectIds}; before that step only the start variable (from the lookup's Edit) names one.
+     */
+    static String subjectOf(Map<String, Object> variables) {
+        if (variables.get(org.dicomstage.workflow.ProcessDefinition.Variables.SELECTED_SUBJECT_IDS)
+                instanceof List<?> ids && !ids.isEmpty()) {
+            return String.join(", ", ids.stream().map(String::valueOf).toList());
+        }
+        return variables.get(org.dicomstage.workflow.ProcessDefinition.Variables.SUBJECT_ID) instanceof String s
+                ? s : null;
+    }
+}

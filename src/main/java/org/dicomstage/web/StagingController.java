@@ -1,0 +1,119 @@
+package org.dicomstage.web;
+
+import io.camunda.client.CamundaClient;
+import java.security.Principal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.dicomstage.study.Right;
+import org.dicomstage.study.StagingRequestView;
+import org.dicomstage.study.StudyService;
+import org.dicomstage.workflow.ProcessDefinition;
+import org.dicomstage.workflow.ProcessDefinition.Decisions;
+import org.dicomstage.workflow.ProcessDefinition.Variables;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * "Edit" on a Study0 study of the lookup page starts the staging process for it, or resumes the open request,
+ * and the staging progress of the study's requests.
+ */
+@RestController
+class StagingController {
+
+    /**
+     * The Study0 study the user clicked Edit on. Not (yet) in {@link ProcessDefinition.Variables}: query-study0
+     * may use it to narrow its answer to that study; the process works without it.
+     */
+    static final String STUDY0_STUDY_INSTANCE_UID = "study0StudyInstanceUid";
+    static final String PROCESS_STARTED = "PROCESS_STARTED";
+
+    private final StudyService studies;
+    private final CamundaClient camunda;
+    private final ProcessInstances instances;
+
+    StagingController(StudyService studies, CamundaClient camunda, ProcessInstances instances) {
+        this.studies = studies;
+        this.camunda = camunda;
+        this.instances = instances;
+    }
+
+    @PostMapping("/api/studies/{study}/subjects/{pid}/dicom-studies/{uid}/edit")
+    Started edit(@PathVariable String study, @PathVariable String pid, @PathVariable String uid, Principal user) {
+        String username = user.getName();
+        LookupController.requireEnrolled(studies, username, study, pid, Right.STAGE);
+        Optional<StagingRequestView> open = studies.findOpenRequest(study, pid, uid);
+        if (open.isPresent() && open.get().processInstanceKey() != null && stillRunning(open.get())) {
+            return new Started(Long.toString(open.get().processInstanceKey()), true, open.get().id());
+        }
+        String subjectId = studies.studyForStaging(study, pid).enrolment().studySubjectId();
+        // Pre-filled so that Activate study and Select patient only need a confirmation: the user has already
+        // chosen both on the lookup page. The process still checks access itself.
+        Map<String, Object> variables = new LinkedHashMap<>();
+        variables.put(Variables.REQUESTED_BY, username);
+        variables.put(Variables.AVAILABLE_STUDIES, stageableStudies(username));
+        variables.put(Variables.STUDY_ID, study);
+        variables.put(Variables.SUBJECT_SELECTION_MODE, Decisions.ONE_SUBJECT);
+        variables.put(Variables.SUBJECT_ID, subjectId);
+        variables.put(STUDY0_STUDY_INSTANCE_UID, uid);
+        long key = camunda.newCreateInstanceCommand().bpmnProcessId(ProcessDefinition.PROCESS_ID).latestVersion()
+                .variables(variables).send().join().getProcessInstanceKey();
+        studies.record(username, PROCESS_STARTED, study, pid, "process instance " + key + ", Study0 study " + uid);
+        return new Started(Long.toString(key), false, open.map(StagingRequestView::id).orElse(null));
+    }
+
+    @GetMapping("/api/studies/{study}/requests")
+    List<StagingRequestView> requests(@PathVariable String study, Principal user) {
+        return studies.stagingRequests(user.getName(), study);
+    }
+
+    @GetMapping("/api/requests/{id}")
+    StagingRequestView request(@PathVariable long id, Principal user) {
+        return studies.stagingRequest(user.getName(), id);
+    }
+
+    /**
+     * The verification outcome of a request's process (the verify worker's variables), for any member who may see
+     * the request: only these two variables, not the process's others.
+     */
+    @GetMapping("/api/requests/{id}/verification")
+    Verification verification(@PathVariable long id, Principal user) {
+        StagingRequestView request = studies.stagingRequest(user.getName(), id);
+        if (request.processInstanceKey() == null) {
+            return new Verification(null, List.of());
+        }
+        Map<String, Object> variables = instances.get(request.processInstanceKey())
+                .map(ProcessInstances.Detail::variables).orElse(Map.of());
+        return new Verification(variables.get(Variables.VERIFIED) instanceof Boolean b ? b : null,
+                variables.get(Variables.VERIFICATION_REPORT) instanceof List<?> rows ? rows : List.of());
+    }
+
+    /**
+     * A request whose process ended without closing it (e.g. the engine's instance was cancelled) cannot be resumed
+     * there. An instance the engine's search does not know yet counts as running: search results lag behind, and
+     * a second process for the same study would be worse than a resume that shows no task for a moment.
+     */
+    private boolean stillRunning(StagingRequestView request) {
+        return instances.get(request.processInstanceKey()).map(d -> "ACTIVE".equals(d.instance().state()))
+                .orElse(true);
+    }
+
+    /** Options for the Activate study form: DICOM-enabled project studies in which the user may stage. */
+    private List<Map<String, String>> stageableStudies(String username) {
+        return studies.studiesOf(username).stream()
+                .filter(s -> s.dicomEnabled() && s.rights().contains(Right.STAGE))
+                .map(s -> Map.of("label", s.identifier() + " – " + s.name(), "value", s.identifier()))
+                .toList();
+    }
+
+    /** @param verified null until the verify step has run */
+    record Verification(Boolean verified, List<?> report) {
+    }
+
+    record Started(String processInstanceKey, boolean resumed, Long requestId) {
+    }
+
+}

@@ -1,0 +1,139 @@
+package org.dicomstage.web;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.dicomstage.study.AuditActions;
+import org.dicomstage.study.StudyService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
+import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
+import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+
+/**
+ * Login and the coarse rules; per-study access is decided by StudyService on every call.
+ *
+ * <p>{@code dicomstage.security.mode=demo} (the default, for the embedded run) is form login with the accounts of
+ * the study package and demo passwords ({@code dicomstage.security.demo-password}, or the username when unset).
+ * {@code dicomstage.security.mode=oidc} replaces it with OpenID Connect (Keycloak), configured under
+ * {@code spring.security.oauth2.client}; see {@code docs/web-ui.md}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+class WebSecurity {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSecurity.class);
+
+    static final String ADMIN = "ADMIN";
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; "
+            + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+            + "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'";
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return new BCryptPasswordEncoder();
+    }
+
+    @Bean
+    Accounts accounts(JdbcTemplate jdbc, StudyService studies, PasswordEncoder encoder,
+                      @Value("${dicomstage.security.demo-password:}") String demoPassword) {
+        return new Accounts(jdbc, studies, encoder, new Accounts.DemoPasswords(demoPassword));
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "dicomstage.security.mode", havingValue = "demo", matchIfMissing = true)
+    SecurityFilterChain demoLogin(HttpSecurity http, UserDetailsService accounts, StudyService studies,
+                                  @Value("${spring.datasource.url:}") String database,
+                                  @Value("${dicomstage.security.demo-on-any-database:false}") boolean anyDatabase)
+            throws Exception {
+        requireEmbeddedDatabase(database, anyDatabase);
+        log.warn("Form login with demo passwords (dicomstage.security.mode=demo): for the embedded run only; "
+                + "production sets dicomstage.security.mode=oidc");
+        common(http, studies);
+        http.userDetailsService(accounts)
+                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false).permitAll());
+        return http.build();
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "dicomstage.security.mode", havingValue = "oidc")
+    SecurityFilterChain oidcLogin(HttpSecurity http, StudyService studies, Accounts accounts) throws Exception {
+        common(http, studies);
+        http.oauth2Login(oauth -> oauth.userInfoEndpoint(u -> u.oidcUserService(membershipRoles(accounts))));
+        return http.build();
+    }
+
+    /**
+     * Demo passwords on a real user table would let in anyone who knows a username: demo mode runs only on the
+     * embedded database unless explicitly allowed.
+     */
+    static void requireEmbeddedDatabase(String jdbcUrl, boolean allowAnyDatabase) {
+        if (!jdbcUrl.startsWith("jdbc:h2:") && !allowAnyDatabase) {
+            throw new IllegalStateException("dicomstage.security.mode=demo (form login, demo passwords) is only for "
+                    + "the embedded H2 database; set dicomstage.security.mode=oidc for " + jdbcUrl
+                    + " (or dicomstage.security.demo-on-any-database=true for a throwaway test database)");
+        }
+    }
+
+    /**
+     * The identity provider says who the user is; our memberships say what they may do. The username is the
+     * provider's {@code user-name-attribute} (preferred_username for Keycloak) and must equal the account name.
+     */
+    private static OAuth2UserService<OidcUserRequest, OidcUser> membershipRoles(Accounts accounts) {
+        OidcUserService delegate = new OidcUserService();
+        return request -> {
+            OidcUser user = delegate.loadUser(request);
+            String nameAttribute = request.getClientRegistration().getProviderDetails().getUserInfoEndpoint()
+                    .getUserNameAttributeName();
+            String key = nameAttribute == null || nameAttribute.isBlank() ? "sub" : nameAttribute;
+            Collection<GrantedAuthority> authorities = new ArrayList<>(user.getAuthorities());
+            authorities.addAll(accounts.authorities(String.valueOf(user.getAttributes().get(key))));
+            return new DefaultOidcUser(authorities, user.getIdToken(), user.getUserInfo(), key);
+        };
+    }
+
+    private static void common(HttpSecurity http, StudyService studies) throws Exception {
+        http.authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/login", "/error", "/vendor/**", "/app.css", "/favicon.ico").permitAll()
+                        .requestMatchers("/modeler.html", "/api/admin/**").hasRole(ADMIN)
+                        .anyRequest().authenticated())
+                // CSRF stays on (the default); the pages send the token from /api/me in the X-CSRF-TOKEN header.
+                .exceptionHandling(e -> e.accessDeniedHandler(auditedDenial(studies)))
+                // The pages load nothing from elsewhere; the policy makes the browser enforce it. Inline styles
+                // stay allowed: form-js and bpmn-js set style attributes.
+                .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
+                .logout(logout -> logout.logoutSuccessUrl("/login?logout"));
+    }
+
+    /** A refused page or API call is an access attempt worth an audit event, as StudyService audits its own. */
+    private static AccessDeniedHandler auditedDenial(StudyService studies) {
+        return (request, response, denied) -> {
+            String user = request.getUserPrincipal() == null ? "(anonymous)" : request.getUserPrincipal().getName();
+            studies.record(user, AuditActions.ACCESS_DENIED, null, null,
+                    request.getMethod() + " " + request.getRequestURI() + ": " + denied.getMessage());
+            response.sendError(HttpServletResponse.SC_FORBIDDEN);
+        };
+    }
+
+    static List<String> roles(Collection<? extends GrantedAuthority> authorities) {
+        return authorities.stream().map(GrantedAuthority::getAuthority).filter(a -> a.startsWith("ROLE_"))
+                .map(a -> a.substring(5)).toList();
+    }
+}

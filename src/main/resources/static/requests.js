@@ -1,0 +1,60 @@
+'use strict';
+(async () => {
+  const { api, el, showError, param } = DicomStage;
+  await DicomStage.start('requests.html');
+  const content = document.getElementById('content');
+  const enc = encodeURIComponent;
+  const id = param('request');
+  const canSeeProcesses = DicomStage.hasRole('COORDINATOR') || DicomStage.hasRole('ADMIN');
+  const done = s => s.status === 'VERIFIED' || s.status === 'FAILED';
+
+  function summary(r) {
+    const verified = r.series.filter(s => s.status === 'VERIFIED').length;
+    const failed = r.series.filter(s => s.status === 'FAILED').length;
+    return `${verified} of ${r.series.length} verified` + (failed ? `, ${failed} failed` : '');
+  }
+
+  async function list() {
+    const study = DicomStage.activeStudy();
+    if (!study) { content.replaceChildren(el('p', {}, 'No active study.')); return; }
+    const requests = await api(`/api/studies/${enc(study)}/requests`);
+    content.replaceChildren(requests.length === 0 ? el('p', {}, 'No staging requests in ' + study + '.') :
+      el('table', { id: 'requests' },
+        el('thead', {}, el('tr', {}, ['Request', 'Subject', 'Requested by', 'Requested', 'Series', 'State'].map(h => el('th', { scope: 'col' }, h)))),
+        el('tbody', {}, requests.map(r => el('tr', {},
+          el('td', {}, el('a', { href: '/requests.html?request=' + r.id }, '#' + r.id)),
+          el('td', {}, r.studySubjectId), el('td', {}, r.requestedBy), el('td', {}, new Date(r.requestedAt).toLocaleString()),
+          el('td', {}, summary(r)), el('td', {}, r.closedAt ? 'closed' : 'open'))))));
+  }
+
+  async function detail() {
+    const r = await api('/api/requests/' + enc(id));
+    content.replaceChildren(
+      el('p', {}, el('a', { href: '/requests.html' }, '← All requests')),
+      el('h2', {}, `Request #${r.id} · ${r.studyIdentifier} · subject ${r.studySubjectId}`),
+      el('p', {}, `Requested by ${r.requestedBy} on ${new Date(r.requestedAt).toLocaleString()} · ${summary(r)}`,
+        r.closedAt ? ` · closed ${new Date(r.closedAt).toLocaleString()}` : '',
+        r.processInstanceKey && canSeeProcesses ? el('span', {}, ' · ', el('a', { href: '/process.html?key=' + r.processInstanceKey }, 'process view')) : null),
+      el('table', { id: 'request-series' },
+        el('thead', {}, el('tr', {}, ['Modality', 'Series', 'Selected', 'State', 'Instances', 'Problem'].map(h => el('th', { scope: 'col' }, h)))),
+        el('tbody', {}, r.series.map(s => el('tr', {},
+          el('td', {}, s.modality || ''), el('td', {}, s.description || s.seriesInstanceUid),
+          el('td', {}, s.selected ? 'picked' : 'referenced'),
+          el('td', {}, el('span', { class: 'badge ' + s.status }, s.status)),
+          el('td', {}, `${s.stagedInstances} / ${s.expectedInstances || s.instanceCount}`),
+          el('td', { class: 'error' }, s.failureReason || ''))))));
+    const verification = await api(`/api/requests/${enc(r.id)}/verification`);
+    if (verification.verified !== null) {
+      const columns = ['seriesDescription', 'expectedInstances', 'stagedInstances', 'checks', 'result'];
+      content.append(el('h2', {}, 'Verification report: ' + (verification.verified ? 'passed' : 'failed')),
+        el('table', { id: 'verification-report' },
+          el('thead', {}, el('tr', {}, ['Series', 'Expected', 'Staged', 'Checks', 'Result'].map(h => el('th', { scope: 'col' }, h)))),
+          el('tbody', {}, verification.report.map(row => el('tr', {}, columns.map(c => el('td', {},
+            typeof row[c] === 'object' && row[c] !== null ? JSON.stringify(row[c]) : (row[c] ?? ''))))))));
+    }
+    // Poll while work is under way; stop once every series has finished or the request is closed.
+    if (!r.closedAt && (r.series.length === 0 || !r.series.every(done))) setTimeout(() => detail().catch(e => showError(content, e)), 3000);
+  }
+
+  try { await (id ? detail() : list()); } catch (e) { showError(content, e); }
+})().catch(e => console.error(e));

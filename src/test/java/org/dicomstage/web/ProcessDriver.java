@@ -1,0 +1,110 @@
+package org.dicomstage.web;
+
+import io.camunda.client.CamundaClient;
+import io.camunda.client.api.response.ActivatedJob;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.dicomstage.study.DemoStudyData;
+import org.dicomstage.workflow.ProcessDefinition.JobTypes;
+import org.dicomstage.workflow.UserTask;
+import org.dicomstage.workflow.UserTasks;
+
+/**
+ * Takes a process instance to the Pick series task by doing the workers' part by hand, with the variables the
+ * workers document in ProcessDefinition. Replaced by the real workers in the full journey test.
+ */
+final class ProcessDriver {
+
+    static final String STUDY_UID = "1.2.826.0.1.3680043.10.1.2";
+    static final String CT = STUDY_UID + ".1";
+    static final String MR = STUDY_UID + ".2";
+    static final String RTSTRUCT = STUDY_UID + ".3";
+    static final String PLAN_APPROVED = STUDY_UID + ".4";
+    static final String PLAN_UNAPPROVED = STUDY_UID + ".5";
+    static final String DOSE = STUDY_UID + ".6";
+
+    private final CamundaClient camunda;
+    private final UserTasks tasks;
+
+    ProcessDriver(CamundaClient camunda, UserTasks tasks) {
+        this.camunda = camunda;
+        this.tasks = tasks;
+    }
+
+    /** A new instance for the researcher and subject HN-001, waiting at Pick series; returns that task. */
+    UserTask atPickSeries() {
+        long instance = camunda.newCreateInstanceCommand().bpmnProcessId("create-project-specific-dicom")
+                .latestVersion().variables(Map.of("requestedBy", DemoStudyData.RESEARCHER, "availableStudies",
+                        List.of(Map.of("label", DemoStudyData.RT_HN_2026, "value", DemoStudyData.RT_HN_2026))))
+                .send().join().getProcessInstanceKey();
+        tasks.complete(task(instance, "ActivateStudy").key(), Map.of("studyId", DemoStudyData.RT_HN_2026));
+        completeJob(instance, JobTypes.CHECK_ACCESS, Map.of("studyName", "Adaptive RT",
+                "enrolledSubjects", List.of(Map.of("label", "HN-001 (Site A)", "value", "HN-001"))));
+        tasks.complete(task(instance, "SelectPatient").key(),
+                Map.of("subjectSelectionMode", "one", "subjectId", "HN-001"));
+        completeJob(instance, JobTypes.QUERY_STUDY0, Map.of(
+                "seriesTable", List.of(
+                        row(CT, "CT", 1, "Planning CT", 120), row(MR, "MR", 2, "T1 MPRAGE", 176),
+                        row(RTSTRUCT, "RTSTRUCT", 3, "Contours", 1), row(PLAN_APPROVED, "RTPLAN", 4, "Plan A", 1),
+                        row(PLAN_UNAPPROVED, "RTPLAN", 5, "Plan B", 1), row(DOSE, "RTDOSE", 6, "Dose A", 1)),
+                "seriesOptions", List.of(Map.of("label", "CT Planning CT", "value", CT),
+                        Map.of("label", "MR T1 MPRAGE", "value", MR)),
+                "rtTree", List.of(
+                        node(CT, "CT", "Planning CT", 0, null),
+                        node(RTSTRUCT, "RTSTRUCT", "Contours", 1, null),
+                        node(PLAN_APPROVED, "RTPLAN", "Plan A", 2, "APPROVED"),
+                        node(DOSE, "RTDOSE", "Dose A", 3, null),
+                        node(PLAN_UNAPPROVED, "RTPLAN", "Plan B", 2, "UNAPPROVED"),
+                        Map.of("seriesInstanceUid", "", "modality", "RTSTRUCT", "seriesDescription",
+                                "Missing structure set", "depth", 0, "kind", "DANGLING"))));
+        return task(instance, "PickSeries");
+    }
+
+    private static Map<String, Object> row(String uid, String modality, int number, String description, int count) {
+        return Map.of("patientId", "HN-001", "studyDate", "2026-03-02", "studyDescription", "RT planning",
+                "modality", modality, "seriesNumber", number, "seriesDescription", description, "instanceCount", count,
+                "seriesInstanceUid", uid);
+    }
+
+    private static Map<String, Object> node(String uid, String modality, String description, int depth,
+                                            String approval) {
+        var node = new java.util.LinkedHashMap<String, Object>();
+        node.put("seriesInstanceUid", uid);
+        node.put("modality", modality);
+        node.put("seriesDescription", description);
+        node.put("depth", depth);
+        node.put("approvalStatus", approval);
+        return node;
+    }
+
+    private void completeJob(long instance, String type, Map<String, Object> variables) {
+        ActivatedJob job = await(() -> camunda.newActivateJobsCommand().jobType(type).maxJobsToActivate(10)
+                .timeout(Duration.ofSeconds(5)).send().join().getJobs().stream()
+                .filter(j -> j.getProcessInstanceKey() == instance).findFirst().orElse(null));
+        camunda.newCompleteCommand(job.getKey()).variables(variables).send().join();
+    }
+
+    UserTask task(long instance, String elementId) {
+        return await(() -> tasks.open(instance).stream().filter(t -> t.elementId().equals(elementId)).findFirst()
+                .orElse(null));
+    }
+
+    private static <T> T await(Supplier<T> probe) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("timed out");
+    }
+}

@@ -1,0 +1,87 @@
+package org.dicomstage.web;
+
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import io.camunda.client.CamundaClient;
+import java.util.List;
+import java.util.Map;
+import org.dicomstage.study.DemoStudyData;
+import org.dicomstage.study.NewStagingRequest;
+import org.dicomstage.study.SeriesSelection;
+import org.dicomstage.study.SeriesStatus;
+import org.dicomstage.study.StudyService;
+import org.dicomstage.workflow.ProcessDefinition;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
+import org.springframework.test.web.servlet.MockMvc;
+
+/** The staging progress API, with the request registered as the workers would register it. */
+@WebUiTest
+@AutoConfigureMockMvc
+class StagingProgressTest {
+
+    private static final String STUDY_UID = "1.2.826.0.1.3680043.10.9.7";
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    StudyService studies;
+    @Autowired
+    CamundaClient camunda;
+
+    @Test
+    void membersFollowARequestSeriesBySeriesWithTheVerificationReportAndEditResumesIt() throws Exception {
+        long instance = camunda.newCreateInstanceCommand().bpmnProcessId(ProcessDefinition.PROCESS_ID).latestVersion()
+                .variables(Map.of("requestedBy", DemoStudyData.RESEARCHER, "studyId", DemoStudyData.RT_HN_2026))
+                .send().join().getProcessInstanceKey();
+        long id = studies.createStagingRequest(new NewStagingRequest(DemoStudyData.RESEARCHER,
+                DemoStudyData.RT_HN_2026, DemoStudyData.pid(7), STUDY_UID));
+        studies.setProcessInstanceKey(id, instance);
+        studies.addSeries(id, List.of(new SeriesSelection(STUDY_UID, STUDY_UID + ".1", "CT", "Planning CT", 120)),
+                List.of(new SeriesSelection(STUDY_UID, STUDY_UID + ".2", "RTSTRUCT", "Contours", 1)));
+        studies.markSeries(id, STUDY_UID + ".1", SeriesStatus.VERIFIED, 120, null, "2.25.1");
+        camunda.newSetVariablesCommand(instance).variables(Map.of("verified", false, "verificationReport",
+                List.of(Map.of("seriesDescription", "Planning CT", "expectedInstances", 120, "stagedInstances", 120,
+                        "checks", "counts, UIDs, pixels", "result", "OK")))).send().join();
+
+        mvc.perform(get("/api/requests/" + id).with(user(DemoStudyData.COORDINATOR)))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.studySubjectId").value("HN-007"))
+                .andExpect(jsonPath("$.series[?(@.modality == 'CT')].status").value("VERIFIED"))
+                .andExpect(jsonPath("$.series[?(@.modality == 'CT')].stagedInstances").value(120))
+                .andExpect(jsonPath("$.series[?(@.modality == 'RTSTRUCT')].selected").value(false));
+        mvc.perform(get("/api/studies/RT-HN-2026/requests").with(user(DemoStudyData.RESEARCHER)))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$[?(@.id == " + id + ")].pid").value(DemoStudyData.pid(7)));
+        mvc.perform(get("/api/requests/" + id + "/verification").with(user(DemoStudyData.RESEARCHER)))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.verified").value(false))
+                .andExpect(jsonPath("$.report[0].result").value("OK"));
+
+        mvc.perform(get("/api/requests/" + id).with(user(DemoStudyData.OUTSIDER))).andExpect(status().isForbidden());
+        mvc.perform(get("/api/requests/" + id + "/verification").with(user(DemoStudyData.OUTSIDER)))
+                .andExpect(status().isForbidden());
+
+        // Edit on the same Study0 study resumes the open request's process instead of starting another.
+        mvc.perform(post("/api/studies/RT-HN-2026/subjects/" + DemoStudyData.pid(7) + "/dicom-studies/" + STUDY_UID
+                        + "/edit").with(user(DemoStudyData.RESEARCHER)).with(csrf()))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.resumed").value(true))
+                .andExpect(jsonPath("$.processInstanceKey").value(Long.toString(instance)))
+                .andExpect(jsonPath("$.requestId").value(id));
+
+        // Once that process has ended without closing the request, Edit starts a new one.
+        camunda.newCancelInstanceCommand(instance).send().join();
+        mvc.perform(post("/api/studies/RT-HN-2026/subjects/" + DemoStudyData.pid(7) + "/dicom-studies/" + STUDY_UID
+                        + "/edit").with(user(DemoStudyData.RESEARCHER)).with(csrf()))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.resumed").value(false))
+                .andExpect(jsonPath("$.processInstanceKey").value(org.hamcrest.Matchers.not(Long.toString(instance))));
+    }
+}

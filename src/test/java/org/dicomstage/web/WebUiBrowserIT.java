@@ -1,0 +1,357 @@
+package org.dicomstage.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import io.camunda.client.CamundaClient;
+import org.dicomstage.study.DemoStudyData;
+import org.dicomstage.study.StudyService;
+import org.dicomstage.workflow.UserTask;
+import org.dicomstage.workflow.UserTasks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The UI in headless Chromium against the whole application (ZPT engine, H2, demo accounts, test double for the
+ * Study0 listing). Debian's chromium and chromedriver are used as installed, so Selenium Manager downloads nothing.
+ * Screenshots of every step go to target/screenshots/.
+ */
+@WebUiTest
+class WebUiBrowserIT {
+
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static Path profiles;
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    CamundaClient camunda;
+    @Autowired
+    UserTasks tasks;
+    @Autowired
+    StudyService studies;
+
+    private ChromeDriver browser;
+    private WebDriverWait wait;
+    private String test;
+    private int step;
+
+    @BeforeAll
+    static void directories() throws IOException {
+        profiles = Files.createTempDirectory("dicomstage-chromium");
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @BeforeEach
+    void openBrowser(TestInfo info) throws IOException {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1280,800", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + Files.createTempDirectory(profiles, "profile"));
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
+        // One driver service per browser: quitting the browser stops its service.
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        test = info.getTestMethod().orElseThrow().getName();
+        step = 0;
+    }
+
+    /**
+     * The content security policy blocks anything not from the application (and eval); a blocked load or script
+     * shows up in the console. None may: the UI must work without leaving the server.
+     */
+    @AfterEach
+    void noBlockedContentAndCloseBrowser() {
+        try {
+            List<String> refused = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .map(LogEntry::getMessage)
+                    .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
+                    .toList();
+            assertThat(refused).as("content blocked by the content security policy").isEmpty();
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void researcherSearchesBulkSearchesAndOpensTheFormOfTheStartedProcess() {
+        login(DemoStudyData.RESEARCHER);
+        waitFor(By.id("subject-search"));
+        assertThat(text(By.id("current-user"))).contains("Rita Researcher");
+        screenshot("lookup");
+
+        // Select One: at most ten suggestions, then "more…".
+        browser.findElement(By.id("subject-search")).sendKeys("hn-0");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#subject-suggestions li")));
+        List<WebElement> suggestions = browser.findElements(By.cssSelector("#subject-suggestions li[role=option]"));
+        assertThat(suggestions).hasSize(11);
+        assertThat(suggestions.get(10).getText()).startsWith("more…");
+        screenshot("suggestions");
+        browser.findElement(By.id("subject-search")).sendKeys(Keys.ARROW_DOWN, Keys.ENTER);
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#patients tbody tr[data-pid]"), 1));
+
+        // Bulk search: mixed separators, partial ids, one term matching nobody.
+        browser.findElement(By.id("bulk-text")).sendKeys("HN-011; hn-012,\nHN-RT nobody-here");
+        browser.findElement(By.id("bulk-search")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("unmatched-terms")));
+        assertThat(text(By.id("unmatched-terms"))).containsIgnoringCase("nobody-here");
+        assertThat(browser.findElements(By.cssSelector("#patients tbody tr[data-pid]"))).hasSize(4);
+        screenshot("bulk-search");
+
+        // Expand a patient: their Study0 studies with the Project column.
+        WebElement first = browser.findElement(By.cssSelector("#patients tbody tr[data-pid] button.toggle"));
+        first.click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("td.nested tbody tr")));
+        assertThat(text(By.cssSelector("td.nested tbody tr td.project"))).isEqualTo("Partial (1 of 4)");
+        screenshot("patient-studies");
+
+        // Edit starts the process and lands on its first task, whose Camunda Form form-js renders pre-filled.
+        browser.findElement(By.cssSelector("td.nested tbody tr button")).click();
+        wait.until(ExpectedConditions.urlContains("/tasks.html?instance="));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#form-container .fjs-form")));
+        assertThat(text(By.id("task-heading"))).isEqualTo("Activate study");
+        assertThat(text(By.id("form-container"))).contains("Choose the study");
+        // The searchable select shows the pre-filled study in its input.
+        assertThat(browser.findElement(By.cssSelector("#form-container .fjs-form-field-select input"))
+                .getDomProperty("value")).contains(DemoStudyData.RT_HN_2026);
+        screenshot("activate-study-form");
+
+        completeTask();
+        screenshot("activate-study-completed");
+    }
+
+    @Test
+    void outsiderSeesNothingOfTheStudy() {
+        login(DemoStudyData.OUTSIDER);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("no-study")));
+        assertThat(browser.findElements(By.id("active-study"))).isEmpty();
+        assertThat(browser.getPageSource()).doesNotContain(DemoStudyData.RT_HN_2026).doesNotContain("HN-0");
+        screenshot("outsider-lookup");
+
+        browser.get(url("/tasks.html"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("tasks-status"), "No open tasks"));
+        assertThat(browser.findElements(By.cssSelector("#tasks tbody tr"))).isEmpty();
+        screenshot("outsider-tasks");
+
+        // Even asking the API directly, with the session and CSRF token, yields a refusal and nothing else.
+        Object status = ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch('/api/studies/RT-HN-2026/subjects?q=HN').then(r => r.text().then(t => done(r.status + ' ' + t)));
+                """);
+        assertThat(String.valueOf(status)).startsWith("403").doesNotContain("HN-0");
+        // The console is captured (the CSP check after each test relies on it): the refusal is logged there.
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).map(LogEntry::getMessage)
+                .anyMatch(m -> m.contains("403"));
+
+        browser.findElement(By.xpath("//button[.='Sign out']")).click();
+        wait.until(ExpectedConditions.urlContains("/login?logout"));
+        browser.get(url("/tasks.html"));
+        wait.until(ExpectedConditions.urlContains("/login"));
+    }
+
+    @Test
+    void researcherPicksSeriesInTheTableAndRtViewsOfTheSeriesDialog() {
+        UserTask pick = new ProcessDriver(camunda, tasks).atPickSeries();
+        login(DemoStudyData.RESEARCHER);
+        browser.get(url("/tasks.html?task=" + pick.key()));
+        waitFor(By.id("open-series-dialog"));
+        assertThat(text(By.id("task-heading"))).isEqualTo("Pick series");
+        browser.findElement(By.id("open-series-dialog")).click();
+        waitFor(By.id("series-table"));
+
+        // Table view: filter by modality, sort, pick.
+        assertThat(browser.findElements(By.cssSelector("#series-table tbody tr"))).hasSize(6);
+        new Select(browser.findElement(By.id("modality-filter"))).selectByValue("RTPLAN");
+        assertThat(browser.findElements(By.cssSelector("#series-table tbody tr"))).hasSize(2);
+        new Select(browser.findElement(By.id("modality-filter"))).selectByValue("");
+        browser.findElement(By.xpath("//th/button[starts-with(., 'Images')]")).click();
+        browser.findElement(By.xpath("//th/button[starts-with(., 'Images')]")).click();
+        assertThat(text(By.cssSelector("#series-table tbody tr:first-child td:last-child"))).isEqualTo("176");
+        browser.findElement(By.cssSelector("#series-table tbody tr:first-child input[type=checkbox]")).click();
+        screenshot("table-view");
+
+        // RT view: a tree; checking the structure set checks everything below it, and the unapproved plan warns.
+        browser.findElement(By.id("tab-rt")).click();
+        waitFor(By.cssSelector(".tree [role=treeitem]"));
+        WebElement structureSet = browser.findElement(By.id("rt-1"));
+        structureSet.click();
+        assertThat(browser.findElement(By.id("rt-2")).isSelected()).isTrue();
+        assertThat(browser.findElement(By.id("rt-3")).isSelected()).isTrue();
+        assertThat(browser.findElement(By.id("rt-4")).isSelected()).isTrue();
+        assertThat(text(By.id("plan-warning"))).contains("Plan B (UNAPPROVED)");
+        assertThat(browser.findElement(By.id("rt-5")).isEnabled()).as("dangling reference").isFalse();
+        assertThat(browser.findElement(By.cssSelector("li.dangling")).getText()).contains("not in Study0");
+        browser.findElement(By.cssSelector("button[aria-label='Collapse Contours']")).click();
+        assertThat(browser.findElements(By.id("rt-2"))).isEmpty();
+        screenshot("rt-view");
+
+        browser.findElement(By.id("series-apply")).click();
+        // The form's own checklists now hold the picks; completing submits them.
+        wait.until(d -> browser.findElements(By.cssSelector("#form-container input[type=checkbox]:checked")).size() >= 4);
+        screenshot("form-after-dialog");
+        completeTask();
+        assertThat(tasks.get(pick.key())).isEmpty();
+    }
+
+    @Test
+    void coordinatorSeesTheProcessDiagramAndAdminOpensTheModeler() {
+        UserTask pick = new ProcessDriver(camunda, tasks).atPickSeries();
+        login(DemoStudyData.COORDINATOR);
+        browser.get(url("/processes.html"));
+        waitFor(By.cssSelector("#processes a[href='/process.html?key=" + pick.processInstanceKey() + "']"));
+        screenshot("process-list");
+        browser.findElement(By.cssSelector("#processes a[href='/process.html?key=" + pick.processInstanceKey() + "']"))
+                .click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#canvas .highlight-active")));
+        assertThat(browser.findElements(By.cssSelector("#canvas .highlight-completed"))).isNotEmpty();
+        assertThat(text(By.id("variables"))).contains("requestedBy").contains("rtTree");
+        screenshot("process-diagram");
+        browser.get(url("/modeler.html"));
+        assertThat(browser.getPageSource()).doesNotContain("bpmn-modeler.js");
+
+        browser.manage().deleteAllCookies();
+        login(DemoStudyData.ADMIN);
+        browser.get(url("/modeler.html"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#canvas .djs-element")));
+        browser.findElement(By.id("validate")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Validation:"));
+        screenshot("modeler");
+    }
+
+    /**
+     * The whole journey on real workers and archives. Written against the same page elements as the tests above;
+     * at merge, run it in a context with the real {@link PatientStudies} (not {@link TestPatientStudies}), the job
+     * workers on and the embedded Study0/project archives, then remove {@code @Disabled}.
+     */
+    @Test
+    @Disabled("Needs the job workers, the Study0 listing and the embedded archives from the staging branches")
+    void fullJourneyStagesVerifiesAndTurnsTheProjectColumnToYes() {
+        login(DemoStudyData.RESEARCHER);
+        browser.findElement(By.id("subject-search")).sendKeys(DemoStudyData.RT_FIXTURE_SUBJECT_ID);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#subject-suggestions li")));
+        browser.findElement(By.id("subject-search")).sendKeys(Keys.ARROW_DOWN, Keys.ENTER);
+        browser.findElement(By.cssSelector("#patients tbody tr[data-pid] button.toggle")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("td.nested tbody tr button")));
+        String project = text(By.cssSelector("td.nested tbody tr td.project"));
+        assertThat(project).isNotEqualTo("Yes");
+        browser.findElement(By.cssSelector("td.nested tbody tr button")).click();
+
+        completeNext("Activate study");
+        completeNext("Select patient");
+        awaitTask("Pick series");
+        browser.findElement(By.id("open-series-dialog")).click();
+        browser.findElement(By.id("tab-rt")).click();
+        browser.findElement(By.id("rt-0")).click();
+        browser.findElement(By.id("series-apply")).click();
+        screenshot("journey-picked");
+        completeTask();
+        completeNext("Confirm selection");
+
+        browser.get(url("/requests.html"));
+        waitFor(By.cssSelector("#requests a"));
+        browser.findElement(By.cssSelector("#requests a")).click();
+        new WebDriverWait(browser, Duration.ofMinutes(5)).until(d -> d.findElements(
+                By.cssSelector("#request-series .badge")).stream().allMatch(b -> b.getText().equals("VERIFIED")));
+        waitFor(By.id("verification-report"));
+        screenshot("journey-verified");
+
+        browser.get(url("/tasks.html"));
+        waitFor(By.xpath("//tr[td[1][.='Review staged copy']]//button[.='Open']"));
+        browser.findElement(By.xpath("//tr[td[1][.='Review staged copy']]//button[.='Open']")).click();
+        awaitTask("Review staged copy");
+        browser.findElement(By.cssSelector("#form-container input[type=radio][value=accept]")).click();
+        completeTask();
+
+        browser.get(url("/"));
+        browser.findElement(By.id("subject-search")).sendKeys(DemoStudyData.RT_FIXTURE_SUBJECT_ID);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#subject-suggestions li")));
+        browser.findElement(By.id("subject-search")).sendKeys(Keys.ARROW_DOWN, Keys.ENTER);
+        browser.findElement(By.cssSelector("#patients tbody tr[data-pid] button.toggle")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("td.nested tbody tr td.project"), "Yes"));
+        screenshot("journey-project-yes");
+    }
+
+    /** Waits until the followed process's next task is open in the tasks page, then completes it as it is. */
+    private void completeNext(String taskName) {
+        awaitTask(taskName);
+        completeTask();
+    }
+
+    private void awaitTask(String taskName) {
+        new WebDriverWait(browser, Duration.ofMinutes(1)).until(
+                ExpectedConditions.textToBe(By.id("task-heading"), taskName));
+        waitFor(By.cssSelector("#form-container .fjs-form"));
+    }
+
+    private void login(String user) {
+        browser.get(url("/"));
+        wait.until(ExpectedConditions.urlContains("/login"));
+        screenshot("login");
+        browser.findElement(By.id("username")).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(user, Keys.ENTER);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("current-user")));
+    }
+
+    /** Completes the open task; a refusal (form validation or server) fails with its message. */
+    private void completeTask() {
+        browser.findElement(By.id("complete-task")).click();
+        wait.until(d -> !text(By.id("flash")).isEmpty() || !text(By.id("task-result")).isEmpty());
+        assertThat(text(By.id("flash"))).as(() -> "task result: " + text(By.id("task-result")) + ", last audit: "
+                        + studies.auditFor(text(By.id("current-user")).replaceAll(".*\\((.*)\\)", "$1"), 0, 1))
+                .contains("Task completed");
+    }
+
+    private void waitFor(By by) {
+        wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    private String text(By by) {
+        return browser.findElement(by).getText().trim();
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    private void screenshot(String name) {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        try {
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve("%s-%02d-%s.png".formatted(test, ++step, name)),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot save screenshot " + name, e);
+        }
+    }
+}
