@@ -230,6 +230,25 @@ class ProductionTopologyTest {
                 .contains("ENTRYPOINT");
     }
 
+    /** The image build must see what the Maven build reads, or it builds a jar without forms or web bundles. */
+    @Test
+    void dockerBuildCopiesWhatTheMavenBuildReads() throws IOException {
+        String dockerfile = String.join("\n", dockerInstructions(Files.readString(ROOT.resolve("Dockerfile"))));
+        String ignored = Files.readString(ROOT.resolve(".dockerignore"));
+        for (String directory : List.of("src", "bpmn", "forms", "frontend")) {
+            if (Files.isDirectory(ROOT.resolve(directory))) {
+                assertThat(dockerfile).as("Dockerfile copies %s/", directory)
+                        .containsPattern("(?m)^COPY " + directory + "/? ");
+                assertThat(ignored).as(".dockerignore keeps %s/", directory)
+                        .doesNotContainPattern("(?m)^/?" + directory + "/?$");
+            }
+        }
+        if (Files.exists(ROOT.resolve("frontend/package.json"))) {
+            assertThat(dockerfile).as("the build stage installs npm for the web bundles")
+                    .containsPattern("apt-get install[^\\n]*\\bnpm\\b");
+        }
+    }
+
     @Test
     void productionJarHoldsNoTestEngine() throws IOException {
         Path jar;
