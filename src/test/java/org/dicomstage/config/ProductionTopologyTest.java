@@ -124,7 +124,7 @@ class ProductionTopologyTest {
             }
         }
         assertThat(undocumented).as("variables without a default that .env.example does not list").isEmpty();
-        assertThat(Path.of(".gitignore")).content().containsPattern("(?m)^/?\\.env$");
+        assertThat(ROOT.resolve(".gitignore")).content().containsPattern("(?m)^/?\\.env$");
     }
 
     @Test
