@@ -5,7 +5,7 @@
 FROM debian:13.1-slim AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      openjdk-21-jdk-headless maven libpixelmed-java ca-certificates \
+      openjdk-21-jdk-headless maven libpixelmed-java nodejs npm ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The pom first, so dependency downloads stay cached while only sources change.
@@ -15,6 +15,8 @@ RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -q dependency:go-offline || 
 COPY src src
 COPY bpmn bpmn
 COPY forms forms
+# The web UI's bundles (form-js, bpmn-js) are built from npm packages during the Maven build.
+COPY frontend frontend
 # Tests run in CI (scripts/test), not in the image build: they need Orthanc, dcmtk and PostgreSQL.
 RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -q -DskipTests package \
  && cp target/dicom-stage-*.jar /src/app.jar

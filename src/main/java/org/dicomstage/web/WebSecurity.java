@@ -112,6 +112,8 @@ class WebSecurity {
     private static void common(HttpSecurity http, StudyService studies) throws Exception {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/error", "/vendor/**", "/app.css", "/favicon.ico").permitAll()
+                        // Container and load-balancer probes: status only, details need a login.
+                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/modeler.html", "/api/admin/**").hasRole(ADMIN)
                         .anyRequest().authenticated())
                 // CSRF stays on (the default); the pages send the token from /api/me in the X-CSRF-TOKEN header.
