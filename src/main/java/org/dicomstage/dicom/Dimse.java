@@ -1,0 +1,197 @@
+package org.dicomstage.dicom;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.LinkedList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.CodeStringAttribute;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomOutputStream;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.network.Association;
+import com.pixelmed.network.AssociationFactory;
+import com.pixelmed.network.DicomNetworkException;
+
+/** PixelMed association plumbing shared by the SCU and SCP sides. */
+final class Dimse {
+
+    /** Larger than PixelMed's 16 KB default: fewer PDUs per 512 KB CT slice. */
+    static final int MAX_PDU_LENGTH = 65536;
+    static final int SOCKET_BUFFER = 1 << 20;
+
+    private static final Field SOCKET_FIELD = socketField();
+
+    /** Association set-up runs here so a connect timeout can be enforced: PixelMed has none. */
+    private static final ExecutorService CONNECTORS = Executors.newVirtualThreadPerTaskExecutor();
+
+    private Dimse() {
+    }
+
+    private static Field socketField() {
+        try {
+            Field f = Association.class.getDeclaredField("socket");
+            f.setAccessible(true);
+            return f;
+        } catch (NoSuchFieldException e) {
+            throw new ExceptionInInitializerError("PixelMed Association has no 'socket' field: " + e);
+        }
+    }
+
+    static Socket socketOf(Association association) {
+        try {
+            return (Socket) SOCKET_FIELD.get(association);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * PixelMed never sets TCP_NODELAY; without it every small DIMSE message waits for a delayed ACK
+     * (about 40 ms per instance). The read timeout also turns a silent peer into an exception.
+     */
+    static void tune(Association association, Duration readTimeout) throws IOException {
+        Socket socket = socketOf(association);
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout(millis(readTimeout));
+    }
+
+    static int millis(Duration d) {
+        return d == null || d.isZero() || d.isNegative() ? 0 : (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+    }
+
+    /** Opens an association and tunes its socket; fails after {@code connectTimeout}. */
+    static Association open(String host, int port, String calledAE, String callingAE,
+            LinkedList<?> presentationContexts, LinkedList<?> roleSelections,
+            Duration connectTimeout, Duration readTimeout) throws IOException, DicomNetworkException {
+        CompletableFuture<Association> future = CompletableFuture.supplyAsync(() -> {
+            try {
+                Association a = AssociationFactory.createNewAssociation(host, port, calledAE, callingAE,
+                        MAX_PDU_LENGTH, SOCKET_BUFFER, SOCKET_BUFFER,
+                        presentationContexts, roleSelections, false, null, null);
+                tune(a, readTimeout);
+                return a;
+            } catch (IOException | DicomNetworkException e) {
+                throw new AssociationFailure(e);
+            }
+        }, CONNECTORS);
+        try {
+            int timeout = millis(connectTimeout);
+            return timeout == 0 ? future.get() : future.get(timeout, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.thenAccept(Dimse::abortQuietly);
+            throw new IOException("no association within " + connectTimeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.thenAccept(Dimse::abortQuietly);
+            throw new IOException("interrupted while associating");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AssociationFailure f) {
+                if (f.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw (DicomNetworkException) f.getCause();
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    static void releaseQuietly(Association association) {
+        if (association == null) {
+            return;
+        }
+        try {
+            association.release();
+        } catch (Exception e) {
+            abortQuietly(association);
+        }
+    }
+
+    static void abortQuietly(Association association) {
+        if (association == null) {
+            return;
+        }
+        try {
+            association.abort();
+        } catch (Exception ignored) {
+            // the peer is gone already; nothing left to tell it
+        }
+        try {
+            socketOf(association).close();
+        } catch (Exception ignored) {
+            // already closed
+        }
+    }
+
+    /** An identifier or command data set encoded in the presentation context's transfer syntax. */
+    static byte[] encode(AttributeList list, String transferSyntaxUID) throws IOException, DicomException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DicomOutputStream out = new DicomOutputStream(bytes, null, transferSyntaxUID);
+        list.write(out);
+        out.close();
+        return bytes.toByteArray();
+    }
+
+    static void put(AttributeList list, AttributeTag tag, String value) {
+        try {
+            Attribute a = com.pixelmed.dicom.AttributeFactory.newAttribute(tag,
+                    com.pixelmed.dicom.DicomDictionary.StandardDictionary.getValueRepresentationFromTag(tag));
+            if (value != null && !value.isEmpty()) {
+                for (String v : value.split("\\\\", -1)) {
+                    a.addValue(v);
+                }
+            }
+            list.put(a);
+        } catch (DicomException e) {
+            throw new IllegalArgumentException("cannot build " + tag + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void putLevel(AttributeList list, String level) {
+        try {
+            Attribute a = new CodeStringAttribute(TagFromName.QueryRetrieveLevel);
+            a.addValue(level);
+            list.put(a);
+        } catch (DicomException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String string(AttributeList list, AttributeTag tag) {
+        return Attribute.getDelimitedStringValuesOrEmptyString(list, tag).trim();
+    }
+
+    static int integer(AttributeList list, AttributeTag tag) {
+        return Attribute.getSingleIntegerValueOrDefault(list, tag, 0);
+    }
+
+    /** The innermost useful message: "Connection refused" rather than a chain of wrappers. */
+    static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        if (message == null || message.isBlank()) {
+            message = t.getMessage();
+        }
+        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+    }
+
+    private static final class AssociationFailure extends RuntimeException {
+        AssociationFailure(Exception cause) {
+            super(cause);
+        }
+    }
+}

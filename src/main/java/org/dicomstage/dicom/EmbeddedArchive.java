@@ -1,0 +1,395 @@
+package org.dicomstage.dicom;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTagAttribute;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.FileMetaInformation;
+import com.pixelmed.dicom.SetOfDicomFiles;
+import com.pixelmed.dicom.StoredFilePathStrategy;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.network.ApplicationEntityMap;
+import com.pixelmed.network.PresentationAddress;
+import com.pixelmed.network.ReceivedObjectHandler;
+import com.pixelmed.network.ResponseStatus;
+import com.pixelmed.network.StorageSOPClassSCP;
+import com.pixelmed.query.QueryResponseGenerator;
+import com.pixelmed.query.RetrieveResponseGenerator;
+
+/**
+ * An in-process DICOM archive on loopback: one Part-10 file per instance under
+ * {@code storageDirectory/study/series/sop.dcm}, an in-memory index rebuilt from the files at start, and a
+ * PixelMed SCP answering C-ECHO, C-STORE, C-FIND, C-GET and C-MOVE (patient and study root).
+ */
+public final class EmbeddedArchive implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedArchive.class);
+    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
+    private static final String INCOMING = ".incoming";
+
+    private final String aeTitle;
+    private final Path storageDirectory;
+    private final Path incoming;
+    private final ArchiveIndex index = new ArchiveIndex();
+    private final Map<String, InetSocketAddress> moveDestinations = new ConcurrentHashMap<>();
+    private final ScpServer server;
+    private final Object storeLock = new Object();
+    private volatile boolean started;
+
+    /**
+     * @param aeTitle          the archive's AE title
+     * @param storageDirectory where the files live (created if missing)
+     * @param port             loopback port to listen on, 0 for a free one
+     * @param maxAssociations  most associations served at once; more wait their turn
+     */
+    public EmbeddedArchive(String aeTitle, Path storageDirectory, int port, int maxAssociations) {
+        this.aeTitle = require(aeTitle, "aeTitle");
+        this.storageDirectory = storageDirectory.toAbsolutePath();
+        this.incoming = this.storageDirectory.resolve(INCOMING);
+        this.server = new ScpServer("archive-" + aeTitle, InetAddress.getLoopbackAddress(), port,
+                maxAssociations, this::newAssociation);
+    }
+
+    /** Built from an {@link DicomNodeConfig.Kind#EMBEDDED} node's aeTitle, storageDirectory, port and maxAssociations. */
+    public static EmbeddedArchive of(DicomNodeConfig config) {
+        if (config.storageDirectory() == null || config.storageDirectory().isBlank()) {
+            throw new IllegalArgumentException("node '" + config.name() + "': embedded archive needs a storageDirectory");
+        }
+        return new EmbeddedArchive(config.aeTitle(), Path.of(config.storageDirectory()), config.port(),
+                config.maxAssociations() > 0 ? config.maxAssociations() : 8);
+    }
+
+    private static String require(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(what + " is required");
+        }
+        return value;
+    }
+
+    /** Rebuilds the index from the files and starts listening. */
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
+        try {
+            Files.createDirectories(incoming);
+            try (Stream<Path> leftovers = Files.list(incoming)) {
+                for (Path p : (Iterable<Path>) leftovers::iterator) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            rebuildIndex();
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded archive " + aeTitle + " at " + storageDirectory + ": " + e.getMessage(), e);
+        }
+        started = true;
+        log.info("embedded archive {} on port {} with {} instances in {}", aeTitle, port(), index.size(), storageDirectory);
+    }
+
+    private void rebuildIndex() throws IOException {
+        try (Stream<Path> files = Files.walk(storageDirectory)) {
+            Iterator<Path> it = files.filter(p -> !p.startsWith(incoming))
+                    .filter(p -> p.getFileName().toString().endsWith(".dcm"))
+                    .filter(Files::isRegularFile).iterator();
+            while (it.hasNext()) {
+                Path file = it.next();
+                try {
+                    AttributeList header = readHeader(file);
+                    index.put(ArchiveIndex.entryOf(file, Dimse.string(header, TagFromName.TransferSyntaxUID), header));
+                } catch (IOException | DicomException e) {
+                    log.warn("embedded archive {}: skipping unreadable {}: {}", aeTitle, file, e.getMessage());
+                }
+            }
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String aeTitle() {
+        return aeTitle;
+    }
+
+    public Path storageDirectory() {
+        return storageDirectory;
+    }
+
+    /** Number of instances stored. */
+    public int size() {
+        return index.size();
+    }
+
+    /** Lets C-MOVE send to {@code aeTitle} at host:port. */
+    public void addMoveDestination(String aeTitle, String host, int port) {
+        moveDestinations.put(require(aeTitle, "aeTitle"), InetSocketAddress.createUnresolved(host, port));
+    }
+
+    /** Most associations that were ever served at once (for tests of callers' limits). */
+    int peakAssociations() {
+        return server.peakAssociations();
+    }
+
+    ArchiveIndex index() {
+        return index;
+    }
+
+    /**
+     * Stores a copy of a DICOM file, with or without a Part-10 header, keeping its transfer syntax.
+     * Re-importing the same SOP instance replaces it.
+     */
+    public void importFile(Path file) {
+        try {
+            Files.createDirectories(incoming);
+            Path temp = Files.createTempFile(incoming, "import-", ".part");
+            try {
+                boolean part10;
+                try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+                    part10 = new DicomInputStream(in).haveMetaHeader();
+                }
+                if (part10) {
+                    Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
+                } else {
+                    writeWithMetaHeader(file, temp);
+                }
+                ingest(temp);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException | DicomException e) {
+            throw new IllegalArgumentException("cannot import " + file + " into " + aeTitle + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Imports every regular file below {@code directory}; returns how many were imported. */
+    public int importDirectory(Path directory) {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(directory)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + directory, e);
+        }
+        int imported = 0;
+        for (Path file : files) {
+            if (isDicom(file)) {
+                importFile(file);
+                imported++;
+            }
+        }
+        return imported;
+    }
+
+    private static boolean isDicom(Path file) {
+        try {
+            AttributeList header = readHeader(file);
+            return !Dimse.string(header, TagFromName.SOPInstanceUID).isEmpty();
+        } catch (IOException | DicomException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private void writeWithMetaHeader(Path source, Path target) throws IOException, DicomException {
+        AttributeList list = new AttributeList();
+        String transferSyntax;
+        try (DicomInputStream din = new DicomInputStream(new BufferedInputStream(Files.newInputStream(source)))) {
+            transferSyntax = din.getTransferSyntaxToReadDataSet().getUID();
+            list.read(din);
+        }
+        list.removeGroupLengthAttributes();
+        FileMetaInformation.addFileMetaInformation(list, transferSyntax, aeTitle);
+        list.write(target.toFile(), transferSyntax, true, true);
+    }
+
+    /** Moves a complete Part-10 file into its place (atomically) and indexes it. */
+    private void ingest(Path part10) throws IOException, DicomException {
+        AttributeList header = readHeader(part10);
+        String study = uid(header, TagFromName.StudyInstanceUID);
+        String series = uid(header, TagFromName.SeriesInstanceUID);
+        String sop = uid(header, TagFromName.SOPInstanceUID);
+        Path target = storageDirectory.resolve(study).resolve(series).resolve(sop + ".dcm");
+        Files.createDirectories(target.getParent());
+        synchronized (storeLock) {
+            try {
+                Files.move(part10, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(part10, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Optional<ArchiveIndex.Entry> previous = index.put(ArchiveIndex.entryOf(target,
+                    Dimse.string(header, TagFromName.TransferSyntaxUID), header));
+            if (previous.isPresent() && !previous.get().file().equals(target)) {
+                // same SOP instance re-filed under another study or series: keep one copy only
+                Files.deleteIfExists(previous.get().file());
+            }
+        }
+    }
+
+    private static String uid(AttributeList header, com.pixelmed.dicom.AttributeTag tag) throws DicomException {
+        String value = Dimse.string(header, tag);
+        if (!UID.matcher(value).matches()) {
+            throw new DicomException("missing or malformed " + tag + ": '" + value + "'");
+        }
+        return value;
+    }
+
+    static AttributeList readHeader(Path file) throws IOException, DicomException {
+        AttributeList header = new AttributeList();
+        try (DicomInputStream din = new DicomInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            header.read(din, TagFromName.PixelData);
+        }
+        return header;
+    }
+
+    private Runnable newAssociation(Socket socket) {
+        ApplicationEntityMap destinations = new ApplicationEntityMap();
+        moveDestinations.forEach((ae, address) ->
+                destinations.put(ae, new PresentationAddress(address.getHostString(), address.getPort()), "STUDYROOT", null));
+        try {
+            return new StorageSOPClassSCP(socket, aeTitle, Dimse.MAX_PDU_LENGTH, Dimse.SOCKET_BUFFER, Dimse.SOCKET_BUFFER,
+                    incoming.toFile(), StoredFilePathStrategy.BYSOPINSTANCEUIDINSINGLEFOLDER, new Ingester(),
+                    null, Query::new, Retrieve::new, destinations, new ScpServer.AcceptingPolicy());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot serve association: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        server.close();
+        started = false;
+    }
+
+    private final class Ingester extends ReceivedObjectHandler {
+        @Override
+        public void sendReceivedObjectIndication(String fileName, String transferSyntax, String callingAETitle)
+                throws DicomException, IOException {
+            Path received = Path.of(fileName);
+            try {
+                ingest(received);
+            } finally {
+                Files.deleteIfExists(received);
+            }
+        }
+    }
+
+    private final class Query implements QueryResponseGenerator {
+        private Iterator<AttributeList> results = List.<AttributeList>of().iterator();
+        private int status = ResponseStatus.Success;
+
+        @Override
+        public void performQuery(String sopClassUID, AttributeList request, boolean relational) {
+            Optional<ArchiveIndex.Level> level = ArchiveIndex.Level.parse(
+                    Attribute.getSingleStringValueOrEmptyString(request, TagFromName.QueryRetrieveLevel));
+            if (level.isEmpty()) {
+                status = ResponseStatus.IdentifierDoesNotMatchSOPClass;
+                return;
+            }
+            results = index.query(level.get(), request).iterator();
+        }
+
+        @Override
+        public AttributeList next() {
+            return results.hasNext() ? results.next() : null;
+        }
+
+        @Override
+        public int getStatus() {
+            return status;
+        }
+
+        @Override
+        public AttributeTagAttribute getOffendingElement() {
+            return status == ResponseStatus.Success ? null : offendingLevel();
+        }
+
+        @Override
+        public String getErrorComment() {
+            return null;
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public boolean allOptionalKeysSuppliedWereSupported() {
+            return true;
+        }
+    }
+
+    private static AttributeTagAttribute offendingLevel() {
+        try {
+            AttributeTagAttribute a = new AttributeTagAttribute(TagFromName.OffendingElement);
+            a.addValue(TagFromName.QueryRetrieveLevel.getGroup(), TagFromName.QueryRetrieveLevel.getElement());
+            return a;
+        } catch (DicomException e) {
+            return null;
+        }
+    }
+
+    private final class Retrieve implements RetrieveResponseGenerator {
+        private SetOfDicomFiles files;
+        private int status = ResponseStatus.Success;
+
+        @Override
+        public void performRetrieve(String sopClassUID, AttributeList identifier, boolean relational) {
+            Optional<ArchiveIndex.Level> level = ArchiveIndex.Level.parse(
+                    Attribute.getSingleStringValueOrEmptyString(identifier, TagFromName.QueryRetrieveLevel));
+            if (level.isEmpty()) {
+                status = ResponseStatus.IdentifierDoesNotMatchSOPClass;
+                return;
+            }
+            files = new SetOfDicomFiles();
+            for (ArchiveIndex.Entry e : index.select(level.get(), identifier)) {
+                files.add(e.file().toString(), e.sopClassUID(), e.sopInstanceUID(), e.transferSyntaxUID());
+            }
+        }
+
+        @Override
+        public SetOfDicomFiles getDicomFiles() {
+            return files;
+        }
+
+        @Override
+        public int getStatus() {
+            return status;
+        }
+
+        @Override
+        public AttributeTagAttribute getOffendingElement() {
+            return status == ResponseStatus.Success ? null : offendingLevel();
+        }
+
+        @Override
+        public String getErrorComment() {
+            return null;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

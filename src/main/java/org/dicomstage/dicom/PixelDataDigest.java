@@ -1,0 +1,383 @@
+package org.dicomstage.dicom;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomOutputStream;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.TransferSyntax;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * SHA-256 of the Pixel Data (7FE0,0010) value exactly as encoded, never decoded: native pixel data
+ * hashes its value bytes in the transfer syntax's byte order; encapsulated pixel data hashes the
+ * concatenated fragments after the Basic Offset Table (the offset table and fragment boundaries are
+ * framing, not pixels, and toolkits legitimately rebuild them).
+ *
+ * <p>The file variant parses the byte stream itself rather than through PixelMed, so it is an
+ * independent witness of what a toolkit wrote; it also walks the whole top-level dataset and rejects
+ * files whose structure is truncated or malformed ({@link IllegalArgumentException}), which PixelMed
+ * only logs. Returns {@code null} when there is no Pixel Data.
+ */
+public final class PixelDataDigest {
+
+    private static final String IMPLICIT_LE = "1.2.840.10008.1.2";
+    private static final String EXPLICIT_LE = "1.2.840.10008.1.2.1";
+    private static final String EXPLICIT_BE = "1.2.840.10008.1.2.2";
+    private static final String DEFLATED = "1.2.840.10008.1.2.1.99";
+    private static final long UNDEFINED = 0xFFFFFFFFL;
+    private static final int PIXEL_DATA = 0x7FE00010;
+    private static final int ITEM = 0xFFFEE000;
+    private static final int ITEM_DELIMITER = 0xFFFEE00D;
+    private static final int SEQUENCE_DELIMITER = 0xFFFEE0DD;
+    /** VRs whose explicit encoding has two reserved bytes and a 32-bit length. */
+    private static final Set<String> LONG_VRS = Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN",
+            "UR", "UT", "UV");
+    private static final Set<String> SHORT_VRS = Set.of("AE", "AS", "AT", "CS", "DA", "DS", "DT", "FL", "FD", "IS",
+            "LO", "LT", "PN", "SH", "SL", "SS", "ST", "TM", "UI", "UL", "US");
+
+    private PixelDataDigest() {
+    }
+
+    /** Hex SHA-256 of the Pixel Data of a list read by PixelMed (compressed data must not have been decompressed). */
+    public static String sha256(AttributeList list) {
+        Attribute pixelData = list.get(TagFromName.PixelData);
+        if (pixelData == null) {
+            return null;
+        }
+        String ts = Attribute.getSingleStringValueOrDefault(list, TagFromName.TransferSyntaxUID, IMPLICIT_LE).trim();
+        // Deflate applies to the whole stream, not to the value: the value is the explicit little endian one.
+        String encodeAs = DEFLATED.equals(ts) ? EXPLICIT_LE : ts;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            DicomOutputStream out = new DicomOutputStream(bytes, null, encodeAs);
+            pixelData.write(out);
+            out.flush();
+        } catch (IOException | DicomException e) {
+            throw new IllegalArgumentException("cannot encode Pixel Data in " + encodeAs + ": " + e.getMessage(), e);
+        }
+        TransferSyntax syntax = new TransferSyntax(encodeAs);
+        Parser parser = new Parser(bytes.toByteArray(), syntax.isExplicitVR(), syntax.isBigEndian(), "Pixel Data");
+        return parser.digestTopLevel(null);
+    }
+
+    /** Hex SHA-256 of the Pixel Data of a Part-10 file or a raw dataset (implicit or explicit VR little endian). */
+    public static String sha256(Path part10OrRawFile) {
+        byte[] data;
+        try {
+            data = Files.readAllBytes(part10OrRawFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(part10OrRawFile + ": " + e.getMessage(), e);
+        }
+        return parse(data, part10OrRawFile.toString()).digestTopLevel(null);
+    }
+
+    /**
+     * The items of encapsulated Pixel Data exactly as stored (the Basic Offset Table first, then every fragment),
+     * or an empty list when the Pixel Data is native or absent. Lets a writer reproduce the encoded pixel bytes
+     * verbatim where a toolkit would normalize fragment padding.
+     */
+    public static List<byte[]> encapsulatedItems(Path part10OrRawFile) {
+        byte[] data;
+        try {
+            data = Files.readAllBytes(part10OrRawFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(part10OrRawFile + ": " + e.getMessage(), e);
+        }
+        List<byte[]> items = new ArrayList<>();
+        parse(data, part10OrRawFile.toString()).digestTopLevel(items);
+        return items;
+    }
+
+    /**
+     * Checks that the whole top-level dataset of the file is structurally complete (every declared length fits,
+     * every undefined-length sequence is delimited); throws {@link IllegalArgumentException} naming the defect.
+     */
+    public static void checkStructure(Path part10OrRawFile) {
+        sha256(part10OrRawFile);
+    }
+
+    private static Parser parse(byte[] data, String name) {
+        int start = 0;
+        boolean hasPreamble = data.length >= 132 && data[128] == 'D' && data[129] == 'I' && data[130] == 'C'
+                && data[131] == 'M';
+        if (hasPreamble) {
+            start = 132;
+        }
+        boolean metaFollows = data.length >= start + 8 && (data[start] & 0xFF) == 0x02 && data[start + 1] == 0
+                && Character.isUpperCase(data[start + 4]) && Character.isUpperCase(data[start + 5]);
+        if (!metaFollows) {
+            if (hasPreamble) {
+                throw new IllegalArgumentException(name + ": DICM prefix without a file meta information group");
+            }
+            boolean explicit = data.length >= 6 && SHORT_VRS.contains(vrAt(data, 4)) || data.length >= 6
+                    && LONG_VRS.contains(vrAt(data, 4));
+            return new Parser(data, explicit, false, name);
+        }
+        Parser meta = new Parser(data, true, false, name);
+        meta.pos = start;
+        String transferSyntax = null;
+        while (meta.pos + 8 <= data.length && meta.u16(meta.pos) == 0x0002) {
+            int tag = meta.tag();
+            long length = meta.header(tag);
+            meta.require(length, tag);
+            if (tag == 0x00020010) {
+                transferSyntax = new String(data, meta.pos, (int) length, StandardCharsets.US_ASCII)
+                        .replace('\0', ' ').trim();
+            }
+            meta.pos += (int) length;
+        }
+        if (transferSyntax == null) {
+            throw new IllegalArgumentException(name + ": file meta information has no Transfer Syntax UID");
+        }
+        int datasetStart = meta.pos;
+        if (DEFLATED.equals(transferSyntax)) {
+            byte[] inflated = inflate(data, datasetStart, name);
+            return new Parser(inflated, true, false, name);
+        }
+        TransferSyntax syntax = new TransferSyntax(transferSyntax);
+        Parser parser = new Parser(data, syntax.isExplicitVR(), syntax.isBigEndian(), name);
+        parser.pos = datasetStart;
+        return parser;
+    }
+
+    private static String vrAt(byte[] data, int offset) {
+        return new String(data, offset, 2, StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] inflate(byte[] data, int offset, String name) {
+        Inflater inflater = new Inflater(true);
+        inflater.setInput(data, offset, data.length - offset);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, (data.length - offset) * 4));
+        byte[] buffer = new byte[65536];
+        try {
+            while (!inflater.finished()) {
+                int n = inflater.inflate(buffer);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    throw new IllegalArgumentException(name + ": deflated dataset is truncated");
+                }
+                out.write(buffer, 0, n);
+            }
+        } catch (DataFormatException e) {
+            throw new IllegalArgumentException(name + ": deflated dataset is corrupt: " + e.getMessage(), e);
+        } finally {
+            inflater.end();
+        }
+        return out.toByteArray();
+    }
+
+    private static final class Parser {
+        private final byte[] data;
+        private final boolean explicit;
+        private final boolean bigEndian;
+        private final String name;
+        private int pos;
+
+        Parser(byte[] data, boolean explicit, boolean bigEndian, String name) {
+            this.data = data;
+            this.explicit = explicit;
+            this.bigEndian = bigEndian;
+            this.name = name;
+        }
+
+        String digestTopLevel(List<byte[]> itemSink) {
+            String digest = null;
+            while (pos < data.length) {
+                int tag = tag();
+                long length = header(tag);
+                if (tag == PIXEL_DATA) {
+                    MessageDigest sha = sha256();
+                    if (length == UNDEFINED) {
+                        fragments(sha, itemSink);
+                    } else {
+                        require(length, tag);
+                        sha.update(data, pos, (int) length);
+                        pos += (int) length;
+                    }
+                    digest = HexFormat.of().formatHex(sha.digest());
+                } else if (length == UNDEFINED) {
+                    sequence(explicit && !"UN".equals(lastVr));
+                } else {
+                    require(length, tag);
+                    pos += (int) length;
+                }
+            }
+            return digest;
+        }
+
+        private String lastVr;
+
+        private void fragments(MessageDigest sha, List<byte[]> itemSink) {
+            boolean first = true;
+            while (true) {
+                int tag = tagNoVr();
+                long length = u32(pos - 4);
+                if (tag == SEQUENCE_DELIMITER) {
+                    return;
+                }
+                if (tag != ITEM || length == UNDEFINED) {
+                    throw malformed("encapsulated Pixel Data has " + hex(tag) + " where a fragment item belongs");
+                }
+                require(length, tag);
+                if (itemSink != null) {
+                    itemSink.add(Arrays.copyOfRange(data, pos, pos + (int) length));
+                }
+                if (!first) {
+                    sha.update(data, pos, (int) length);
+                }
+                first = false;
+                pos += (int) length;
+            }
+        }
+
+        /** Skips an undefined-length sequence, checking that every item and the sequence are delimited. */
+        private void sequence(boolean explicitInside) {
+            while (true) {
+                int tag = tagNoVr();
+                long length = u32(pos - 4);
+                if (tag == SEQUENCE_DELIMITER) {
+                    return;
+                }
+                if (tag != ITEM) {
+                    throw malformed("sequence has " + hex(tag) + " where an item belongs");
+                }
+                if (length != UNDEFINED) {
+                    require(length, tag);
+                    pos += (int) length;
+                    continue;
+                }
+                Parser inner = new Parser(data, explicitInside, bigEndian, name);
+                inner.pos = pos;
+                inner.item();
+                pos = inner.pos;
+            }
+        }
+
+        private void item() {
+            while (true) {
+                if (pos + 8 > data.length) {
+                    throw malformed("item is not delimited before the end of the file");
+                }
+                int tag = tag();
+                if (tag == ITEM_DELIMITER) {
+                    pos += 4;
+                    return;
+                }
+                long length = header(tag);
+                if (length == UNDEFINED) {
+                    sequence(explicit && !"UN".equals(lastVr));
+                } else {
+                    require(length, tag);
+                    pos += (int) length;
+                }
+            }
+        }
+
+        /** Reads a tag and its VR/length header; leaves pos at the value. */
+        long header(int tag) {
+            if (explicit && (tag >>> 16) != 0xFFFE) {
+                need(4, tag);
+                String vr = vrAt(data, pos);
+                lastVr = vr;
+                if (LONG_VRS.contains(vr)) {
+                    need(8, tag);
+                    long length = u32(pos + 4);
+                    pos += 8;
+                    return length;
+                }
+                if (!SHORT_VRS.contains(vr)) {
+                    throw malformed("invalid VR '" + printable(vr) + "' for " + hex(tag));
+                }
+                long length = u16(pos + 2);
+                pos += 4;
+                return length;
+            }
+            need(4, tag);
+            lastVr = null;
+            long length = u32(pos);
+            pos += 4;
+            return length;
+        }
+
+        int tag() {
+            need(4, 0);
+            int tag = (u16(pos) << 16) | u16(pos + 2);
+            pos += 4;
+            return tag;
+        }
+
+        private int tagNoVr() {
+            if (pos + 8 > data.length) {
+                throw malformed("sequence is not delimited before the end of the file");
+            }
+            int tag = tag();
+            pos += 4;
+            return tag;
+        }
+
+        void require(long length, int tag) {
+            if (length > data.length - pos) {
+                throw malformed(hex(tag) + " declares " + length + " bytes but only " + (data.length - pos)
+                        + " remain (truncated)");
+            }
+        }
+
+        private void need(int bytes, int tag) {
+            if (pos + bytes > data.length) {
+                throw malformed("truncated inside the header of " + hex(tag));
+            }
+        }
+
+        int u16(int at) {
+            return bigEndian ? ((data[at] & 0xFF) << 8) | (data[at + 1] & 0xFF)
+                    : (data[at] & 0xFF) | ((data[at + 1] & 0xFF) << 8);
+        }
+
+        long u32(int at) {
+            long a = data[at] & 0xFF;
+            long b = data[at + 1] & 0xFF;
+            long c = data[at + 2] & 0xFF;
+            long d = data[at + 3] & 0xFF;
+            return bigEndian ? (a << 24) | (b << 16) | (c << 8) | d : a | (b << 8) | (c << 16) | (d << 24);
+        }
+
+        private IllegalArgumentException malformed(String reason) {
+            return new IllegalArgumentException(name + ": " + reason + " at byte " + pos);
+        }
+
+        private static String printable(String vr) {
+            StringBuilder sb = new StringBuilder();
+            for (char c : vr.toCharArray()) {
+                sb.append(c >= 0x20 && c < 0x7F ? String.valueOf(c) : String.format("\\x%02X", (int) c));
+            }
+            return sb.toString();
+        }
+    }
+
+    private static String hex(int tag) {
+        return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+}

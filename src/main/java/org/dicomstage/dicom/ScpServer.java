@@ -1,0 +1,208 @@
+package org.dicomstage.dicom;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.pixelmed.dicom.SOPClass;
+import com.pixelmed.dicom.TransferSyntax;
+import com.pixelmed.network.PresentationContext;
+import com.pixelmed.network.PresentationContextSelectionPolicy;
+
+/**
+ * Accept loop for a PixelMed SCP: we accept sockets ourselves so TCP_NODELAY is set before PixelMed
+ * negotiates, and run each association on a bounded pool (extra associations wait in the queue).
+ */
+final class ScpServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ScpServer.class);
+
+    private final String name;
+    private final InetAddress bindAddress;
+    private final int requestedPort;
+    private final int maxAssociations;
+    private final Function<Socket, Runnable> associationHandler;
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger peak = new AtomicInteger();
+    private volatile ServerSocket serverSocket;
+    private volatile ExecutorService workers;
+    private volatile Thread acceptor;
+
+    ScpServer(String name, InetAddress bindAddress, int port, int maxAssociations,
+            Function<Socket, Runnable> associationHandler) {
+        this.name = name;
+        this.bindAddress = bindAddress;
+        this.requestedPort = port;
+        this.maxAssociations = Math.max(1, maxAssociations);
+        this.associationHandler = associationHandler;
+    }
+
+    synchronized void start() throws IOException {
+        if (serverSocket != null) {
+            return;
+        }
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(bindAddress, requestedPort), 50);
+        AtomicInteger threadNumber = new AtomicInteger();
+        workers = new ThreadPoolExecutor(maxAssociations, maxAssociations, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, name + "-assoc-" + threadNumber.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        serverSocket = socket;
+        acceptor = new Thread(this::acceptLoop, name + "-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    int port() {
+        ServerSocket socket = serverSocket;
+        if (socket == null) {
+            throw new IllegalStateException(name + " is not started");
+        }
+        return socket.getLocalPort();
+    }
+
+    int peakAssociations() {
+        return peak.get();
+    }
+
+    private void acceptLoop() {
+        ServerSocket server = serverSocket;
+        while (!server.isClosed()) {
+            Socket socket;
+            try {
+                socket = server.accept();
+                socket.setTcpNoDelay(true);
+            } catch (SocketException e) {
+                return; // closed
+            } catch (IOException e) {
+                log.warn("{}: accept failed: {}", name, e.getMessage());
+                continue;
+            }
+            try {
+                workers.execute(() -> serve(socket));
+            } catch (RuntimeException e) {
+                closeQuietly(socket);
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        int now = active.incrementAndGet();
+        peak.accumulateAndGet(now, Math::max);
+        try {
+            associationHandler.apply(socket).run();
+        } catch (RuntimeException e) {
+            log.warn("{}: association from {} failed: {}", name, socket.getRemoteSocketAddress(), e.toString());
+        } finally {
+            active.decrementAndGet();
+            // PixelMed's SCP leaves the socket open when an association ends in an exception.
+            closeQuietly(socket);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        ServerSocket socket = serverSocket;
+        if (socket == null) {
+            return;
+        }
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+            acceptor.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        serverSocket = null;
+    }
+
+    /**
+     * Accepts storage, verification and query/retrieve SOP classes with any transfer syntax PixelMed
+     * recognises, so stored files keep the transfer syntax they were sent in. Explicit VR little endian
+     * is preferred when a context offers several.
+     */
+    static final class AcceptingPolicy implements PresentationContextSelectionPolicy {
+
+        private static final List<String> QUERY_RETRIEVE = List.of(
+                SOPClass.StudyRootQueryRetrieveInformationModelFind,
+                SOPClass.StudyRootQueryRetrieveInformationModelMove,
+                SOPClass.StudyRootQueryRetrieveInformationModelGet,
+                SOPClass.PatientRootQueryRetrieveInformationModelFind,
+                SOPClass.PatientRootQueryRetrieveInformationModelMove,
+                SOPClass.PatientRootQueryRetrieveInformationModelGet);
+
+        private static final byte ACCEPTANCE = 0;
+        private static final byte ABSTRACT_SYNTAX_NOT_SUPPORTED = 3;
+        private static final byte TRANSFER_SYNTAXES_NOT_SUPPORTED = 4;
+
+        @Override
+        public LinkedList applyPresentationContextSelectionPolicy(LinkedList contexts, int associationNumber, int debugLevel) {
+            return applyPresentationContextSelectionPolicy(contexts, associationNumber);
+        }
+
+        @Override
+        public LinkedList applyPresentationContextSelectionPolicy(LinkedList contexts, int associationNumber) {
+            for (Object o : contexts) {
+                PresentationContext pc = (PresentationContext) o;
+                String abstractSyntax = pc.getAbstractSyntaxUID();
+                boolean supported = abstractSyntax != null && (SOPClass.isStorage(abstractSyntax)
+                        || SOPClass.isVerification(abstractSyntax) || QUERY_RETRIEVE.contains(abstractSyntax));
+                List<?> proposed = List.copyOf(pc.getTransferSyntaxUIDs());
+                pc.newTransferSyntaxUIDs();
+                if (!supported) {
+                    pc.setResultReason(ABSTRACT_SYNTAX_NOT_SUPPORTED);
+                    continue;
+                }
+                String chosen = null;
+                for (Object ts : proposed) {
+                    if (TransferSyntax.ExplicitVRLittleEndian.equals(ts)) {
+                        chosen = (String) ts;
+                    }
+                }
+                for (Object ts : proposed) {
+                    if (chosen == null && ts != null && new TransferSyntax((String) ts).isRecognized()) {
+                        chosen = (String) ts;
+                    }
+                }
+                if (chosen == null) {
+                    pc.setResultReason(TRANSFER_SYNTAXES_NOT_SUPPORTED);
+                } else {
+                    pc.addTransferSyntaxUID(chosen);
+                    pc.setResultReason(ACCEPTANCE);
+                }
+            }
+            return contexts;
+        }
+    }
+}

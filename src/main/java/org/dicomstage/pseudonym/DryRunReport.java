@@ -1,0 +1,57 @@
+package org.dicomstage.pseudonym;
+
+import java.util.List;
+
+/**
+ * What pseudonymization does to one dataset, attribute by attribute at every depth. {@code before} holds
+ * the source value, so a report is as sensitive as the source and is for the data owner's eyes only.
+ */
+public record DryRunReport(String patientPseudonym, List<Entry> entries) {
+
+    public enum Action {
+        /** Kept unchanged. */
+        KEEP,
+        /** Removed (Basic Profile X, private or UN attribute). */
+        REMOVE,
+        /** Kept with a zero-length value (Z). */
+        EMPTY,
+        /** Replaced by a dummy value (D). */
+        DUMMY,
+        /** UID replaced by its keyed mapping (U). */
+        MAP_UID,
+        /** Date moved by the subject's day offset (Retain Longitudinal Temporal Information, modified dates). */
+        SHIFT_DATE,
+        /** Set to a value from the study (patient pseudonym, clinical trial, de-identification method). */
+        SET
+    }
+
+    /**
+     * @param path    where the attribute sits, e.g. {@code ReferencedFrameOfReferenceSequence[0]/FrameOfReferenceUID}
+     * @param tag     {@code (gggg,eeee)}
+     * @param keyword dictionary keyword, or the private creator for private attributes
+     * @param reason  why (the table's basic action and option, "private", "UN VR", ...)
+     */
+    public record Entry(String path, String tag, String keyword, Action action, String reason, String before,
+            String after) {
+    }
+
+    public DryRunReport {
+        entries = List.copyOf(entries);
+    }
+
+    /** Entries that change the dataset (everything but {@link Action#KEEP}). */
+    public List<Entry> changes() {
+        return entries.stream().filter(e -> e.action() != Action.KEEP).toList();
+    }
+
+    /** One line per entry, tab separated: path, tag, keyword, action, reason, before, after. */
+    public String toText() {
+        StringBuilder text = new StringBuilder();
+        for (Entry e : entries) {
+            text.append(e.path()).append('\t').append(e.tag()).append('\t').append(e.keyword()).append('\t')
+                    .append(e.action()).append('\t').append(e.reason()).append('\t').append(e.before())
+                    .append('\t').append(e.after()).append('\n');
+        }
+        return text.toString();
+    }
+}

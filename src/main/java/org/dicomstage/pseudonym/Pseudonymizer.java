@@ -1,0 +1,779 @@
+package org.dicomstage.pseudonym;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeFactory;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.DicomDictionary;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.FileMetaInformation;
+import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.SequenceItem;
+import com.pixelmed.dicom.SpecificCharacterSet;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.UnknownAttribute;
+import com.pixelmed.dicom.ValueRepresentation;
+import org.dicomstage.dicom.PixelDataDigest;
+import org.dicomstage.pseudonym.ConfidentialityTable.Action;
+import org.dicomstage.pseudonym.ConfidentialityTable.Option;
+import org.dicomstage.pseudonym.ConfidentialityTable.Rule;
+import org.dicomstage.pseudonym.PseudonymizationProfile.Dates;
+import org.dicomstage.pseudonym.PseudonymizationProfile.PatientIdentity;
+import org.dicomstage.pseudonym.PseudonymizationProfile.SafePrivateTag;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UnsupportedEncodingException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Pseudonymizes datasets for one study subject under one profile: PS3.15 Annex E Basic Profile with the
+ * profile's options, applied at every depth; keyed UID mapping; patient pseudonym and clinical trial
+ * attributes; private attributes removed unless allow-listed. Pixel data is never decoded or re-encoded.
+ * Immutable and thread-safe: one instance can serve many files in parallel.
+ */
+public final class Pseudonymizer {
+
+    private static final DicomDictionary DICTIONARY = DicomDictionary.StandardDictionary;
+    private static final DateTimeFormatter DA = DateTimeFormatter.BASIC_ISO_DATE;
+    private static final Pattern IS_VALUE = Pattern.compile("[+-]?\\d{1,12}");
+    private static final Pattern DS_VALUE = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final String DCM = "DCM";
+    /** Keywords of UID attributes that name a class or coding scheme, never an instance: not mapped. */
+    private static final Set<String> DEFINITIONAL_UID_KEYWORDS = Set.of("CodingSchemeUID", "ContextUID",
+            "MappingResourceUID", "ReferencedTransferSyntaxUIDInFile", "TransferSyntaxUID");
+
+    private static final Set<AttributeTag> KEPT_META = Set.of(TagFromName.FileMetaInformationVersion,
+            TagFromName.MediaStorageSOPClassUID, TagFromName.TransferSyntaxUID, TagFromName.ImplementationClassUID,
+            TagFromName.ImplementationVersionName);
+    /** PixelMed's TagFromName lacks some keywords (its class hit the JVM size limit); the dictionary has them. */
+    private static final AttributeTag PATIENT_BIRTH_NAME = DICTIONARY.getTagFromName("PatientBirthName");
+
+    private final PseudonymizationProfile profile;
+    private final PseudonymContext context;
+    private final UidMapper uids;
+    private final String patientPseudonym;
+    private final int dateShiftDays;
+
+    public Pseudonymizer(PseudonymizationProfile profile, PseudonymContext context) {
+        this.profile = java.util.Objects.requireNonNull(profile, "profile");
+        this.context = java.util.Objects.requireNonNull(context, "context");
+        byte[] secret = context.studySecret();
+        this.uids = new UidMapper(secret);
+        this.patientPseudonym = profile.patientIdentity() == PatientIdentity.SUBJECT_ID ? context.studySubjectID()
+                : profile.pseudonymPrefix() + HexFormat.of().withUpperCase()
+                        .formatHex(uids.hmac(("patient:" + context.studySubjectID()).getBytes(StandardCharsets.UTF_8)),
+                                0, 8);
+        if (profile.dates() == Dates.SHIFTED) {
+            byte[] h = uids.hmac(("date-shift:" + context.studySubjectID()).getBytes(StandardCharsets.UTF_8));
+            long value = ByteBuffer.wrap(h, 0, 8).getLong() & Long.MAX_VALUE;
+            // Backwards by 1..max days: never zero (which would keep the true dates), never into the future.
+            this.dateShiftDays = -(int) (1 + value % profile.maxDateShiftDays());
+        } else {
+            this.dateShiftDays = 0;
+        }
+    }
+
+    /** What PatientID and PatientName become. */
+    public String patientPseudonym() {
+        return patientPseudonym;
+    }
+
+    /** Days added to every retained date under SHIFTED dates (negative), 0 otherwise. */
+    public int dateShiftDays() {
+        return dateShiftDays;
+    }
+
+    public PseudonymizationProfile profile() {
+        return profile;
+    }
+
+    /** Returns a new, pseudonymized list; the source list and its attributes are not modified. */
+    public AttributeList pseudonymize(AttributeList source) {
+        return run(source, "dataset").output;
+    }
+
+    public DryRunReport dryRun(AttributeList source) {
+        return new DryRunReport(patientPseudonym, run(source, "dataset").entries);
+    }
+
+    /**
+     * Reads a Part-10 file or a raw dataset, pseudonymizes it and writes a Part-10 file in the same transfer
+     * syntax. The output appears atomically, and only once its pixel data has been proven byte-identical to
+     * the input's; on any failure no output file is left.
+     */
+    public void pseudonymize(Path in, Path out) {
+        Source source = read(in);
+        AttributeList output;
+        try {
+            output = run(source.list, in.toString()).output;
+        } catch (PseudonymizationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new PseudonymizationException(in + ": " + e.getMessage(), e);
+        }
+        write(source, output, in, out);
+    }
+
+    /** Reads a file the way {@link #pseudonymize(Path, Path)} does, with compressed pixel data kept encapsulated. */
+    public DryRunReport dryRun(Path in) {
+        Source source = read(in);
+        try {
+            return new DryRunReport(patientPseudonym, run(source.list, in.toString()).entries);
+        } catch (PseudonymizationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new PseudonymizationException(in + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Reading and writing files
+
+    private record Source(AttributeList list, String transferSyntax, String pixelDigest, List<byte[]> fragments) {
+    }
+
+    static Source read(Path in) {
+        String digest;
+        List<byte[]> fragments;
+        try {
+            // Our own parse first: PixelMed logs truncation and stops, returning a partial list without error.
+            digest = PixelDataDigest.sha256(in);
+            fragments = PixelDataDigest.encapsulatedItems(in);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new PseudonymizationException("cannot read " + in + ": " + stripPrefix(e.getMessage(), in), e);
+        }
+        AttributeList list = new AttributeList();
+        list.setDecompressPixelData(false);
+        try (InputStream stream = new BufferedInputStream(Files.newInputStream(in));
+                DicomInputStream dicom = new DicomInputStream(stream)) {
+            list.read(dicom);
+            String ts = dicom.getTransferSyntaxToReadDataSet().getUID();
+            return new Source(list, ts, digest, fragments);
+        } catch (IOException | DicomException | RuntimeException e) {
+            throw new PseudonymizationException("cannot read " + in + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String stripPrefix(String message, Path in) {
+        String prefix = in + ": ";
+        return message != null && message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+    }
+
+    private static void write(Source source, AttributeList output, Path in, Path out) {
+        Path dir = out.toAbsolutePath().getParent();
+        Path temp = null;
+        try {
+            Files.createDirectories(dir);
+            if (!source.fragments.isEmpty()) {
+                // PixelMed re-pads fragments it read; write the stored items back byte for byte instead.
+                output.put(new VerbatimEncapsulatedPixelData(source.fragments));
+            }
+            output.removeGroupLengthAttributes();
+            output.removeMetaInformationHeaderAttributes();
+            FileMetaInformation.addFileMetaInformation(output, source.transferSyntax, "DICOMSTAGE");
+            temp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
+            output.write(temp.toFile(), source.transferSyntax, true, true);
+            String written = PixelDataDigest.sha256(temp);
+            if (!java.util.Objects.equals(written, source.pixelDigest)) {
+                throw new PseudonymizationException(in + ": pixel data of the output differs from the input ("
+                        + source.pixelDigest + " became " + written + "); nothing written");
+            }
+            try {
+                Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, out, StandardCopyOption.REPLACE_EXISTING);
+            }
+            temp = null;
+        } catch (IOException | DicomException | RuntimeException e) {
+            if (e instanceof PseudonymizationException p) {
+                throw p;
+            }
+            throw new PseudonymizationException("cannot write " + out + " from " + in + ": " + e.getMessage(), e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // The original failure is what the caller needs to see.
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The transformation
+
+    private record Result(AttributeList output, List<DryRunReport.Entry> entries) {
+    }
+
+    /** State of one run over one dataset. */
+    private final class Run {
+        final String name;
+        final List<DryRunReport.Entry> entries = new ArrayList<>();
+        final List<Pattern> identifiers;
+
+        Run(String name, AttributeList source) {
+            this.name = name;
+            this.identifiers = identifiers(source);
+        }
+
+        PseudonymizationException fail(String reason) {
+            return new PseudonymizationException(name + ": " + reason);
+        }
+
+        void report(String path, Attribute attribute, String keyword, DryRunReport.Action action, String reason,
+                String after) {
+            entries.add(new DryRunReport.Entry(path, tagText(attribute.getTag()), keyword, action, reason,
+                    display(attribute), after));
+        }
+    }
+
+    private Result run(AttributeList source, String name) {
+        Run run = new Run(name, source);
+        SpecificCharacterSet charset = new SpecificCharacterSet(source);
+        AttributeList output = transform(source, "", run, charset);
+        setStudyAttributes(output, run, charset);
+        return new Result(output, run.entries);
+    }
+
+    private AttributeList transform(AttributeList in, String parentPath, Run run, SpecificCharacterSet inherited) {
+        SpecificCharacterSet charset = in.get(TagFromName.SpecificCharacterSet) != null
+                ? new SpecificCharacterSet(in) : inherited;
+        AttributeList out = new AttributeList();
+        for (Attribute attribute : in.values()) {
+            AttributeTag tag = attribute.getTag();
+            String keyword = keyword(tag);
+            String path = parentPath + keyword;
+            validate(attribute, path, run);
+            if (tag.getGroup() == 0x0002) {
+                transformMeta(attribute, out, path, keyword, run);
+            } else if (tag.getGroup() < 0x0008) {
+                run.report(path, attribute, keyword, DryRunReport.Action.REMOVE, "command or reserved group", "");
+            } else if (tag.isPrivate()) {
+                transformPrivate(in, attribute, out, path, run, charset);
+            } else if (tag.getElement() == 0x0000) {
+                run.report(path, attribute, keyword, DryRunReport.Action.REMOVE, "group length", "");
+            } else if (attribute instanceof UnknownAttribute) {
+                // A public tag that arrived as UN cannot be interpreted safely here: it could carry anything.
+                run.report(path, attribute, keyword, DryRunReport.Action.REMOVE, "public attribute with UN VR", "");
+            } else {
+                transformPublic(attribute, out, path, keyword, run, charset);
+            }
+        }
+        return out;
+    }
+
+    private void transformMeta(Attribute attribute, AttributeList out, String path, String keyword, Run run) {
+        AttributeTag tag = attribute.getTag();
+        if (tag.equals(TagFromName.MediaStorageSOPInstanceUID)) {
+            out.put(mapUids(attribute, path, keyword, "U", run));
+        } else if (KEPT_META.contains(tag)) {
+            out.put(attribute);
+            run.report(path, attribute, keyword, DryRunReport.Action.KEEP, "file meta information", display(attribute));
+        } else {
+            // Source AE titles and private meta information say where the file came from.
+            run.report(path, attribute, keyword, DryRunReport.Action.REMOVE, "file meta information", "");
+        }
+    }
+
+    private void transformPrivate(AttributeList in, Attribute attribute, AttributeList out, String path, Run run,
+            SpecificCharacterSet charset) {
+        AttributeTag tag = attribute.getTag();
+        int group = tag.getGroup();
+        int element = tag.getElement();
+        if (tag.isPrivate() && element >= 0x0010 && element <= 0x00FF) {
+            // Private creator: kept only while its block still holds an allow-listed element (see below).
+            String creator = singleString(attribute);
+            boolean blockMayBeRetained = profile.safePrivate().stream()
+                    .anyMatch(s -> s.group() == group && s.creator().equals(creator));
+            if (blockMayBeRetained) {
+                out.put(attribute);
+                run.report(path, attribute, "PrivateCreator", DryRunReport.Action.KEEP, "private creator of a safe block",
+                        display(attribute));
+            } else {
+                run.report(path, attribute, "PrivateCreator", DryRunReport.Action.REMOVE, "private creator", "");
+            }
+            return;
+        }
+        String creator = tag.isPrivate() && element > 0x00FF ? in.getPrivateCreatorString(tag) : "";
+        creator = creator == null ? "" : creator.trim();
+        String label = creator.isEmpty() ? "Private" : creator;
+        boolean safe = false;
+        if (tag.isPrivate() && element > 0x00FF) {
+            for (SafePrivateTag s : profile.safePrivate()) {
+                if (s.group() == group && s.creator().equals(creator) && s.elementByte() == (element & 0xFF)) {
+                    safe = true;
+                    break;
+                }
+            }
+        }
+        if (!safe) {
+            run.report(path, attribute, label, DryRunReport.Action.REMOVE, "private, not on the safe list", "");
+            return;
+        }
+        if (attribute instanceof SequenceAttribute sequence) {
+            out.put(transformSequence(sequence, path, run, charset));
+            run.report(path, attribute, label, DryRunReport.Action.KEEP, "safe private sequence", "");
+        } else {
+            out.put(attribute);
+            run.report(path, attribute, label, DryRunReport.Action.KEEP, "safe private", display(attribute));
+        }
+    }
+
+    private void transformPublic(Attribute attribute, AttributeList out, String path, String keyword, Run run,
+            SpecificCharacterSet charset) {
+        AttributeTag tag = attribute.getTag();
+        boolean sequence = attribute instanceof SequenceAttribute;
+        String vr = attribute.getVRAsString();
+        Rule rule = ConfidentialityTable.standard().rule(tag);
+        Action action;
+        String reason;
+        boolean shiftDates = false;
+        boolean clean = false;
+        if (rule == null) {
+            reason = "not in Table E.1-1";
+            if (sequence) {
+                action = Action.RECURSE;
+            } else if ("UI".equals(vr)) {
+                action = definitionalUid(keyword) ? Action.KEEP : Action.MAP_UID;
+                reason = definitionalUid(keyword) ? "class or scheme UID" : "UID";
+            } else if ("DA".equals(vr) || "DT".equals(vr)) {
+                // Temporal information the table does not list follows the same dates option as the listed.
+                reason = "date not in Table E.1-1";
+                action = switch (profile.dates()) {
+                    case REMOVE -> Action.DUMMY;
+                    case FULL -> Action.KEEP;
+                    case SHIFTED -> Action.KEEP;
+                };
+                shiftDates = profile.dates() == Dates.SHIFTED;
+            } else {
+                action = Action.KEEP;
+            }
+        } else {
+            action = rule.basicAction(sequence);
+            reason = "basic " + rule.basic();
+            Set<Option> options = rule.options();
+            if (options.contains(Option.DATES) && profile.dates() != Dates.REMOVE) {
+                action = sequence ? Action.RECURSE : Action.KEEP;
+                shiftDates = profile.dates() == Dates.SHIFTED;
+                reason = shiftDates ? "retain longitudinal, modified dates" : "retain longitudinal, full dates";
+            }
+            if (options.contains(Option.PATIENT) && profile.retainPatientCharacteristics()) {
+                action = sequence ? Action.RECURSE : Action.KEEP;
+                reason = "retain patient characteristics";
+            }
+            if (options.contains(Option.DEVICE) && profile.retainDeviceIdentity()) {
+                action = sequence ? Action.RECURSE : Action.KEEP;
+                reason = "retain device identity";
+            }
+            if (options.contains(Option.INSTITUTION) && profile.retainInstitutionIdentity()) {
+                action = sequence ? Action.RECURSE : Action.KEEP;
+                reason = "retain institution identity";
+            }
+            if (options.contains(Option.DESCRIPTORS) && profile.cleanDescriptors()) {
+                action = sequence ? Action.RECURSE : Action.KEEP;
+                clean = true;
+                reason = "clean descriptors";
+            }
+        }
+        if (sequence && action == Action.KEEP) {
+            action = Action.RECURSE;
+        }
+        switch (action) {
+            case REMOVE -> run.report(path, attribute, keyword, DryRunReport.Action.REMOVE, reason, "");
+            case EMPTY -> {
+                Attribute empty = sequence ? new SequenceAttribute(tag) : newAttribute(tag, attribute.getVR(), charset);
+                out.put(empty);
+                run.report(path, attribute, keyword, DryRunReport.Action.EMPTY, reason, "");
+            }
+            case DUMMY -> {
+                if ("UI".equals(vr)) {
+                    out.put(mapUids(attribute, path, keyword, reason, run));
+                } else {
+                    Attribute dummy = dummy(attribute, charset);
+                    out.put(dummy);
+                    run.report(path, attribute, keyword, dummy.getVL() == 0 ? DryRunReport.Action.EMPTY
+                            : DryRunReport.Action.DUMMY, reason, display(dummy));
+                }
+            }
+            case MAP_UID -> out.put(mapUids(attribute, path, keyword, reason, run));
+            case RECURSE -> {
+                out.put(transformSequence((SequenceAttribute) attribute, path, run, charset));
+                run.report(path, attribute, keyword, DryRunReport.Action.KEEP, reason + " (items processed)", "");
+            }
+            case KEEP -> keep(attribute, out, path, keyword, reason, shiftDates, clean, run, charset);
+        }
+    }
+
+    private void keep(Attribute attribute, AttributeList out, String path, String keyword, String reason,
+            boolean shiftDates, boolean clean, Run run, SpecificCharacterSet charset) {
+        String vr = attribute.getVRAsString();
+        if (shiftDates && ("DA".equals(vr) || "DT".equals(vr))) {
+            Attribute shifted = shift(attribute, charset);
+            out.put(shifted);
+            run.report(path, attribute, keyword, shifted.getVL() == attribute.getVL() && display(shifted)
+                    .equals(display(attribute)) ? DryRunReport.Action.KEEP : DryRunReport.Action.SHIFT_DATE,
+                    reason + " (" + dateShiftDays + " days)", display(shifted));
+            return;
+        }
+        if (isText(vr)) {
+            // Clean Descriptors, and a safety net for every kept text: a value that names this patient
+            // (or the physicians, IDs, accession number of this dataset) does not leave, whatever the option.
+            String value = joined(attribute);
+            if (containsIdentifier(value, run)) {
+                Attribute dummy = dummy(attribute, charset);
+                out.put(dummy);
+                run.report(path, attribute, keyword, DryRunReport.Action.DUMMY,
+                        (clean ? reason : "kept attribute") + ": contains an identifier of this dataset",
+                        display(dummy));
+                return;
+            }
+        }
+        out.put(attribute);
+        run.report(path, attribute, keyword, DryRunReport.Action.KEEP, reason, display(attribute));
+    }
+
+    private SequenceAttribute transformSequence(SequenceAttribute source, String path, Run run,
+            SpecificCharacterSet charset) {
+        SequenceAttribute copy = new SequenceAttribute(source.getTag());
+        int index = 0;
+        for (SequenceItem item : iterable(source)) {
+            copy.addItem(transform(item.getAttributeList(), path + "[" + index + "]/", run, charset));
+            index++;
+        }
+        return copy;
+    }
+
+    private Attribute mapUids(Attribute attribute, String path, String keyword, String reason, Run run) {
+        String[] values = strings(attribute);
+        Attribute mapped = newAttribute(attribute.getTag(), ValueRepresentation.UI, null);
+        boolean changed = false;
+        for (String value : values) {
+            String uid = UidMapper.stripPadding(value);
+            String result = uid.isEmpty() || UidMapper.isStandardUid(uid) ? uid : uids.map(uid);
+            changed |= !result.equals(uid);
+            addValue(mapped, result);
+        }
+        run.report(path, attribute, keyword, changed ? DryRunReport.Action.MAP_UID : DryRunReport.Action.KEEP,
+                changed ? reason : "well-known UID", display(mapped));
+        return mapped;
+    }
+
+    private static boolean definitionalUid(String keyword) {
+        return keyword.endsWith("ClassUID") || DEFINITIONAL_UID_KEYWORDS.contains(keyword);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Attributes set from the study
+
+    private void setStudyAttributes(AttributeList out, Run run, SpecificCharacterSet charset) {
+        ClinicalTrial trial = context.trial();
+        set(out, TagFromName.PatientID, patientPseudonym, run, charset);
+        set(out, TagFromName.PatientName, patientPseudonym, run, charset);
+        set(out, TagFromName.ClinicalTrialSponsorName, trial.sponsorName(), run, charset);
+        set(out, TagFromName.ClinicalTrialProtocolID, trial.protocolID(), run, charset);
+        set(out, TagFromName.ClinicalTrialProtocolName, trial.protocolName(), run, charset);
+        set(out, TagFromName.ClinicalTrialSiteID, trial.siteID(), run, charset);
+        set(out, TagFromName.ClinicalTrialSiteName, trial.siteName(), run, charset);
+        set(out, TagFromName.ClinicalTrialSubjectID, context.studySubjectID(), run, charset);
+        set(out, TagFromName.PatientIdentityRemoved, "YES", run, charset);
+        set(out, TagFromName.LongitudinalTemporalInformationModified, switch (profile.dates()) {
+            case REMOVE -> "REMOVED";
+            case FULL -> "UNMODIFIED";
+            case SHIFTED -> "MODIFIED";
+        }, run, charset);
+        List<String[]> methods = methods();
+        StringBuilder description = new StringBuilder();
+        SequenceAttribute codes = new SequenceAttribute(TagFromName.DeidentificationMethodCodeSequence);
+        for (String[] method : methods) {
+            if (description.length() > 0) {
+                description.append('\\');
+            }
+            description.append(method[1]);
+            AttributeList item = new AttributeList();
+            putString(item, TagFromName.CodeValue, method[0], charset);
+            putString(item, TagFromName.CodingSchemeDesignator, DCM, charset);
+            putString(item, TagFromName.CodeMeaning, method[1], charset);
+            codes.addItem(item);
+        }
+        Attribute methodAttribute = newAttribute(TagFromName.DeidentificationMethod, ValueRepresentation.LO, charset);
+        for (String[] method : methods) {
+            addValue(methodAttribute, method[1].length() > 64 ? method[1].substring(0, 64) : method[1]);
+        }
+        out.put(methodAttribute);
+        run.entries.add(new DryRunReport.Entry(keyword(TagFromName.DeidentificationMethod),
+                tagText(TagFromName.DeidentificationMethod), keyword(TagFromName.DeidentificationMethod),
+                DryRunReport.Action.SET, "options applied", "", display(methodAttribute)));
+        out.put(codes);
+        run.entries.add(new DryRunReport.Entry(keyword(TagFromName.DeidentificationMethodCodeSequence),
+                tagText(TagFromName.DeidentificationMethodCodeSequence),
+                keyword(TagFromName.DeidentificationMethodCodeSequence), DryRunReport.Action.SET, "options applied",
+                "", methods.stream().map(m -> m[0]).toList().toString()));
+    }
+
+    /** CID 7050 codes of exactly what this profile applies. */
+    List<String[]> methods() {
+        List<String[]> methods = new ArrayList<>();
+        methods.add(new String[] {"113100", "Basic Application Confidentiality Profile"});
+        if (profile.cleanDescriptors()) {
+            methods.add(new String[] {"113105", "Clean Descriptors Option"});
+        }
+        if (profile.dates() == Dates.FULL) {
+            methods.add(new String[] {"113106", "Retain Longitudinal Temporal Information Full Dates Option"});
+        }
+        if (profile.dates() == Dates.SHIFTED) {
+            methods.add(new String[] {"113107", "Retain Longitudinal Temporal Information Modified Dates Option"});
+        }
+        if (profile.retainPatientCharacteristics()) {
+            methods.add(new String[] {"113108", "Retain Patient Characteristics Option"});
+        }
+        if (profile.retainDeviceIdentity()) {
+            methods.add(new String[] {"113109", "Retain Device Identity Option"});
+        }
+        if (profile.retainSafePrivate()) {
+            methods.add(new String[] {"113111", "Retain Safe Private Option"});
+        }
+        if (profile.retainInstitutionIdentity()) {
+            methods.add(new String[] {"113112", "Retain Institution Identity Option"});
+        }
+        return methods;
+    }
+
+    private void set(AttributeList out, AttributeTag tag, String value, Run run, SpecificCharacterSet charset) {
+        String text = value == null ? "" : value.trim();
+        Attribute previous = out.get(tag);
+        Attribute attribute = putString(out, tag, text, charset);
+        if (!text.isEmpty()) {
+            requireEncodable(text, charset, tag, run);
+        }
+        run.entries.add(new DryRunReport.Entry(keyword(tag), tagText(tag), keyword(tag), DryRunReport.Action.SET,
+                "from the study", previous == null ? "" : display(previous), display(attribute)));
+    }
+
+    private static void requireEncodable(String text, SpecificCharacterSet charset, AttributeTag tag, Run run) {
+        try {
+            byte[] bytes = charset.translateStringToByteArray(text);
+            if (!text.equals(charset.translateByteArrayToString(bytes, 0, bytes.length))) {
+                throw run.fail(keyword(tag) + " value '" + text + "' cannot be written in the dataset's character set "
+                        + charset.getValueToUseInSpecificCharacterSetAttribute());
+            }
+        } catch (UnsupportedEncodingException e) {
+            throw run.fail("character set " + charset + " is not supported: " + e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Values
+
+    private Attribute shift(Attribute attribute, SpecificCharacterSet charset) {
+        Attribute shifted = newAttribute(attribute.getTag(), attribute.getVR(), charset);
+        boolean dateTime = "DT".equals(attribute.getVRAsString());
+        for (String value : strings(attribute)) {
+            String v = value.trim();
+            if (v.isEmpty()) {
+                addValue(shifted, v);
+                continue;
+            }
+            try {
+                if (v.length() < 8) {
+                    throw new DateTimeParseException("partial date", v, 0);
+                }
+                LocalDate date = LocalDate.parse(v.substring(0, 8), DA).plusDays(dateShiftDays);
+                addValue(shifted, date.format(DA) + (dateTime ? v.substring(8) : ""));
+            } catch (DateTimeParseException e) {
+                // A value that cannot be shifted cannot be kept either: it would be the true date.
+                addValue(shifted, dateTime ? "19000101000000" : "19000101");
+            }
+        }
+        return shifted;
+    }
+
+    private static Attribute dummy(Attribute attribute, SpecificCharacterSet charset) {
+        String vr = attribute.getVRAsString();
+        String value = switch (vr) {
+            case "DA" -> "19000101";
+            case "DT" -> "19000101000000";
+            case "TM" -> "000000";
+            case "AS" -> "000D";
+            case "IS", "DS" -> "0";
+            case "AE", "CS", "LO", "LT", "PN", "SH", "ST", "UC", "UT" -> "ANONYMIZED";
+            default -> null;
+        };
+        Attribute dummy = newAttribute(attribute.getTag(), attribute.getVR(), charset);
+        if (value != null) {
+            addValue(dummy, value);
+        }
+        return dummy;
+    }
+
+    private static boolean isText(String vr) {
+        return switch (vr) {
+            case "LO", "LT", "PN", "SH", "ST", "UC", "UT" -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean containsIdentifier(String value, Run run) {
+        if (value.isEmpty()) {
+            return false;
+        }
+        for (Pattern identifier : run.identifiers) {
+            if (identifier.matcher(value).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Words that identify this dataset's patient or staff, as found in its top level; three characters at least. */
+    private static List<Pattern> identifiers(AttributeList source) {
+        Set<String> words = new LinkedHashSet<>();
+        AttributeTag[] names = {TagFromName.PatientName, TagFromName.OtherPatientNames, PATIENT_BIRTH_NAME,
+                TagFromName.PatientMotherBirthName, TagFromName.ReferringPhysicianName,
+                TagFromName.PerformingPhysicianName, TagFromName.NameOfPhysiciansReadingStudy,
+                TagFromName.OperatorsName, TagFromName.PhysiciansOfRecord, TagFromName.RequestingPhysician};
+        for (AttributeTag tag : names) {
+            for (String value : strings(source.get(tag))) {
+                for (String word : value.split("[\\^=\\s,.]+")) {
+                    words.add(word);
+                }
+            }
+        }
+        AttributeTag[] ids = {TagFromName.PatientID, TagFromName.OtherPatientIDs, TagFromName.AccessionNumber,
+                TagFromName.PatientBirthDate, TagFromName.MedicalRecordLocator, TagFromName.AdmissionID};
+        for (AttributeTag tag : ids) {
+            for (String value : strings(source.get(tag))) {
+                words.add(value.trim());
+            }
+        }
+        List<Pattern> patterns = new ArrayList<>();
+        for (String word : words) {
+            if (word.codePointCount(0, word.length()) >= 3) {
+                patterns.add(Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(word) + "(?![\\p{L}\\p{N}])",
+                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+            }
+        }
+        return patterns;
+    }
+
+    /** Rejects values that cannot be what their VR says (e.g. IS "1A"): such a file is corrupt, not pseudonymizable. */
+    private static void validate(Attribute attribute, String path, Run run) {
+        String vr = attribute.getVRAsString();
+        Pattern grammar = "IS".equals(vr) ? IS_VALUE : "DS".equals(vr) ? DS_VALUE : null;
+        if (grammar == null) {
+            return;
+        }
+        for (String value : original(attribute)) {
+            String v = value.trim();
+            if (!v.isEmpty() && !grammar.matcher(v).matches()) {
+                throw run.fail("invalid " + vr + " value '" + v + "' in " + path + " " + tagText(attribute.getTag()));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // PixelMed plumbing
+
+    private static Attribute newAttribute(AttributeTag tag, byte[] vr, SpecificCharacterSet charset) {
+        try {
+            return charset == null ? AttributeFactory.newAttribute(tag, vr)
+                    : AttributeFactory.newAttribute(tag, vr, charset);
+        } catch (DicomException e) {
+            throw new IllegalStateException("cannot create " + tagText(tag) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Attribute putString(AttributeList list, AttributeTag tag, String value,
+            SpecificCharacterSet charset) {
+        byte[] vr = DICTIONARY.getValueRepresentationFromTag(tag);
+        Attribute attribute = newAttribute(tag, vr, charset);
+        if (value != null && !value.isEmpty()) {
+            addValue(attribute, value);
+        }
+        list.put(attribute);
+        return attribute;
+    }
+
+    private static void addValue(Attribute attribute, String value) {
+        try {
+            attribute.addValue(value);
+        } catch (DicomException e) {
+            throw new IllegalStateException("cannot set " + tagText(attribute.getTag()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String[] strings(Attribute attribute) {
+        if (attribute == null) {
+            return new String[0];
+        }
+        try {
+            String[] values = attribute.getStringValues();
+            return values == null ? new String[0] : values;
+        } catch (DicomException e) {
+            return new String[0];
+        }
+    }
+
+    private static String[] original(Attribute attribute) {
+        try {
+            String[] values = attribute.getOriginalStringValues();
+            return values == null ? new String[0] : values;
+        } catch (DicomException e) {
+            return new String[0];
+        }
+    }
+
+    private static String singleString(Attribute attribute) {
+        String[] values = strings(attribute);
+        return values.length == 0 ? "" : values[0].trim();
+    }
+
+    private static String joined(Attribute attribute) {
+        return String.join("\\", strings(attribute));
+    }
+
+    private static Iterable<SequenceItem> iterable(SequenceAttribute sequence) {
+        return sequence::iterator;
+    }
+
+    static String display(Attribute attribute) {
+        if (attribute == null) {
+            return "";
+        }
+        if (attribute instanceof SequenceAttribute sequence) {
+            return sequence.getNumberOfItems() + " item(s)";
+        }
+        String vr = attribute.getVRAsString();
+        if (vr.startsWith("O") || "UN".equals(vr) || attribute instanceof UnknownAttribute) {
+            return "<" + attribute.getVL() + " bytes>";
+        }
+        return joined(attribute);
+    }
+
+    static String keyword(AttributeTag tag) {
+        String name = DICTIONARY.getNameFromTag(tag);
+        return name == null ? tagText(tag) : name;
+    }
+
+    static String tagText(AttributeTag tag) {
+        return String.format(Locale.ROOT, "(%04X,%04X)", tag.getGroup(), tag.getElement());
+    }
+}

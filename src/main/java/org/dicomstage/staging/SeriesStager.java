@@ -1,0 +1,199 @@
+package org.dicomstage.staging;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+import java.util.stream.Stream;
+
+import org.dicomstage.dicom.DicomNode;
+import org.dicomstage.dicom.InstanceEntry;
+import org.dicomstage.pseudonym.PseudonymizationException;
+import org.dicomstage.pseudonym.Pseudonymizer;
+import org.dicomstage.pseudonym.UidMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Retrieve → pseudonymize → store, one series at a time, streaming.
+ *
+ * <p>The retrieval hands over one instance at a time; each is copied into a private work directory and
+ * pseudonymized and stored by up to {@code concurrency} workers, each holding its own store session
+ * (one association). A semaphore bounds the instances in flight, so memory and disk stay bounded
+ * whatever the size of the series. UIDs are mapped deterministically, so staging the same series again
+ * replaces the same instances instead of adding new ones.
+ */
+final class SeriesStager {
+
+    private static final Logger log = LoggerFactory.getLogger(SeriesStager.class);
+
+    private final int concurrency;
+
+    SeriesStager(int concurrency) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("staging concurrency must be at least 1, was " + concurrency);
+        }
+        this.concurrency = concurrency;
+    }
+
+    StageResult stage(SeriesStagingSpec spec, IntConsumer progress) {
+        long started = System.nanoTime();
+        String series = spec.seriesInstanceUID();
+        UidMapper uids = new UidMapper(spec.context().studySecret());
+        String targetStudy = uids.map(spec.studyInstanceUID());
+        String targetSeries = uids.map(series);
+
+        List<InstanceEntry> expected = spec.source().findInstances(spec.studyInstanceUID(), series);
+        if (expected.isEmpty()) {
+            return new StageResult(series, targetStudy, targetSeries, StageResult.Status.FAILED, 0, 0,
+                    List.of("series " + series + " has no instances in node '" + spec.source().name() + "'"),
+                    elapsedMillis(started));
+        }
+
+        Pseudonymizer pseudonymizer = new Pseudonymizer(spec.profile(), spec.context());
+        Path work = createWorkDirectory();
+        ExecutorService workers = Executors.newFixedThreadPool(concurrency, daemonThreads(series));
+        Semaphore inFlight = new Semaphore(2 * concurrency);
+        Map<Thread, DicomNode.StoreSession> sessions = new ConcurrentHashMap<>();
+        AtomicInteger staged = new AtomicInteger();
+        AtomicInteger sequence = new AtomicInteger();
+        ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+        AtomicReference<RuntimeException> technical = new AtomicReference<>();
+        int retrieved;
+        try {
+            retrieved = spec.source().retrieveSeries(spec.studyInstanceUID(), series, file -> {
+                if (technical.get() != null) {
+                    return; // a store already failed: let the retrieval run out, the job will be retried
+                }
+                inFlight.acquire();
+                int n = sequence.incrementAndGet();
+                Path in = work.resolve(n + ".in.dcm");
+                Path out = work.resolve(n + ".out.dcm");
+                try {
+                    Files.copy(file, in);
+                } catch (IOException | RuntimeException e) {
+                    inFlight.release();
+                    throw e;
+                }
+                String label = file.getFileName().toString();
+                workers.execute(() -> {
+                    try {
+                        pseudonymizer.pseudonymize(in, out);
+                        DicomNode.StoreSession session = sessions.computeIfAbsent(Thread.currentThread(),
+                                t -> spec.target().openStoreSession());
+                        try {
+                            session.store(out);
+                        } catch (RuntimeException e) {
+                            sessions.remove(Thread.currentThread());
+                            closeQuietly(session);
+                            throw e;
+                        }
+                        progress.accept(staged.incrementAndGet());
+                    } catch (PseudonymizationException e) {
+                        problems.add("instance " + label + ": " + e.getMessage());
+                    } catch (RuntimeException e) {
+                        technical.compareAndSet(null, e);
+                    } finally {
+                        deleteQuietly(in);
+                        deleteQuietly(out);
+                        inFlight.release();
+                    }
+                });
+            });
+        } finally {
+            workers.shutdown();
+            awaitQuietly(workers);
+            sessions.values().forEach(SeriesStager::closeQuietly);
+            deleteTree(work);
+        }
+        if (technical.get() != null) {
+            throw new StagingException("staging series " + series + " into '" + spec.target().name()
+                    + "' failed: " + technical.get().getMessage(), technical.get());
+        }
+        if (retrieved < expected.size()) {
+            problems.add("node '" + spec.source().name() + "' delivered " + retrieved + " of " + expected.size()
+                    + " instances");
+        }
+        List<String> sorted = new ArrayList<>(problems);
+        sorted.sort(Comparator.naturalOrder());
+        StageResult.Status status = sorted.isEmpty() && staged.get() == expected.size()
+                ? StageResult.Status.STAGED : StageResult.Status.FAILED;
+        StageResult result = new StageResult(series, targetStudy, targetSeries, status, expected.size(),
+                staged.get(), sorted, elapsedMillis(started));
+        log.info("staged series {} -> {}: {} ({} ms)", series, targetSeries, result.summary(), result.millis());
+        return result;
+    }
+
+    private static long elapsedMillis(long startedNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+    }
+
+    private static Path createWorkDirectory() {
+        try {
+            return Files.createTempDirectory("dicomstage-stage-");
+        } catch (IOException e) {
+            throw new StagingException("cannot create a work directory for staging: " + e.getMessage(), e);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String series) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "stage-" + abbreviate(series) + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static String abbreviate(String uid) {
+        return uid.length() <= 12 ? uid : "…" + uid.substring(uid.length() - 10);
+    }
+
+    private static void awaitQuietly(ExecutorService executor) {
+        try {
+            while (!executor.awaitTermination(1, TimeUnit.MINUTES)) {
+                log.warn("still waiting for staging workers to finish");
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(DicomNode.StoreSession session) {
+        try {
+            session.close();
+        } catch (RuntimeException e) {
+            log.warn("closing a store session failed: {}", e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("cannot delete work file {}: {}", file, e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(SeriesStager::deleteQuietly);
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("cannot delete work directory {}: {}", dir, e.getMessage());
+        }
+    }
+}

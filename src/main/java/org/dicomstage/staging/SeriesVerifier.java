@@ -1,0 +1,357 @@
+package org.dicomstage.staging;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.SequenceItem;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.ValueRepresentation;
+
+import org.dicomstage.dicom.DicomNode;
+import org.dicomstage.dicom.InstanceEntry;
+import org.dicomstage.dicom.PixelDataDigest;
+import org.dicomstage.dicom.SeriesEntry;
+import org.dicomstage.pseudonym.UidMapper;
+
+/**
+ * Proves a staged series: reads back the project node and compares it with the source.
+ *
+ * <ul>
+ *   <li>the target holds as many instances as the source, with exactly the expected mapped SOP Instance UIDs;</li>
+ *   <li>no source identifier is left in any staged header: patient IDs, names, accession numbers, original
+ *       UIDs, at any depth, private tags included;</li>
+ *   <li>each target instance's pixel data is bit-identical to its source's;</li>
+ *   <li>every reference inside staged objects resolves to a staged object, or is reported as dangling.</li>
+ * </ul>
+ */
+final class SeriesVerifier {
+
+    /** Shorter name parts ("DR", "RT") occur in legitimate text too; only distinctive parts count as residues. */
+    private static final int MIN_NAME_PART_LENGTH = 4;
+
+    /** Debian's PixelMed lacks some RT keywords in TagFromName; its dictionary still knows them. */
+    private static final AttributeTag ReferencedFrameOfReferenceSequence =
+            AttributeList.getDictionary().getTagFromName("ReferencedFrameOfReferenceSequence");
+
+    /** Attributes that only ever hold references to other instances, series or frames of reference. */
+    private static final Set<AttributeTag> REFERENCE_TAGS = Set.of(
+            TagFromName.ReferencedSOPInstanceUID,
+            TagFromName.ReferencedFrameOfReferenceUID,
+            TagFromName.RelatedFrameOfReferenceUID);
+
+    SeriesVerification verify(SeriesStagingSpec spec) {
+        UidMapper uids = new UidMapper(spec.context().studySecret());
+        String series = spec.seriesInstanceUID();
+        String targetStudy = uids.map(spec.studyInstanceUID());
+        String targetSeries = uids.map(series);
+        List<String> problems = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+
+        // 1. Counts and the exact set of expected SOP Instance UIDs.
+        List<InstanceEntry> sourceInstances = spec.source().findInstances(spec.studyInstanceUID(), series);
+        List<InstanceEntry> targetInstances = spec.target().findInstances(targetStudy, targetSeries);
+        Set<String> expectedUids = new TreeSet<>();
+        sourceInstances.forEach(i -> expectedUids.add(uids.map(i.sopInstanceUID())));
+        Set<String> actualUids = new TreeSet<>();
+        targetInstances.forEach(i -> actualUids.add(i.sopInstanceUID()));
+        if (sourceInstances.isEmpty()) {
+            problems.add("the source node '" + spec.source().name() + "' has no instances of series " + series);
+        }
+        if (targetInstances.size() != sourceInstances.size()) {
+            problems.add("instance count: source " + sourceInstances.size() + ", target " + targetInstances.size());
+        }
+        Set<String> missing = new TreeSet<>(expectedUids);
+        missing.removeAll(actualUids);
+        Set<String> unexpected = new TreeSet<>(actualUids);
+        unexpected.removeAll(expectedUids);
+        missing.forEach(uid -> problems.add("missing in target: SOP instance " + uid));
+        unexpected.forEach(uid -> problems.add("unexpected in target: SOP instance " + uid));
+
+        // 2. Read the source once: pixel digests by expected target UID, and every identifier it carries.
+        Map<String, String> expectedDigests = new HashMap<>();
+        Set<String> identifiers = new HashSet<>();
+        Set<String> sourceUids = new HashSet<>();
+        spec.source().retrieveSeries(spec.studyInstanceUID(), series, file -> {
+            AttributeList source = readOrReport(file, "source", problems);
+            if (source == null) {
+                return;
+            }
+            String sop = Attribute.getSingleStringValueOrEmptyString(source, TagFromName.SOPInstanceUID);
+            String digest = PixelDataDigest.sha256(source);
+            if (digest != null) {
+                expectedDigests.put(uids.map(sop), digest);
+            }
+            collectIdentifiers(source, identifiers, sourceUids);
+        });
+        // The pseudonym legitimately appears in the copy even if it happens to be part of a source value.
+        identifiers.removeIf(id -> containsIgnoreCase(spec.context().studySubjectID(), id));
+
+        // 3. Read the target: residues, pixel digests, and the references it makes.
+        Set<String> referenced = new LinkedHashSet<>();
+        Map<String, String> referencedBy = new HashMap<>();
+        int[] digestsCompared = {0};
+        spec.target().retrieveSeries(targetStudy, targetSeries, file -> {
+            AttributeList target = readOrReport(file, "target", problems);
+            if (target == null) {
+                return;
+            }
+            String sop = Attribute.getSingleStringValueOrEmptyString(target, TagFromName.SOPInstanceUID);
+            String expectedDigest = expectedDigests.get(sop);
+            String actualDigest = PixelDataDigest.sha256(target);
+            if (expectedDigest != null || actualDigest != null) {
+                digestsCompared[0]++;
+                if (expectedDigest == null || !expectedDigest.equals(actualDigest)) {
+                    problems.add("pixel data differs from the source: SOP instance " + sop);
+                }
+            }
+            for (Residue residue : findResidues(target, identifiers, sourceUids)) {
+                problems.add("source identifier left in SOP instance " + sop + " at " + residue.path()
+                        + ": '" + residue.value() + "'");
+            }
+            String modality = Attribute.getSingleStringValueOrEmptyString(target, TagFromName.Modality);
+            Set<String> refs = new LinkedHashSet<>();
+            collectReferences(target, refs);
+            for (String ref : refs) {
+                referenced.add(ref);
+                referencedBy.putIfAbsent(ref, modality + " " + sop);
+            }
+        });
+
+        // 4. References resolve to staged objects (instances or frames of reference) in the target study.
+        if (!referenced.isEmpty()) {
+            Set<String> staged = stagedObjectsOf(spec.target(), targetStudy);
+            for (String ref : referenced) {
+                if (sourceUids.contains(ref)) {
+                    continue; // already reported as a residue
+                }
+                if (!staged.contains(ref)) {
+                    warnings.add("dangling reference: " + referencedBy.get(ref) + " references " + ref
+                            + ", which is not staged in '" + spec.target().name() + "'");
+                }
+            }
+        }
+
+        SeriesVerification.Status status = problems.isEmpty()
+                ? SeriesVerification.Status.VERIFIED : SeriesVerification.Status.FAILED;
+        return new SeriesVerification(series, targetSeries, status, sourceInstances.size(), targetInstances.size(),
+                digestsCompared[0], referenced.size(), problems, warnings);
+    }
+
+    private static AttributeList readOrReport(java.nio.file.Path file, String side, List<String> problems) {
+        try {
+            return Datasets.read(file);
+        } catch (IllegalArgumentException e) {
+            problems.add(side + " instance unreadable: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** SOP instance UIDs, series UIDs and frames of reference that exist in the target study. */
+    private static Set<String> stagedObjectsOf(DicomNode target, String targetStudy) {
+        Set<String> staged = new HashSet<>();
+        for (SeriesEntry s : target.findSeries(targetStudy)) {
+            staged.add(s.seriesInstanceUID());
+            for (InstanceEntry i : target.findInstances(targetStudy, s.seriesInstanceUID())) {
+                staged.add(i.sopInstanceUID());
+            }
+            for (AttributeList header : target.retrieveHeaders(targetStudy, s.seriesInstanceUID())) {
+                String frame = Attribute.getSingleStringValueOrEmptyString(header, TagFromName.FrameOfReferenceUID);
+                if (!frame.isEmpty()) {
+                    staged.add(frame);
+                }
+                collectReferencedFramesDeclared(header, staged);
+            }
+        }
+        return staged;
+    }
+
+    /** Frames of reference a structure set declares itself (they may have no image series of their own). */
+    private static void collectReferencedFramesDeclared(AttributeList list, Set<String> into) {
+        Attribute seq = list.get(ReferencedFrameOfReferenceSequence);
+        if (seq instanceof SequenceAttribute s) {
+            for (int i = 0; i < s.getNumberOfItems(); i++) {
+                String frame = Attribute.getSingleStringValueOrEmptyString(s.getItem(i).getAttributeList(),
+                        TagFromName.FrameOfReferenceUID);
+                if (!frame.isEmpty()) {
+                    into.add(frame);
+                }
+            }
+        }
+    }
+
+    static void collectIdentifiers(AttributeList list, Set<String> identifiers, Set<String> uids) {
+        for (Attribute a : list.values()) {
+            if (a instanceof SequenceAttribute s) {
+                for (SequenceItem item : iterable(s)) {
+                    collectIdentifiers(item.getAttributeList(), identifiers, uids);
+                }
+                continue;
+            }
+            byte[] vr = a.getVR();
+            AttributeTag tag = a.getTag();
+            if (ValueRepresentation.isUniqueIdentifierVR(vr)) {
+                for (String v : values(a)) {
+                    if (!v.isEmpty() && !UidMapper.isStandardUid(v)) {
+                        uids.add(v);
+                    }
+                }
+            } else if (ValueRepresentation.isPersonNameVR(vr)) {
+                for (String v : values(a)) {
+                    addName(v, identifiers);
+                }
+            } else if (tag.equals(TagFromName.PatientID) || tag.equals(TagFromName.OtherPatientIDs)
+                    || tag.equals(TagFromName.AccessionNumber)) {
+                for (String v : values(a)) {
+                    if (v.length() >= MIN_NAME_PART_LENGTH) {
+                        identifiers.add(v);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void addName(String personName, Set<String> identifiers) {
+        String trimmed = personName.trim();
+        if (trimmed.isEmpty()) {
+            return;
+        }
+        if (trimmed.length() >= MIN_NAME_PART_LENGTH) {
+            identifiers.add(trimmed);
+        }
+        for (String part : trimmed.split("[\\^=\\s]+")) {
+            if (part.length() >= MIN_NAME_PART_LENGTH) {
+                identifiers.add(part);
+            }
+        }
+    }
+
+    record Residue(String path, String value) {
+    }
+
+    static List<Residue> findResidues(AttributeList list, Set<String> identifiers, Set<String> sourceUids) {
+        List<Residue> found = new ArrayList<>();
+        findResidues(list, "", identifiers, sourceUids, found);
+        return found;
+    }
+
+    private static void findResidues(AttributeList list, String prefix, Set<String> identifiers, Set<String> sourceUids,
+            List<Residue> found) {
+        for (Attribute a : list.values()) {
+            String path = prefix + describe(a.getTag());
+            if (a instanceof SequenceAttribute s) {
+                int index = 0;
+                for (SequenceItem item : iterable(s)) {
+                    findResidues(item.getAttributeList(), path + "[" + index++ + "].", identifiers, sourceUids, found);
+                }
+                continue;
+            }
+            for (String v : textOf(a)) {
+                if (containsSourceUid(v, sourceUids)) {
+                    found.add(new Residue(path, v));
+                    continue;
+                }
+                for (String id : identifiers) {
+                    if (containsIgnoreCase(v, id)) {
+                        found.add(new Residue(path, v));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Any dotted-number token of the value that is a source UID, also inside free text or raw bytes. */
+    private static boolean containsSourceUid(String value, Set<String> sourceUids) {
+        java.util.regex.Matcher m = UID_TOKEN.matcher(value);
+        while (m.find()) {
+            if (sourceUids.contains(m.group())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final java.util.regex.Pattern UID_TOKEN = java.util.regex.Pattern.compile("[0-9]+(?:\\.[0-9]+)+");
+
+    /** References the copy makes to other objects, at any depth. */
+    private static void collectReferences(AttributeList list, Set<String> into) {
+        for (Attribute a : list.values()) {
+            if (a instanceof SequenceAttribute s) {
+                for (SequenceItem item : iterable(s)) {
+                    AttributeList itemList = item.getAttributeList();
+                    collectReferences(itemList, into);
+                    // Inside a reference sequence, a SeriesInstanceUID names a referenced series.
+                    String referencedSeries = Attribute.getSingleStringValueOrEmptyString(itemList,
+                            TagFromName.SeriesInstanceUID);
+                    if (!referencedSeries.isEmpty()) {
+                        into.add(referencedSeries);
+                    }
+                }
+            } else if (REFERENCE_TAGS.contains(a.getTag())) {
+                for (String v : values(a)) {
+                    if (!v.isEmpty()) {
+                        into.add(v);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The values a reader could find identifiers in. Unknown-VR and private binary values are searched as
+     * raw bytes, because PHI hides there (for example in UN-encoded sequences).
+     */
+    private static String[] textOf(Attribute a) {
+        byte[] vr = a.getVR();
+        if (ValueRepresentation.isUnknownVR(vr)
+                || (ValueRepresentation.isOtherByteOrWordVR(vr) && a.getTag().isPrivate())) {
+            try {
+                byte[] bytes = a.getByteValues();
+                return bytes == null ? new String[0]
+                        : new String[] {new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)};
+            } catch (DicomException e) {
+                return new String[0];
+            }
+        }
+        if (ValueRepresentation.isStringInJSON(vr) || ValueRepresentation.isPersonNameVR(vr)
+                || ValueRepresentation.isUniqueIdentifierVR(vr) || ValueRepresentation.isDecimalStringVR(vr)
+                || ValueRepresentation.isIntegerStringVR(vr)) {
+            return values(a);
+        }
+        return new String[0];
+    }
+
+    private static String[] values(Attribute a) {
+        try {
+            String[] v = a.getStringValues();
+            return v == null ? new String[0] : v;
+        } catch (DicomException e) {
+            return new String[0];
+        }
+    }
+
+    private static boolean containsIgnoreCase(String haystack, String needle) {
+        return haystack != null && haystack.toLowerCase(Locale.ROOT).contains(needle.toLowerCase(Locale.ROOT));
+    }
+
+    private static String describe(AttributeTag tag) {
+        String keyword = AttributeList.getDictionary().getNameFromTag(tag);
+        return keyword != null ? keyword : tag.toString();
+    }
+
+    private static Iterable<SequenceItem> iterable(SequenceAttribute s) {
+        return s::iterator;
+    }
+}

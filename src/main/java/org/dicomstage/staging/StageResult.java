@@ -1,0 +1,38 @@
+package org.dicomstage.staging;
+
+import java.util.List;
+
+/**
+ * The outcome of staging one series. {@code FAILED} is a business outcome (an instance could not be
+ * pseudonymized, the series is missing); technical failures are thrown as exceptions so the caller retries.
+ *
+ * @param seriesInstanceUID       source series
+ * @param targetStudyInstanceUID  the study UID the copy carries
+ * @param targetSeriesInstanceUID the series UID the copy carries
+ * @param sourceInstances         instances the source lists for the series
+ * @param stagedInstances         instances stored into the target in this run
+ * @param problems                one line per instance that could not be staged, naming it and the reason
+ */
+public record StageResult(
+        String seriesInstanceUID,
+        String targetStudyInstanceUID,
+        String targetSeriesInstanceUID,
+        Status status,
+        int sourceInstances,
+        int stagedInstances,
+        List<String> problems,
+        long millis) {
+
+    public enum Status { STAGED, FAILED }
+
+    public StageResult {
+        problems = List.copyOf(problems);
+    }
+
+    /** One line for a status column: "5 of 5 instances" or the first problem. */
+    public String summary() {
+        String counts = stagedInstances + " of " + sourceInstances + " instances";
+        return problems.isEmpty() ? counts : counts + "; " + problems.get(0)
+                + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : "");
+    }
+}

@@ -1,0 +1,69 @@
+package org.dicomstage.staging;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+import org.dicomstage.dicom.DicomNode;
+import org.dicomstage.dicom.SeriesEntry;
+import org.dicomstage.pseudonym.UidMapper;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+
+/**
+ * Stage and verify one series, and tell how much of a Study0 study a project already holds.
+ * Idempotent: the copy's UIDs are a keyed function of the source UIDs, so doing it again replaces
+ * the same instances.
+ */
+@Service
+public class StagingService {
+
+    private final SeriesStager stager;
+    private final SeriesVerifier verifier = new SeriesVerifier();
+
+    public StagingService(@Value("${dicomstage.staging.concurrency:4}") int concurrency) {
+        this.stager = new SeriesStager(concurrency);
+    }
+
+    /**
+     * Copies one series. Business failures (an instance that cannot be pseudonymized, a missing series)
+     * come back as a FAILED result naming the instance; technical failures are thrown
+     * ({@link StagingException}, {@link org.dicomstage.dicom.DicomNodeException}) and are worth a retry.
+     *
+     * @param progress receives the number of instances stored so far
+     */
+    public StageResult stage(SeriesStagingSpec spec, IntConsumer progress) {
+        return stager.stage(spec, progress);
+    }
+
+    public StageResult stage(SeriesStagingSpec spec) {
+        return stage(spec, n -> { });
+    }
+
+    /** Reads back the copy of one series and checks it against the source. */
+    public SeriesVerification verify(SeriesStagingSpec spec) {
+        return verifier.verify(spec);
+    }
+
+    /** How many series of a Study0 study the project node holds completely. */
+    public StagedStatus stagedStatus(DicomNode source, DicomNode target, byte[] studySecret, String studyInstanceUID) {
+        UidMapper uids = new UidMapper(studySecret);
+        List<SeriesEntry> sourceSeries = source.findSeries(studyInstanceUID);
+        if (sourceSeries.isEmpty()) {
+            return StagedStatus.of(0, 0);
+        }
+        Map<String, Integer> targetCounts = new HashMap<>();
+        for (SeriesEntry s : target.findSeries(uids.map(studyInstanceUID))) {
+            targetCounts.put(s.seriesInstanceUID(), s.numberOfSeriesRelatedInstances());
+        }
+        int staged = 0;
+        for (SeriesEntry s : sourceSeries) {
+            Integer count = targetCounts.get(uids.map(s.seriesInstanceUID()));
+            if (count != null && count >= s.numberOfSeriesRelatedInstances()) {
+                staged++;
+            }
+        }
+        return StagedStatus.of(staged, sourceSeries.size());
+    }
+}

@@ -1,0 +1,78 @@
+package org.dicomstage.staging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.LongStringAttribute;
+import com.pixelmed.dicom.OtherByteAttribute;
+import com.pixelmed.dicom.PersonNameAttribute;
+import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.UniqueIdentifierAttribute;
+
+import org.junit.jupiter.api.Test;
+
+/** The residue scan is what stands between a leak and a green verification: it must see everywhere. */
+class SeriesVerifierTest {
+
+    private static final String SOURCE_STUDY = "1.3.6.1.4.1.22213.2.26558";
+    private static final String CT_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.2";
+
+    @Test
+    void collectsNamesIdsAndInstanceUidsButNotStandardUids() throws Exception {
+        AttributeList source = new AttributeList();
+        put(source, new PersonNameAttribute(TagFromName.PatientName), "Becker^Matthew");
+        put(source, new LongStringAttribute(TagFromName.PatientID), "HNC-0522c0009");
+        put(source, new UniqueIdentifierAttribute(TagFromName.StudyInstanceUID), SOURCE_STUDY);
+        put(source, new UniqueIdentifierAttribute(TagFromName.SOPClassUID), CT_SOP_CLASS);
+
+        Set<String> identifiers = new HashSet<>();
+        Set<String> uids = new HashSet<>();
+        SeriesVerifier.collectIdentifiers(source, identifiers, uids);
+
+        assertThat(identifiers).contains("Becker^Matthew", "Becker", "Matthew", "HNC-0522c0009");
+        assertThat(uids).containsExactly(SOURCE_STUDY);
+    }
+
+    @Test
+    void findsResiduesInNestedSequencesPrivateBytesAndFreeText() throws Exception {
+        AttributeList target = new AttributeList();
+        put(target, new PersonNameAttribute(TagFromName.PatientName), "HN-RT-01");
+        AttributeList item = new AttributeList();
+        put(item, new PersonNameAttribute(TagFromName.ReferringPhysicianName), "BECKER^M");
+        SequenceAttribute sequence = new SequenceAttribute(TagFromName.ReferencedStudySequence);
+        sequence.addItem(item);
+        target.put(sequence);
+        put(target, new LongStringAttribute(TagFromName.StudyDescription), "copy of " + SOURCE_STUDY + " for RT");
+        OtherByteAttribute privateBytes = new OtherByteAttribute(new AttributeTag(0x0013, 0x1010));
+        privateBytes.setValues("xxHNC-0522c0009xx".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        target.put(privateBytes);
+
+        List<SeriesVerifier.Residue> residues = SeriesVerifier.findResidues(target,
+                Set.of("Becker", "HNC-0522c0009"), Set.of(SOURCE_STUDY));
+
+        assertThat(residues).extracting(SeriesVerifier.Residue::path)
+                .containsExactlyInAnyOrder("ReferencedStudySequence[0].ReferringPhysicianName", "StudyDescription",
+                        "(0x0013,0x1010)");
+    }
+
+    @Test
+    void aCleanCopyHasNoResidues() throws Exception {
+        AttributeList target = new AttributeList();
+        put(target, new PersonNameAttribute(TagFromName.PatientName), "HN-RT-01");
+        put(target, new UniqueIdentifierAttribute(TagFromName.StudyInstanceUID), "2.25.1234567890");
+        put(target, new UniqueIdentifierAttribute(TagFromName.SOPClassUID), CT_SOP_CLASS);
+
+        assertThat(SeriesVerifier.findResidues(target, Set.of("Becker", "Matthew"), Set.of(SOURCE_STUDY))).isEmpty();
+    }
+
+    private static void put(AttributeList list, com.pixelmed.dicom.Attribute attribute, String value) throws Exception {
+        attribute.addValue(value);
+        list.put(attribute);
+    }
+}
