@@ -51,6 +51,7 @@ final class CGetRetrieval extends CompositeResponseHandler {
     private int completed;
     private int failed;
     private int warnings;
+    private Exception consumerFailure;
 
     private CGetRetrieval(Path directory, DicomNode.InstanceConsumer consumer) {
         this.directory = directory;
@@ -83,6 +84,12 @@ final class CGetRetrieval extends CompositeResponseHandler {
             association.waitForPDataPDUsUntilHandlerReportsDone();
         } catch (com.pixelmed.network.AReleaseException e) {
             throw new IOException("peer released the association before the final C-GET response");
+        } catch (Exception e) {
+            // PixelMed turns our exception into an A-P-ABORT message and drops the cause
+            if (handler.consumerFailure != null) {
+                throw new ConsumerFailure(handler.consumerFailure);
+            }
+            throw e;
         } finally {
             handler.discardPartial();
         }
@@ -180,6 +187,7 @@ final class CGetRetrieval extends CompositeResponseHandler {
                 consumer.accept(received);
                 delivered++;
             } catch (Exception e) {
+                consumerFailure = e;
                 throw new ConsumerFailure(e);
             } finally {
                 Files.deleteIfExists(received);

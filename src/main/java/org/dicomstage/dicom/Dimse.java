@@ -32,11 +32,38 @@ final class Dimse {
     static final int SOCKET_BUFFER = 1 << 20;
 
     private static final Field SOCKET_FIELD = socketField();
+    private static final java.util.regex.Pattern WRAPPED_CAUSE =
+            java.util.regex.Pattern.compile("(?:[a-z]+\\.)+[A-Za-z]*(?:Exception|Error): (.+)$");
 
     /** Association set-up runs here so a connect timeout can be enforced: PixelMed has none. */
     private static final ExecutorService CONNECTORS = Executors.newVirtualThreadPerTaskExecutor();
 
     private Dimse() {
+    }
+
+    static {
+        shortenReleaseWait();
+    }
+
+    /**
+     * PixelMed's acceptor waits a fixed 5 s (ARTIM) after A-RELEASE-RP before closing, without watching
+     * the socket, so every served association holds its thread 5 s longer than needed and a bounded SCP
+     * pool stalls. The initiator closes right after the RP, so 50 ms is plenty. JVM-wide, as PixelMed's
+     * field is static.
+     */
+    private static void shortenReleaseWait() {
+        try {
+            Field f = Association.class.getDeclaredField("associationReleaseToTransportConnectionCloseTimeoutInMilliseconds");
+            f.setAccessible(true);
+            f.setInt(null, 50);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Dimse.class).warn("cannot shorten PixelMed's release wait: {}", e.toString());
+        }
+    }
+
+    /** Makes sure the PixelMed adjustments above are in force before any association is served. */
+    static void configurePixelMed() {
+        // class initialisation does the work
     }
 
     private static Field socketField() {
@@ -115,6 +142,13 @@ final class Dimse {
             association.release();
         } catch (Exception e) {
             abortQuietly(association);
+            return;
+        }
+        try {
+            // PixelMed leaves the socket open after A-RELEASE; the peer's SCP thread would wait for it
+            socketOf(association).close();
+        } catch (IOException ignored) {
+            // already closed
         }
     }
 
@@ -186,7 +220,12 @@ final class Dimse {
         if (message == null || message.isBlank()) {
             message = t.getMessage();
         }
-        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+        if (message == null || message.isBlank()) {
+            return root.getClass().getSimpleName();
+        }
+        // PixelMed flattens causes into its message: "A-P-ABORT indication - (host:port) - java.net.ConnectException: Connection refused"
+        java.util.regex.Matcher wrapped = WRAPPED_CAUSE.matcher(message);
+        return wrapped.find() ? wrapped.group(1) : message;
     }
 
     private static final class AssociationFailure extends RuntimeException {

@@ -47,6 +47,8 @@ public final class DimseNode implements DicomNode {
     private final DicomNodeConfig config;
     private final MoveReceiver moveReceiver;
     private final Semaphore associations;
+    private final java.util.concurrent.atomic.AtomicInteger inUse = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger peakInUse = new java.util.concurrent.atomic.AtomicInteger();
     private final String description;
 
     /**
@@ -124,13 +126,14 @@ public final class DimseNode implements DicomNode {
                 }
             }
         } finally {
-            associations.release();
+            releasePermit();
         }
     }
 
     void acquire(String operation) {
         try {
             associations.acquire();
+            peakInUse.accumulateAndGet(inUse.incrementAndGet(), Math::max);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failure(operation, "interrupted while waiting for a free association");
@@ -138,7 +141,13 @@ public final class DimseNode implements DicomNode {
     }
 
     void releasePermit() {
+        inUse.decrementAndGet();
         associations.release();
+    }
+
+    /** Most associations this node ever had open at once (for tests). */
+    int peakAssociations() {
+        return peakInUse.get();
     }
 
     Association open(String operation, LinkedList<PresentationContext> contexts, LinkedList<SCUSCPRoleSelection> roles) {

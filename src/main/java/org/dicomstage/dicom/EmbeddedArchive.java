@@ -154,6 +154,11 @@ public final class EmbeddedArchive implements AutoCloseable {
         return server.peakAssociations();
     }
 
+    /** Associations accepted since start (for tests of association reuse). */
+    int associationsAccepted() {
+        return server.associationsAccepted();
+    }
+
     ArchiveIndex index() {
         return index;
     }

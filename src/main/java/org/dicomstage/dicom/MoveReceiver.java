@@ -126,6 +126,12 @@ public final class MoveReceiver implements AutoCloseable {
             AttributeList header = EmbeddedArchive.readHeader(handed);
             String series = Dimse.string(header, TagFromName.SeriesInstanceUID);
             Expectation expectation = expectations.get(series);
+            String sop = Dimse.string(header, TagFromName.SOPInstanceUID);
+            if (expectation != null && !expectation.seen.add(sop)) {
+                // a late copy from an earlier, abandoned move of the same series
+                Files.deleteIfExists(handed);
+                return;
+            }
             if (expectation == null || !expectation.deliver(handed, handoffTimeout)) {
                 Files.deleteIfExists(handed);
                 if (expectation == null) {
@@ -143,6 +149,7 @@ public final class MoveReceiver implements AutoCloseable {
         private final String seriesInstanceUID;
         private final BlockingQueue<Object> items = new ArrayBlockingQueue<>(1);
         private final CompletableFuture<Void> closed = new CompletableFuture<>();
+        private final java.util.Set<String> seen = ConcurrentHashMap.newKeySet();
 
         private Expectation(String seriesInstanceUID) {
             this.seriesInstanceUID = seriesInstanceUID;

@@ -38,6 +38,7 @@ final class ScpServer implements AutoCloseable {
     private final Function<Socket, Runnable> associationHandler;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
+    private final AtomicInteger accepted = new AtomicInteger();
     private volatile ServerSocket serverSocket;
     private volatile ExecutorService workers;
     private volatile Thread acceptor;
@@ -55,6 +56,7 @@ final class ScpServer implements AutoCloseable {
         if (serverSocket != null) {
             return;
         }
+        Dimse.configurePixelMed();
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress(bindAddress, requestedPort), 50);
@@ -83,6 +85,10 @@ final class ScpServer implements AutoCloseable {
         return peak.get();
     }
 
+    int associationsAccepted() {
+        return accepted.get();
+    }
+
     private void acceptLoop() {
         ServerSocket server = serverSocket;
         while (!server.isClosed()) {
@@ -105,8 +111,8 @@ final class ScpServer implements AutoCloseable {
     }
 
     private void serve(Socket socket) {
-        int now = active.incrementAndGet();
-        peak.accumulateAndGet(now, Math::max);
+        accepted.incrementAndGet();
+        peak.accumulateAndGet(active.incrementAndGet(), Math::max);
         try {
             associationHandler.apply(socket).run();
         } catch (RuntimeException e) {

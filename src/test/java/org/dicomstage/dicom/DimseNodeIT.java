@@ -1,0 +1,201 @@
+package org.dicomstage.dicom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.dicomstage.dicom.DicomNodeConfig.RetrieveMethod;
+
+class DimseNodeIT {
+
+    @TempDir
+    static Path temp;
+
+    static EmbeddedArchive study0;
+    static MoveReceiver receiver;
+    static Map<String, Path> rtFiles;
+
+    @BeforeAll
+    static void start() throws Exception {
+        study0 = new EmbeddedArchive("STUDY0", temp.resolve("study0"), 0, 8);
+        study0.start();
+        rtFiles = Fixtures.rtFiles();
+        assertThat(study0.importDirectory(org.dicomstage.testing.SharedData.rtSet())).isEqualTo(8);
+        receiver = new MoveReceiver("DICOMSTAGE", InetAddress.getLoopbackAddress(), 0, temp.resolve("move"), 4, Duration.ofSeconds(30));
+        receiver.start();
+        study0.addMoveDestination("DICOMSTAGE", "127.0.0.1", receiver.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        receiver.close();
+        study0.close();
+    }
+
+    private static DimseNode node(RetrieveMethod retrieve) {
+        return new DimseNode(Fixtures.dimse("study0", "STUDY0", study0.port(), retrieve, 4),
+                retrieve == RetrieveMethod.C_MOVE ? receiver : null);
+    }
+
+    @Test
+    void echoes() {
+        node(RetrieveMethod.C_GET).echo();
+    }
+
+    @Test
+    void findsAtEveryLevel() {
+        DimseNode node = node(RetrieveMethod.C_GET);
+        assertThat(node.findPatients("HNC*")).containsExactly(new PatientEntry(Fixtures.RT_PATIENT,
+                node.findPatients(Fixtures.RT_PATIENT).get(0).patientName(), 1));
+        assertThat(node.findPatients("NOBODY*")).isEmpty();
+
+        List<StudyEntry> studies = node.findStudies(Fixtures.RT_PATIENT);
+        assertThat(studies).hasSize(1);
+        StudyEntry study = studies.get(0);
+        assertThat(study.studyInstanceUID()).isEqualTo(Fixtures.RT_STUDY);
+        assertThat(study.modalitiesInStudy()).containsExactlyInAnyOrder("CT", "RTSTRUCT", "RTPLAN", "RTDOSE");
+        assertThat(study.numberOfStudyRelatedInstances()).isEqualTo(8);
+        assertThat(study.numberOfStudyRelatedSeries()).isEqualTo(4);
+
+        List<SeriesEntry> series = node.findSeries(Fixtures.RT_STUDY);
+        assertThat(series).hasSize(4);
+        assertThat(series).filteredOn(s -> s.seriesInstanceUID().equals(Fixtures.RT_CT_SERIES))
+                .singleElement().satisfies(s -> {
+                    assertThat(s.modality()).isEqualTo("CT");
+                    assertThat(s.numberOfSeriesRelatedInstances()).isEqualTo(5);
+                });
+
+        List<InstanceEntry> instances = node.findInstances(Fixtures.RT_STUDY, Fixtures.RT_CT_SERIES);
+        assertThat(instances).hasSize(5);
+        assertThat(instances).allSatisfy(i -> assertThat(rtFiles).containsKey(i.sopInstanceUID()));
+        assertThat(instances).extracting(InstanceEntry::sopClassUID).containsOnly(com.pixelmed.dicom.SOPClass.CTImageStorage);
+    }
+
+    @Test
+    void retrievesByGet() throws Exception {
+        assertRetrievesEverySeries(node(RetrieveMethod.C_GET));
+    }
+
+    @Test
+    void retrievesByMove() throws Exception {
+        assertRetrievesEverySeries(node(RetrieveMethod.C_MOVE));
+    }
+
+    private void assertRetrievesEverySeries(DimseNode node) throws Exception {
+        Set<String> received = new HashSet<>();
+        List<Path> handed = new ArrayList<>();
+        int total = 0;
+        for (SeriesEntry series : node.findSeries(Fixtures.RT_STUDY)) {
+            total += node.retrieveSeries(Fixtures.RT_STUDY, series.seriesInstanceUID(), file -> {
+                assertThat(Files.size(file)).isPositive();
+                received.add(Fixtures.sopInstanceUID(file));
+                handed.add(file);
+            });
+        }
+        assertThat(total).isEqualTo(8);
+        assertThat(received).isEqualTo(rtFiles.keySet());
+        assertThat(handed).noneMatch(Files::exists);
+        assertThat(node.retrieveHeaders(Fixtures.RT_STUDY, Fixtures.RT_CT_SERIES)).hasSize(5);
+    }
+
+    @Test
+    void consumerFailureStopsTheRetrieveAndPropagates() {
+        for (RetrieveMethod method : RetrieveMethod.values()) {
+            DimseNode node = node(method);
+            assertThatThrownBy(() -> node.retrieveSeries(Fixtures.RT_STUDY, Fixtures.RT_CT_SERIES, file -> {
+                throw new IllegalStateException("consumer broke");
+            })).isInstanceOf(IllegalStateException.class).hasMessage("consumer broke");
+            // the node is still usable afterwards
+            assertThat(node.retrieveSeries(Fixtures.RT_STUDY, Fixtures.RT_CT_SERIES, file -> { })).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void storesOverOneAssociationAndReStoreMakesNoDuplicates() throws Exception {
+        try (EmbeddedArchive project = new EmbeddedArchive("PROJECT", temp.resolve("project"), 0, 4)) {
+            project.start();
+            DimseNode node = new DimseNode(Fixtures.dimse("project", "PROJECT", project.port(), RetrieveMethod.C_GET, 2), null);
+            for (int round = 0; round < 2; round++) {
+                int before = project.associationsAccepted();
+                try (DicomNode.StoreSession session = node.openStoreSession()) {
+                    for (Path file : rtFiles.values()) {
+                        session.store(file);
+                    }
+                }
+                assertThat(project.associationsAccepted() - before).as("associations per session").isEqualTo(1);
+                assertThat(project.size()).isEqualTo(8);
+                assertThat(Fixtures.countFiles(project.storageDirectory())).isEqualTo(8);
+            }
+            assertThat(node.findInstances(Fixtures.RT_STUDY, Fixtures.RT_CT_SERIES)).hasSize(5);
+        }
+    }
+
+    @Test
+    void failedCStoreStatusNamesTheInstance() throws Exception {
+        try (RefusingStoreScp refusing = new RefusingStoreScp()) {
+            DimseNode node = new DimseNode(Fixtures.dimse("refusing", "REFUSE", refusing.port(), RetrieveMethod.C_GET, 1), null);
+            Map.Entry<String, Path> first = rtFiles.entrySet().iterator().next();
+            try (DicomNode.StoreSession session = node.openStoreSession()) {
+                assertThatThrownBy(() -> session.store(first.getValue())).isInstanceOf(DicomNodeException.class)
+                        .hasMessage("node 'refusing' (REFUSE@127.0.0.1:" + refusing.port() + "): C-STORE failed: status 0xA700 for SOP instance "
+                                + first.getKey());
+                // the association survives a refused instance
+                assertThatThrownBy(() -> session.store(first.getValue())).hasMessageContaining(first.getKey());
+            }
+        }
+    }
+
+    @Test
+    void nodeDownIsADicomNodeExceptionNamingTheNode() throws Exception {
+        int port = Fixtures.freePort();
+        DimseNode down = new DimseNode(Fixtures.dimse("down", "NOBODY", port, RetrieveMethod.C_GET, 1), null);
+        assertThatThrownBy(down::echo).isInstanceOf(DicomNodeException.class)
+                .hasMessage("node 'down' (NOBODY@127.0.0.1:" + port + "): C-ECHO failed: Connection refused");
+        assertThatThrownBy(() -> down.findStudies(Fixtures.RT_PATIENT)).isInstanceOf(DicomNodeException.class)
+                .hasMessageStartingWith("node 'down' (NOBODY@127.0.0.1:" + port + "): C-FIND failed: ");
+        assertThatThrownBy(() -> {
+            try (DicomNode.StoreSession session = down.openStoreSession()) {
+                session.store(rtFiles.values().iterator().next());
+            }
+        }).isInstanceOf(DicomNodeException.class).hasMessageContaining("node 'down'");
+    }
+
+    @Test
+    void respectsMaxAssociations() throws Exception {
+        try (EmbeddedArchive archive = new EmbeddedArchive("LIMITED", temp.resolve("limited"), 0, 8)) {
+            archive.start();
+            archive.importDirectory(org.dicomstage.testing.SharedData.rtSet());
+            DimseNode node = new DimseNode(Fixtures.dimse("limited", "LIMITED", archive.port(), RetrieveMethod.C_GET, 2), null);
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<Integer>> results = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    results.add(pool.submit(() -> node.retrieveSeries(Fixtures.RT_STUDY, Fixtures.RT_CT_SERIES, f -> Thread.sleep(5))));
+                }
+                for (Future<Integer> r : results) {
+                    assertThat(r.get()).isEqualTo(5);
+                }
+            } finally {
+                pool.shutdown();
+            }
+            assertThat(node.peakAssociations()).isEqualTo(2);
+        }
+    }
+}
