@@ -56,6 +56,8 @@ public final class Pseudonymizer {
     private static final Pattern IS_VALUE = Pattern.compile("[+-]?\\d{1,12}");
     private static final Pattern DS_VALUE = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final String DCM = "DCM";
+    private static final Pattern IDEOGRAPHIC = Pattern.compile(
+            "[\\p{IsHan}\\p{IsHiragana}\\p{IsKatakana}\\p{IsHangul}]");
     /** Keywords of UID attributes that name a class or coding scheme, never an instance: not mapped. */
     private static final Set<String> DEFINITIONAL_UID_KEYWORDS = Set.of("CodingSchemeUID", "ContextUID",
             "MappingResourceUID", "ReferencedTransferSyntaxUIDInFile", "TransferSyntaxUID");
@@ -229,6 +231,7 @@ public final class Pseudonymizer {
         final String name;
         final List<DryRunReport.Entry> entries = new ArrayList<>();
         final List<Pattern> identifiers;
+        AttributeList source;
 
         Run(String name, AttributeList source) {
             this.name = name;
@@ -250,7 +253,7 @@ public final class Pseudonymizer {
         Run run = new Run(name, source);
         SpecificCharacterSet charset = new SpecificCharacterSet(source);
         AttributeList output = transform(source, "", run, charset);
-        setStudyAttributes(output, run, charset);
+        setStudyAttributes(source, output, run, charset);
         return new Result(output, run.entries);
     }
 
@@ -266,7 +269,8 @@ public final class Pseudonymizer {
             if (tag.getGroup() == 0x0002) {
                 transformMeta(attribute, out, path, keyword, run);
             } else if (tag.getGroup() < 0x0008) {
-                run.report(path, attribute, keyword, DryRunReport.Action.REMOVE, "command or reserved group", "");
+                run.report(path, attribute, keyword, DryRunReport.Action.REMOVE,
+                        "group below 0008 (command, directory or reserved private)", "");
             } else if (tag.isPrivate()) {
                 transformPrivate(in, attribute, out, path, run, charset);
             } else if (tag.getElement() == 0x0000) {
@@ -484,8 +488,10 @@ public final class Pseudonymizer {
     // ---------------------------------------------------------------------------------------------------------
     // Attributes set from the study
 
-    private void setStudyAttributes(AttributeList out, Run run, SpecificCharacterSet charset) {
+    private void setStudyAttributes(AttributeList source, AttributeList out, Run run,
+            SpecificCharacterSet charset) {
         ClinicalTrial trial = context.trial();
+        run.source = source;
         set(out, TagFromName.PatientID, patientPseudonym, run, charset);
         set(out, TagFromName.PatientName, patientPseudonym, run, charset);
         set(out, TagFromName.ClinicalTrialSponsorName, trial.sponsorName(), run, charset);
@@ -559,11 +565,14 @@ public final class Pseudonymizer {
 
     private void set(AttributeList out, AttributeTag tag, String value, Run run, SpecificCharacterSet charset) {
         String text = value == null ? "" : value.trim();
-        Attribute previous = out.get(tag);
+        Attribute previous = run.source.get(tag);
         Attribute attribute = putString(out, tag, text, charset);
         if (!text.isEmpty()) {
             requireEncodable(text, charset, tag, run);
         }
+        // One line per attribute in the report: the value set replaces whatever the table did to it.
+        String path = keyword(tag);
+        run.entries.removeIf(e -> e.path().equals(path));
         run.entries.add(new DryRunReport.Entry(keyword(tag), tagText(tag), keyword(tag), DryRunReport.Action.SET,
                 "from the study", previous == null ? "" : display(previous), display(attribute)));
     }
@@ -666,7 +675,13 @@ public final class Pseudonymizer {
         }
         List<Pattern> patterns = new ArrayList<>();
         for (String word : words) {
-            if (word.codePointCount(0, word.length()) >= 3) {
+            int length = word.codePointCount(0, word.length());
+            if (IDEOGRAPHIC.matcher(word).find()) {
+                // CJK names have one- or two-character components and are written without spaces between words.
+                if (length >= 2) {
+                    patterns.add(Pattern.compile(Pattern.quote(word)));
+                }
+            } else if (length >= 3) {
                 patterns.add(Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(word) + "(?![\\p{L}\\p{N}])",
                         Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
             }

@@ -1,0 +1,222 @@
+package org.dicomstage.pseudonym;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * {@code pseudonymize}: copies a folder of DICOM files into a mirrored folder of pseudonymized Part-10 files,
+ * in parallel, or prints what it would change ({@code --dry-run}). No Spring: runs straight from {@code main}.
+ * Exit status 0 when every file was written, 1 when any file failed (each is named), 2 on a usage error.
+ */
+public final class PseudonymizeCommand {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    static final String USAGE_TEXT = """
+            usage: pseudonymize --profile NAME|PATH.yaml (--secret-file FILE | --secret-env VAR) --subject-id ID
+                                [--sponsor TEXT] [--protocol-id TEXT] [--protocol-name TEXT]
+                                [--site-id TEXT] [--site-name TEXT]
+                                --in DIR --out DIR [--threads N] [--dry-run]
+              --profile      built-in profile (basic, rt-research) or a profile YAML file
+              --secret-file  file holding the study secret (trailing line breaks ignored; at least 16 bytes)
+              --secret-env   environment variable holding the study secret
+              --threads      parallel workers (default: all cores)
+              --dry-run      print, per file, what would change attribute by attribute; write nothing
+            """;
+
+    private static final Set<String> VALUED = Set.of("--profile", "--secret-file", "--secret-env", "--subject-id",
+            "--sponsor", "--protocol-id", "--protocol-name", "--site-id", "--site-name", "--in", "--out",
+            "--threads");
+
+    private PseudonymizeCommand() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Map<String, String> options = new HashMap<>();
+        boolean dryRun = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--dry-run")) {
+                dryRun = true;
+            } else if (arg.equals("--help") || arg.equals("-h")) {
+                out.print(USAGE_TEXT);
+                return OK;
+            } else if (VALUED.contains(arg) && i + 1 < args.length) {
+                if (options.put(arg, args[++i]) != null) {
+                    return usage(err, arg + " given twice");
+                }
+            } else {
+                return usage(err, VALUED.contains(arg) ? arg + " needs a value" : "unknown argument " + arg);
+            }
+        }
+        for (String required : List.of("--profile", "--subject-id", "--in", "--out")) {
+            if (!options.containsKey(required)) {
+                return usage(err, required + " is required");
+            }
+        }
+        if (options.containsKey("--secret-file") == options.containsKey("--secret-env")) {
+            return usage(err, "give exactly one of --secret-file and --secret-env");
+        }
+        Path in = Path.of(options.get("--in")).toAbsolutePath().normalize();
+        Path outDir = Path.of(options.get("--out")).toAbsolutePath().normalize();
+        if (!Files.isDirectory(in)) {
+            return usage(err, "--in " + in + " is not a directory");
+        }
+        if (outDir.startsWith(in) || in.startsWith(outDir)) {
+            return usage(err, "--out must lie outside --in (and not contain it)");
+        }
+        int threads = Runtime.getRuntime().availableProcessors();
+        if (options.containsKey("--threads")) {
+            try {
+                threads = Integer.parseInt(options.get("--threads"));
+            } catch (NumberFormatException e) {
+                threads = 0;
+            }
+            if (threads < 1) {
+                return usage(err, "--threads must be a positive whole number");
+            }
+        }
+        Pseudonymizer pseudonymizer;
+        try {
+            PseudonymizationProfile profile = profile(options.get("--profile"));
+            byte[] secret = secret(options);
+            ClinicalTrial trial = new ClinicalTrial(options.get("--sponsor"), options.get("--protocol-id"),
+                    options.get("--protocol-name"), options.get("--site-id"), options.get("--site-name"));
+            pseudonymizer = new Pseudonymizer(profile, new PseudonymContext(secret, options.get("--subject-id"), trial));
+            Arrays.fill(secret, (byte) 0);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            return usage(err, e.getMessage());
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(in)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException | UncheckedIOException e) {
+            err.println("pseudonymize: cannot list " + in + ": " + e.getMessage());
+            return FAILED;
+        }
+        return dryRun ? dryRun(pseudonymizer, in, files, out, err) : copy(pseudonymizer, in, outDir, files, threads,
+                out, err);
+    }
+
+    private static int copy(Pseudonymizer pseudonymizer, Path in, Path outDir, List<Path> files, int threads,
+            PrintStream out, PrintStream err) {
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<Long>> results = new ArrayList<>();
+        for (Path file : files) {
+            Path target = outDir.resolve(in.relativize(file).toString());
+            results.add(pool.submit(() -> {
+                pseudonymizer.pseudonymize(file, target);
+                return Files.size(file);
+            }));
+        }
+        pool.shutdown();
+        long bytes = 0;
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            try {
+                bytes += results.get(i).get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                failures.add(files.get(i) + ": " + (cause instanceof PseudonymizationException ? cause.getMessage()
+                        : cause.toString()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                pool.shutdownNow();
+                failures.add(files.get(i) + ": interrupted");
+                break;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        int written = files.size() - failures.size();
+        out.printf(Locale.ROOT, "pseudonymized %d of %d files, %d bytes, %.2f seconds, %.1f files/s, %d failed, "
+                + "profile %s, patient %s%n", written, files.size(), bytes, seconds,
+                seconds > 0 ? written / seconds : 0.0, failures.size(), pseudonymizer.profile().name(),
+                pseudonymizer.patientPseudonym());
+        for (String failure : failures) {
+            err.println("FAILED " + failure);
+        }
+        return failures.isEmpty() ? OK : FAILED;
+    }
+
+    private static int dryRun(Pseudonymizer pseudonymizer, Path in, List<Path> files, PrintStream out,
+            PrintStream err) {
+        int failed = 0;
+        out.println("# dry run: nothing is written. path\ttag\tkeyword\taction\treason\tbefore\tafter");
+        for (Path file : files) {
+            out.println("== " + in.relativize(file));
+            try {
+                out.print(pseudonymizer.dryRun(file).toText());
+            } catch (PseudonymizationException e) {
+                failed++;
+                err.println("FAILED " + file + ": " + e.getMessage());
+            }
+        }
+        out.printf(Locale.ROOT, "dry run over %d files, %d failed%n", files.size(), failed);
+        return failed == 0 ? OK : FAILED;
+    }
+
+    private static PseudonymizationProfile profile(String value) {
+        Path path = Path.of(value);
+        if (value.endsWith(".yaml") || value.endsWith(".yml") || Files.isRegularFile(path)) {
+            return PseudonymizationProfile.load(path);
+        }
+        return PseudonymizationProfile.builtin(value);
+    }
+
+    private static byte[] secret(Map<String, String> options) {
+        byte[] secret;
+        if (options.containsKey("--secret-file")) {
+            Path file = Path.of(options.get("--secret-file"));
+            try {
+                secret = Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read --secret-file " + file + ": " + e.getMessage(), e);
+            }
+            int end = secret.length;
+            while (end > 0 && (secret[end - 1] == '\n' || secret[end - 1] == '\r')) {
+                end--;
+            }
+            secret = Arrays.copyOf(secret, end);
+        } else {
+            String value = System.getenv(options.get("--secret-env"));
+            if (value == null) {
+                throw new IllegalArgumentException("environment variable " + options.get("--secret-env") + " is not set");
+            }
+            secret = value.getBytes(StandardCharsets.UTF_8);
+        }
+        if (secret.length < PseudonymContext.MINIMUM_SECRET_BYTES) {
+            throw new IllegalArgumentException("the study secret must have at least "
+                    + PseudonymContext.MINIMUM_SECRET_BYTES + " bytes");
+        }
+        return secret;
+    }
+
+    private static int usage(PrintStream err, String problem) {
+        err.println("pseudonymize: " + problem);
+        err.print(USAGE_TEXT);
+        return USAGE;
+    }
+}

@@ -1,0 +1,75 @@
+package org.dicomstage.dicom;
+
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomInputStream;
+import org.dicomstage.testing.CtSeriesGenerator;
+import org.dicomstage.testing.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PixelDataDigestTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void hashesNativePixelBytesAsStored() throws Exception {
+        Path file = SharedData.rtSet().resolve("CT").resolve("CT.1.dcm");
+        byte[] bytes = Files.readAllBytes(file);
+        // 512x512x2 bytes of pixel data are the last bytes of this raw implicit VR file.
+        int length = 512 * 512 * 2;
+        byte[] pixels = java.util.Arrays.copyOfRange(bytes, bytes.length - length, bytes.length);
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(pixels));
+
+        assertThat(PixelDataDigest.sha256(file)).isEqualTo(expected);
+        assertThat(PixelDataDigest.sha256(read(file))).isEqualTo(expected);
+    }
+
+    @Test
+    void agreesBetweenFileAndListForNativeAndCompressedData() throws Exception {
+        for (String name : new String[] {"CT_small.dcm", "MR_small_bigendian.dcm", "MR_small_implicit.dcm",
+                "JPEG2000.dcm", "MR_small_RLE.dcm", "image_dfl.dcm"}) {
+            Path file = SharedData.pydicom(name);
+            assertThat(PixelDataDigest.sha256(read(file))).as(name).isEqualTo(PixelDataDigest.sha256(file));
+        }
+        // The same pixels in little and big endian are different encodings, hence different digests.
+        assertThat(PixelDataDigest.sha256(SharedData.pydicom("MR_small_bigendian.dcm")))
+                .isNotEqualTo(PixelDataDigest.sha256(SharedData.pydicom("MR_small.dcm")));
+    }
+
+    @Test
+    void isNullWithoutPixelDataAndRejectsTruncation() {
+        assertThat(PixelDataDigest.sha256(SharedData.rtSet().resolve("RS.dcm"))).isNull();
+        assertThatThrownBy(() -> PixelDataDigest.sha256(SharedData.pydicom("MR_truncated.dcm")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated");
+    }
+
+    @Test
+    void generatedCtSlicesAreFullSizeAndDistinct() {
+        CtSeriesGenerator.Series series = CtSeriesGenerator.write(dir, 3);
+
+        assertThat(series.files()).hasSize(3).allSatisfy(f -> assertThat(f.toFile().length()).isBetween(524_288L,
+                540_000L));
+        assertThat(series.files().stream().map(PixelDataDigest::sha256).distinct()).hasSize(3);
+    }
+
+    private static AttributeList read(Path file) throws Exception {
+        AttributeList list = new AttributeList();
+        list.setDecompressPixelData(false);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
+                DicomInputStream dicom = new DicomInputStream(in)) {
+            list.read(dicom);
+        }
+        return list;
+    }
+}

@@ -1,0 +1,131 @@
+package org.dicomstage.pseudonym;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeFactory;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.DicomDictionary;
+import com.pixelmed.dicom.FileMetaInformation;
+import com.pixelmed.dicom.SOPClass;
+import com.pixelmed.dicom.SpecificCharacterSet;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.TransferSyntax;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Non-ASCII values survive rewriting in the dataset's own character set, checked by reading the output back. */
+class CharacterSetTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void latin1ValuesComeBackIntact() throws Exception {
+        Path in = write("latin1.dcm", "ISO_IR 100", "Müller^Jürgen", "Kopf Übersicht", "Thorax Müller");
+        Path out = dir.resolve("out-latin1.dcm");
+        ClinicalTrial trial = new ClinicalTrial("Sponsor", "P1", "Protokoll Größe", "S1", "Klinik Zürich");
+
+        new Pseudonymizer(PseudonymizationProfile.builtin("rt-research"),
+                new PseudonymContext(Fixtures.SECRET, "SUBJ-Ä1", trial)).pseudonymize(in, out);
+
+        AttributeList back = Fixtures.read(out);
+        assertThat(value(back, TagFromName.SpecificCharacterSet)).isEqualTo("ISO_IR 100");
+        assertThat(value(back, TagFromName.StudyDescription)).isEqualTo("Kopf Übersicht");
+        assertThat(value(back, TagFromName.ClinicalTrialSiteName)).isEqualTo("Klinik Zürich");
+        assertThat(value(back, TagFromName.ClinicalTrialProtocolName)).isEqualTo("Protokoll Größe");
+        assertThat(value(back, TagFromName.ClinicalTrialSubjectID)).isEqualTo("SUBJ-Ä1");
+        assertThat(value(back, TagFromName.SeriesDescription)).isEqualTo("ANONYMIZED");
+        assertThat(contains(out, "Klinik Zürich", StandardCharsets.ISO_8859_1)).isTrue();
+        assertThat(contains(out, "Müller", StandardCharsets.ISO_8859_1)).isFalse();
+    }
+
+    @Test
+    void utf8ValuesComeBackIntact() throws Exception {
+        Path in = write("utf8.dcm", "ISO_IR 192", "山田^太郎", "Ærøskøbing Kontrolle", "Kopf 山田");
+        Path out = dir.resolve("out-utf8.dcm");
+        ClinicalTrial trial = new ClinicalTrial("Sponsor", "P1", "研究", "S1", "Ærøskøbing Sygehus");
+
+        new Pseudonymizer(PseudonymizationProfile.builtin("rt-research"),
+                new PseudonymContext(Fixtures.SECRET, "被験者-1", trial)).pseudonymize(in, out);
+
+        AttributeList back = Fixtures.read(out);
+        assertThat(value(back, TagFromName.SpecificCharacterSet)).isEqualTo("ISO_IR 192");
+        assertThat(value(back, TagFromName.StudyDescription)).isEqualTo("Ærøskøbing Kontrolle");
+        assertThat(value(back, TagFromName.ClinicalTrialSiteName)).isEqualTo("Ærøskøbing Sygehus");
+        assertThat(value(back, TagFromName.ClinicalTrialProtocolName)).isEqualTo("研究");
+        assertThat(value(back, TagFromName.ClinicalTrialSubjectID)).isEqualTo("被験者-1");
+        assertThat(value(back, TagFromName.SeriesDescription)).isEqualTo("ANONYMIZED");
+        assertThat(contains(out, "Ærøskøbing Sygehus", StandardCharsets.UTF_8)).isTrue();
+        assertThat(contains(out, "山田", StandardCharsets.UTF_8)).isFalse();
+    }
+
+    @Test
+    void refusesStudyValuesTheCharacterSetCannotHold() throws Exception {
+        Path in = write("ascii.dcm", null, "Doe^John", "Head", "Head");
+        ClinicalTrial trial = new ClinicalTrial("Sponsor", "P1", "P", "S1", "Klinik Zürich");
+        Path out = dir.resolve("out-ascii.dcm");
+
+        assertThatThrownBy(() -> new Pseudonymizer(PseudonymizationProfile.builtin("basic"),
+                new PseudonymContext(Fixtures.SECRET, "SUBJ-1", trial)).pseudonymize(in, out))
+                .isInstanceOf(PseudonymizationException.class)
+                .hasMessageContaining(in.toString()).hasMessageContaining("ClinicalTrialSiteName");
+        assertThat(out).doesNotExist();
+    }
+
+    private Path write(String name, String charset, String patientName, String studyDescription,
+            String seriesDescription) throws Exception {
+        SpecificCharacterSet cs = new SpecificCharacterSet(charset == null ? new String[0] : new String[] {charset});
+        AttributeList list = new AttributeList();
+        if (charset != null) {
+            put(list, TagFromName.SpecificCharacterSet, charset, cs);
+        }
+        put(list, TagFromName.SOPClassUID, SOPClass.CTImageStorage, cs);
+        put(list, TagFromName.SOPInstanceUID, "1.2.826.0.1.3680043.10.999.1", cs);
+        put(list, TagFromName.StudyInstanceUID, "1.2.826.0.1.3680043.10.999.2", cs);
+        put(list, TagFromName.SeriesInstanceUID, "1.2.826.0.1.3680043.10.999.3", cs);
+        put(list, TagFromName.Modality, "CT", cs);
+        put(list, TagFromName.PatientName, patientName, cs);
+        put(list, TagFromName.PatientID, "PID-1", cs);
+        put(list, TagFromName.StudyDescription, studyDescription, cs);
+        put(list, TagFromName.SeriesDescription, seriesDescription, cs);
+        FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, "TEST");
+        Path file = dir.resolve(name);
+        list.write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
+        return file;
+    }
+
+    private static void put(AttributeList list, AttributeTag tag, String value, SpecificCharacterSet cs)
+            throws Exception {
+        Attribute attribute = AttributeFactory.newAttribute(tag,
+                DicomDictionary.StandardDictionary.getValueRepresentationFromTag(tag), cs);
+        attribute.addValue(value);
+        list.put(attribute);
+    }
+
+    private static String value(AttributeList list, AttributeTag tag) {
+        return Attribute.getSingleStringValueOrEmptyString(list, tag);
+    }
+
+    private static boolean contains(Path file, String text, Charset charset) throws Exception {
+        byte[] haystack = Files.readAllBytes(file);
+        byte[] needle = text.getBytes(charset);
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}

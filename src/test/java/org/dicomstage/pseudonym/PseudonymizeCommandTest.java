@@ -1,0 +1,100 @@
+package org.dicomstage.pseudonym;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.TagFromName;
+import org.dicomstage.testing.SharedData;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PseudonymizeCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private Path in;
+    private Path secret;
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void studyFolder() throws Exception {
+        in = dir.resolve("in");
+        Files.createDirectories(in.resolve("CT"));
+        for (int i = 1; i <= 5; i++) {
+            Files.copy(SharedData.rtSet().resolve("CT").resolve("CT." + i + ".dcm"), in.resolve("CT").resolve("CT." + i + ".dcm"));
+        }
+        for (String name : new String[] {"RS.dcm", "RP.dcm", "RD.dcm"}) {
+            Files.copy(SharedData.rtSet().resolve(name), in.resolve(name));
+        }
+        secret = dir.resolve("secret");
+        Files.writeString(secret, "a-study-secret-of-enough-length\n");
+    }
+
+    @Test
+    void copiesTheFolderMirroredAndPrintsASummary() throws Exception {
+        Path out = dir.resolve("out");
+
+        int status = run("--profile", "rt-research", "--secret-file", secret.toString(), "--subject-id", "SUBJ-1",
+                "--sponsor", "Sponsor", "--site-name", "Site", "--in", in.toString(), "--out", out.toString(),
+                "--threads", "2");
+
+        assertThat(status).as(stderr.toString()).isZero();
+        assertThat(stdout.toString()).contains("pseudonymized 8 of 8 files", "bytes", "seconds", "files/s",
+                "0 failed");
+        assertThat(out.resolve("CT").resolve("CT.3.dcm")).isRegularFile();
+        assertThat(Attribute.getSingleStringValueOrEmptyString(Fixtures.read(out.resolve("RS.dcm")),
+                TagFromName.ClinicalTrialSponsorName)).isEqualTo("Sponsor");
+    }
+
+    @Test
+    void exitsNonZeroNamingTheBadFileAndWritesTheGoodOnes() throws Exception {
+        Path bad = in.resolve("CT").resolve("broken.dcm");
+        Files.copy(SharedData.pydicom("MR_truncated.dcm"), bad);
+        Path out = dir.resolve("out");
+
+        int status = run("--profile", "basic", "--secret-file", secret.toString(), "--subject-id", "SUBJ-1", "--in",
+                in.toString(), "--out", out.toString());
+
+        assertThat(status).isEqualTo(PseudonymizeCommand.FAILED);
+        assertThat(stderr.toString()).contains("FAILED " + bad, "truncated");
+        assertThat(stdout.toString()).contains("pseudonymized 8 of 9 files", "1 failed");
+        assertThat(out.resolve("CT").resolve("broken.dcm")).doesNotExist();
+        assertThat(out.resolve("CT").resolve("CT.1.dcm")).isRegularFile();
+    }
+
+    @Test
+    void dryRunPrintsChangesAndWritesNothing() {
+        Path out = dir.resolve("out");
+
+        int status = run("--profile", "basic", "--secret-file", secret.toString(), "--subject-id", "SUBJ-1", "--in",
+                in.toString(), "--out", out.toString(), "--dry-run");
+
+        assertThat(status).as(stderr.toString()).isZero();
+        assertThat(stdout.toString()).contains("== RS.dcm").containsPattern("PatientName\\t\\(0010,0010\\)\\tPatientName\\tSET")
+                .contains("MAP_UID");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void rejectsMissingSecretWithUsage() {
+        int status = run("--profile", "basic", "--subject-id", "S", "--in", in.toString(), "--out",
+                dir.resolve("out").toString());
+
+        assertThat(status).isEqualTo(PseudonymizeCommand.USAGE);
+        assertThat(stderr.toString()).contains("--secret-file", "usage:");
+    }
+
+    private int run(String... args) {
+        return PseudonymizeCommand.run(args, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    }
+}
