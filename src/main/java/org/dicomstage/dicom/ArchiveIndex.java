@@ -1,5 +1,6 @@
 package org.dicomstage.dicom;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import com.pixelmed.dicom.Attribute;
@@ -254,11 +256,11 @@ final class ArchiveIndex {
         return entities;
     }
 
-    private static String count(Collection<Entry> group, java.util.function.Function<Entry, String> key) {
+    private static String count(Collection<Entry> group, Function<Entry, String> key) {
         return Integer.toString((int) group.stream().map(key).distinct().count());
     }
 
-    private static String distinct(Collection<Entry> group, java.util.function.Function<Entry, String> key) {
+    private static String distinct(Collection<Entry> group, Function<Entry, String> key) {
         Set<String> values = new LinkedHashSet<>();
         for (Entry e : group) {
             String v = key.apply(e);
@@ -299,7 +301,7 @@ final class ArchiveIndex {
         String vr = a.getVRAsString();
         if (vr == null || vr.isBlank() || "UN".equals(vr)) {
             byte[] dictionaryVR = DicomDictionary.StandardDictionary.getValueRepresentationFromTag(a.getTag());
-            vr = dictionaryVR == null ? "" : new String(dictionaryVR, java.nio.charset.StandardCharsets.US_ASCII);
+            vr = dictionaryVR == null ? "" : new String(dictionaryVR, StandardCharsets.US_ASCII);
         }
         return vr;
     }
@@ -377,7 +379,7 @@ final class ArchiveIndex {
                     response.put(new SequenceAttribute(tag));
                     continue;
                 }
-                byte[] vr = asked != null ? vrOf(asked).getBytes(java.nio.charset.StandardCharsets.US_ASCII)
+                byte[] vr = asked != null ? vrOf(asked).getBytes(StandardCharsets.US_ASCII)
                         : DicomDictionary.StandardDictionary.getValueRepresentationFromTag(tag);
                 Attribute a = AttributeFactory.newAttribute(tag, vr, charset);
                 String value = known(tag, level) ? entity.getOrDefault(tag, "") : "";

@@ -13,6 +13,7 @@ import com.pixelmed.dicom.DicomOutputStream;
 import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
+import com.pixelmed.network.AReleaseException;
 import com.pixelmed.network.Association;
 import com.pixelmed.network.CGetRequestCommandMessage;
 import com.pixelmed.network.CStoreRequestCommandMessage;
@@ -82,7 +83,7 @@ final class CGetRetrieval extends CompositeResponseHandler {
         association.send(pc, null, Dimse.encode(identifier, ts));
         try {
             association.waitForPDataPDUsUntilHandlerReportsDone();
-        } catch (com.pixelmed.network.AReleaseException e) {
+        } catch (AReleaseException e) {
             throw new IOException("peer released the association before the final C-GET response");
         } catch (Exception e) {
             // PixelMed turns our exception into an A-P-ABORT message and drops the cause

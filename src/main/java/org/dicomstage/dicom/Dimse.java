@@ -12,11 +12,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.slf4j.LoggerFactory;
 
 import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeFactory;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.CodeStringAttribute;
+import com.pixelmed.dicom.DicomDictionary;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomOutputStream;
 import com.pixelmed.dicom.TagFromName;
@@ -32,8 +38,8 @@ final class Dimse {
     static final int SOCKET_BUFFER = 1 << 20;
 
     private static final Field SOCKET_FIELD = socketField();
-    private static final java.util.regex.Pattern WRAPPED_CAUSE =
-            java.util.regex.Pattern.compile("(?:[a-z]+\\.)+[A-Za-z]*(?:Exception|Error): (.+)$");
+    private static final Pattern WRAPPED_CAUSE =
+            Pattern.compile("(?:[a-z]+\\.)+[A-Za-z]*(?:Exception|Error): (.+)$");
 
     /** Association set-up runs here so a connect timeout can be enforced: PixelMed has none. */
     private static final ExecutorService CONNECTORS = Executors.newVirtualThreadPerTaskExecutor();
@@ -57,7 +63,7 @@ final class Dimse {
             f.setAccessible(true);
             f.setInt(null, 50);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(Dimse.class).warn("cannot shorten PixelMed's release wait: {}", e.toString());
+            LoggerFactory.getLogger(Dimse.class).warn("cannot shorten PixelMed's release wait: {}", e.toString());
         }
     }
 
@@ -179,8 +185,8 @@ final class Dimse {
 
     static void put(AttributeList list, AttributeTag tag, String value) {
         try {
-            Attribute a = com.pixelmed.dicom.AttributeFactory.newAttribute(tag,
-                    com.pixelmed.dicom.DicomDictionary.StandardDictionary.getValueRepresentationFromTag(tag));
+            Attribute a = AttributeFactory.newAttribute(tag,
+                    DicomDictionary.StandardDictionary.getValueRepresentationFromTag(tag));
             if (value != null && !value.isEmpty()) {
                 for (String v : value.split("\\\\", -1)) {
                     a.addValue(v);
@@ -224,7 +230,7 @@ final class Dimse {
             return root.getClass().getSimpleName();
         }
         // PixelMed flattens causes into its message: "A-P-ABORT indication - (host:port) - java.net.ConnectException: Connection refused"
-        java.util.regex.Matcher wrapped = WRAPPED_CAUSE.matcher(message);
+        Matcher wrapped = WRAPPED_CAUSE.matcher(message);
         return wrapped.find() ? wrapped.group(1) : message;
     }
 

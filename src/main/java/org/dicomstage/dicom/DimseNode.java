@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import com.pixelmed.dicom.Attribute;
@@ -47,8 +48,8 @@ public final class DimseNode implements DicomNode {
     private final DicomNodeConfig config;
     private final MoveReceiver moveReceiver;
     private final Semaphore associations;
-    private final java.util.concurrent.atomic.AtomicInteger inUse = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger peakInUse = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inUse = new AtomicInteger();
+    private final AtomicInteger peakInUse = new AtomicInteger();
     private final String description;
 
     /**
@@ -317,6 +318,7 @@ public final class DimseNode implements DicomNode {
                 }
             });
             int delivered = 0;
+            boolean finishedByPeer = false;
             try {
                 while (true) {
                     Object item = expectation.next(wait);
@@ -324,6 +326,7 @@ public final class DimseNode implements DicomNode {
                         throw failure("C-MOVE", "nothing received for " + wait.toSeconds() + " s");
                     }
                     if (item instanceof MoveReceiver.Expectation.Finished finished) {
+                        finishedByPeer = true;
                         if (finished.failure() != null) {
                             throw failure("C-MOVE", finished.failure());
                         }
@@ -345,7 +348,7 @@ public final class DimseNode implements DicomNode {
                 Thread.currentThread().interrupt();
                 throw failure("C-MOVE", "interrupted");
             } finally {
-                if (mover.isAlive()) {
+                if (!finishedByPeer) {
                     // we stopped early: make the peer stop sending too
                     Dimse.abortQuietly(association);
                 }

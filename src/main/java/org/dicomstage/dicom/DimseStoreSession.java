@@ -109,8 +109,9 @@ final class DimseStoreSession implements DicomNode.StoreSession {
 
     /** An accepted context for the instance, opening a (new) association proposing it if needed. */
     private byte contextFor(Instance instance) {
+        boolean newClass = !wanted.containsKey(instance.sopClassUID());
         Set<String> syntaxes = wanted.computeIfAbsent(instance.sopClassUID(), k -> new LinkedHashSet<>(UNCOMPRESSED));
-        boolean newlyWanted = syntaxes.add(instance.transferSyntaxUID());
+        boolean newlyWanted = syntaxes.add(instance.transferSyntaxUID()) || newClass;
         if (association != null) {
             Byte pc = accepted(instance);
             if (pc != null) {

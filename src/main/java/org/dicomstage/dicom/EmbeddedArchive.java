@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.AttributeTagAttribute;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
@@ -252,7 +253,7 @@ public final class EmbeddedArchive implements AutoCloseable {
         }
     }
 
-    private static String uid(AttributeList header, com.pixelmed.dicom.AttributeTag tag) throws DicomException {
+    private static String uid(AttributeList header, AttributeTag tag) throws DicomException {
         String value = Dimse.string(header, tag);
         if (!UID.matcher(value).matches()) {
             throw new DicomException("missing or malformed " + tag + ": '" + value + "'");

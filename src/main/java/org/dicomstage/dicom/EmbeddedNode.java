@@ -1,5 +1,6 @@
 package org.dicomstage.dicom;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -101,7 +102,7 @@ public final class EmbeddedNode implements DicomNode {
     public StoreSession openStoreSession() {
         return new StoreSession() {
             @Override
-            public void store(java.nio.file.Path part10File) {
+            public void store(Path part10File) {
                 archive.importFile(part10File);
             }
 

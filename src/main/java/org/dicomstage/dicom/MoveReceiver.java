@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -149,7 +150,7 @@ public final class MoveReceiver implements AutoCloseable {
         private final String seriesInstanceUID;
         private final BlockingQueue<Object> items = new ArrayBlockingQueue<>(1);
         private final CompletableFuture<Void> closed = new CompletableFuture<>();
-        private final java.util.Set<String> seen = ConcurrentHashMap.newKeySet();
+        private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
         private Expectation(String seriesInstanceUID) {
             this.seriesInstanceUID = seriesInstanceUID;

@@ -2,6 +2,8 @@ package org.dicomstage.dicom;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.DicomDictionary;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomOutputStream;
 import com.pixelmed.dicom.TagFromName;
@@ -41,6 +43,7 @@ public final class PixelDataDigest {
     private static final String EXPLICIT_BE = "1.2.840.10008.1.2.2";
     private static final String DEFLATED = "1.2.840.10008.1.2.1.99";
     private static final long UNDEFINED = 0xFFFFFFFFL;
+    private static final DicomDictionary DICTIONARY = DicomDictionary.StandardDictionary;
     private static final int PIXEL_DATA = 0x7FE00010;
     private static final int ITEM = 0xFFFEE000;
     private static final int ITEM_DELIMITER = 0xFFFEE00D;
@@ -186,18 +189,27 @@ public final class PixelDataDigest {
         private final boolean explicit;
         private final boolean bigEndian;
         private final String name;
+        /** Exclusive end of the region being parsed: the file, or the value of a defined-length sequence or item. */
+        private final int end;
         private int pos;
+        private String lastVr;
 
         Parser(byte[] data, boolean explicit, boolean bigEndian, String name) {
+            this(data, explicit, bigEndian, name, 0, data.length);
+        }
+
+        private Parser(byte[] data, boolean explicit, boolean bigEndian, String name, int pos, int end) {
             this.data = data;
             this.explicit = explicit;
             this.bigEndian = bigEndian;
             this.name = name;
+            this.pos = pos;
+            this.end = end;
         }
 
         String digestTopLevel(List<byte[]> itemSink) {
             String digest = null;
-            while (pos < data.length) {
+            while (pos < end) {
                 int tag = tag();
                 long length = header(tag);
                 if (tag == PIXEL_DATA) {
@@ -210,22 +222,45 @@ public final class PixelDataDigest {
                         pos += (int) length;
                     }
                     digest = HexFormat.of().formatHex(sha.digest());
-                } else if (length == UNDEFINED) {
-                    sequence(explicit && !"UN".equals(lastVr));
                 } else {
-                    require(length, tag);
-                    pos += (int) length;
+                    value(tag, length);
                 }
             }
             return digest;
         }
 
-        private String lastVr;
+        /** Skips one value; sequences are walked item by item so that damage inside them is found too. */
+        private void value(int tag, long length) {
+            if (length == UNDEFINED) {
+                // An undefined-length UN holds implicit VR little endian (PS3.5 6.2.2).
+                sequence(explicit && !"UN".equals(lastVr), true);
+                return;
+            }
+            require(length, tag);
+            int valueEnd = pos + (int) length;
+            if (isSequence(tag)) {
+                Parser inner = new Parser(data, explicit, bigEndian, name, pos, valueEnd);
+                inner.sequence(explicit, false);
+            }
+            pos = valueEnd;
+        }
+
+        private boolean isSequence(int tag) {
+            if (explicit) {
+                return "SQ".equals(lastVr);
+            }
+            // Implicit VR: only the dictionary knows; private sequences of defined length are skipped unchecked.
+            if (((tag >>> 16) & 1) == 1) {
+                return false;
+            }
+            byte[] vr = DICTIONARY.getValueRepresentationFromTag(new AttributeTag(tag >>> 16, tag & 0xFFFF));
+            return vr != null && vr.length == 2 && vr[0] == 'S' && vr[1] == 'Q';
+        }
 
         private void fragments(MessageDigest sha, List<byte[]> itemSink) {
             boolean first = true;
             while (true) {
-                int tag = tagNoVr();
+                int tag = itemHeader();
                 long length = u32(pos - 4);
                 if (tag == SEQUENCE_DELIMITER) {
                     return;
@@ -245,10 +280,16 @@ public final class PixelDataDigest {
             }
         }
 
-        /** Skips an undefined-length sequence, checking that every item and the sequence are delimited. */
-        private void sequence(boolean explicitInside) {
+        /**
+         * Walks the items of a sequence up to its delimiter, or up to this parser's end for a defined-length
+         * one, checking that every item is complete.
+         */
+        private void sequence(boolean explicitInside, boolean delimited) {
             while (true) {
-                int tag = tagNoVr();
+                if (!delimited && pos == end) {
+                    return;
+                }
+                int tag = itemHeader();
                 long length = u32(pos - 4);
                 if (tag == SEQUENCE_DELIMITER) {
                     return;
@@ -256,41 +297,47 @@ public final class PixelDataDigest {
                 if (tag != ITEM) {
                     throw malformed("sequence has " + hex(tag) + " where an item belongs");
                 }
-                if (length != UNDEFINED) {
+                Parser item;
+                if (length == UNDEFINED) {
+                    item = new Parser(data, explicitInside, bigEndian, name, pos, end);
+                    item.item(true);
+                } else {
                     require(length, tag);
-                    pos += (int) length;
-                    continue;
+                    item = new Parser(data, explicitInside, bigEndian, name, pos, pos + (int) length);
+                    item.item(false);
                 }
-                Parser inner = new Parser(data, explicitInside, bigEndian, name);
-                inner.pos = pos;
-                inner.item();
-                pos = inner.pos;
+                pos = item.pos;
             }
         }
 
-        private void item() {
+        private void item(boolean delimited) {
             while (true) {
-                if (pos + 8 > data.length) {
-                    throw malformed("item is not delimited before the end of the file");
+                if (!delimited && pos == end) {
+                    return;
+                }
+                if (pos + 8 > end) {
+                    throw malformed(delimited ? "item is not delimited before the end of the file"
+                            : "item content overruns its declared length");
                 }
                 int tag = tag();
                 if (tag == ITEM_DELIMITER) {
+                    if (!delimited) {
+                        throw malformed("item delimiter inside an item of defined length");
+                    }
                     pos += 4;
                     return;
                 }
                 long length = header(tag);
-                if (length == UNDEFINED) {
-                    sequence(explicit && !"UN".equals(lastVr));
-                } else {
-                    require(length, tag);
-                    pos += (int) length;
-                }
+                value(tag, length);
             }
         }
 
         /** Reads a tag and its VR/length header; leaves pos at the value. */
         long header(int tag) {
-            if (explicit && (tag >>> 16) != 0xFFFE) {
+            if ((tag >>> 16) == 0xFFFE) {
+                throw malformed("item tag " + hex(tag) + " where a data element belongs");
+            }
+            if (explicit) {
                 need(4, tag);
                 String vr = vrAt(data, pos);
                 lastVr = vr;
@@ -321,9 +368,11 @@ public final class PixelDataDigest {
             return tag;
         }
 
-        private int tagNoVr() {
-            if (pos + 8 > data.length) {
-                throw malformed("sequence is not delimited before the end of the file");
+        /** Reads an item or delimiter tag and its 32-bit length (never a VR); leaves pos after them. */
+        private int itemHeader() {
+            if (pos + 8 > end) {
+                throw malformed("sequence is not delimited before the end of "
+                        + (end == data.length ? "the file" : "its declared length"));
             }
             int tag = tag();
             pos += 4;
@@ -331,14 +380,14 @@ public final class PixelDataDigest {
         }
 
         void require(long length, int tag) {
-            if (length > data.length - pos) {
-                throw malformed(hex(tag) + " declares " + length + " bytes but only " + (data.length - pos)
-                        + " remain (truncated)");
+            if (length > end - pos) {
+                throw malformed(hex(tag) + " declares " + length + " bytes but only " + (end - pos)
+                        + " remain" + (end == data.length ? " (truncated)" : " in the enclosing item"));
             }
         }
 
         private void need(int bytes, int tag) {
-            if (pos + bytes > data.length) {
+            if (pos + bytes > end) {
                 throw malformed("truncated inside the header of " + hex(tag));
             }
         }

@@ -30,6 +30,8 @@ import com.pixelmed.network.PresentationContextSelectionPolicy;
 final class ScpServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ScpServer.class);
+    /** A peer silent this long inside an association is gone; its thread is needed by others. */
+    private static final int IDLE_TIMEOUT_MILLIS = 5 * 60 * 1000;
 
     private final String name;
     private final InetAddress bindAddress;
@@ -96,6 +98,7 @@ final class ScpServer implements AutoCloseable {
             try {
                 socket = server.accept();
                 socket.setTcpNoDelay(true);
+                socket.setSoTimeout(IDLE_TIMEOUT_MILLIS);
             } catch (SocketException e) {
                 return; // closed
             } catch (IOException e) {
@@ -143,9 +146,13 @@ final class ScpServer implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
-        workers.shutdownNow();
+        workers.shutdown();
         try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
+            // let associations that are just releasing finish quietly before interrupting the rest
+            if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+                workers.awaitTermination(5, TimeUnit.SECONDS);
+            }
             acceptor.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -179,6 +186,12 @@ final class ScpServer implements AutoCloseable {
 
         @Override
         public LinkedList applyPresentationContextSelectionPolicy(LinkedList contexts, int associationNumber) {
+            boolean retrievesByGet = false;
+            for (Object o : contexts) {
+                String abstractSyntax = ((PresentationContext) o).getAbstractSyntaxUID();
+                retrievesByGet |= SOPClass.StudyRootQueryRetrieveInformationModelGet.equals(abstractSyntax)
+                        || SOPClass.PatientRootQueryRetrieveInformationModelGet.equals(abstractSyntax);
+            }
             for (Object o : contexts) {
                 PresentationContext pc = (PresentationContext) o;
                 String abstractSyntax = pc.getAbstractSyntaxUID();
@@ -190,6 +203,10 @@ final class ScpServer implements AutoCloseable {
                     pc.setResultReason(ABSTRACT_SYNTAX_NOT_SUPPORTED);
                     continue;
                 }
+                // PixelMed sends C-GET sub-operations on the first accepted "explicit little endian" context of
+                // the SOP class, and encapsulated syntaxes count as that: a native file would go out labelled
+                // RLE or JPEG. So a C-GET association gets native syntaxes only for its storage contexts.
+                boolean nativeOnly = retrievesByGet && SOPClass.isStorage(abstractSyntax);
                 String chosen = null;
                 for (Object ts : proposed) {
                     if (TransferSyntax.ExplicitVRLittleEndian.equals(ts)) {
@@ -197,7 +214,8 @@ final class ScpServer implements AutoCloseable {
                     }
                 }
                 for (Object ts : proposed) {
-                    if (chosen == null && ts != null && new TransferSyntax((String) ts).isRecognized()) {
+                    if (chosen == null && ts != null && new TransferSyntax((String) ts).isRecognized()
+                            && !(nativeOnly && new TransferSyntax((String) ts).isEncapsulated())) {
                         chosen = (String) ts;
                     }
                 }

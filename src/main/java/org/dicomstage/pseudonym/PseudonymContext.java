@@ -22,6 +22,12 @@ public record PseudonymContext(byte[] studySecret, String studySubjectID, Clinic
         if (studySubjectID == null || studySubjectID.isBlank()) {
             throw new IllegalArgumentException("study subject ID must not be blank");
         }
+        // It may become PatientID (LO) and PatientName (PN): no delimiters of either, at most 64 characters.
+        if (studySubjectID.length() > 64 || !studySubjectID.equals(studySubjectID.strip())
+                || studySubjectID.chars().anyMatch(c -> c < 0x20 || c == '\\' || c == '^' || c == '=')) {
+            throw new IllegalArgumentException("study subject ID must be at most 64 characters without control"
+                    + " characters, '\\', '^', '=' or surrounding spaces: " + studySubjectID);
+        }
         studySecret = studySecret.clone();
         trial = trial == null ? ClinicalTrial.none() : trial;
     }

@@ -36,6 +36,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -122,28 +123,17 @@ public final class Pseudonymizer {
      * the input's; on any failure no output file is left.
      */
     public void pseudonymize(Path in, Path out) {
-        Source source = read(in);
-        AttributeList output;
-        try {
-            output = run(source.list, in.toString()).output;
-        } catch (PseudonymizationException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new PseudonymizationException(in + ": " + e.getMessage(), e);
+        if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+            throw new PseudonymizationException(in + ": output would overwrite the input");
         }
-        write(source, output, in, out);
+        Source source = read(in);
+        write(source, run(source.list, in.toString()).output, in, out);
     }
 
     /** Reads a file the way {@link #pseudonymize(Path, Path)} does, with compressed pixel data kept encapsulated. */
     public DryRunReport dryRun(Path in) {
         Source source = read(in);
-        try {
-            return new DryRunReport(patientPseudonym, run(source.list, in.toString()).entries);
-        } catch (PseudonymizationException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new PseudonymizationException(in + ": " + e.getMessage(), e);
-        }
+        return new DryRunReport(patientPseudonym, run(source.list, in.toString()).entries);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -154,24 +144,33 @@ public final class Pseudonymizer {
 
     static Source read(Path in) {
         String digest;
-        List<byte[]> fragments;
         try {
             // Our own parse first: PixelMed logs truncation and stops, returning a partial list without error.
             digest = PixelDataDigest.sha256(in);
-            fragments = PixelDataDigest.encapsulatedItems(in);
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new PseudonymizationException("cannot read " + in + ": " + stripPrefix(e.getMessage(), in), e);
         }
         AttributeList list = new AttributeList();
         list.setDecompressPixelData(false);
+        String ts;
         try (InputStream stream = new BufferedInputStream(Files.newInputStream(in));
                 DicomInputStream dicom = new DicomInputStream(stream)) {
             list.read(dicom);
-            String ts = dicom.getTransferSyntaxToReadDataSet().getUID();
-            return new Source(list, ts, digest, fragments);
+            ts = dicom.getTransferSyntaxToReadDataSet().getUID();
+            if (dicom.read() != -1) {
+                throw new PseudonymizationException("cannot read " + in
+                        + ": the DICOM parser stopped before the end of the file (malformed content)");
+            }
         } catch (IOException | DicomException | RuntimeException e) {
+            if (e instanceof PseudonymizationException p) {
+                throw p;
+            }
             throw new PseudonymizationException("cannot read " + in + ": " + e.getMessage(), e);
         }
+        Attribute pixelData = list.get(TagFromName.PixelData);
+        List<byte[]> fragments = pixelData != null && pixelData.getVL() == 0xFFFFFFFFL
+                ? PixelDataDigest.encapsulatedItems(in) : List.of();
+        return new Source(list, ts, digest, fragments);
     }
 
     private static String stripPrefix(String message, Path in) {
@@ -250,11 +249,17 @@ public final class Pseudonymizer {
     }
 
     private Result run(AttributeList source, String name) {
-        Run run = new Run(name, source);
-        SpecificCharacterSet charset = new SpecificCharacterSet(source);
-        AttributeList output = transform(source, "", run, charset);
-        setStudyAttributes(source, output, run, charset);
-        return new Result(output, run.entries);
+        try {
+            Run run = new Run(name, source);
+            SpecificCharacterSet charset = new SpecificCharacterSet(source);
+            AttributeList output = transform(source, "", run, charset);
+            setStudyAttributes(source, output, run, charset);
+            return new Result(output, run.entries);
+        } catch (PseudonymizationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new PseudonymizationException(name + ": " + e, e);
+        }
     }
 
     private AttributeList transform(AttributeList in, String parentPath, Run run, SpecificCharacterSet inherited) {
@@ -265,7 +270,9 @@ public final class Pseudonymizer {
             AttributeTag tag = attribute.getTag();
             String keyword = keyword(tag);
             String path = parentPath + keyword;
-            validate(attribute, path, run);
+            if (!tag.isPrivate()) {
+                validate(attribute, path, run);
+            }
             if (tag.getGroup() == 0x0002) {
                 transformMeta(attribute, out, path, keyword, run);
             } else if (tag.getGroup() < 0x0008) {
@@ -334,8 +341,8 @@ public final class Pseudonymizer {
             return;
         }
         if (attribute instanceof SequenceAttribute sequence) {
-            out.put(transformSequence(sequence, path, run, charset));
             run.report(path, attribute, label, DryRunReport.Action.KEEP, "safe private sequence", "");
+            out.put(transformSequence(sequence, path, run, charset));
         } else {
             out.put(attribute);
             run.report(path, attribute, label, DryRunReport.Action.KEEP, "safe private", display(attribute));
@@ -359,6 +366,10 @@ public final class Pseudonymizer {
             } else if ("UI".equals(vr)) {
                 action = definitionalUid(keyword) ? Action.KEEP : Action.MAP_UID;
                 reason = definitionalUid(keyword) ? "class or scheme UID" : "UID";
+            } else if ("PN".equals(vr)) {
+                // Every person name identifies someone; names the table does not list do not get through either.
+                action = Action.DUMMY;
+                reason = "person name not in Table E.1-1";
             } else if ("DA".equals(vr) || "DT".equals(vr)) {
                 // Temporal information the table does not list follows the same dates option as the listed.
                 reason = "date not in Table E.1-1";
@@ -420,8 +431,9 @@ public final class Pseudonymizer {
             }
             case MAP_UID -> out.put(mapUids(attribute, path, keyword, reason, run));
             case RECURSE -> {
-                out.put(transformSequence((SequenceAttribute) attribute, path, run, charset));
+                // Reported before its items, so that the report reads top-down.
                 run.report(path, attribute, keyword, DryRunReport.Action.KEEP, reason + " (items processed)", "");
+                out.put(transformSequence((SequenceAttribute) attribute, path, run, charset));
             }
             case KEEP -> keep(attribute, out, path, keyword, reason, shiftDates, clean, run, charset);
         }
@@ -489,9 +501,11 @@ public final class Pseudonymizer {
     // Attributes set from the study
 
     private void setStudyAttributes(AttributeList source, AttributeList out, Run run,
-            SpecificCharacterSet charset) {
+            SpecificCharacterSet datasetCharset) {
         ClinicalTrial trial = context.trial();
         run.source = source;
+        SpecificCharacterSet charset = charsetFor(out, datasetCharset, run, context.studySubjectID(),
+                trial.sponsorName(), trial.protocolID(), trial.protocolName(), trial.siteID(), trial.siteName());
         set(out, TagFromName.PatientID, patientPseudonym, run, charset);
         set(out, TagFromName.PatientName, patientPseudonym, run, charset);
         set(out, TagFromName.ClinicalTrialSponsorName, trial.sponsorName(), run, charset);
@@ -507,13 +521,8 @@ public final class Pseudonymizer {
             case SHIFTED -> "MODIFIED";
         }, run, charset);
         List<String[]> methods = methods();
-        StringBuilder description = new StringBuilder();
         SequenceAttribute codes = new SequenceAttribute(TagFromName.DeidentificationMethodCodeSequence);
         for (String[] method : methods) {
-            if (description.length() > 0) {
-                description.append('\\');
-            }
-            description.append(method[1]);
             AttributeList item = new AttributeList();
             putString(item, TagFromName.CodeValue, method[0], charset);
             putString(item, TagFromName.CodingSchemeDesignator, DCM, charset);
@@ -575,6 +584,61 @@ public final class Pseudonymizer {
         run.entries.removeIf(e -> e.path().equals(path));
         run.entries.add(new DryRunReport.Entry(keyword(tag), tagText(tag), keyword(tag), DryRunReport.Action.SET,
                 "from the study", previous == null ? "" : display(previous), display(attribute)));
+    }
+
+    /**
+     * The character set for the values this class writes. A dataset in the default repertoire whose study
+     * values are not ASCII (a site name with an umlaut) is declared UTF-8 (ISO_IR 192), which leaves every
+     * ASCII value byte-identical; any other character set that cannot hold the values is refused.
+     */
+    private static SpecificCharacterSet charsetFor(AttributeList out, SpecificCharacterSet charset, Run run,
+            String... values) {
+        boolean encodable = true;
+        for (String value : values) {
+            encodable &= value == null || encodable(value.trim(), charset);
+        }
+        String declared = String.join("\\", strings(out.get(TagFromName.SpecificCharacterSet))).trim();
+        if (encodable || !(declared.isEmpty() || declared.equals("ISO_IR 6"))) {
+            return charset;
+        }
+        if (!allAscii(out)) {
+            throw run.fail("study values need a character set beyond ASCII, and the dataset has non-ASCII text"
+                    + " without declaring a character set");
+        }
+        SpecificCharacterSet utf8 = new SpecificCharacterSet(new String[] {"ISO_IR 192"});
+        Attribute declaration = newAttribute(TagFromName.SpecificCharacterSet, ValueRepresentation.CS, null);
+        addValue(declaration, "ISO_IR 192");
+        out.put(declaration);
+        run.entries.add(new DryRunReport.Entry(keyword(TagFromName.SpecificCharacterSet),
+                tagText(TagFromName.SpecificCharacterSet), keyword(TagFromName.SpecificCharacterSet),
+                DryRunReport.Action.SET, "study values need UTF-8", declared, "ISO_IR 192"));
+        return utf8;
+    }
+
+    private static boolean encodable(String text, SpecificCharacterSet charset) {
+        try {
+            byte[] bytes = charset.translateStringToByteArray(text);
+            return text.equals(charset.translateByteArrayToString(bytes, 0, bytes.length));
+        } catch (UnsupportedEncodingException e) {
+            return false;
+        }
+    }
+
+    private static boolean allAscii(AttributeList list) {
+        for (Attribute attribute : list.values()) {
+            if (attribute instanceof SequenceAttribute sequence) {
+                for (SequenceItem item : iterable(sequence)) {
+                    if (!allAscii(item.getAttributeList())) {
+                        return false;
+                    }
+                }
+            } else if (attribute instanceof com.pixelmed.dicom.StringAttribute) {
+                if (!joined(attribute).chars().allMatch(c -> c < 0x80)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static void requireEncodable(String text, SpecificCharacterSet charset, AttributeTag tag, Run run) {
@@ -671,7 +735,19 @@ public final class Pseudonymizer {
         for (AttributeTag tag : ids) {
             for (String value : strings(source.get(tag))) {
                 words.add(value.trim());
+                // Identifiers get re-punctuated in free text ("HNC-0522" as "HNC0522"): their parts count too.
+                words.addAll(Arrays.asList(value.trim().split("[^\\p{L}\\p{N}]+")));
+                words.add(value.trim().replaceAll("[^\\p{L}\\p{N}]+", ""));
             }
+        }
+        String birthDate = singleString(source.get(TagFromName.PatientBirthDate));
+        if (birthDate.matches("\\d{8}")) {
+            // The birth date as people write it in free text, not only as DICOM encodes it.
+            String y = birthDate.substring(0, 4);
+            String m = birthDate.substring(4, 6);
+            String d = birthDate.substring(6, 8);
+            words.addAll(List.of(y + "-" + m + "-" + d, d + "." + m + "." + y, d + "/" + m + "/" + y,
+                    m + "/" + d + "/" + y));
         }
         List<Pattern> patterns = new ArrayList<>();
         for (String word : words) {

@@ -2,5 +2,19 @@
  * Pseudonymization of one dataset under a study's profile: PS3.15 Annex E Basic Profile and its
  * options, keyed deterministic UID mapping, clinical trial attributes, and a dry run. Pure: no I/O
  * beyond the files it is handed, no Spring.
+ *
+ * <ul>
+ * <li>{@link org.dicomstage.pseudonym.Pseudonymizer}: the transformation; {@code pseudonymize(Path, Path)}
+ * checks the input's structure itself (PixelMed only logs truncation), keeps the transfer syntax, writes
+ * encapsulated pixel data back verbatim, proves the output's pixel bytes equal the input's with
+ * {@link org.dicomstage.dicom.PixelDataDigest} and only then moves the file into place.</li>
+ * <li>{@code annex-e-basic-profile.tsv} (next to these classes): Table E.1-1 as data, one attribute per
+ * line with its Basic Profile action and the options that retain or clean it.</li>
+ * <li>{@link org.dicomstage.pseudonym.PseudonymizationProfile}: YAML profiles; built-ins in
+ * {@code src/main/resources/profiles/} ({@code basic}, {@code rt-research}).</li>
+ * <li>{@link org.dicomstage.pseudonym.UidMapper}: {@code 2.25.} + first 128 bits of HMAC-SHA256(secret, UID).</li>
+ * <li>{@link org.dicomstage.pseudonym.PseudonymizeCommand}: {@code java -jar dicom-stage.jar pseudonymize ...}
+ * over a folder, in parallel, without Spring.</li>
+ * </ul>
  */
 package org.dicomstage.pseudonym;

@@ -88,7 +88,6 @@ final class SeriesStager {
                     inFlight.release();
                     throw e;
                 }
-                String label = file.getFileName().toString();
                 workers.execute(() -> {
                     try {
                         pseudonymizer.pseudonymize(in, out);
@@ -103,7 +102,7 @@ final class SeriesStager {
                         }
                         progress.accept(staged.incrementAndGet());
                     } catch (PseudonymizationException e) {
-                        problems.add("instance " + label + ": " + e.getMessage());
+                        problems.add(describe(in, n) + ": " + reason(e, in));
                     } catch (RuntimeException e) {
                         technical.compareAndSet(null, e);
                     } finally {
@@ -135,6 +134,29 @@ final class SeriesStager {
                 staged.get(), sorted, elapsedMillis(started));
         log.info("staged series {} -> {}: {} ({} ms)", series, targetSeries, result.summary(), result.millis());
         return result;
+    }
+
+    /** Names a received instance by its SOP Instance UID when its header can still be read. */
+    private static String describe(Path file, int number) {
+        try {
+            com.pixelmed.dicom.AttributeList header = new com.pixelmed.dicom.AttributeList();
+            header.read(file.toString(), com.pixelmed.dicom.TagFromName.PixelData);
+            String sop = com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(header,
+                    com.pixelmed.dicom.TagFromName.SOPInstanceUID);
+            if (!sop.isEmpty()) {
+                return "SOP instance " + sop;
+            }
+        } catch (IOException | com.pixelmed.dicom.DicomException | RuntimeException e) {
+            // fall through: the number is all we can offer
+        }
+        return "instance #" + number + " of the retrieval";
+    }
+
+    /** The pseudonymizer's reason without our private work file's path, which means nothing to a reader. */
+    private static String reason(PseudonymizationException e, Path workFile) {
+        String message = String.valueOf(e.getMessage());
+        return message.replace("cannot read " + workFile + ": ", "").replace(workFile + ": ", "")
+                .replace(workFile.toString(), "the instance");
     }
 
     private static long elapsedMillis(long startedNanos) {

@@ -41,6 +41,8 @@ final class SeriesVerifier {
     /** Shorter name parts ("DR", "RT") occur in legitimate text too; only distinctive parts count as residues. */
     private static final int MIN_NAME_PART_LENGTH = 4;
 
+    private static final int FILE_META_GROUP = 0x0002;
+
     /** Debian's PixelMed lacks some RT keywords in TagFromName; its dictionary still knows them. */
     private static final AttributeTag ReferencedFrameOfReferenceSequence =
             AttributeList.getDictionary().getTagFromName("ReferencedFrameOfReferenceSequence");
@@ -84,12 +86,13 @@ final class SeriesVerifier {
         Set<String> identifiers = new HashSet<>();
         Set<String> sourceUids = new HashSet<>();
         spec.source().retrieveSeries(spec.studyInstanceUID(), series, file -> {
-            AttributeList source = readOrReport(file, "source", problems);
-            if (source == null) {
+            Read read = readOrReport(file, "source", problems);
+            if (read == null) {
                 return;
             }
+            AttributeList source = read.list();
             String sop = Attribute.getSingleStringValueOrEmptyString(source, TagFromName.SOPInstanceUID);
-            String digest = PixelDataDigest.sha256(source);
+            String digest = read.pixelDigest();
             if (digest != null) {
                 expectedDigests.put(uids.map(sop), digest);
             }
@@ -103,13 +106,14 @@ final class SeriesVerifier {
         Map<String, String> referencedBy = new HashMap<>();
         int[] digestsCompared = {0};
         spec.target().retrieveSeries(targetStudy, targetSeries, file -> {
-            AttributeList target = readOrReport(file, "target", problems);
-            if (target == null) {
+            Read read = readOrReport(file, "target", problems);
+            if (read == null) {
                 return;
             }
+            AttributeList target = read.list();
             String sop = Attribute.getSingleStringValueOrEmptyString(target, TagFromName.SOPInstanceUID);
             String expectedDigest = expectedDigests.get(sop);
-            String actualDigest = PixelDataDigest.sha256(target);
+            String actualDigest = read.pixelDigest();
             if (expectedDigest != null || actualDigest != null) {
                 digestsCompared[0]++;
                 if (expectedDigest == null || !expectedDigest.equals(actualDigest)) {
@@ -149,10 +153,16 @@ final class SeriesVerifier {
                 digestsCompared[0], referenced.size(), problems, warnings);
     }
 
-    private static AttributeList readOrReport(java.nio.file.Path file, String side, List<String> problems) {
+    /** A dataset and the digest of its pixel data as encoded in the file (null without pixel data). */
+    private record Read(AttributeList list, String pixelDigest) {
+    }
+
+    private static Read readOrReport(java.nio.file.Path file, String side, List<String> problems) {
         try {
-            return Datasets.read(file);
-        } catch (IllegalArgumentException e) {
+            // The file digest first: it also rejects truncated files that PixelMed would half-read silently.
+            String digest = PixelDataDigest.sha256(file);
+            return new Read(Datasets.read(file), digest);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             problems.add(side + " instance unreadable: " + e.getMessage());
             return null;
         }
@@ -161,6 +171,8 @@ final class SeriesVerifier {
     /** SOP instance UIDs, series UIDs and frames of reference that exist in the target study. */
     private static Set<String> stagedObjectsOf(DicomNode target, String targetStudy) {
         Set<String> staged = new HashSet<>();
+        // RTReferencedStudySequence references the study itself by ReferencedSOPInstanceUID.
+        staged.add(targetStudy);
         for (SeriesEntry s : target.findSeries(targetStudy)) {
             staged.add(s.seriesInstanceUID());
             for (InstanceEntry i : target.findInstances(targetStudy, s.seriesInstanceUID())) {
@@ -193,6 +205,9 @@ final class SeriesVerifier {
 
     static void collectIdentifiers(AttributeList list, Set<String> identifiers, Set<String> uids) {
         for (Attribute a : list.values()) {
+            if (a.getGroup() == FILE_META_GROUP) {
+                continue; // transport: the writing toolkit's ImplementationClassUID is nobody's identifier
+            }
             if (a instanceof SequenceAttribute s) {
                 for (SequenceItem item : iterable(s)) {
                     collectIdentifiers(item.getAttributeList(), identifiers, uids);

@@ -148,6 +148,34 @@ class DimseNodeIT {
     }
 
     @Test
+    void proposesNewContextsOnAFreshAssociationAndKeepsTransferSyntaxes() throws Exception {
+        try (EmbeddedArchive project = new EmbeddedArchive("MIXED", temp.resolve("mixed"), 0, 4)) {
+            project.start();
+            DimseNode node = new DimseNode(Fixtures.dimse("mixed", "MIXED", project.port(), RetrieveMethod.C_GET, 1), null);
+            // the MR files are one SOP instance in two encodings: the RLE copy, stored last, replaces the other
+            List<String> names = List.of("CT_small.dcm", "JPEG2000.dcm", "MR_small_implicit.dcm", "MR_small_RLE.dcm",
+                    "reportsi.dcm", "CT_small.dcm");
+            try (DicomNode.StoreSession session = node.openStoreSession()) {
+                for (String name : names) {
+                    session.store(org.dicomstage.testing.SharedData.pydicom(name));
+                }
+            }
+            // CT first; JPEG 2000, RLE and a new SOP class each needed contexts not yet proposed
+            assertThat(project.associationsAccepted()).isEqualTo(4);
+            assertThat(project.size()).isEqualTo(4);
+            Map<String, String> syntaxes = new java.util.HashMap<>();
+            for (String name : names) {
+                Path file = org.dicomstage.testing.SharedData.pydicom(name);
+                String sop = Fixtures.sopInstanceUID(file);
+                syntaxes.put(name, project.index().get(sop).orElseThrow().transferSyntaxUID());
+            }
+            assertThat(syntaxes).containsEntry("JPEG2000.dcm", com.pixelmed.dicom.TransferSyntax.JPEG2000)
+                    .containsEntry("MR_small_RLE.dcm", com.pixelmed.dicom.TransferSyntax.RLE)
+                    .containsEntry("CT_small.dcm", com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian);
+        }
+    }
+
+    @Test
     void failedCStoreStatusNamesTheInstance() throws Exception {
         try (RefusingStoreScp refusing = new RefusingStoreScp()) {
             DimseNode node = new DimseNode(Fixtures.dimse("refusing", "REFUSE", refusing.port(), RetrieveMethod.C_GET, 1), null);
@@ -169,12 +197,28 @@ class DimseNodeIT {
         assertThatThrownBy(down::echo).isInstanceOf(DicomNodeException.class)
                 .hasMessage("node 'down' (NOBODY@127.0.0.1:" + port + "): C-ECHO failed: Connection refused");
         assertThatThrownBy(() -> down.findStudies(Fixtures.RT_PATIENT)).isInstanceOf(DicomNodeException.class)
-                .hasMessageStartingWith("node 'down' (NOBODY@127.0.0.1:" + port + "): C-FIND failed: ");
+                .hasMessage("node 'down' (NOBODY@127.0.0.1:" + port + "): C-FIND failed: Connection refused");
         assertThatThrownBy(() -> {
             try (DicomNode.StoreSession session = down.openStoreSession()) {
                 session.store(rtFiles.values().iterator().next());
             }
         }).isInstanceOf(DicomNodeException.class).hasMessageContaining("node 'down'");
+    }
+
+    @Test
+    void silentPeerTimesOut() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            DicomNodeConfig config = new DicomNodeConfig("silent", DicomNodeConfig.Kind.DIMSE, "SILENT", "127.0.0.1",
+                    silent.getLocalPort(), "DICOMSTAGE", RetrieveMethod.C_GET, null, null, null,
+                    Duration.ofMillis(500), Duration.ofSeconds(1), 1);
+            DimseNode node = new DimseNode(config, null);
+            long start = System.nanoTime();
+            assertThatThrownBy(node::echo).isInstanceOf(DicomNodeException.class)
+                    .hasMessage("node 'silent' (SILENT@127.0.0.1:" + silent.getLocalPort() + "): C-ECHO failed: no association within 500 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            // the permit came back: a second call fails the same way instead of waiting forever
+            assertThatThrownBy(node::echo).isInstanceOf(DicomNodeException.class);
+        }
     }
 
     @Test

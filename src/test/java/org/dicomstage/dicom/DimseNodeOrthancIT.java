@@ -1,129 +1,183 @@
 package org.dicomstage.dicom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.TagFromName;
+import org.dicomstage.testing.OrthancServer;
+import org.dicomstage.testing.SharedData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.dicomstage.dicom.DicomNodeConfig.RetrieveMethod;
-
-/** DimseNode against a real PACS: a throwaway Orthanc on loopback. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+/** {@link DimseNode} against a real Orthanc holding the RT fixture set: C-ECHO, C-FIND, C-GET, C-MOVE, C-STORE. */
 class DimseNodeOrthancIT {
 
-    @TempDir
-    static Path temp;
+    private static final String OUR_AET = "STAGE";
+    private static final String PATIENT_ID = "HNC-0522c0009";
+    private static final String STUDY = "1.3.6.1.4.1.22213.2.26558";
+    private static final String CT_SERIES = "1.3.6.1.4.1.22213.2.26558.2";
+    private static final String RP_SERIES = "2.16.840.1.114337.1535997926";
+    private static final String RS_SOP = "1.2.840.10008.5.1.4.1.1.481.3.1535997926";
+    private static final List<String> CT_SOPS = List.of(
+            CT_SERIES + ".57", CT_SERIES + ".58", CT_SERIES + ".59", CT_SERIES + ".60", CT_SERIES + ".61");
 
-    static Process orthanc;
-    static int dicomPort;
-    static MoveReceiver receiver;
-    static Map<String, Path> rtFiles;
+    @TempDir
+    static Path receiverDirectory;
+
+    private static MoveReceiver receiver;
+    private static OrthancServer study0;
+    private static DimseNode getNode;
+    private static DimseNode moveNode;
 
     @BeforeAll
-    static void start() throws Exception {
-        rtFiles = Fixtures.rtFiles();
-        receiver = new MoveReceiver("DICOMSTAGE", InetAddress.getLoopbackAddress(), 0, temp.resolve("move"), 4, Duration.ofSeconds(30));
+    static void start() {
+        receiver = new MoveReceiver(OUR_AET, InetAddress.getLoopbackAddress(), 0, receiverDirectory, 2,
+                Duration.ofSeconds(30));
         receiver.start();
-        dicomPort = Fixtures.freePort();
-        int httpPort = Fixtures.freePort();
-        Path config = temp.resolve("orthanc.json");
-        Files.writeString(config, """
-                {
-                  "Name": "dimse-it",
-                  "StorageDirectory": "%s",
-                  "IndexDirectory": "%s",
-                  "HttpPort": %d,
-                  "DicomPort": %d,
-                  "DicomAet": "ORTHANC",
-                  "RemoteAccessAllowed": false,
-                  "AuthenticationEnabled": false,
-                  "Plugins": [],
-                  "DicomModalities": { "dicomstage": [ "DICOMSTAGE", "127.0.0.1", %d ] }
-                }
-                """.formatted(temp.resolve("storage"), temp.resolve("index"), httpPort, dicomPort, receiver.port()));
-        ProcessBuilder pb = new ProcessBuilder("Orthanc", config.toString()).redirectErrorStream(true)
-                .redirectOutput(temp.resolve("orthanc.log").toFile());
-        pb.environment().put("TCP_NODELAY", "1");
-        orthanc = pb.start();
-        DimseNode node = node(RetrieveMethod.C_GET);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                node.echo();
-                break;
-            } catch (DicomNodeException e) {
-                if (System.nanoTime() > deadline || !orthanc.isAlive()) {
-                    throw new AssertionError("Orthanc did not answer C-ECHO: " + Files.readString(temp.resolve("orthanc.log")), e);
-                }
-                Thread.sleep(200);
-            }
-        }
+        // Orthanc must know our receiver to C-MOVE into it.
+        study0 = OrthancServer.builder().aet("STUDY0")
+                .modality(OUR_AET, OUR_AET, "127.0.0.1", receiver.port())
+                .start();
+        study0.uploadAll(SharedData.rtSet());
+        getNode = new DimseNode(config("study0-get", study0, DicomNodeConfig.RetrieveMethod.C_GET), receiver);
+        moveNode = new DimseNode(config("study0-move", study0, DicomNodeConfig.RetrieveMethod.C_MOVE), receiver);
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        if (orthanc != null) {
-            orthanc.destroy();
-            orthanc.waitFor(20, TimeUnit.SECONDS);
+    static void stop() {
+        if (study0 != null) {
+            study0.close();
         }
         if (receiver != null) {
             receiver.close();
         }
     }
 
-    private static DimseNode node(RetrieveMethod retrieve) {
-        return new DimseNode(Fixtures.dimse("orthanc", "ORTHANC", dicomPort, retrieve, 4),
-                retrieve == RetrieveMethod.C_MOVE ? receiver : null);
+    static DicomNodeConfig config(String name, OrthancServer orthanc, DicomNodeConfig.RetrieveMethod retrieve) {
+        return config(name, orthanc.aet(), orthanc.dicomPort(), retrieve);
+    }
+
+    static DicomNodeConfig config(String name, String aet, int port, DicomNodeConfig.RetrieveMethod retrieve) {
+        return new DicomNodeConfig(name, DicomNodeConfig.Kind.DIMSE, aet, "127.0.0.1", port, OUR_AET, retrieve,
+                OUR_AET, null, null, Duration.ofSeconds(5), Duration.ofSeconds(30), 2);
     }
 
     @Test
-    @Order(1)
-    void storesTheRtSetOverOneSession() {
-        try (DicomNode.StoreSession session = node(RetrieveMethod.C_GET).openStoreSession()) {
-            for (Path file : rtFiles.values()) {
-                session.store(file);
+    void echo() {
+        getNode.echo();
+    }
+
+    @Test
+    void findAtEveryLevel() {
+        assertThat(getNode.findPatients("HNC*")).extracting(PatientEntry::patientID).containsExactly(PATIENT_ID);
+        assertThat(getNode.findStudies(PATIENT_ID)).extracting(StudyEntry::studyInstanceUID).containsExactly(STUDY);
+        assertThat(getNode.findSeries(STUDY)).hasSize(4)
+                .filteredOn(s -> s.seriesInstanceUID().equals(CT_SERIES)).singleElement()
+                .satisfies(ct -> assertThat(ct.modality()).isEqualTo("CT"));
+        assertThat(getNode.findInstances(STUDY, CT_SERIES)).extracting(InstanceEntry::sopInstanceUID)
+                .containsExactlyInAnyOrderElementsOf(CT_SOPS);
+    }
+
+    @Test
+    void retrieveByCGetKeepsPixelData() throws Exception {
+        assertRetrievesCtSeries(getNode);
+    }
+
+    @Test
+    void retrieveByCMoveKeepsPixelData() throws Exception {
+        assertRetrievesCtSeries(moveNode);
+    }
+
+    @Test
+    void retrieveHeadersOfThePlan() {
+        List<AttributeList> headers = getNode.retrieveHeaders(STUDY, RP_SERIES);
+
+        assertThat(headers).hasSize(1);
+        AttributeList plan = headers.get(0);
+        assertThat(Attribute.getSingleStringValueOrEmptyString(plan, DicomJson.tag("ApprovalStatus")))
+                .isEqualTo("UNAPPROVED");
+        assertThat(SequenceAttribute.getSingleStringValueOfNamedAttributeFromWithinSequenceWithSingleItemOrEmptyString(
+                plan, DicomJson.tag("ReferencedStructureSetSequence"), TagFromName.ReferencedSOPInstanceUID))
+                .isEqualTo(RS_SOP);
+    }
+
+    @Test
+    void storeIntoASecondOrthanc() {
+        try (OrthancServer project = OrthancServer.builder().aet("PROJECT").start()) {
+            DimseNode target = new DimseNode(config("project", project, DicomNodeConfig.RetrieveMethod.C_GET), receiver);
+            try (DicomNode.StoreSession session = target.openStoreSession()) {
+                assertThat(getNode.retrieveSeries(STUDY, CT_SERIES, session::store)).isEqualTo(5);
             }
+
+            assertThat(project.instanceCount()).isEqualTo(5);
+            assertThat(target.findInstances(STUDY, CT_SERIES)).extracting(InstanceEntry::sopInstanceUID)
+                    .containsExactlyInAnyOrderElementsOf(CT_SOPS);
         }
     }
 
     @Test
-    @Order(2)
-    void findsAtEveryLevel() {
-        DimseNode node = node(RetrieveMethod.C_GET);
-        assertThat(node.findPatients("HNC*")).extracting(PatientEntry::patientID).containsExactly(Fixtures.RT_PATIENT);
-        assertThat(node.findStudies(Fixtures.RT_PATIENT)).singleElement().satisfies(s -> {
-            assertThat(s.studyInstanceUID()).isEqualTo(Fixtures.RT_STUDY);
-            assertThat(s.modalitiesInStudy()).contains("CT", "RTSTRUCT");
-            assertThat(s.numberOfStudyRelatedInstances()).isEqualTo(8);
+    void stoppedOrthancIsAFailureNamingTheNode() {
+        OrthancServer gone = OrthancServer.builder().aet("GONE").start();
+        DimseNode node = new DimseNode(config("archive-gone", gone, DicomNodeConfig.RetrieveMethod.C_GET), receiver);
+        gone.close();
+
+        assertThatThrownBy(node::echo).isInstanceOf(DicomNodeException.class).hasMessageContaining("archive-gone");
+        assertThatThrownBy(() -> node.findStudies(PATIENT_ID)).isInstanceOf(DicomNodeException.class)
+                .hasMessageContaining("archive-gone");
+    }
+
+    private static void assertRetrievesCtSeries(DicomNode node) throws Exception {
+        Map<String, short[]> sourcePixels = new HashMap<>();
+        try (Stream<Path> files = Files.list(SharedData.rtSet().resolve("CT"))) {
+            for (Path file : files.toList()) {
+                AttributeList source = read(file);
+                sourcePixels.put(sop(source), pixelWords(source));
+            }
+        }
+        Map<String, short[]> retrieved = new HashMap<>();
+        List<Path> handed = new ArrayList<>();
+
+        int count = node.retrieveSeries(STUDY, CT_SERIES, file -> {
+            handed.add(file);
+            AttributeList list = read(file);
+            retrieved.put(sop(list), pixelWords(list));
         });
-        assertThat(node.findSeries(Fixtures.RT_STUDY)).hasSize(4);
-        assertThat(node.findInstances(Fixtures.RT_STUDY, Fixtures.RT_CT_SERIES)).hasSize(5);
+
+        assertThat(count).isEqualTo(5);
+        assertThat(retrieved.keySet()).containsExactlyInAnyOrderElementsOf(CT_SOPS);
+        for (String sop : CT_SOPS) {
+            assertThat(retrieved.get(sop)).as("PixelData of %s", sop).isEqualTo(sourcePixels.get(sop));
+        }
     }
 
-    @Test
-    @Order(3)
-    void retrievesByGetAndByMove() throws Exception {
-        for (RetrieveMethod method : RetrieveMethod.values()) {
-            DimseNode node = node(method);
-            Set<String> received = new HashSet<>();
-            for (SeriesEntry series : node.findSeries(Fixtures.RT_STUDY)) {
-                node.retrieveSeries(Fixtures.RT_STUDY, series.seriesInstanceUID(), f -> received.add(Fixtures.sopInstanceUID(f)));
-            }
-            assertThat(received).as(method.name()).isEqualTo(rtFiles.keySet());
-        }
+    private static short[] pixelWords(AttributeList list) throws Exception {
+        Attribute pixels = list.get(TagFromName.PixelData);
+        assertThat(pixels).isNotNull();
+        return pixels.getShortValues();
+    }
+
+    private static AttributeList read(Path file) throws Exception {
+        AttributeList list = new AttributeList();
+        list.read(file.toFile());
+        return list;
+    }
+
+    private static String sop(AttributeList list) {
+        return Attribute.getSingleStringValueOrEmptyString(list, TagFromName.SOPInstanceUID);
     }
 }

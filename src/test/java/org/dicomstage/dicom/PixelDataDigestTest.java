@@ -54,6 +54,23 @@ class PixelDataDigestTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"CT_small.dcm", "ExplVR_BigEnd.dcm",
+            "ExplVR_LitEndNoMeta.dcm", "JPEG-lossy.dcm", "JPEG2000.dcm", "MR_small.dcm", "MR_small_RLE.dcm",
+            "MR_small_bigendian.dcm", "MR_small_implicit.dcm", "UN_sequence.dcm", "empty_charset_LEI.dcm",
+            "image_dfl.dcm", "nested_priv_SQ.dcm", "priv_SQ.dcm", "reportsi.dcm", "rtdose.dcm", "rtplan.dcm",
+            "rtstruct.dcm", "test-SR.dcm"})
+    void acceptsTheStructureOfEveryWellFormedFixture(String name) {
+        PixelDataDigest.checkStructure(SharedData.pydicom(name));
+    }
+
+    @Test
+    void acceptsTheStructureOfTheRtSet() {
+        for (String name : new String[] {"RS.dcm", "RP.dcm", "RD.dcm", "CT/CT.1.dcm"}) {
+            PixelDataDigest.checkStructure(SharedData.rtSet().resolve(name));
+        }
+    }
+
     @Test
     void generatedCtSlicesAreFullSizeAndDistinct() {
         CtSeriesGenerator.Series series = CtSeriesGenerator.write(dir, 3);

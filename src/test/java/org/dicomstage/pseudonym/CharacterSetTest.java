@@ -68,10 +68,26 @@ class CharacterSetTest {
     }
 
     @Test
-    void refusesStudyValuesTheCharacterSetCannotHold() throws Exception {
+    void declaresUtf8WhenAnAsciiDatasetGetsNonAsciiStudyValues() throws Exception {
         Path in = write("ascii.dcm", null, "Doe^John", "Head", "Head");
         ClinicalTrial trial = new ClinicalTrial("Sponsor", "P1", "P", "S1", "Klinik Zürich");
         Path out = dir.resolve("out-ascii.dcm");
+
+        new Pseudonymizer(PseudonymizationProfile.builtin("rt-research"),
+                new PseudonymContext(Fixtures.SECRET, "SUBJ-1", trial)).pseudonymize(in, out);
+
+        AttributeList back = Fixtures.read(out);
+        assertThat(value(back, TagFromName.SpecificCharacterSet)).isEqualTo("ISO_IR 192");
+        assertThat(value(back, TagFromName.ClinicalTrialSiteName)).isEqualTo("Klinik Zürich");
+        assertThat(value(back, TagFromName.StudyDescription)).isEqualTo("Head");
+        assertThat(contains(out, "Klinik Zürich", StandardCharsets.UTF_8)).isTrue();
+    }
+
+    @Test
+    void refusesStudyValuesTheDeclaredCharacterSetCannotHold() throws Exception {
+        Path in = write("latin1-cjk.dcm", "ISO_IR 100", "Müller^Jürgen", "Kopf", "Kopf");
+        ClinicalTrial trial = new ClinicalTrial("Sponsor", "P1", "P", "S1", "東京病院");
+        Path out = dir.resolve("out-latin1-cjk.dcm");
 
         assertThatThrownBy(() -> new Pseudonymizer(PseudonymizationProfile.builtin("basic"),
                 new PseudonymContext(Fixtures.SECRET, "SUBJ-1", trial)).pseudonymize(in, out))

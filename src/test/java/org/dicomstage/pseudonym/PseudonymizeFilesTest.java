@@ -43,6 +43,27 @@ class PseudonymizeFilesTest {
     }
 
     @Test
+    void sameInputGivesTheSameBytesOnEveryRun() throws Exception {
+        Path in = SharedData.rtSet().resolve("RS.dcm");
+        Fixtures.rtResearch("SUBJ-001").pseudonymize(in, out.resolve("a.dcm"));
+        Fixtures.rtResearch("SUBJ-001").pseudonymize(in, out.resolve("b.dcm"));
+        Fixtures.rtResearch("SUBJ-002").pseudonymize(in, out.resolve("c.dcm"));
+
+        assertThat(Files.readAllBytes(out.resolve("a.dcm"))).isEqualTo(Files.readAllBytes(out.resolve("b.dcm")));
+        assertThat(Files.readAllBytes(out.resolve("a.dcm"))).isNotEqualTo(Files.readAllBytes(out.resolve("c.dcm")));
+    }
+
+    @Test
+    void refusesToOverwriteItsInput() throws Exception {
+        Path copy = out.resolve("CT.dcm");
+        Files.copy(SharedData.pydicom("CT_small.dcm"), copy);
+
+        assertThatThrownBy(() -> Fixtures.basic("SUBJ-001").pseudonymize(copy, copy))
+                .isInstanceOf(PseudonymizationException.class).hasMessageContaining("overwrite");
+        assertThat(Files.readAllBytes(copy)).isEqualTo(Files.readAllBytes(SharedData.pydicom("CT_small.dcm")));
+    }
+
+    @Test
     void writesFilesWithoutMetaHeaderAsPart10() throws Exception {
         Path result = out.resolve("CT.1.dcm");
         Fixtures.basic("SUBJ-001").pseudonymize(SharedData.rtSet().resolve("CT").resolve("CT.1.dcm"), result);
@@ -91,6 +112,37 @@ class PseudonymizeFilesTest {
         try (Stream<Path> left = Files.list(out)) {
             assertThat(left).isEmpty();
         }
+    }
+
+    @Test
+    void rejectsGarbageInsideADefinedLengthSequence() throws Exception {
+        // Raw explicit VR little endian: SOP class, instance, a sequence whose only item holds 8 bytes of junk,
+        // then the patient's name. Stopping at the junk would silently drop what follows.
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        element(bytes, 0x0008, 0x0016, "UI", "1.2.840.10008.5.1.4.1.1.7\0".replace("\\0", "\0"));
+        element(bytes, 0x0008, 0x0018, "UI", "1.2.826.0.1.3680043.10.999.77");
+        bytes.write(new byte[] {0x08, 0x00, 0x40, 0x11, 'S', 'Q', 0, 0, 16, 0, 0, 0});
+        bytes.write(new byte[] {(byte) 0xFE, (byte) 0xFF, 0x00, (byte) 0xE0, 8, 0, 0, 0});
+        bytes.write(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 'Z', 'Z', 0, 0});
+        element(bytes, 0x0010, 0x0010, "PN", "Doe^Jane");
+        Path in = out.resolve("junk-in.dcm");
+        Files.write(in, bytes.toByteArray());
+        Path result = out.resolve("junk-out.dcm");
+
+        assertThatThrownBy(() -> Fixtures.basic("SUBJ-001").pseudonymize(in, result))
+                .isInstanceOf(PseudonymizationException.class).hasMessageContaining(in.toString())
+                .satisfies(e -> System.out.println(e.getMessage()));
+        assertThat(result).doesNotExist();
+    }
+
+    private static void element(java.io.ByteArrayOutputStream out, int group, int element, String vr, String value) {
+        byte[] v = value.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if (v.length % 2 == 1) {
+            v = java.util.Arrays.copyOf(v, v.length + 1);
+        }
+        out.writeBytes(new byte[] {(byte) group, (byte) (group >> 8), (byte) element, (byte) (element >> 8),
+                (byte) vr.charAt(0), (byte) vr.charAt(1), (byte) v.length, (byte) (v.length >> 8)});
+        out.writeBytes(v);
     }
 
     private static String transferSyntaxOf(Path in) throws Exception {

@@ -125,6 +125,27 @@ class PseudonymizerTest {
     }
 
     @Test
+    void scrubsKeptTextThatNamesThePatientAndUnlistedPersonNames() throws Exception {
+        AttributeList source = new AttributeList();
+        put(source, TagFromName.PatientName, "PN", "Doe^Jane");
+        put(source, TagFromName.PatientBirthDate, "DA", "19610312");
+        put(source, TagFromName.StudyDescription, "LO", "CT Thorax");
+        put(source, TagFromName.SeriesDescription, "LO", "born 12.03.1961");
+        put(source, TagFromName.ImageComments, "LT", "see JANE's old study");
+        put(source, new AttributeTag(0x0008, 0x1090), "LO", "Scanner of doe");
+        put(source, new AttributeTag(0x0FF0, 0x0001), "PN", "Someone^Else");
+
+        AttributeList result = Fixtures.rtResearch("SUBJ-1").pseudonymize(source);
+
+        assertThat(value(result, TagFromName.StudyDescription)).isEqualTo("CT Thorax");
+        assertThat(value(result, TagFromName.SeriesDescription)).isEqualTo("ANONYMIZED");
+        assertThat(value(result, TagFromName.ImageComments)).isEqualTo("ANONYMIZED");
+        assertThat(value(result, new AttributeTag(0x0008, 0x1090))).isEqualTo("ANONYMIZED");
+        assertThat(value(result, new AttributeTag(0x0FF0, 0x0001))).isEqualTo("ANONYMIZED");
+        assertThat(value(result, TagFromName.PatientBirthDate)).isEmpty();
+    }
+
+    @Test
     void contextHidesAndCopiesTheSecret() {
         byte[] secret = Fixtures.SECRET.clone();
         PseudonymContext context = new PseudonymContext(secret, "SUBJ-1", Fixtures.TRIAL);

@@ -74,6 +74,21 @@ class RtReferencesTest {
         }
     }
 
+    @Test
+    void leavesNoIdentifierOfTheRtPatientAndNoPrivateTags() throws Exception {
+        Path rt = SharedData.rtSet();
+        List<String> identifiers = List.of("Becker", "Matthew", "HNC-0522c0009", "HNC0522c0009", "19691231", "CTP");
+        for (String name : List.of("CT/CT.1.dcm", "RS.dcm", "RP.dcm", "RD.dcm")) {
+            Path target = out.resolve(name.replace('/', '_'));
+            Fixtures.basic("SUBJ-9").pseudonymize(rt.resolve(name), target);
+            AttributeList written = Fixtures.read(target);
+
+            assertThat(org.dicomstage.testing.PhiScanner.residues(written, identifiers)).as(name).isEmpty();
+            assertThat(PseudonymizerTest.privateTags(written)).as(name).isEmpty();
+            assertThat(value(written, TagFromName.PatientName)).isEqualTo("SUBJ-9");
+        }
+    }
+
     private static AttributeTag tag(String keyword) {
         return DicomDictionary.StandardDictionary.getTagFromName(keyword);
     }

@@ -42,6 +42,11 @@ public final class PhiLadenGenerator {
 
     /** Identifying strings planted, each with the path where it was planted. */
     public record Study(List<Path> files, Map<String, String> phi) {
+
+        /** The planted identifying strings alone. */
+        public java.util.Set<String> phiStrings() {
+            return phi.keySet();
+        }
     }
 
     public static final String FAMILY_NAME = "Müller-Ærøskøbing";

@@ -1,0 +1,257 @@
+package org.dicomstage.staging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.TagFromName;
+
+import org.dicomstage.dicom.DicomNode;
+import org.dicomstage.dicom.DicomNodeConfig;
+import org.dicomstage.dicom.DimseNode;
+import org.dicomstage.dicom.EmbeddedArchive;
+import org.dicomstage.dicom.InstanceEntry;
+import org.dicomstage.dicom.SeriesEntry;
+import org.dicomstage.pseudonym.ClinicalTrial;
+import org.dicomstage.pseudonym.PseudonymContext;
+import org.dicomstage.pseudonym.PseudonymizationProfile;
+import org.dicomstage.pseudonym.UidMapper;
+import org.dicomstage.testing.OrthancServer;
+import org.dicomstage.testing.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole core on the real RT fixture set: each series of CT, RTSTRUCT, RTPLAN and RTDOSE is staged in
+ * its own call (by a fresh service, as separate workers or runs would), over DIMSE, and verified; the copies
+ * still reference each other, as both PixelMed and dcmtk's dcmdump read them.
+ */
+class StagingRoundTripIT {
+
+    static final String PID = "HNC-0522c0009";
+    static final String STUDY = "1.3.6.1.4.1.22213.2.26558";
+    static final String CT_SERIES = "1.3.6.1.4.1.22213.2.26558.2";
+    static final String RS_SOP = "1.2.840.10008.5.1.4.1.1.481.3.1535997926";
+    static final String RP_SOP = "2.16.840.1.114337.1.1.1535997926.0";
+    static final byte[] SECRET = "round-trip test secret, not a real one".getBytes(StandardCharsets.UTF_8);
+    static final PseudonymContext CONTEXT = new PseudonymContext(SECRET, "HN-RT-01",
+            new ClinicalTrial("Sponsor", "RT-HN-2026", "Head and neck RT", "SITE-A", "Site A"));
+
+    /** What PatientID and PatientName become under the study's profile. */
+    static final String PSEUDONYM = new org.dicomstage.pseudonym.Pseudonymizer(
+            PseudonymizationProfile.builtin("rt-research"), CONTEXT).patientPseudonym();
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void embeddedToEmbeddedOverDimseStagesVerifiesAndKeepsReferences() throws Exception {
+        try (EmbeddedArchive study0 = new EmbeddedArchive("STUDY0", temp.resolve("study0"), 0, 4);
+                EmbeddedArchive project = new EmbeddedArchive("PROJECT", temp.resolve("project"), 0, 4)) {
+            study0.start();
+            project.start();
+            assertThat(study0.importDirectory(SharedData.rtSet())).isEqualTo(8);
+            DicomNode source = dimse("study0", study0.aeTitle(), study0.port());
+            DicomNode target = dimse("project", project.aeTitle(), project.port());
+
+            assertThat(new StagingService(2).stagedStatus(source, target, SECRET, STUDY).label()).isEqualTo("No");
+            List<SeriesEntry> series = stageAndVerifyEverySeries(source, target);
+
+            assertThat(new StagingService(2).stagedStatus(source, target, SECRET, STUDY).label()).isEqualTo("Yes");
+            assertReferencesResolve(target, series);
+            assertDcmdumpSeesMappedReferences(project.storageDirectory());
+
+            // Staging the same series again replaces the same instances: no duplicates, same UIDs.
+            Set<String> before = sopUids(target);
+            StageResult again = new StagingService(2).stage(spec(source, target, CT_SERIES));
+            assertThat(again.status()).isEqualTo(StageResult.Status.STAGED);
+            assertThat(sopUids(target)).isEqualTo(before).hasSize(8);
+            assertThat(project.size()).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void orthancToOrthancOverDimseStagesAndVerifies() throws Exception {
+        try (OrthancServer study0 = OrthancServer.builder().aet("STUDY0").start();
+                OrthancServer project = OrthancServer.builder().aet("PROJECT").start()) {
+            study0.uploadAll(SharedData.rtSet());
+            DicomNode source = dimse("study0", study0.aet(), study0.dicomPort());
+            DicomNode target = dimse("project", project.aet(), project.dicomPort());
+
+            List<SeriesEntry> series = stageAndVerifyEverySeries(source, target);
+
+            assertThat(project.instanceCount()).isEqualTo(8);
+            assertReferencesResolve(target, series);
+            assertThat(new StagingService(2).stagedStatus(source, target, SECRET, STUDY).label()).isEqualTo("Yes");
+        }
+    }
+
+    @Test
+    void aCorruptInstanceFailsItsSeriesWithAClearMessageWhileOtherSeriesSucceed() throws Exception {
+        Path corruptSet = temp.resolve("corrupt-set");
+        copyTree(SharedData.rtSet(), corruptSet);
+        // Cut one CT slice inside its pixel data: still transferable as bytes, no longer a valid dataset.
+        Path slice = corruptSet.resolve("CT").resolve("CT.3.dcm");
+        byte[] bytes = Files.readAllBytes(slice);
+        try (EmbeddedArchive study0 = new EmbeddedArchive("STUDY0", temp.resolve("study0"), 0, 4);
+                EmbeddedArchive project = new EmbeddedArchive("PROJECT", temp.resolve("project"), 0, 4)) {
+            study0.start();
+            project.start();
+            study0.importDirectory(corruptSet);
+            Path stored = findStoredFile(study0.storageDirectory(), CT_SERIES + ".59");
+            Files.write(stored, java.util.Arrays.copyOf(Files.readAllBytes(stored), bytes.length / 2));
+            DicomNode source = dimse("study0", study0.aeTitle(), study0.port());
+            DicomNode target = dimse("project", project.aeTitle(), project.port());
+            StagingService staging = new StagingService(2);
+
+            StageResult ct = staging.stage(spec(source, target, CT_SERIES));
+            StageResult plan = staging.stage(spec(source, target, seriesOf(source, "RTPLAN")));
+
+            assertThat(ct.status()).isEqualTo(StageResult.Status.FAILED);
+            assertThat(ct.stagedInstances()).isEqualTo(4);
+            assertThat(ct.summary()).contains("4 of 5 instances");
+            assertThat(ct.problems()).singleElement().asString()
+                    .startsWith("SOP instance " + CT_SERIES + ".59: ").contains("truncated").doesNotContain("/tmp");
+            assertThat(plan.status()).isEqualTo(StageResult.Status.STAGED);
+            SeriesVerification verification = staging.verify(spec(source, target, CT_SERIES));
+            assertThat(verification.verified()).isFalse();
+            assertThat(verification.problems()).anyMatch(p -> p.contains("instance count"));
+        }
+    }
+
+    private List<SeriesEntry> stageAndVerifyEverySeries(DicomNode source, DicomNode target) {
+        List<SeriesEntry> series = source.findSeries(STUDY);
+        assertThat(series).extracting(SeriesEntry::modality)
+                .containsExactlyInAnyOrder("CT", "RTSTRUCT", "RTPLAN", "RTDOSE");
+        for (SeriesEntry s : series) {
+            // A fresh service per series: nothing but the study secret links the calls.
+            StageResult result = new StagingService(2).stage(spec(source, target, s.seriesInstanceUID()));
+            assertThat(result.status()).as(result.summary()).isEqualTo(StageResult.Status.STAGED);
+            assertThat(result.stagedInstances()).isEqualTo(s.numberOfSeriesRelatedInstances());
+        }
+        for (SeriesEntry s : series) {
+            SeriesVerification v = new StagingService(2).verify(spec(source, target, s.seriesInstanceUID()));
+            assertThat(v.problems()).as(s.modality()).isEmpty();
+            assertThat(v.warnings()).as(s.modality()).isEmpty();
+            assertThat(v.verified()).isTrue();
+            assertThat(v.targetInstances()).isEqualTo(s.numberOfSeriesRelatedInstances());
+        }
+        return series;
+    }
+
+    /** RTSTRUCT → CT, RTPLAN → RTSTRUCT, RTDOSE → RTPLAN, all by the mapped UIDs. */
+    private void assertReferencesResolve(DicomNode target, List<SeriesEntry> sourceSeries) {
+        UidMapper uids = new UidMapper(SECRET);
+        String targetStudy = uids.map(STUDY);
+        Map<String, AttributeList> byModality = new HashMap<>();
+        for (SeriesEntry s : target.findSeries(targetStudy)) {
+            for (AttributeList header : target.retrieveHeaders(targetStudy, s.seriesInstanceUID())) {
+                byModality.putIfAbsent(s.modality(), header);
+            }
+        }
+        assertThat(byModality).containsKeys("RTSTRUCT", "RTPLAN", "RTDOSE");
+        assertThat(Attribute.getSingleStringValueOrEmptyString(byModality.get("RTSTRUCT"), TagFromName.PatientID))
+                .isEqualTo(PSEUDONYM);
+        assertThat(referencedSops(byModality.get("RTPLAN"))).contains(uids.map(RS_SOP));
+        assertThat(referencedSops(byModality.get("RTDOSE"))).contains(uids.map(RP_SOP));
+        Set<String> ctTargets = new TreeSet<>();
+        for (InstanceEntry i : target.findInstances(targetStudy, uids.map(CT_SERIES))) {
+            ctTargets.add(i.sopInstanceUID());
+        }
+        assertThat(referencedSops(byModality.get("RTSTRUCT"))).containsAll(ctTargets);
+        assertThat(sourceSeries).isNotEmpty();
+    }
+
+    private static Set<String> referencedSops(AttributeList list) {
+        Set<String> found = new TreeSet<>();
+        collect(list, found);
+        return found;
+    }
+
+    private static void collect(AttributeList list, Set<String> found) {
+        for (Attribute a : list.values()) {
+            if (a instanceof com.pixelmed.dicom.SequenceAttribute s) {
+                for (int i = 0; i < s.getNumberOfItems(); i++) {
+                    collect(s.getItem(i).getAttributeList(), found);
+                }
+            } else if (a.getTag().equals(TagFromName.ReferencedSOPInstanceUID)) {
+                found.add(a.getSingleStringValueOrEmptyString());
+            }
+        }
+    }
+
+    /** dcmdump, an independent reader, sees the mapped RTSTRUCT UID in the staged plan. */
+    private static void assertDcmdumpSeesMappedReferences(Path projectStore) throws Exception {
+        UidMapper uids = new UidMapper(SECRET);
+        List<String> dumps = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(projectStore)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".dcm")).toList()) {
+                Process p = new ProcessBuilder("dcmdump", "+P", "0008,1155", "+P", "0010,0020", f.toString())
+                        .redirectErrorStream(true).start();
+                String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                dumps.add(dump);
+                assertThat(p.waitFor()).as("dcmdump " + f + ":\n" + dump).isZero();
+            }
+        }
+        String all = String.join("\n", dumps);
+        assertThat(all).contains(uids.map(RS_SOP)).contains(uids.map(RP_SOP)).contains("[" + PSEUDONYM + "]");
+        assertThat(all).doesNotContain(RS_SOP + "]").doesNotContain(PID);
+    }
+
+    private static Set<String> sopUids(DicomNode target) {
+        Set<String> all = new TreeSet<>();
+        String targetStudy = new UidMapper(SECRET).map(STUDY);
+        for (SeriesEntry s : target.findSeries(targetStudy)) {
+            target.findInstances(targetStudy, s.seriesInstanceUID()).forEach(i -> all.add(i.sopInstanceUID()));
+        }
+        return all;
+    }
+
+    private static String seriesOf(DicomNode node, String modality) {
+        return node.findSeries(STUDY).stream().filter(s -> s.modality().equals(modality)).findFirst()
+                .orElseThrow().seriesInstanceUID();
+    }
+
+    static SeriesStagingSpec spec(DicomNode source, DicomNode target, String series) {
+        return new SeriesStagingSpec(source, target, PseudonymizationProfile.builtin("rt-research"), CONTEXT, STUDY,
+                series);
+    }
+
+    static DicomNode dimse(String name, String aeTitle, int port) {
+        return new DimseNode(new DicomNodeConfig(name, DicomNodeConfig.Kind.DIMSE, aeTitle, "127.0.0.1", port,
+                "DICOMSTAGE", DicomNodeConfig.RetrieveMethod.C_GET, null, null, null, Duration.ofSeconds(5),
+                Duration.ofSeconds(60), 4), null);
+    }
+
+    private static Path findStoredFile(Path store, String sopInstanceUID) throws IOException {
+        try (Stream<Path> files = Files.walk(store)) {
+            return files.filter(p -> p.getFileName().toString().startsWith(sopInstanceUID)).findFirst().orElseThrow();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path dest = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest);
+                }
+            }
+        }
+    }
+}
