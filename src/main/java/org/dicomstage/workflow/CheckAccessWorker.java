@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 
 /** {@value JobTypes#CHECK_ACCESS}: membership with the STAGE right in a DICOM-enabled study, checked here again. */
 @Component
-class CheckAccessWorker {
+public class CheckAccessWorker {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Input(String requestedBy, String studyId) {
@@ -32,7 +32,7 @@ class CheckAccessWorker {
     }
 
     @JobWorker(type = JobTypes.CHECK_ACCESS)
-    Output handle(ActivatedJob job, @VariablesAsType Input in) {
+    public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(Errors.ACCESS_DENIED, Errors.DICOM_NOT_ENABLED),
                 "checking access of " + in.requestedBy() + " to study " + in.studyId(), () -> {
                     StagingWorkflow.AccessGranted granted = workflow.checkAccess(in.requestedBy(), in.studyId());

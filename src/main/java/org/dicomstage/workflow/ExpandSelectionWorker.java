@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 
 /** {@value JobTypes#EXPAND_SELECTION}: the RT closure of the picks, registered in the staging requests. */
 @Component
-class ExpandSelectionWorker {
+public class ExpandSelectionWorker {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Input(String requestedBy, String studyId, List<String> pickedSeriesUids, List<String> pickedRtSeriesUids,
@@ -34,7 +34,7 @@ class ExpandSelectionWorker {
     }
 
     @JobWorker(type = JobTypes.EXPAND_SELECTION)
-    Output handle(ActivatedJob job, @VariablesAsType Input in) {
+    public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(Errors.NOTHING_SELECTED), "expanding the selection", () -> {
             StagingWorkflow.ExpandedSelection r = workflow.expandSelection(in.requestedBy(), in.studyId(),
                     in.pickedSeriesUids(), in.pickedRtSeriesUids(), in.availableSeries());

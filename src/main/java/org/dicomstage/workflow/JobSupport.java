@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import io.camunda.client.api.response.ActivatedJob;
 import io.camunda.client.exception.CamundaError;
+import io.camunda.client.exception.JobError;
 import org.dicomstage.study.DicomNotEnabled;
 import org.dicomstage.study.StudyAccessDenied;
 import org.dicomstage.workflow.ProcessDefinition.Errors;
@@ -61,7 +62,7 @@ class JobSupport {
             throw business(Errors.NOTHING_SELECTED, e.getMessage(), catchable, what);
         } catch (StagingWorkflow.RejectedInput e) {
             log.error("{} rejected: {}", what, e.getMessage());
-            throw CamundaError.jobError(what + " rejected: " + e.getMessage(), null, 0, Duration.ZERO, e);
+            throw new ReadableJobError(what + " rejected: " + e.getMessage(), 0, Duration.ZERO);
         } catch (CamundaError e) {
             throw e;
         } catch (RuntimeException e) {
@@ -69,9 +70,9 @@ class JobSupport {
             int attempt = Math.max(1, MODEL_RETRIES.getOrDefault(job.getType(), DEFAULT_RETRIES) - left);
             Duration backoff = left == 0 ? Duration.ZERO : properties.backoff(attempt);
             String message = what + " failed: " + rootMessage(e)
-                    + (left == 0 ? " (no retries left)" : " (retry in " + backoff.toSeconds() + " s, " + left + " left)");
+                    + (left == 0 ? " (no retries left)" : " (retry in " + seconds(backoff) + ", " + left + " left)");
             log.warn(message, left == 0 ? e : null);
-            throw CamundaError.jobError(message, null, left, backoff, e);
+            throw new ReadableJobError(message, left, backoff);
         } finally {
             MDC.remove(MDC_PROCESS_INSTANCE);
             MDC.remove(MDC_STUDY);
@@ -87,7 +88,32 @@ class JobSupport {
                     : Map.of(Variables.ACCESS_PROBLEM, message));
         }
         log.error("{}: {}", what, message);
-        return CamundaError.jobError(what + " refused: " + message, null, 0, Duration.ZERO);
+        return new ReadableJobError(what + " refused: " + message, 0, Duration.ZERO);
+    }
+
+    /**
+     * The SDK sends a failed job's stack trace as its error message, which is what Operate shows on the incident.
+     * Without frames and cause, that trace is just this message: what failed, where, and why. The log keeps the
+     * full exception.
+     */
+    static final class ReadableJobError extends JobError {
+        ReadableJobError(String message, int retries, Duration backoff) {
+            super(message, null, retries, backoff, null);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return getMessage();
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() < 1000 ? d.toMillis() + " ms" : d.toSeconds() + " s";
     }
 
     /** The message of an exception and its causes, without repeating what a wrapper already says. */

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 
 /** {@value JobTypes#QUERY_STUDY0}: the selected subjects' series in Study0, the RT tree and the staged status. */
 @Component
-class QueryStudy0Worker {
+public class QueryStudy0Worker {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Input(String requestedBy, String studyId, List<String> selectedSubjectIds) {
@@ -32,7 +32,7 @@ class QueryStudy0Worker {
     }
 
     @JobWorker(type = JobTypes.QUERY_STUDY0)
-    Output handle(ActivatedJob job, @VariablesAsType Input in) {
+    public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(), "querying Study0 for subjects " + in.selectedSubjectIds(), () -> {
             StagingWorkflow.Study0Result r = workflow.queryStudy0(in.requestedBy(), in.studyId(),
                     in.selectedSubjectIds(), job.getProcessInstanceKey());

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 
 /** {@value JobTypes#REMIND_REVIEWER}: an audit event and a log line; there is no mail server to send through. */
 @Component
-class RemindReviewerWorker {
+public class RemindReviewerWorker {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Input(String requestedBy, String studyId) {
@@ -27,7 +27,7 @@ class RemindReviewerWorker {
     }
 
     @JobWorker(type = JobTypes.REMIND_REVIEWER)
-    Map<String, Object> handle(ActivatedJob job, @VariablesAsType Input in) {
+    public Map<String, Object> handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(), "reminding " + in.requestedBy() + " of the open review", () -> {
             workflow.remindReviewer(in.requestedBy(), in.studyId(), job.getProcessInstanceKey());
             return Map.of();

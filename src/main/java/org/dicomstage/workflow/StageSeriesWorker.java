@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * into an incident naming series, node and cause when the retries are used up.
  */
 @Component
-class StageSeriesWorker {
+public class StageSeriesWorker {
 
     /** Long enough for a large series; if this worker dies, another one picks the job up after it. */
     static final long TIMEOUT_MILLIS = 30 * 60 * 1000L;
@@ -37,7 +37,7 @@ class StageSeriesWorker {
     }
 
     @JobWorker(type = JobTypes.STAGE_SERIES, timeout = TIMEOUT_MILLIS, maxJobsActive = 4)
-    Output handle(ActivatedJob job, @VariablesAsType Input in) {
+    public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         String what = "staging series " + SeriesObjects.label(in.series()) + " (" + SeriesObjects.uid(in.series())
                 + ")" + workflow.route(in.studyId());
         try {

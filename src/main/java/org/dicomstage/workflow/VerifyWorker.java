@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 
 /** {@value JobTypes#VERIFY}: reads the project copy back and compares it with Study0, series by series. */
 @Component
-class VerifyWorker {
+public class VerifyWorker {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Input(String studyId, List<Map<String, Object>> expandedSelection, List<String> confirmedSeriesUids) {
@@ -32,7 +32,7 @@ class VerifyWorker {
     }
 
     @JobWorker(type = JobTypes.VERIFY, timeout = StageSeriesWorker.TIMEOUT_MILLIS)
-    Output handle(ActivatedJob job, @VariablesAsType Input in) {
+    public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(), "verifying the project copy", () -> {
             StagingWorkflow.VerificationOutcome r = workflow.verify(in.studyId(), in.expandedSelection(),
                     in.confirmedSeriesUids());
