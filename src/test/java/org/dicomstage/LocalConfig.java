@@ -23,9 +23,6 @@ import org.springframework.context.event.EventListener;
  * <p>A {@code @TestConfiguration} so that {@code @SpringBootTest}s of the whole application, which scan the
  * test classes too, leave it out; {@link LocalDicomStage} adds it explicitly.
  */
-@TestConfiguration} so that {@code @SpringBootTest}s of the whole application, which scan the
- * test classes too, leave it out; {@link LocalDicomStage} adds it explicitly.
- */
 @TestConfiguration(proxyBeanMethods = false)
 // The engine has no REST API: user tasks via the record stream. Demo accounts, studies and enrolments in H2.
 @Import({ZptHarnessConfiguration.class, DemoStudyData.class})

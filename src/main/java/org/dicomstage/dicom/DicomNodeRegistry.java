@@ -74,8 +74,13 @@ public final class DicomNodeRegistry implements AutoCloseable {
         DicomNode node = node(name);
         Optional<EmbeddedArchive> archive = archive(name);
         if (archive.isPresent()) {
-            return "embedded " + archive.get().aeTitle() + " on 127.0.0.1:" + archive.get().port() + ", files in "
-                    + archive.get().storageDirectory();
+            String where;
+            try {
+                where = "on 127.0.0.1:" + archive.get().port();
+            } catch (IllegalStateException e) {
+                where = "not listening";
+            }
+            return "embedded " + archive.get().aeTitle() + " " + where + ", files in " + archive.get().storageDirectory();
         }
         return node.getClass().getSimpleName() + " " + node;
     }
