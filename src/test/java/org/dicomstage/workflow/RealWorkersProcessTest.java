@@ -74,6 +74,8 @@ class RealWorkersProcessTest {
     @Autowired
     StudyService studies;
     @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+    @Autowired
     @Qualifier(TestArchives.STUDY0_BEAN)
     EmbeddedArchive study0;
     @Autowired
@@ -165,6 +167,20 @@ class RealWorkersProcessTest {
 
         StagingRequestView request = requestOf(instance);
         assertThat(request.series()).hasSize(4).allSatisfy(s -> assertThat(s.status()).isEqualTo(SeriesStatus.VERIFIED));
+        assertThat(request.requestedBy()).isEqualTo(DemoStudyData.RESEARCHER);
+
+        // Every data access and staging action is on the study's audit trail, as the researcher.
+        List<org.dicomstage.study.AuditEventView> trail = studies.auditForStudy(DemoStudyData.RT_HN_2026, 0, 500)
+                .events().stream().filter(e -> DemoStudyData.RT_FIXTURE_PID.equals(e.subjectPid())).toList();
+        assertThat(trail).extracting(org.dicomstage.study.AuditEventView::action).contains("STAGING_REQUESTED",
+                StagingWorkflow.STUDY0_QUERIED, "RT_HEADERS_RETRIEVED", StagingWorkflow.SERIES_STAGED,
+                StagingWorkflow.SERIES_VERIFIED);
+        assertThat(trail).allSatisfy(e -> assertThat(e.username()).isEqualTo(DemoStudyData.RESEARCHER));
+
+        assertThat(meters.get("dicomstage.staged.instances").tag("study", DemoStudyData.RT_HN_2026).counter()
+                .count()).isGreaterThanOrEqualTo(8);
+        assertThat(meters.get("dicomstage.staging.duration").tag("outcome", "staged").timer().count())
+                .isGreaterThanOrEqualTo(4);
     }
 
     @Test
@@ -222,6 +238,9 @@ class RealWorkersProcessTest {
         StagingSeriesView row = requestOf(instance).series().getFirst();
         assertThat(row.status()).isEqualTo(SeriesStatus.FAILED);
         assertThat(row.failureReason()).contains("node 'study0'");
+
+        assertThat(meters.get("dicomstage.staging.failures").tag("kind", "technical").counter().count())
+                .isGreaterThanOrEqualTo(ProcessDefinition.STAGE_SERIES_RETRIES);
 
         study0.start();
         client.newUpdateRetriesCommand(incident.getJobKey()).retries(1).send().join();
