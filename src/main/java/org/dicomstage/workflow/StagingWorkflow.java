@@ -337,25 +337,24 @@ class StagingWorkflow {
                         : "refers to " + parent.modality() + " '" + parent.label() + "'");
             }
         }
-        // Whatever a picked object references (its ancestors in the tree) goes with it, or its links dangle.
+        // Whatever a selected object references (its ancestors in the tree) goes with it, or its links dangle.
         Set<String> withReferences = new LinkedHashSet<>(pickedHere);
         withReferences.addAll(closure.seriesInstanceUIDs());
-        for (String uid : List.copyOf(withReferences)) {
-            for (RtNode n : tree.nodes()) {
-                if (!uid.equals(n.seriesInstanceUID())) {
+        for (RtNode n : tree.nodes()) {
+            if (n.isDangling() || !withReferences.contains(n.seriesInstanceUID())) {
+                continue;
+            }
+            RtNode child = n;
+            for (RtNode p = parents.get(n.id()); p != null; child = p, p = parents.get(p.id())) {
+                if (p.isDangling() || p.seriesInstanceUID() == null) {
                     continue;
                 }
-                RtNode child = n;
-                for (RtNode p = parents.get(n.id()); p != null; child = p, p = parents.get(p.id())) {
-                    if (p.isDangling() || p.seriesInstanceUID() == null) {
-                        continue;
-                    }
-                    if (!withReferences.contains(p.seriesInstanceUID()) || because.containsKey(p.seriesInstanceUID())) {
-                        because.putIfAbsent(p.seriesInstanceUID(), "referenced by " + child.modality() + " '"
-                                + child.label() + "'");
-                        withReferences.add(p.seriesInstanceUID());
-                        warnings.addAll(p.warnings());
-                    }
+                if (!pickedHere.contains(p.seriesInstanceUID())) {
+                    because.putIfAbsent(p.seriesInstanceUID(), "referenced by " + child.modality() + " '"
+                            + child.label() + "'");
+                }
+                if (withReferences.add(p.seriesInstanceUID())) {
+                    warnings.addAll(p.warnings());
                 }
             }
         }

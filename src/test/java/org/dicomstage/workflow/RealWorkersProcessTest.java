@@ -220,6 +220,30 @@ class RealWorkersProcessTest {
     }
 
     @Test
+    void aDosePickedFromTheTableBringsThePlanStructureSetAndCtItReferencesAndFlagsTheUnapprovedPlan() {
+        start(DemoStudyData.RESEARCHER);
+        activate(DemoStudyData.RT_HN_2026);
+        selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-001");
+        UserTask pick = awaitTask(Elements.PICK_SERIES);
+        assertThat(rows(pick, Variables.RT_TREE)).extracting(r -> r.get("approvalStatus")).contains("APPROVED",
+                "UNAPPROVED");
+        userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS,
+                List.of(demoRt.doseB().seriesInstanceUID())));
+
+        UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
+        Map<Object, Object> because = new java.util.HashMap<>();
+        rows(confirm, Variables.EXPANDED_SELECTION).forEach(r -> because.put(r.get("seriesInstanceUid"),
+                String.valueOf(r.get("addedBecause"))));
+        assertThat(because).containsOnlyKeys(demoRt.doseB().seriesInstanceUID(), demoRt.planB().seriesInstanceUID(),
+                demoRt.rtStruct().seriesInstanceUID(), demoRt.ct().seriesInstanceUID());
+        assertThat(because.get(demoRt.doseB().seriesInstanceUID())).isEqualTo("null");
+        assertThat((String) because.get(demoRt.planB().seriesInstanceUID())).startsWith("referenced by RTDOSE");
+        assertThat((String) because.get(demoRt.ct().seriesInstanceUID())).startsWith("referenced by RTSTRUCT");
+        assertThat((String) confirm.variables().get(Variables.SELECTION_WARNINGS)).contains("PLAN_B", "UNAPPROVED");
+        assertThat(options(confirm, Variables.SELECTION_OPTIONS)).hasSize(4);
+    }
+
+    @Test
     void study0DownRaisesAnIncidentNamingSeriesNodeAndCauseAndResolvingItFinishesTheCopy() {
         start(DemoStudyData.RESEARCHER);
         activate(DemoStudyData.RT_HN_2026);
