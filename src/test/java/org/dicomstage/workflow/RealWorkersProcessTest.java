@@ -140,6 +140,13 @@ class RealWorkersProcessTest {
         assertThat(review.variables().get(Variables.VERIFIED)).isEqualTo(true);
         List<Map<String, Object>> report = rows(review, Variables.VERIFICATION_REPORT);
         assertThat(report).hasSize(4).allSatisfy(r -> assertThat((String) r.get("result")).startsWith("OK"));
+
+        // Nobody reviews for two days: the reviewer is reminded (audit + log; there is no mail server).
+        engine.increaseTime(Duration.ofDays(2).plusMinutes(1));
+        await("reminder", () -> studies.auditForStudy(DemoStudyData.RT_HN_2026, 0, 50).events().stream()
+                .filter(e -> e.action().equals(StagingWorkflow.REVIEWER_REMINDED)
+                        && e.detail().contains(Long.toString(instance))).findFirst().orElse(null));
+        assertThat(awaitTask(Elements.REVIEW_STAGED_COPY).key()).isEqualTo(review.key());
         userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
         awaitCompleted();
         assertInstance().hasPassedElement(Elements.END_ACCEPTED).hasNoIncidents();
