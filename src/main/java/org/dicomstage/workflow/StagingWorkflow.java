@@ -29,7 +29,6 @@ import org.dicomstage.rt.RtTreeBuilder;
 import org.dicomstage.staging.SeriesStagingSpec;
 import org.dicomstage.staging.SeriesVerification;
 import org.dicomstage.staging.StageResult;
-import org.dicomstage.staging.StagedStatus;
 import org.dicomstage.staging.StagingService;
 import org.dicomstage.study.NewStagingRequest;
 import org.dicomstage.study.Right;
