@@ -251,6 +251,30 @@ class RealWorkersProcessTest {
     }
 
     @Test
+    void aForgedSeriesSentWithAFormIsNotCopied() throws Exception {
+        start(DemoStudyData.RESEARCHER);
+        activate(DemoStudyData.RT_HN_2026);
+        selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-002");
+        UserTask pick = awaitTask(Elements.PICK_SERIES);
+        userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, List.of(onlySeries(pick))));
+        UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
+        long filesBefore = projectFiles();
+
+        // Another subject's series, dressed up as part of this request, sent along with the form.
+        Map<String, Object> forged = new java.util.LinkedHashMap<>(rows(confirm, Variables.EXPANDED_SELECTION).getFirst());
+        forged.put("seriesInstanceUid", corruptibleB.seriesInstanceUid());
+        forged.put("studyInstanceUid", corruptibleB.studyInstanceUid());
+        userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS,
+                List.of(corruptibleB.seriesInstanceUid()), Variables.EXPANDED_SELECTION, List.of(forged)));
+
+        IncidentRecordValue incident = awaitIncident();
+        assertThat(incident.getErrorMessage()).contains("rejected");
+        assertThat(projectFiles()).isEqualTo(filesBefore);
+        assertThat(requestOf(instance).series()).extracting(StagingSeriesView::seriesInstanceUid)
+                .doesNotContain(corruptibleB.seriesInstanceUid());
+    }
+
+    @Test
     void study0DownRaisesAnIncidentNamingSeriesNodeAndCauseAndResolvingItFinishesTheCopy() {
         start(DemoStudyData.RESEARCHER);
         activate(DemoStudyData.RT_HN_2026);
@@ -487,6 +511,12 @@ class RealWorkersProcessTest {
             }
         }
         return found;
+    }
+
+    private long projectFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(project.storageDirectory())) {
+            return files.filter(f -> f.toString().endsWith(".dcm")).count();
+        }
     }
 
     private static Path storedFile(EmbeddedArchive archive, String seriesUid) throws IOException {
