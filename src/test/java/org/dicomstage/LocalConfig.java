@@ -1,6 +1,8 @@
 package org.dicomstage;
 
 import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
+import org.dicomstage.dicom.DicomNodeRegistry;
+import org.dicomstage.study.DemoStudyData;
 import org.dicomstage.workflow.ZptEngines;
 import org.dicomstage.workflow.ZptHarnessConfiguration;
 import org.slf4j.Logger;
@@ -13,16 +15,17 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
 
 /**
- * What the local run adds to the real application. Extension points, one {@code @Bean} (or an
- * {@code @Import}ed configuration) each: the embedded Study0 archive with demo data and the empty project
- * archive (as {@code DicomNode}s on loopback ports), the demo accounts, the H2 demo data. Production gets the
- * same beans from configuration; nothing here may be needed by a production path.
+ * What the local run adds to the real application: the in-memory engine's user-task port, the demo accounts,
+ * studies and enrolments in H2 ({@link DemoStudyData}), and the demo data in the embedded Study0 archive
+ * ({@link LocalArchives}). The archives themselves are ordinary {@code dicomstage.nodes.*} nodes (EMBEDDED, on
+ * loopback ports set by {@link LocalDicomStage}); production configures real ones instead and needs nothing here.
  *
  * <p>A {@code @TestConfiguration} so that {@code @SpringBootTest}s of the whole application, which scan the
  * test classes too, leave it out; {@link LocalDicomStage} adds it explicitly.
  */
 @TestConfiguration(proxyBeanMethods = false)
-@Import(ZptHarnessConfiguration.class) // the engine has no REST API: user tasks via the record stream
+// The engine has no REST API: user tasks via the record stream. Demo accounts, studies and enrolments in H2.
+@Import({ZptHarnessConfiguration.class, DemoStudyData.class})
 public class LocalConfig {
 
     private static final Logger log = LoggerFactory.getLogger(LocalConfig.class);
@@ -33,12 +36,29 @@ public class LocalConfig {
         return LocalDicomStage.engine();
     }
 
+    @Bean
+    LocalArchives localArchives(DicomNodeRegistry nodes) {
+        return new LocalArchives(nodes);
+    }
+
     @EventListener
     void ready(ApplicationReadyEvent event) {
         String url = event.getApplicationContext() instanceof WebServerApplicationContext web
                 ? "http://localhost:" + web.getWebServer().getPort()
                 : "(no web server)";
         ZeebeTestEngine engine = event.getApplicationContext().getBean(ZeebeTestEngine.class);
+        DicomNodeRegistry nodes = event.getApplicationContext().getBean(DicomNodeRegistry.class);
+        System.out.println();
+        System.out.println("  Demo accounts: " + String.join(", ", DemoStudyData.RESEARCHER, DemoStudyData.COORDINATOR,
+                DemoStudyData.ADMIN, DemoStudyData.OUTSIDER) + " (password = username unless"
+                + " dicomstage.security.demo-password is set; the login page comes with the web UI)");
+        for (String node : nodes.names()) {
+            System.out.println("  Archive '" + node + "': " + nodes.describe(node) + ", "
+                    + nodes.archive(node).map(a -> a.size() + " instances").orElse("external"));
+        }
+        System.out.println("  Engine: in-memory Zeebe, gRPC localhost:" + ZptEngines.port(engine)
+                + "; metrics: " + url + "/actuator/prometheus, health: " + url + "/actuator/health");
+        System.out.println("  Started in " + LocalDicomStage.uptimeMillis() + " ms after JVM start");
         // Printed, not only logged: scripts and people wait for this exact line.
         System.out.println("DICOM Stage is ready: " + url);
         log.info("Started in {} ms after JVM start; in-memory engine gRPC on port {}", LocalDicomStage.uptimeMillis(),

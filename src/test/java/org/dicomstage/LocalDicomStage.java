@@ -2,9 +2,12 @@ package org.dicomstage;
 
 import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.dicomstage.workflow.ZptEngines;
 import org.springframework.boot.SpringApplication;
@@ -17,11 +20,16 @@ import org.springframework.context.event.ContextClosedEvent;
  * scope (not licensed for production); {@code mvn spring-boot:test-run} (scripts/run) starts it.
  *
  * <p>Options (program arguments, system properties or environment): {@code --dicomstage.zpt.port=26500}
- * ({@code DICOMSTAGE_ZPT_PORT}), and every Spring Boot property, e.g. {@code --server.port=8080}.
+ * ({@code DICOMSTAGE_ZPT_PORT}), and every Spring Boot property, e.g. {@code --server.port=8080} or
+ * {@code --dicomstage.nodes.study0.port=11112}. The two embedded archives keep their files under
+ * {@value #ARCHIVES} (wiped and seeded again at every start, so a run always begins from the same demo data).
  */
 public final class LocalDicomStage {
 
     public static final int DEFAULT_ZPT_PORT = 26500;
+    static final String ARCHIVES = "target/local-archives";
+    static final int STUDY0_PORT = 11112;
+    static final int PROJECT_PORT = 11114;
     static final String ZPT_PORT_PROPERTY = "dicomstage.zpt.port";
 
     private static volatile ZeebeTestEngine engine;
@@ -30,6 +38,8 @@ public final class LocalDicomStage {
     }
 
     public static void main(String[] args) {
+        LocalArchives.wipe(Path.of(ARCHIVES));
+        archiveDefaults();
         int zptPort = zptPort(args);
         ZeebeTestEngine started;
         try {
@@ -56,6 +66,31 @@ public final class LocalDicomStage {
             e.printStackTrace();
             System.exit(1);
         }
+    }
+
+    /**
+     * Two embedded archives on fixed loopback ports, and the workers' poll interval. System properties rank below program arguments, so
+     * {@code --dicomstage.nodes.study0.port=...} still wins (a repeated argument would be joined, not replaced).
+     */
+    private static void archiveDefaults() {
+        Path archives = Path.of(ARCHIVES).toAbsolutePath();
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        defaults.put("dicomstage.nodes.study0.kind", "EMBEDDED");
+        defaults.put("dicomstage.nodes.study0.ae-title", "STUDY0");
+        defaults.put("dicomstage.nodes.study0.port", STUDY0_PORT);
+        defaults.put("dicomstage.nodes.study0.storage-directory", archives.resolve("study0"));
+        defaults.put("dicomstage.nodes.project.kind", "EMBEDDED");
+        defaults.put("dicomstage.nodes.project.ae-title", "PROJECT");
+        defaults.put("dicomstage.nodes.project.port", PROJECT_PORT);
+        defaults.put("dicomstage.nodes.project.storage-directory", archives.resolve("project"));
+        // The record-stream user-task adapter waits for an idle engine; workers polling every 100 ms (the default)
+        // can keep it from ever looking idle. 200 ms is what the real-worker process tests run with.
+        defaults.put("camunda.client.worker.defaults.poll-interval", "200ms");
+        defaults.forEach((name, value) -> {
+            if (System.getProperty(name) == null) {
+                System.setProperty(name, value.toString());
+            }
+        });
     }
 
     /** The engine {@link #main} started; {@link LocalConfig} hands it to the context. */

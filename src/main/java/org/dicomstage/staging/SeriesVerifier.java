@@ -217,6 +217,9 @@ final class SeriesVerifier {
             byte[] vr = a.getVR();
             AttributeTag tag = a.getTag();
             if (ValueRepresentation.isUniqueIdentifierVR(vr)) {
+                if (isClassUid(tag)) {
+                    continue; // names a class, never an instance; the pseudonymizer keeps these too
+                }
                 for (String v : values(a)) {
                     if (!v.isEmpty() && !UidMapper.isStandardUid(v)) {
                         uids.add(v);
@@ -235,6 +238,16 @@ final class SeriesVerifier {
                 }
             }
         }
+    }
+
+    /**
+     * Same rule as the pseudonymizer's: a UID attribute whose keyword ends in ClassUID (ReferencedSOPClassUID, ...)
+     * names a class. Retired classes such as Study Component Management (1.2.840.10008.3.1.2.3.2), which RT
+     * structure sets name in RTReferencedStudySequence, are missing from PixelMed's list of standard UIDs.
+     */
+    private static boolean isClassUid(AttributeTag tag) {
+        String keyword = AttributeList.getDictionary().getNameFromTag(tag);
+        return keyword != null && keyword.endsWith("ClassUID");
     }
 
     private static void addName(String personName, Set<String> identifiers) {

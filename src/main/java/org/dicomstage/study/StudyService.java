@@ -101,6 +101,18 @@ public class StudyService {
         return new BulkSearchResult(outcome.matched(), outcome.unmatched());
     }
 
+    /**
+     * Every subject enrolled in the study, ordered as the repository lists them, for pick lists: needs LOOKUP.
+     * Audited like a search, since it reveals who is enrolled.
+     */
+    public List<SubjectEnrolment> enrolledSubjects(String username, String studyIdentifier) {
+        Membership membership = require(username, studyIdentifier, Right.LOOKUP, null);
+        List<SubjectEnrolment> all = enrolments.findAllOf(membership.study()).stream().map(Enrolment::view).toList();
+        audit(username, AuditActions.SUBJECT_SEARCH, studyIdentifier, null, "list of enrolled subjects, "
+                + all.size() + " subject(s)");
+        return all;
+    }
+
     // ---------------------------------------------------------------- for staging
 
     @Transactional(readOnly = true)

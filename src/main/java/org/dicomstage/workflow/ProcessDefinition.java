@@ -102,6 +102,9 @@ public final class ProcessDefinition {
      * Process variables. "Options" are form-js option lists: {@code [{"label": "...", "value": "..."}]}.
      * A series object is {@code {"seriesInstanceUid", "studyInstanceUid", "patientId", "modality",
      * "seriesDescription", "seriesNumber", "instanceCount"}} plus whatever the workers need; the UID is the key.
+     * The workers add "studySubjectId", "studyDate", "studyDescription", "inProject" (staged status of its Study0
+     * study in the project: No / Partial (n of m) / Yes) and "stagingRequestId" (the study package's staging
+     * request; checked against the study and the registered series before anything is copied).
      */
     public static final class Variables {
         private Variables() {
@@ -146,7 +149,9 @@ public final class ProcessDefinition {
         public static final String SERIES_OPTIONS = "seriesOptions";
         /**
          * The RT tree flattened depth-first: {"seriesInstanceUid", "modality", "seriesDescription", "depth" (0 = root),
-         * "approvalStatus" (RT plans: APPROVED / UNAPPROVED / REJECTED, else null)}. The form indents by depth.
+         * "approvalStatus" (RT plans: APPROVED / UNAPPROVED / REJECTED, else null), "nodeId", "flagged"}. The form
+         * indents by depth. Picks from this view bring their subtree (a CT with its structure sets, plans, doses);
+         * picks from the table do not. Either way the objects a pick references come with it.
          */
         public static final String RT_TREE = "rtTree";
 

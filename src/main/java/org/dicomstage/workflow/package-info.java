@@ -7,7 +7,10 @@
  *       and {@code forms/*.form}. Tests keep model, forms and constants in step.</li>
  *   <li>Job workers, one class per job type (thin: variables to records, then {@code study}, {@code staging},
  *       {@code rt}). A worker signals the business outcomes the model branches on with BPMN errors
- *       ({@code ProcessDefinition.Errors}), everything else with job failures (retries, incidents).</li>
+ *       ({@code ProcessDefinition.Errors}), everything else with job failures (retries with backoff, then an
+ *       incident whose message names what failed, where and why). The workers and their handler methods are
+ *       public only because the Camunda SDK invokes them by plain reflection; the logic lives in the
+ *       package-private {@code StagingWorkflow}, and {@code JobSupport} does MDC and error mapping for all.</li>
  *   <li>{@link org.dicomstage.workflow.UserTasks}, the user-task port: Camunda user tasks are REST-only, so
  *       production uses {@link org.dicomstage.workflow.CamundaRestUserTasks}; tests and the local run replace it
  *       with a record-stream adapter on the in-memory engine.</li>

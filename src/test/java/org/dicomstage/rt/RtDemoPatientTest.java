@@ -92,7 +92,7 @@ class RtDemoPatientTest {
     void onlyTheApprovedPlanNamesItsReviewer() {
         AttributeList planA = header(patient.planA().sopInstanceUID());
         AttributeList planB = header(patient.planB().sopInstanceUID());
-        assertThat(string(planA, TagFromName.ReviewerName)).isEqualTo("Demo^Physicist");
+        assertThat(string(planA, TagFromName.ReviewerName)).isEqualTo("Lindgren^Maja");
         // ReviewDate: Debian's TagFromName lacks the keyword.
         assertThat(string(planA, AttributeList.getDictionary().getTagFromName("ReviewDate"))).hasSize(8);
         assertThat(string(planB, TagFromName.ReviewerName)).isEmpty();

@@ -24,6 +24,18 @@ class SeriesVerifierTest {
     private static final String CT_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.2";
 
     @Test
+    void aRetiredClassUidInAStudyReferenceIsNoIdentifier() throws Exception {
+        AttributeList source = new AttributeList();
+        put(source, new UniqueIdentifierAttribute(TagFromName.ReferencedSOPClassUID), "1.2.840.10008.3.1.2.3.2");
+        put(source, new UniqueIdentifierAttribute(TagFromName.ReferencedSOPInstanceUID), SOURCE_STUDY);
+
+        Set<String> uids = new HashSet<>();
+        SeriesVerifier.collectIdentifiers(source, new HashSet<>(), uids);
+
+        assertThat(uids).containsExactly(SOURCE_STUDY);
+    }
+
+    @Test
     void collectsNamesIdsAndInstanceUidsButNotStandardUids() throws Exception {
         AttributeList source = new AttributeList();
         put(source, new PersonNameAttribute(TagFromName.PatientName), "Becker^Matthew");

@@ -395,7 +395,7 @@ public final class DemoRtPatientGenerator {
         if ("APPROVED".equals(approvalStatus)) {
             put(list, ReviewDate, date);
             put(list, ReviewTime, "140000");
-            put(list, ReviewerName, "Demo^Physicist");
+            put(list, ReviewerName, "Lindgren^Maja");
         }
         writePart10(list, file);
         return new Series("RTPLAN", seriesUid, List.of(sop));

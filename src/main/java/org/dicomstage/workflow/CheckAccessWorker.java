@@ -1,0 +1,42 @@
+package org.dicomstage.workflow;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.annotation.VariablesAsType;
+import io.camunda.client.api.response.ActivatedJob;
+import org.dicomstage.workflow.ProcessDefinition.Errors;
+import org.dicomstage.workflow.ProcessDefinition.JobTypes;
+import org.springframework.stereotype.Component;
+
+/** {@value JobTypes#CHECK_ACCESS}: membership with the STAGE right in a DICOM-enabled study, checked here again. */
+@Component
+public class CheckAccessWorker {
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Input(String requestedBy, String studyId) {
+    }
+
+    record Output(String studyName, List<Map<String, Object>> enrolledSubjects) {
+    }
+
+    private final StagingWorkflow workflow;
+    private final JobSupport jobs;
+
+    CheckAccessWorker(StagingWorkflow workflow, JobSupport jobs) {
+        this.workflow = workflow;
+        this.jobs = jobs;
+    }
+
+    @JobWorker(type = JobTypes.CHECK_ACCESS)
+    public Output handle(ActivatedJob job, @VariablesAsType Input in) {
+        return jobs.run(job, in.studyId(), Set.of(Errors.ACCESS_DENIED, Errors.DICOM_NOT_ENABLED),
+                "checking access of " + in.requestedBy() + " to study " + in.studyId(), () -> {
+                    StagingWorkflow.AccessGranted granted = workflow.checkAccess(in.requestedBy(), in.studyId());
+                    return new Output(granted.studyName(), granted.enrolledSubjects());
+                });
+    }
+}

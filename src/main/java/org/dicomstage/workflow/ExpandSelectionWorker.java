@@ -1,0 +1,45 @@
+package org.dicomstage.workflow;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.annotation.VariablesAsType;
+import io.camunda.client.api.response.ActivatedJob;
+import org.dicomstage.workflow.ProcessDefinition.Errors;
+import org.dicomstage.workflow.ProcessDefinition.JobTypes;
+import org.springframework.stereotype.Component;
+
+/** {@value JobTypes#EXPAND_SELECTION}: the RT closure of the picks, registered in the staging requests. */
+@Component
+public class ExpandSelectionWorker {
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Input(String requestedBy, String studyId, List<String> pickedSeriesUids, List<String> pickedRtSeriesUids,
+                 List<Map<String, Object>> availableSeries) {
+    }
+
+    record Output(List<Map<String, Object>> expandedSelection, List<Map<String, Object>> selectionOptions,
+                  List<String> confirmedSeriesUids, String selectionWarnings) {
+    }
+
+    private final StagingWorkflow workflow;
+    private final JobSupport jobs;
+
+    ExpandSelectionWorker(StagingWorkflow workflow, JobSupport jobs) {
+        this.workflow = workflow;
+        this.jobs = jobs;
+    }
+
+    @JobWorker(type = JobTypes.EXPAND_SELECTION)
+    public Output handle(ActivatedJob job, @VariablesAsType Input in) {
+        return jobs.run(job, in.studyId(), Set.of(Errors.NOTHING_SELECTED), "expanding the selection", () -> {
+            StagingWorkflow.ExpandedSelection r = workflow.expandSelection(in.requestedBy(), in.studyId(),
+                    in.pickedSeriesUids(), in.pickedRtSeriesUids(), in.availableSeries());
+            return new Output(r.expandedSelection(), r.selectionOptions(), r.confirmedSeriesUids(),
+                    r.selectionWarnings());
+        });
+    }
+}

@@ -1,0 +1,131 @@
+package org.dicomstage.workflow;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import io.camunda.client.api.response.ActivatedJob;
+import io.camunda.client.exception.CamundaError;
+import io.camunda.client.exception.JobError;
+import org.dicomstage.study.DicomNotEnabled;
+import org.dicomstage.study.StudyAccessDenied;
+import org.dicomstage.workflow.ProcessDefinition.Errors;
+import org.dicomstage.workflow.ProcessDefinition.JobTypes;
+import org.dicomstage.workflow.ProcessDefinition.Variables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.stereotype.Component;
+
+/**
+ * How every worker runs a job: MDC keys (process instance, study, job) on every log line, business failures as
+ * the BPMN errors the model catches at that task, everything else as a failed job with fewer retries and a
+ * growing backoff, whose message is what the incident shows once the retries are used up.
+ */
+@Component
+class JobSupport {
+
+    static final String MDC_PROCESS_INSTANCE = "processInstanceKey";
+    static final String MDC_STUDY = "study";
+    static final String MDC_JOB = "job";
+
+    /** The retries the model gives a job type (taskDefinition retries); the default is 3. */
+    private static final Map<String, Integer> MODEL_RETRIES = Map.of(JobTypes.STAGE_SERIES,
+            ProcessDefinition.STAGE_SERIES_RETRIES);
+    private static final int DEFAULT_RETRIES = 3;
+
+    private static final Logger log = LoggerFactory.getLogger(JobSupport.class);
+
+    private final WorkflowProperties properties;
+
+    JobSupport(WorkflowProperties properties) {
+        this.properties = properties;
+    }
+
+    /**
+     * @param catchable the BPMN error codes the model catches at this task; other business failures raise an
+     *                  incident instead of an error nobody catches
+     * @param what      what the job does, for the failure message: "staging series CT 'x' (1.2.3)"
+     */
+    <T> T run(ActivatedJob job, String studyId, Set<String> catchable, String what, Supplier<T> body) {
+        MDC.put(MDC_PROCESS_INSTANCE, Long.toString(job.getProcessInstanceKey()));
+        MDC.put(MDC_STUDY, studyId == null ? "" : studyId);
+        MDC.put(MDC_JOB, job.getType());
+        try {
+            return body.get();
+        } catch (StudyAccessDenied e) {
+            throw business(Errors.ACCESS_DENIED, e.getMessage(), catchable, what);
+        } catch (DicomNotEnabled e) {
+            throw business(Errors.DICOM_NOT_ENABLED, e.getMessage(), catchable, what);
+        } catch (StagingWorkflow.NothingSelected e) {
+            throw business(Errors.NOTHING_SELECTED, e.getMessage(), catchable, what);
+        } catch (StagingWorkflow.RejectedInput e) {
+            log.error("{} rejected: {}", what, e.getMessage());
+            throw new ReadableJobError(what + " rejected: " + e.getMessage(), 0, Duration.ZERO);
+        } catch (CamundaError e) {
+            throw e;
+        } catch (RuntimeException e) {
+            int left = Math.max(0, job.getRetries() - 1);
+            int attempt = Math.max(1, MODEL_RETRIES.getOrDefault(job.getType(), DEFAULT_RETRIES) - left);
+            Duration backoff = left == 0 ? Duration.ZERO : properties.backoff(attempt);
+            String message = what + " failed: " + rootMessage(e)
+                    + (left == 0 ? " (no retries left)" : " (retry in " + seconds(backoff) + ", " + left + " left)");
+            log.warn(message, left == 0 ? e : null);
+            throw new ReadableJobError(message, left, backoff);
+        } finally {
+            MDC.remove(MDC_PROCESS_INSTANCE);
+            MDC.remove(MDC_STUDY);
+            MDC.remove(MDC_JOB);
+        }
+    }
+
+    private static RuntimeException business(String code, String message, Set<String> catchable, String what) {
+        if (catchable.contains(code)) {
+            log.info("{}: {} ({})", what, code, message);
+            // accessProblem tells the UI why the process ended without a copy.
+            return CamundaError.bpmnError(code, message, Errors.NOTHING_SELECTED.equals(code) ? null
+                    : Map.of(Variables.ACCESS_PROBLEM, message));
+        }
+        log.error("{}: {}", what, message);
+        return new ReadableJobError(what + " refused: " + message, 0, Duration.ZERO);
+    }
+
+    /**
+     * The SDK sends a failed job's stack trace as its error message, which is what Operate shows on the incident.
+     * Without frames and cause, that trace is just this message: what failed, where, and why. The log keeps the
+     * full exception.
+     */
+    static final class ReadableJobError extends JobError {
+        ReadableJobError(String message, int retries, Duration backoff) {
+            super(message, null, retries, backoff, null);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return getMessage();
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() < 1000 ? d.toMillis() + " ms" : d.toSeconds() + " s";
+    }
+
+    /** The message of an exception and its causes, without repeating what a wrapper already says. */
+    static String rootMessage(Throwable e) {
+        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName()
+                : e.getMessage()));
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            String m = c.getMessage();
+            if (m != null && !text.toString().contains(m)) {
+                text.append(": ").append(m);
+            }
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,42 @@
+package org.dicomstage.workflow;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.annotation.VariablesAsType;
+import io.camunda.client.api.response.ActivatedJob;
+import org.dicomstage.workflow.ProcessDefinition.JobTypes;
+import org.springframework.stereotype.Component;
+
+/** {@value JobTypes#QUERY_STUDY0}: the selected subjects' series in Study0, the RT tree and the staged status. */
+@Component
+public class QueryStudy0Worker {
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Input(String requestedBy, String studyId, List<String> selectedSubjectIds) {
+    }
+
+    record Output(List<Map<String, Object>> availableSeries, List<Map<String, Object>> seriesTable,
+                  List<Map<String, Object>> seriesOptions, List<Map<String, Object>> rtTree) {
+    }
+
+    private final StagingWorkflow workflow;
+    private final JobSupport jobs;
+
+    QueryStudy0Worker(StagingWorkflow workflow, JobSupport jobs) {
+        this.workflow = workflow;
+        this.jobs = jobs;
+    }
+
+    @JobWorker(type = JobTypes.QUERY_STUDY0)
+    public Output handle(ActivatedJob job, @VariablesAsType Input in) {
+        return jobs.run(job, in.studyId(), Set.of(), "querying Study0 for subjects " + in.selectedSubjectIds(), () -> {
+            StagingWorkflow.Study0Result r = workflow.queryStudy0(in.requestedBy(), in.studyId(),
+                    in.selectedSubjectIds(), job.getProcessInstanceKey());
+            return new Output(r.availableSeries(), r.seriesTable(), r.seriesOptions(), r.rtTree());
+        });
+    }
+}

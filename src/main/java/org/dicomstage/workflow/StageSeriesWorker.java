@@ -1,0 +1,51 @@
+package org.dicomstage.workflow;
+
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.annotation.VariablesAsType;
+import io.camunda.client.api.response.ActivatedJob;
+import org.dicomstage.workflow.ProcessDefinition.JobTypes;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@value JobTypes#STAGE_SERIES}: one series per job. A FAILED series is a result (the model moves on to verify and
+ * the researcher decides); an unreachable archive fails the job, which the engine retries with backoff and turns
+ * into an incident naming series, node and cause when the retries are used up.
+ */
+@Component
+public class StageSeriesWorker {
+
+    /** Long enough for a large series; if this worker dies, another one picks the job up after it. */
+    static final long TIMEOUT_MILLIS = 30 * 60 * 1000L;
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Input(String studyId, Map<String, Object> series) {
+    }
+
+    record Output(StagingWorkflow.StagingOutcome stagingResult) {
+    }
+
+    private final StagingWorkflow workflow;
+    private final JobSupport jobs;
+
+    StageSeriesWorker(StagingWorkflow workflow, JobSupport jobs) {
+        this.workflow = workflow;
+        this.jobs = jobs;
+    }
+
+    @JobWorker(type = JobTypes.STAGE_SERIES, timeout = TIMEOUT_MILLIS, maxJobsActive = 4)
+    public Output handle(ActivatedJob job, @VariablesAsType Input in) {
+        String what = "staging series " + SeriesObjects.label(in.series()) + " (" + SeriesObjects.uid(in.series())
+                + ")" + workflow.route(in.studyId());
+        try {
+            return jobs.run(job, in.studyId(), Set.of(), what,
+                    () -> new Output(workflow.stageSeries(in.studyId(), in.series())));
+        } catch (io.camunda.client.exception.JobError e) {
+            workflow.stagingAttemptFailed(in.studyId(), in.series(), e.getErrorMessage());
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,622 @@
+package org.dicomstage.workflow;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
+
+import com.pixelmed.dicom.AttributeList;
+import org.dicomstage.dicom.DicomNode;
+import org.dicomstage.dicom.DicomNodeRegistry;
+import org.dicomstage.dicom.SeriesEntry;
+import org.dicomstage.dicom.StudyEntry;
+import org.dicomstage.pseudonym.ClinicalTrial;
+import org.dicomstage.pseudonym.PseudonymContext;
+import org.dicomstage.pseudonym.PseudonymizationProfile;
+import org.dicomstage.rt.RtNode;
+import org.dicomstage.rt.RtNodeKind;
+import org.dicomstage.rt.RtSelection;
+import org.dicomstage.rt.RtTree;
+import org.dicomstage.rt.RtTreeBuilder;
+import org.dicomstage.staging.SeriesStagingSpec;
+import org.dicomstage.staging.SeriesVerification;
+import org.dicomstage.staging.StageResult;
+import org.dicomstage.staging.StagingService;
+import org.dicomstage.study.NewStagingRequest;
+import org.dicomstage.study.Right;
+import org.dicomstage.study.SeriesSelection;
+import org.dicomstage.study.SeriesStatus;
+import org.dicomstage.study.StagingRequestView;
+import org.dicomstage.study.StagingSeriesView;
+import org.dicomstage.study.StudyDetails;
+import org.dicomstage.study.StudyService;
+import org.dicomstage.study.StudySummary;
+import org.dicomstage.study.SubjectEnrolment;
+import org.dicomstage.workflow.ProcessDefinition.Variables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * What the job workers do, one method per job type, in terms of studies, archives and staging. Trusts nothing
+ * that a form could have set: who asks is {@code requestedBy} (set by the server when the process starts) and is
+ * checked against the memberships again; series only ever come from Study0 queries of this service and must be
+ * registered in a staging request of the study before they are copied.
+ */
+@Service
+class StagingWorkflow {
+
+    private static final Logger log = LoggerFactory.getLogger(StagingWorkflow.class);
+
+    static final String STUDY0_QUERIED = "STUDY0_QUERIED";
+    static final String SELECTION_EXPANDED = "SELECTION_EXPANDED";
+    static final String SERIES_STAGED = "SERIES_STAGED";
+    static final String SERIES_STAGING_FAILED = "SERIES_STAGING_FAILED";
+    static final String SERIES_VERIFIED = "SERIES_VERIFIED";
+    static final String SERIES_VERIFICATION_FAILED = "SERIES_VERIFICATION_FAILED";
+    static final String REVIEWER_REMINDED = "REVIEWER_REMINDED";
+
+    private final StudyService studies;
+    private final StagingService staging;
+    private final DicomNodeRegistry nodes;
+    private final StagingMetrics metrics;
+    private final WorkflowProperties properties;
+    private final Map<String, PseudonymizationProfile> profiles = new ConcurrentHashMap<>();
+
+    StagingWorkflow(StudyService studies, StagingService staging, DicomNodeRegistry nodes, StagingMetrics metrics,
+                    WorkflowProperties properties) {
+        this.studies = studies;
+        this.staging = staging;
+        this.nodes = nodes;
+        this.metrics = metrics;
+        this.properties = properties;
+    }
+
+    // ---------------------------------------------------------------- check-access
+
+    record AccessGranted(String studyName, List<Map<String, Object>> enrolledSubjects) {
+    }
+
+    /** Throws StudyAccessDenied / DicomNotEnabled; both are audited by the study package. */
+    AccessGranted checkAccess(String requestedBy, String studyId) {
+        StudySummary study = studies.activateStudy(requestedBy, studyId);
+        studies.requireRight(requestedBy, studyId, Right.STAGE);
+        List<Map<String, Object>> options = new ArrayList<>();
+        for (SubjectEnrolment e : studies.enrolledSubjects(requestedBy, studyId)) {
+            options.add(SeriesObjects.option(e.studySubjectId(),
+                    e.studySubjectId() + (e.siteName() == null ? "" : " (" + e.siteName() + ")")));
+        }
+        return new AccessGranted(study.name(), options);
+    }
+
+    // ---------------------------------------------------------------- query-study0
+
+    record Study0Result(List<Map<String, Object>> availableSeries, List<Map<String, Object>> seriesTable,
+                        List<Map<String, Object>> seriesOptions, List<Map<String, Object>> rtTree) {
+    }
+
+    Study0Result queryStudy0(String requestedBy, String studyId, List<String> selectedSubjectIds,
+                             long processInstanceKey) {
+        studies.requireRight(requestedBy, studyId, Right.STAGE);
+        if (selectedSubjectIds == null || selectedSubjectIds.isEmpty()) {
+            throw new RejectedInput("no subject was selected");
+        }
+        Map<String, SubjectEnrolment> bySubjectId = new HashMap<>();
+        studies.enrolledSubjects(requestedBy, studyId).forEach(e -> bySubjectId.put(e.studySubjectId(), e));
+        DicomNode source = sourceNode();
+        DicomNode target = projectNode(studyId);
+        byte[] secret = studies.studySecret(studyId);
+
+        List<Map<String, Object>> available = new ArrayList<>();
+        List<Map<String, Object>> table = new ArrayList<>();
+        List<Map<String, Object>> options = new ArrayList<>();
+        List<Map<String, Object>> rtRows = new ArrayList<>();
+        for (String subjectId : new LinkedHashSet<>(selectedSubjectIds)) {
+            SubjectEnrolment enrolment = bySubjectId.get(subjectId);
+            if (enrolment == null) {
+                throw new RejectedInput("subject '" + subjectId + "' is not enrolled in study '" + studyId + "'");
+            }
+            List<StudyEntry> found = source.findStudies(enrolment.pid());
+            int seriesCount = 0;
+            for (StudyEntry study : found) {
+                List<SeriesEntry> series = source.findSeries(study.studyInstanceUID());
+                seriesCount += series.size();
+                String inProject = staging.stagedStatus(source, target, secret, study.studyInstanceUID()).label();
+                long requestId = stagingRequest(requestedBy, studyId, enrolment.pid(), study.studyInstanceUID(),
+                        processInstanceKey);
+                for (SeriesEntry s : series) {
+                    Map<String, Object> object = seriesObject(s, study, enrolment, requestId, inProject);
+                    available.add(object);
+                    table.add(object);
+                    options.add(SeriesObjects.option(s.seriesInstanceUID(), enrolment.studySubjectId() + "  "
+                            + date(study.studyDate()) + "  " + s.modality() + " #" + s.seriesNumber() + "  "
+                            + s.seriesDescription() + " (" + s.numberOfSeriesRelatedInstances() + " images)"));
+                }
+                RtTree tree = rtTree(requestedBy, studyId, enrolment.pid(), source, series);
+                rtRows.addAll(rtRows(tree));
+            }
+            studies.record(requestedBy, STUDY0_QUERIED, studyId, enrolment.pid(), "node '" + source.name() + "': "
+                    + found.size() + " study(ies), " + seriesCount + " series");
+        }
+        return new Study0Result(available, table, options, rtRows);
+    }
+
+    private long stagingRequest(String requestedBy, String studyId, String pid, String study0StudyUid,
+                                long processInstanceKey) {
+        long id = studies.findOpenRequest(studyId, pid, study0StudyUid).map(StagingRequestView::id)
+                .orElseGet(() -> studies.createStagingRequest(
+                        new NewStagingRequest(requestedBy, studyId, pid, study0StudyUid)));
+        studies.setProcessInstanceKey(id, processInstanceKey);
+        return id;
+    }
+
+    private static Map<String, Object> seriesObject(SeriesEntry s, StudyEntry study, SubjectEnrolment enrolment,
+                                                    long requestId, String inProject) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put(SeriesObjects.SERIES_UID, s.seriesInstanceUID());
+        o.put(SeriesObjects.STUDY_UID, study.studyInstanceUID());
+        o.put(SeriesObjects.PATIENT_ID, enrolment.pid());
+        o.put(SeriesObjects.STUDY_SUBJECT_ID, enrolment.studySubjectId());
+        o.put(SeriesObjects.MODALITY, s.modality());
+        o.put(SeriesObjects.DESCRIPTION, s.seriesDescription());
+        o.put(SeriesObjects.SERIES_NUMBER, s.seriesNumber());
+        o.put(SeriesObjects.INSTANCE_COUNT, s.numberOfSeriesRelatedInstances());
+        o.put(SeriesObjects.STUDY_DATE, date(study.studyDate()));
+        o.put(SeriesObjects.STUDY_DESCRIPTION, study.studyDescription());
+        o.put(SeriesObjects.STAGING_REQUEST_ID, requestId);
+        o.put(SeriesObjects.IN_PROJECT, inProject);
+        return o;
+    }
+
+    /** Retrieves the headers of the RT series only: C-FIND cannot return their references. */
+    private RtTree rtTree(String requestedBy, String studyId, String pid, DicomNode source, List<SeriesEntry> series) {
+        List<AttributeList> headers = new ArrayList<>();
+        int rtSeries = 0;
+        for (SeriesEntry s : series) {
+            if (RtTreeBuilder.needsHeaders(s.modality())) {
+                headers.addAll(source.retrieveHeaders(s.studyInstanceUID(), s.seriesInstanceUID()));
+                rtSeries++;
+            }
+        }
+        if (rtSeries > 0) {
+            studies.record(requestedBy, "RT_HEADERS_RETRIEVED", studyId, pid, "node '" + source.name() + "': "
+                    + headers.size() + " header(s) of " + rtSeries + " RT series");
+        }
+        return RtTreeBuilder.build(series, headers);
+    }
+
+    private static List<Map<String, Object>> rtRows(RtTree tree) {
+        boolean hasRt = tree.nodes().stream().anyMatch(n -> n.kind() != RtNodeKind.IMAGE_SERIES
+                && n.kind() != RtNodeKind.OTHER);
+        if (!hasRt) {
+            return List.of(); // plain imaging: the table view says it all
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (RtNode root : tree.roots()) {
+            addRows(root, 0, rows);
+        }
+        return rows;
+    }
+
+    private static void addRows(RtNode node, int depth, List<Map<String, Object>> rows) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        // The form submits this value; a series may sit under several parents and then repeats, harmlessly.
+        row.put(SeriesObjects.SERIES_UID, node.isDangling() ? node.id() : node.seriesInstanceUID());
+        row.put("nodeId", node.id());
+        row.put(SeriesObjects.MODALITY, node.isDangling() ? "MISSING" : node.modality());
+        row.put(SeriesObjects.DESCRIPTION, node.isDangling() ? node.label() + " (not in Study0)" : node.label());
+        row.put("depth", depth);
+        row.put(SeriesObjects.APPROVAL_STATUS, node.approvalStatus());
+        row.put("flagged", node.flagged() || !node.danglingReferences().isEmpty());
+        rows.add(row);
+        for (RtNode child : node.children()) {
+            addRows(child, depth + 1, rows);
+        }
+    }
+
+    // ---------------------------------------------------------------- expand-selection
+
+    record ExpandedSelection(List<Map<String, Object>> expandedSelection, List<Map<String, Object>> selectionOptions,
+                             List<String> confirmedSeriesUids, String selectionWarnings) {
+    }
+
+    /**
+     * Table picks bring what they reference (a plan its structure set and images); RT-view picks bring their
+     * whole subtree too (a CT with everything drawn, planned and dosed on it).
+     */
+    ExpandedSelection expandSelection(String requestedBy, String studyId, List<String> pickedFromTable,
+                                      List<String> pickedFromRtView, List<Map<String, Object>> availableSeries) {
+        Set<String> tablePicks = new LinkedHashSet<>(pickedFromTable == null ? List.of() : pickedFromTable);
+        Set<String> rtPicks = new LinkedHashSet<>(pickedFromRtView == null ? List.of() : pickedFromRtView);
+        Map<String, Map<String, Object>> available = new LinkedHashMap<>();
+        for (Map<String, Object> s : availableSeries == null ? List.<Map<String, Object>>of() : availableSeries) {
+            available.put(SeriesObjects.uid(s), s);
+        }
+        Set<String> picked = new LinkedHashSet<>(tablePicks);
+        picked.addAll(rtPicks);
+        if (picked.stream().noneMatch(uid -> available.containsKey(uid) || isNodeId(uid))) {
+            throw new NothingSelected("no series was selected");
+        }
+        studies.requireRight(requestedBy, studyId, Right.STAGE);
+        DicomNode source = sourceNode();
+
+        // Per Study0 study touched by the picks: its RT tree, rebuilt from the archive (the variables only
+        // carry a flattened copy for display).
+        Map<String, Map<String, Object>> result = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
+        Set<String> studiesTouched = new LinkedHashSet<>();
+        for (String uid : picked) {
+            Map<String, Object> s = available.get(uid);
+            if (s != null) {
+                studiesTouched.add(SeriesObjects.string(s, SeriesObjects.STUDY_UID));
+            }
+        }
+        boolean nodeIdPicked = picked.stream().anyMatch(StagingWorkflow::isNodeId);
+        if (nodeIdPicked) {
+            available.values().forEach(s -> studiesTouched.add(SeriesObjects.string(s, SeriesObjects.STUDY_UID)));
+        }
+        for (String studyUid : studiesTouched) {
+            List<Map<String, Object>> ofStudy = available.values().stream()
+                    .filter(s -> studyUid.equals(SeriesObjects.string(s, SeriesObjects.STUDY_UID))).toList();
+            List<SeriesEntry> entries = ofStudy.stream().map(s -> new SeriesEntry(studyUid, SeriesObjects.uid(s),
+                    SeriesObjects.string(s, SeriesObjects.MODALITY), SeriesObjects.string(s, SeriesObjects.DESCRIPTION),
+                    SeriesObjects.string(s, SeriesObjects.SERIES_NUMBER),
+                    SeriesObjects.integer(s, SeriesObjects.INSTANCE_COUNT))).toList();
+            String pid = SeriesObjects.string(ofStudy.getFirst(), SeriesObjects.PATIENT_ID);
+            RtTree tree = rtTree(requestedBy, studyId, pid, source, entries);
+            expand(tree, ofStudy, tablePicks, rtPicks, result, warnings);
+        }
+
+        registerInStagingRequests(studyId, result.values());
+        List<Map<String, Object>> options = new ArrayList<>();
+        for (Map<String, Object> s : result.values()) {
+            Object because = s.get(SeriesObjects.ADDED_BECAUSE);
+            Object approval = s.get(SeriesObjects.APPROVAL_STATUS);
+            options.add(SeriesObjects.option(SeriesObjects.uid(s), s.get(SeriesObjects.STUDY_SUBJECT_ID) + "  "
+                    + SeriesObjects.label(s) + " (" + SeriesObjects.integer(s, SeriesObjects.INSTANCE_COUNT)
+                    + " images)" + (approval == null ? "" : " [" + approval + "]")
+                    + (because == null ? "" : " \u2014 added: " + because)));
+        }
+        String warningText = String.join("; ", new LinkedHashSet<>(warnings));
+        studies.record(requestedBy, SELECTION_EXPANDED, studyId, null, picked.size() + " picked, "
+                + result.size() + " series with references" + (warningText.isEmpty() ? "" : "; " + warningText));
+        return new ExpandedSelection(new ArrayList<>(result.values()), options, new ArrayList<>(result.keySet()),
+                warningText);
+    }
+
+    private static boolean isNodeId(String value) {
+        return value != null && value.contains("/");
+    }
+
+    private static void expand(RtTree tree, List<Map<String, Object>> ofStudy, Set<String> tablePicks,
+                               Set<String> rtPicks, Map<String, Map<String, Object>> result, List<String> warnings) {
+        Map<String, Map<String, Object>> bySeries = new LinkedHashMap<>();
+        ofStudy.forEach(s -> bySeries.put(SeriesObjects.uid(s), s));
+        Map<String, RtNode> parents = new HashMap<>();
+        for (RtNode root : tree.roots()) {
+            indexParents(root, parents);
+        }
+        Map<String, String> approval = new HashMap<>();
+        for (RtNode n : tree.nodes()) {
+            if (n.approvalStatus() != null && n.seriesInstanceUID() != null) {
+                approval.putIfAbsent(n.seriesInstanceUID(), n.approvalStatus());
+            }
+        }
+        Map<String, String> because = new LinkedHashMap<>();
+        Set<String> pickedHere = new LinkedHashSet<>();
+        for (String uid : tablePicks) {
+            if (bySeries.containsKey(uid)) {
+                pickedHere.add(uid);
+            }
+        }
+        Set<String> subtreeRoots = new LinkedHashSet<>();
+        for (RtNode n : tree.nodes()) {
+            if (rtPicks.contains(n.id()) || (!n.isDangling() && rtPicks.contains(n.seriesInstanceUID()))) {
+                subtreeRoots.add(n.id());
+                if (n.seriesInstanceUID() != null && bySeries.containsKey(n.seriesInstanceUID())) {
+                    pickedHere.add(n.seriesInstanceUID());
+                }
+            }
+        }
+        RtSelection closure = tree.closure(subtreeRoots);
+        warnings.addAll(closure.warnings());
+        for (String uid : closure.seriesInstanceUIDs()) {
+            if (!pickedHere.contains(uid)) {
+                RtNode node = firstNode(tree, uid);
+                RtNode parent = node == null ? null : parents.get(node.id());
+                because.putIfAbsent(uid, parent == null ? "part of the picked RT set"
+                        : "refers to " + parent.modality() + " '" + parent.label() + "'");
+            }
+        }
+        // Whatever a selected object references (its ancestors in the tree) goes with it, or its links dangle.
+        Set<String> withReferences = new LinkedHashSet<>(pickedHere);
+        withReferences.addAll(closure.seriesInstanceUIDs());
+        for (RtNode n : tree.nodes()) {
+            if (n.isDangling() || !withReferences.contains(n.seriesInstanceUID())) {
+                continue;
+            }
+            RtNode child = n;
+            for (RtNode p = parents.get(n.id()); p != null; child = p, p = parents.get(p.id())) {
+                if (p.isDangling() || p.seriesInstanceUID() == null) {
+                    continue;
+                }
+                if (!pickedHere.contains(p.seriesInstanceUID())) {
+                    because.putIfAbsent(p.seriesInstanceUID(), "referenced by " + child.modality() + " '"
+                            + child.label() + "'");
+                }
+                if (withReferences.add(p.seriesInstanceUID())) {
+                    warnings.addAll(p.warnings());
+                }
+            }
+        }
+        for (String uid : withReferences) {
+            Map<String, Object> s = bySeries.get(uid);
+            if (s == null || result.containsKey(uid)) {
+                continue;
+            }
+            Map<String, Object> copy = SeriesObjects.copy(s);
+            copy.put(SeriesObjects.ADDED_BECAUSE, pickedHere.contains(uid) ? null : because.get(uid));
+            copy.put(SeriesObjects.APPROVAL_STATUS, approval.get(uid));
+            result.put(uid, copy);
+        }
+    }
+
+    private static void indexParents(RtNode node, Map<String, RtNode> parents) {
+        for (RtNode child : node.children()) {
+            parents.putIfAbsent(child.id(), node);
+            indexParents(child, parents);
+        }
+    }
+
+    private static RtNode firstNode(RtTree tree, String seriesUid) {
+        return tree.nodes().stream().filter(n -> seriesUid.equals(n.seriesInstanceUID())).findFirst().orElse(null);
+    }
+
+    private void registerInStagingRequests(String studyId, Iterable<Map<String, Object>> selection) {
+        Map<Long, List<SeriesSelection>> chosen = new LinkedHashMap<>();
+        Map<Long, List<SeriesSelection>> added = new LinkedHashMap<>();
+        for (Map<String, Object> s : selection) {
+            long requestId = SeriesObjects.requestId(s);
+            requireRequestOfStudy(requestId, studyId);
+            SeriesSelection row = new SeriesSelection(SeriesObjects.string(s, SeriesObjects.STUDY_UID),
+                    SeriesObjects.uid(s), SeriesObjects.string(s, SeriesObjects.MODALITY),
+                    SeriesObjects.string(s, SeriesObjects.DESCRIPTION),
+                    SeriesObjects.integer(s, SeriesObjects.INSTANCE_COUNT));
+            (s.get(SeriesObjects.ADDED_BECAUSE) == null ? chosen : added)
+                    .computeIfAbsent(requestId, k -> new ArrayList<>()).add(row);
+        }
+        Set<Long> requests = new LinkedHashSet<>(chosen.keySet());
+        requests.addAll(added.keySet());
+        for (long requestId : requests) {
+            studies.replaceSeries(requestId, chosen.getOrDefault(requestId, List.of()),
+                    added.getOrDefault(requestId, List.of()));
+        }
+    }
+
+    private StagingRequestView requireRequestOfStudy(long requestId, String studyId) {
+        StagingRequestView request = studies.stagingRequest(requestId);
+        if (!request.studyIdentifier().equals(studyId)) {
+            throw new RejectedInput("staging request " + requestId + " belongs to study '"
+                    + request.studyIdentifier() + "', not to '" + studyId + "'");
+        }
+        return request;
+    }
+
+    // ---------------------------------------------------------------- stage-series
+
+    /** The stagingResult variable of one series. */
+    record StagingOutcome(String seriesInstanceUid, String status, int instancesStaged, String message,
+                          String targetSeriesInstanceUid) {
+    }
+
+    /** One registered series; which one to copy and for whom comes from the staging request, not the variable. */
+    StagingOutcome stageSeries(String studyId, Map<String, Object> series) {
+        Target t = target(studyId, series);
+        long started = System.nanoTime();
+        studies.markSeries(t.request.id(), t.row.seriesInstanceUid(), SeriesStatus.STAGING, 0, null, null);
+        StageResult result = staging.stage(t.spec, throttledProgress(t.request.id(), t.row.seriesInstanceUid()));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        String what = SeriesObjects.label(series) + " (" + t.row.seriesInstanceUid() + ")";
+        if (result.status() == StageResult.Status.STAGED) {
+            studies.markSeries(t.request.id(), t.row.seriesInstanceUid(), SeriesStatus.STAGED,
+                    result.stagedInstances(), null, result.targetSeriesInstanceUID());
+            studies.record(t.request.requestedBy(), SERIES_STAGED, studyId, t.request.pid(), what + " -> "
+                    + result.targetSeriesInstanceUID() + " in node '" + t.spec.target().name() + "': "
+                    + result.summary());
+            metrics.staged(studyId, result.stagedInstances(), took, "staged");
+        } else {
+            studies.markSeries(t.request.id(), t.row.seriesInstanceUid(), SeriesStatus.FAILED,
+                    result.stagedInstances(), result.summary(), result.targetSeriesInstanceUID());
+            studies.record(t.request.requestedBy(), SERIES_STAGING_FAILED, studyId, t.request.pid(),
+                    what + ": " + result.summary());
+            metrics.staged(studyId, result.stagedInstances(), took, "failed");
+            metrics.failure(studyId, "business");
+            log.warn("staging {} from node '{}' failed: {}", what, t.spec.source().name(), result.summary());
+        }
+        return new StagingOutcome(t.row.seriesInstanceUid(), result.status().name(), result.stagedInstances(),
+                result.summary(), result.targetSeriesInstanceUID());
+    }
+
+    /** A technical failure the job will retry: the series shows why in the meantime. */
+    void stagingAttemptFailed(String studyId, Map<String, Object> series, String message) {
+        metrics.failure(studyId, "technical");
+        try {
+            long requestId = SeriesObjects.requestId(series);
+            requireRequestOfStudy(requestId, studyId);
+            studies.markSeries(requestId, SeriesObjects.uid(series), SeriesStatus.FAILED, null, message, null);
+        } catch (RuntimeException e) {
+            log.warn("could not record the failure of series {}: {}", SeriesObjects.uid(series), e.getMessage());
+        }
+    }
+
+    private IntConsumer throttledProgress(long requestId, String seriesUid) {
+        long interval = properties.progressInterval().toNanos();
+        int every = Math.max(1, properties.progressInstances());
+        long[] last = {System.nanoTime(), 0};
+        // Called from the stager's threads: serialize, and write only every N instances or T seconds.
+        return staged -> {
+            synchronized (last) {
+                long now = System.nanoTime();
+                if (staged - last[1] >= every || now - last[0] >= interval) {
+                    last[0] = now;
+                    last[1] = staged;
+                    studies.markSeries(requestId, seriesUid, SeriesStatus.STAGING, staged, null, null);
+                }
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- verify
+
+    record VerificationOutcome(boolean verified, List<Map<String, Object>> verificationReport,
+                               List<Map<String, Object>> failedSeries, List<Map<String, Object>> stagingProblems) {
+    }
+
+    /** Verifies every confirmed series, also those staged in an earlier round, so the report is complete. */
+    VerificationOutcome verify(String studyId, List<Map<String, Object>> expandedSelection,
+                               List<String> confirmedSeriesUids) {
+        Set<String> confirmed = new LinkedHashSet<>(confirmedSeriesUids == null ? List.of() : confirmedSeriesUids);
+        List<Map<String, Object>> report = new ArrayList<>();
+        List<Map<String, Object>> failed = new ArrayList<>();
+        List<Map<String, Object>> problems = new ArrayList<>();
+        for (Map<String, Object> series : expandedSelection == null ? List.<Map<String, Object>>of() : expandedSelection) {
+            if (!confirmed.contains(SeriesObjects.uid(series))) {
+                continue;
+            }
+            Target t = target(studyId, series);
+            String what = SeriesObjects.label(series) + " (" + t.row.seriesInstanceUid() + ")";
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put(SeriesObjects.DESCRIPTION, SeriesObjects.label(series));
+            String problem;
+            if (t.row.status() == SeriesStatus.FAILED || t.row.status() == SeriesStatus.PENDING
+                    || t.row.status() == SeriesStatus.STAGING) {
+                problem = t.row.status() == SeriesStatus.FAILED && t.row.failureReason() != null
+                        ? "staging failed: " + t.row.failureReason() : "not staged (" + t.row.status() + ")";
+                row.put(SeriesObjects.SERIES_UID, t.row.targetSeriesInstanceUid());
+                row.put("expectedInstances", t.row.expectedInstances());
+                row.put("stagedInstances", t.row.stagedInstances());
+                row.put("checks", "not verified");
+                row.put("result", "FAILED: " + problem);
+            } else {
+                SeriesVerification v = staging.verify(t.spec);
+                row.put(SeriesObjects.SERIES_UID, v.targetSeriesInstanceUID());
+                row.put("expectedInstances", v.sourceInstances());
+                row.put("stagedInstances", v.targetInstances());
+                row.put("checks", "count, UIDs, identifiers, pixel data (" + v.pixelDigestsCompared()
+                        + "), references (" + v.referencesChecked() + ")");
+                problem = v.verified() ? null : String.join("; ", v.problems());
+                row.put("result", v.verified()
+                        ? (v.warnings().isEmpty() ? "OK" : "OK with warnings: " + String.join("; ", v.warnings()))
+                        : "FAILED: " + problem);
+                studies.markSeries(t.request.id(), t.row.seriesInstanceUid(),
+                        v.verified() ? SeriesStatus.VERIFIED : SeriesStatus.FAILED, null,
+                        v.verified() ? null : "verification: " + problem, null);
+                studies.record(t.request.requestedBy(), v.verified() ? SERIES_VERIFIED : SERIES_VERIFICATION_FAILED,
+                        studyId, t.request.pid(), what + (v.verified() ? ": OK" : ": " + problem));
+            }
+            report.add(row);
+            if (problem != null) {
+                failed.add(series);
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put(SeriesObjects.SERIES_UID, t.row.seriesInstanceUid());
+                p.put(SeriesObjects.DESCRIPTION, SeriesObjects.label(series));
+                p.put("problem", problem);
+                problems.add(p);
+            }
+        }
+        if (report.isEmpty()) {
+            throw new RejectedInput("nothing to verify: no confirmed series in the selection");
+        }
+        return new VerificationOutcome(failed.isEmpty(), report, failed, problems);
+    }
+
+    // ---------------------------------------------------------------- remind-reviewer
+
+    void remindReviewer(String requestedBy, String studyId, long processInstanceKey) {
+        // No mail server exists: the audit trail and the log are the reminder's record.
+        studies.record(requestedBy, REVIEWER_REMINDED, studyId, null,
+                "review of the staged copy (process instance " + processInstanceKey + ") is still open");
+        log.info("reminder: {} has not reviewed the staged copy for study {} yet", requestedBy, studyId);
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    private record Target(StagingRequestView request, StagingSeriesView row, SeriesStagingSpec spec) {
+    }
+
+    private Target target(String studyId, Map<String, Object> series) {
+        Objects.requireNonNull(series, Variables.SERIES);
+        String uid = SeriesObjects.uid(series);
+        StagingRequestView request = requireRequestOfStudy(SeriesObjects.requestId(series), studyId);
+        StagingSeriesView row = request.series().stream().filter(r -> r.seriesInstanceUid().equals(uid)).findFirst()
+                .orElseThrow(() -> new RejectedInput("series " + uid + " is not registered in staging request "
+                        + request.id() + " of study '" + studyId + "'"));
+        StudyDetails study = studies.studyForStaging(studyId, request.pid());
+        SubjectEnrolment enrolment = study.enrolment();
+        ClinicalTrial trial = new ClinicalTrial(study.sponsor(), study.protocolId(), study.protocolName(),
+                enrolment.siteId(), enrolment.siteName());
+        PseudonymContext context = new PseudonymContext(studies.studySecret(studyId), enrolment.studySubjectId(),
+                trial);
+        SeriesStagingSpec spec = new SeriesStagingSpec(sourceNode(), projectNode(studyId), profile(study.profileName()),
+                context, row.studyInstanceUid(), uid);
+        return new Target(request, row, spec);
+    }
+
+    private PseudonymizationProfile profile(String name) {
+        if (name == null || name.isBlank()) {
+            throw new RejectedInput("the study has no pseudonymization profile");
+        }
+        // A name is a built-in profile; anything that looks like a path is a profile file.
+        return profiles.computeIfAbsent(name, n -> n.contains("/") || n.endsWith(".yaml") || n.endsWith(".yml")
+                ? PseudonymizationProfile.load(Path.of(n)) : PseudonymizationProfile.builtin(n));
+    }
+
+    /** " from node 'study0' to node 'project'", for messages; empty if the nodes cannot be resolved. */
+    String route(String studyId) {
+        try {
+            return " from node '" + sourceNode().name() + "' to node '" + projectNode(studyId).name() + "'";
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    DicomNode sourceNode() {
+        String name = studies.sourceStudy().archiveNode();
+        return nodes.node(name == null || name.isBlank() ? nodes.defaultSourceNode() : name);
+    }
+
+    DicomNode projectNode(String studyId) {
+        String name = studies.studyForStaging(studyId).archiveNode();
+        if (name == null || name.isBlank()) {
+            throw new RejectedInput("study '" + studyId + "' has no archive node");
+        }
+        return nodes.node(name);
+    }
+
+    private static String date(String dicomDate) {
+        return dicomDate != null && dicomDate.length() == 8
+                ? dicomDate.substring(0, 4) + "-" + dicomDate.substring(4, 6) + "-" + dicomDate.substring(6) : dicomDate;
+    }
+
+    /** Input no retry can fix (forged or stale variables): the job fails without retries, with this message. */
+    static final class RejectedInput extends RuntimeException {
+        RejectedInput(String message) {
+            super(message);
+        }
+    }
+
+    /** The researcher picked nothing: back to picking, with a notice. */
+    static final class NothingSelected extends RuntimeException {
+        NothingSelected(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.dicomstage.workflow;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.annotation.VariablesAsType;
+import io.camunda.client.api.response.ActivatedJob;
+import org.dicomstage.workflow.ProcessDefinition.JobTypes;
+import org.springframework.stereotype.Component;
+
+/** {@value JobTypes#VERIFY}: reads the project copy back and compares it with Study0, series by series. */
+@Component
+public class VerifyWorker {
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Input(String studyId, List<Map<String, Object>> expandedSelection, List<String> confirmedSeriesUids) {
+    }
+
+    record Output(boolean verified, List<Map<String, Object>> verificationReport,
+                  List<Map<String, Object>> failedSeries, List<Map<String, Object>> stagingProblems) {
+    }
+
+    private final StagingWorkflow workflow;
+    private final JobSupport jobs;
+
+    VerifyWorker(StagingWorkflow workflow, JobSupport jobs) {
+        this.workflow = workflow;
+        this.jobs = jobs;
+    }
+
+    @JobWorker(type = JobTypes.VERIFY, timeout = StageSeriesWorker.TIMEOUT_MILLIS)
+    public Output handle(ActivatedJob job, @VariablesAsType Input in) {
+        return jobs.run(job, in.studyId(), Set.of(), "verifying the project copy", () -> {
+            StagingWorkflow.VerificationOutcome r = workflow.verify(in.studyId(), in.expandedSelection(),
+                    in.confirmedSeriesUids());
+            return new Output(r.verified(), r.verificationReport(), r.failedSeries(), r.stagingProblems());
+        });
+    }
+}

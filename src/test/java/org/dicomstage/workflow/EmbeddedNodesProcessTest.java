@@ -1,0 +1,113 @@
+package org.dicomstage.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.dicomstage.DicomStageApplication;
+import org.dicomstage.dicom.DicomNodeRegistry;
+import org.dicomstage.dicom.EmbeddedArchive;
+import org.dicomstage.study.DemoStudyData;
+import org.dicomstage.testing.SharedData;
+import org.dicomstage.workflow.ProcessDefinition.Decisions;
+import org.dicomstage.workflow.ProcessDefinition.Elements;
+import org.dicomstage.workflow.ProcessDefinition.Variables;
+import io.camunda.client.CamundaClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The local run's configuration: both archives are EMBEDDED nodes that the registry starts itself (in-process
+ * access, no DIMSE in between). The RT fixture is staged and verified through the real workers.
+ */
+@SpringBootTest(classes = DicomStageApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = "camunda.client.worker.defaults.poll-interval=200ms")
+@ContextConfiguration(initializers = ZptEngineInitializer.class)
+@Import({ZptHarnessConfiguration.class, DemoStudyData.class})
+class EmbeddedNodesProcessTest {
+
+    @TempDir
+    static Path archives;
+
+    @DynamicPropertySource
+    static void nodes(DynamicPropertyRegistry registry) {
+        for (String node : List.of(DemoStudyData.STUDY0_NODE, DemoStudyData.PROJECT_NODE)) {
+            registry.add("dicomstage.nodes." + node + ".kind", () -> "EMBEDDED");
+            registry.add("dicomstage.nodes." + node + ".ae-title", node::toUpperCase);
+            registry.add("dicomstage.nodes." + node + ".port", () -> 0);
+            registry.add("dicomstage.nodes." + node + ".storage-directory", () -> archives.resolve(node).toString());
+        }
+    }
+
+    @Autowired
+    CamundaClient client;
+    @Autowired
+    UserTasks userTasks;
+    @Autowired
+    DicomNodeRegistry nodes;
+
+    @Test
+    void theRtSetIsStagedAndVerifiedBetweenEmbeddedArchives() throws IOException {
+        EmbeddedArchive study0 = nodes.archive(DemoStudyData.STUDY0_NODE).orElseThrow();
+        EmbeddedArchive project = nodes.archive(DemoStudyData.PROJECT_NODE).orElseThrow();
+        assertThat(study0.importDirectory(SharedData.rtSet())).isEqualTo(8);
+
+        long instance = client.newCreateInstanceCommand().bpmnProcessId(ProcessDefinition.PROCESS_ID).latestVersion()
+                .variables(Map.of(Variables.REQUESTED_BY, DemoStudyData.RESEARCHER)).send().join()
+                .getProcessInstanceKey();
+        complete(instance, Elements.ACTIVATE_STUDY, Map.of(Variables.STUDY_ID, DemoStudyData.RT_HN_2026));
+        complete(instance, Elements.SELECT_PATIENT, Map.of(Variables.SUBJECT_SELECTION_MODE, Decisions.ONE_SUBJECT,
+                Variables.SUBJECT_ID, DemoStudyData.RT_FIXTURE_SUBJECT_ID));
+        UserTask pick = await(instance, Elements.PICK_SERIES);
+        @SuppressWarnings("unchecked")
+        var tree = (List<Map<String, Object>>) pick.variables().get(Variables.RT_TREE);
+        userTasks.complete(pick.key(), Map.of(Variables.PICKED_RT_SERIES_UIDS,
+                List.of(tree.getFirst().get("seriesInstanceUid"))));
+        UserTask confirm = await(instance, Elements.CONFIRM_SELECTION);
+        userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS,
+                confirm.variables().get(Variables.CONFIRMED_SERIES_UIDS)));
+
+        UserTask review = await(instance, Elements.REVIEW_STAGED_COPY);
+        assertThat(review.variables().get(Variables.VERIFIED)).isEqualTo(true);
+        assertThat(project.size()).isEqualTo(8);
+        try (var files = Files.walk(project.storageDirectory())) {
+            assertThat(files.filter(f -> f.toString().endsWith(".dcm")).count()).isEqualTo(8);
+        }
+        userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
+    }
+
+    private void complete(long instance, String elementId, Map<String, Object> variables) {
+        userTasks.complete(await(instance, elementId).key(), variables);
+    }
+
+    private UserTask await(long instance, String elementId) {
+        Supplier<UserTask> probe = () -> userTasks.open(instance).stream().filter(t -> t.elementId().equals(elementId))
+                .findFirst().orElse(null);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            UserTask task = probe.get();
+            if (task != null) {
+                return task;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("no task " + elementId + "; open: " + userTasks.open(instance));
+    }
+}

@@ -1,0 +1,574 @@
+package org.dicomstage.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.SequenceItem;
+import com.pixelmed.dicom.TagFromName;
+import io.camunda.client.CamundaClient;
+import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
+import io.camunda.zeebe.process.test.assertions.BpmnAssert;
+import io.camunda.zeebe.process.test.filters.RecordStream;
+import io.camunda.zeebe.process.test.inspections.model.InspectedProcessInstance;
+import io.camunda.zeebe.protocol.record.Record;
+import io.camunda.zeebe.protocol.record.intent.IncidentIntent;
+import io.camunda.zeebe.protocol.record.value.IncidentRecordValue;
+import org.dicomstage.DicomStageApplication;
+import org.dicomstage.dicom.EmbeddedArchive;
+import org.dicomstage.study.DemoStudyData;
+import org.dicomstage.study.SeriesStatus;
+import org.dicomstage.study.StagingRequestView;
+import org.dicomstage.study.StagingSeriesView;
+import org.dicomstage.study.StudyService;
+import org.dicomstage.testing.CtSeriesGenerator;
+import org.dicomstage.testing.DemoRtPatientGenerator;
+import org.dicomstage.workflow.ProcessDefinition.Decisions;
+import org.dicomstage.workflow.ProcessDefinition.Elements;
+import org.dicomstage.workflow.ProcessDefinition.Variables;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * The process with the real job workers against two real DIMSE archives on loopback (see {@link TestArchives}),
+ * the demo studies in H2, and the in-memory engine. Each test is one path a researcher can take, asserted on what
+ * they notice: the open task and its data, where the instance ends, what the project archive holds.
+ */
+@SpringBootTest(classes = DicomStageApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {"camunda.client.worker.defaults.poll-interval=200ms",
+                "camunda.client.worker.defaults.stream-enabled=false"})
+@ContextConfiguration(initializers = {ZptEngineInitializer.class, TestArchives.class})
+@Import({ZptHarnessConfiguration.class, DemoStudyData.class})
+class RealWorkersProcessTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @Autowired
+    CamundaClient client;
+    @Autowired
+    ZeebeTestEngine engine;
+    @Autowired
+    UserTasks userTasks;
+    @Autowired
+    StudyService studies;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+    @Autowired
+    @Qualifier(TestArchives.STUDY0_BEAN)
+    EmbeddedArchive study0;
+    @Autowired
+    @Qualifier(TestArchives.PROJECT_BEAN)
+    EmbeddedArchive project;
+    @Autowired
+    @Qualifier(TestArchives.DEMO_RT_PATIENT)
+    DemoRtPatientGenerator.DemoRtPatient demoRt;
+    @Autowired
+    @Qualifier(TestArchives.CORRUPTIBLE_A)
+    CtSeriesGenerator.Series corruptibleA;
+    @Autowired
+    @Qualifier(TestArchives.CORRUPTIBLE_B)
+    CtSeriesGenerator.Series corruptibleB;
+
+    private long instance;
+
+    @BeforeEach
+    void recordStream() {
+        BpmnAssert.initRecordStream(RecordStream.of(engine.getRecordStreamSource()));
+    }
+
+    @AfterEach
+    void cleanUp() {
+        study0.start(); // a test that stopped it and failed must not break the next one
+        if (instance != 0 && isActive()) {
+            client.newCancelInstanceCommand(instance).send().join();
+        }
+        BpmnAssert.resetRecordStream();
+    }
+
+    @Test
+    void happyPathStagesTheRtSetAndTheProjectArchiveHoldsAPseudonymizedCopyWithWorkingReferences() throws Exception {
+        start(DemoStudyData.RESEARCHER);
+        activate(DemoStudyData.RT_HN_2026);
+        UserTask select = awaitTask(Elements.SELECT_PATIENT);
+        assertThat(select.variables().get(Variables.STUDY_NAME)).asString().contains("head and neck");
+        assertThat(options(select, Variables.ENROLLED_SUBJECTS)).contains(DemoStudyData.RT_FIXTURE_SUBJECT_ID,
+                "HN-001", "HN-025");
+        selectSubject(select, DemoStudyData.RT_FIXTURE_SUBJECT_ID);
+
+        UserTask pick = awaitTask(Elements.PICK_SERIES);
+        List<Map<String, Object>> table = rows(pick, Variables.SERIES_TABLE);
+        assertThat(table).extracting(r -> r.get("modality")).containsExactlyInAnyOrder("CT", "RTSTRUCT", "RTPLAN",
+                "RTDOSE");
+        assertThat(table).allSatisfy(r -> assertThat(r.get("inProject")).isEqualTo("No"));
+        List<Map<String, Object>> tree = rows(pick, Variables.RT_TREE);
+        assertThat(tree).extracting(r -> r.get("modality")).containsExactly("CT", "RTSTRUCT", "RTPLAN", "RTDOSE");
+        assertThat(tree.get(2).get("approvalStatus")).isEqualTo("UNAPPROVED");
+        String ctUid = (String) tree.getFirst().get("seriesInstanceUid");
+        userTasks.complete(pick.key(), Map.of(Variables.PICKED_RT_SERIES_UIDS, List.of(ctUid)));
+
+        UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
+        assertThat((List<?>) confirm.variables().get(Variables.CONFIRMED_SERIES_UIDS)).hasSize(4);
+        assertThat((String) confirm.variables().get(Variables.SELECTION_WARNINGS)).contains("UNAPPROVED");
+        assertThat(rows(confirm, Variables.EXPANDED_SELECTION)).filteredOn(r -> r.get("addedBecause") != null)
+                .hasSize(3);
+        userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS,
+                confirm.variables().get(Variables.CONFIRMED_SERIES_UIDS)));
+
+        UserTask review = awaitTask(Elements.REVIEW_STAGED_COPY);
+        assertThat(review.variables().get(Variables.VERIFIED)).isEqualTo(true);
+        List<Map<String, Object>> report = rows(review, Variables.VERIFICATION_REPORT);
+        assertThat(report).hasSize(4).allSatisfy(r -> assertThat((String) r.get("result")).startsWith("OK"));
+
+        // Nobody reviews for two days: the reviewer is reminded (audit + log; there is no mail server).
+        engine.increaseTime(Duration.ofDays(2).plusMinutes(1));
+        await("reminder", () -> studies.auditForStudy(DemoStudyData.RT_HN_2026, 0, 50).events().stream()
+                .filter(e -> e.action().equals(StagingWorkflow.REVIEWER_REMINDED)
+                        && e.detail().contains(Long.toString(instance))).findFirst().orElse(null));
+        assertThat(awaitTask(Elements.REVIEW_STAGED_COPY).key()).isEqualTo(review.key());
+        userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
+        awaitCompleted();
+        assertInstance().hasPassedElement(Elements.END_ACCEPTED).hasNoIncidents();
+
+        // The project archive: 5 CT + RTSTRUCT + RTPLAN + RTDOSE, no trace of the PID, references resolve.
+        List<AttributeList> copies = projectHeadersOfPatient(DemoStudyData.RT_FIXTURE_SUBJECT_ID);
+        assertThat(copies).hasSize(8);
+        Map<String, Set<String>> sopsByModality = new java.util.HashMap<>();
+        Map<String, Set<String>> referencesByModality = new java.util.HashMap<>();
+        for (AttributeList copy : copies) {
+            String modality = Attribute.getSingleStringValueOrEmptyString(copy, TagFromName.Modality);
+            sopsByModality.computeIfAbsent(modality, m -> new HashSet<>())
+                    .add(Attribute.getSingleStringValueOrEmptyString(copy, TagFromName.SOPInstanceUID));
+            collectReferences(copy, referencesByModality.computeIfAbsent(modality, m -> new HashSet<>()));
+            assertThat(copy.toString()).doesNotContain(DemoStudyData.RT_FIXTURE_PID);
+            assertThat(Attribute.getSingleStringValueOrEmptyString(copy, TagFromName.PatientID)).startsWith("RT-");
+            assertThat(Attribute.getSingleStringValueOrEmptyString(copy, TagFromName.ClinicalTrialProtocolID))
+                    .isEqualTo("RT-HN-2026-P01");
+        }
+        // Dose -> plan -> structure set -> CT, all pointing at the copies (the fixture's structure set also
+        // names CT slices that are not in the set; the verifier reports those as dangling).
+        assertThat(referencesByModality.get("RTDOSE")).containsAll(sopsByModality.get("RTPLAN"));
+        assertThat(referencesByModality.get("RTPLAN")).containsAll(sopsByModality.get("RTSTRUCT"));
+        assertThat(referencesByModality.get("RTSTRUCT")).containsAll(sopsByModality.get("CT"));
+
+        StagingRequestView request = requestOf(instance);
+        assertThat(request.series()).hasSize(4).allSatisfy(s -> assertThat(s.status()).isEqualTo(SeriesStatus.VERIFIED));
+        assertThat(request.requestedBy()).isEqualTo(DemoStudyData.RESEARCHER);
+
+        // Every data access and staging action is on the study's audit trail, as the researcher.
+        List<org.dicomstage.study.AuditEventView> trail = studies.auditForStudy(DemoStudyData.RT_HN_2026, 0, 500)
+                .events().stream().filter(e -> DemoStudyData.RT_FIXTURE_PID.equals(e.subjectPid())).toList();
+        assertThat(trail).extracting(org.dicomstage.study.AuditEventView::action).contains("STAGING_REQUESTED",
+                StagingWorkflow.STUDY0_QUERIED, "RT_HEADERS_RETRIEVED", StagingWorkflow.SERIES_STAGED,
+                StagingWorkflow.SERIES_VERIFIED);
+        assertThat(trail).allSatisfy(e -> assertThat(e.username()).isEqualTo(DemoStudyData.RESEARCHER));
+
+        assertThat(meters.get("dicomstage.staged.instances").tag("study", DemoStudyData.RT_HN_2026).counter()
+                .count()).isGreaterThanOrEqualTo(8);
+        assertThat(meters.get("dicomstage.staging.duration").tag("outcome", "staged").timer().count())
+                .isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void anOutsiderIsDeniedAndNoCopyIsMade() {
+        start(DemoStudyData.OUTSIDER);
+        activate(DemoStudyData.RT_HN_2026);
+        awaitCompleted();
+        assertInstance().hasPassedElement(Elements.END_ACCESS_DENIED).hasNotPassedElement(Elements.SELECT_PATIENT)
+                .hasVariableWithValue(Variables.ACCESS_PROBLEM,
+                        "User 'outsider' is not a member of study 'RT-HN-2026'");
+    }
+
+    @Test
+    void aStudyWithoutDicomEndsWithoutACopy() {
+        start(DemoStudyData.RESEARCHER);
+        activate(DemoStudyData.QOL_2025);
+        awaitCompleted();
+        assertInstance().hasPassedElement(Elements.END_DICOM_NOT_ENABLED);
+    }
+
+    @Test
+    void pickingNothingSendsTheResearcherBackWithANotice() {
+        start(DemoStudyData.RESEARCHER);
+        activate(DemoStudyData.RT_HN_2026);
+        selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-002");
+        UserTask pick = awaitTask(Elements.PICK_SERIES);
+        userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, List.of()));
+
+        UserTask again = awaitTask(Elements.PICK_SERIES);
+        assertThat(again.key()).isNotEqualTo(pick.key());
+        assertThat(again.variables().get(Variables.PICK_SERIES_NOTICE))
+                .isEqualTo("Nothing was selected. Pick at least one series.");
+        userTasks.complete(again.key(), Map.of(Variables.PICKED_SERIES_UIDS, List.of(onlySeries(again))));
+        UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
+        assertThat(confirm.variables().get(Variables.PICK_SERIES_NOTICE)).isNull();
+        assertThat(rows(confirm, Variables.EXPANDED_SELECTION)).hasSize(1);
+    }
+
+    @Test
+    void aDosePickedFromTheTableBringsThePlanStructureSetAndCtItReferencesAndFlagsTheUnapprovedPlan() {
+        start(DemoStudyData.RESEARCHER);
+        activate(DemoStudyData.RT_HN_2026);
+        selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-001");
+        UserTask pick = awaitTask(Elements.PICK_SERIES);
+        assertThat(rows(pick, Variables.RT_TREE)).extracting(r -> r.get("approvalStatus")).contains("APPROVED",
+                "UNAPPROVED");
+        userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS,
+                List.of(demoRt.doseB().seriesInstanceUID())));
+
+        UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
+        Map<Object, Object> because = new java.util.HashMap<>();
+        rows(confirm, Variables.EXPANDED_SELECTION).forEach(r -> because.put(r.get("seriesInstanceUid"),
+                String.valueOf(r.get("addedBecause"))));
+        assertThat(because).containsOnlyKeys(demoRt.doseB().seriesInstanceUID(), demoRt.planB().seriesInstanceUID(),
+                demoRt.rtStruct().seriesInstanceUID(), demoRt.ct().seriesInstanceUID());
+        assertThat(because.get(demoRt.doseB().seriesInstanceUID())).isEqualTo("null");
+        assertThat((String) because.get(demoRt.planB().seriesInstanceUID())).startsWith("referenced by RTDOSE");
+        assertThat((String) because.get(demoRt.ct().seriesInstanceUID())).startsWith("referenced by RTSTRUCT");
+        assertThat((String) confirm.variables().get(Variables.SELECTION_WARNINGS)).contains("PLAN_B", "UNAPPROVED");
+        assertThat(options(confirm, Variables.SELECTION_OPTIONS)).hasSize(4);
+    }
+
+    @Test
+    void aForgedSeriesSentWithAFormIsNotCopied() throws Exception {
+        start(DemoStudyData.RESEARCHER);
+        activate(DemoStudyData.RT_HN_2026);
+        selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-002");
+        UserTask pick = awaitTask(Elements.PICK_SERIES);
+        userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, List.of(onlySeries(pick))));
+        UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
+        long filesBefore = projectFiles();
+
+        // Another subject's series, dressed up as part of this request, sent along with the form.
+        Map<String, Object> forged = new java.util.LinkedHashMap<>(rows(confirm, Variables.EXPANDED_SELECTION).getFirst());
+        forged.put("seriesInstanceUid", corruptibleB.seriesInstanceUid());
+        forged.put("studyInstanceUid", corruptibleB.studyInstanceUid());
+        userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS,
+                List.of(corruptibleB.seriesInstanceUid()), Variables.EXPANDED_SELECTION, List.of(forged)));
+
+        IncidentRecordValue incident = awaitIncident();
+        assertThat(incident.getErrorMessage()).contains("rejected");
+        assertThat(projectFiles()).isEqualTo(filesBefore);
+        assertThat(requestOf(instance).series()).extracting(StagingSeriesView::seriesInstanceUid)
+                .doesNotContain(corruptibleB.seriesInstanceUid());
+    }
+
+    @Test
+    void study0DownRaisesAnIncidentNamingSeriesNodeAndCauseAndResolvingItFinishesTheCopy() {
+        start(DemoStudyData.RESEARCHER);
+        activate(DemoStudyData.RT_HN_2026);
+        selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-002");
+        UserTask pick = awaitTask(Elements.PICK_SERIES);
+        String series = onlySeries(pick);
+        userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, List.of(series)));
+        UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
+
+        study0.close();
+        userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS, List.of(series)));
+        IncidentRecordValue incident = awaitIncident();
+        assertThat(incident.getErrorMessage()).contains("staging series CT", series, "node 'study0'",
+                "no retries left");
+        assertThat(incident.getElementId()).isEqualTo(Elements.STAGE_SERIES);
+        StagingSeriesView row = requestOf(instance).series().getFirst();
+        assertThat(row.status()).isEqualTo(SeriesStatus.FAILED);
+        assertThat(row.failureReason()).contains("node 'study0'");
+
+        assertThat(meters.get("dicomstage.staging.failures").tag("kind", "technical").counter().count())
+                .isGreaterThanOrEqualTo(ProcessDefinition.STAGE_SERIES_RETRIES);
+
+        study0.start();
+        client.newUpdateRetriesCommand(incident.getJobKey()).retries(1).send().join();
+        client.newResolveIncidentCommand(incidentKey(incident)).send().join();
+
+        UserTask review = awaitTask(Elements.REVIEW_STAGED_COPY);
+        assertThat(review.variables().get(Variables.VERIFIED)).isEqualTo(true);
+        userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
+        awaitCompleted();
+        assertInstance().hasPassedElement(Elements.END_ACCEPTED);
+        assertThat(requestOf(instance).series().getFirst().status()).isEqualTo(SeriesStatus.VERIFIED);
+    }
+
+    @Test
+    void aCorruptObjectFailsItsSeriesOnlyAndARetryAfterRepairCompletes() throws Exception {
+        Path stored = storedFile(study0, corruptibleA.seriesInstanceUid());
+        Path backup = Files.createTempFile("dicomstage-backup-", ".dcm");
+        Files.copy(stored, backup, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            corrupt(stored);
+            start(DemoStudyData.RESEARCHER);
+            activate(DemoStudyData.RT_HN_2026);
+            selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-003");
+            UserTask pick = awaitTask(Elements.PICK_SERIES);
+            List<String> both = List.of(corruptibleA.seriesInstanceUid(), corruptibleB.seriesInstanceUid());
+            userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, both));
+            UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
+            userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS, both));
+
+            UserTask resolve = awaitTask(Elements.RESOLVE_STAGING_PROBLEM);
+            List<Map<String, Object>> problems = rows(resolve, Variables.STAGING_PROBLEMS);
+            assertThat(problems).singleElement().satisfies(p -> {
+                assertThat(p.get("seriesInstanceUid")).isEqualTo(corruptibleA.seriesInstanceUid());
+                assertThat((String) p.get("problem")).contains("staging failed").containsIgnoringCase("instance");
+            });
+            assertThat(rows(resolve, Variables.VERIFICATION_REPORT)).filteredOn(r -> "OK".equals(r.get("result")))
+                    .hasSize(1);
+            assertThat(statusOf(corruptibleB.seriesInstanceUid())).isEqualTo(SeriesStatus.VERIFIED);
+            assertThat(statusOf(corruptibleA.seriesInstanceUid())).isEqualTo(SeriesStatus.FAILED);
+
+            Files.copy(backup, stored, StandardCopyOption.REPLACE_EXISTING);
+            userTasks.complete(resolve.key(), Map.of(Variables.RESOLVE_DECISION, Decisions.RETRY));
+            UserTask review = awaitTask(Elements.REVIEW_STAGED_COPY);
+            assertThat(rows(review, Variables.VERIFICATION_REPORT)).hasSize(2)
+                    .allSatisfy(r -> assertThat(r.get("result")).isEqualTo("OK"));
+            userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
+            awaitCompleted();
+            assertInstance().hasPassedElement(Elements.RESOLVE_STAGING_PROBLEM).hasPassedElement(Elements.END_ACCEPTED);
+        } finally {
+            Files.copy(backup, stored, StandardCopyOption.REPLACE_EXISTING);
+            Files.delete(backup);
+        }
+    }
+
+    @Test
+    void sentBackAtReviewTheResearcherPicksAgainAndStagingTheSameSeriesAgainAddsNothing() throws Exception {
+        start(DemoStudyData.RESEARCHER);
+        activate(DemoStudyData.RT_HN_2026);
+        selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-001");
+        UserTask pick = awaitTask(Elements.PICK_SERIES);
+        String planA = demoRt.planA().seriesInstanceUID();
+        userTasks.complete(pick.key(), Map.of(Variables.PICKED_RT_SERIES_UIDS, List.of(planA)));
+        UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
+        // Plan A brings its dose (below it) and the structure set and CT it references (above it).
+        assertThat(confirm.variables().get(Variables.CONFIRMED_SERIES_UIDS)).asInstanceOf(
+                org.assertj.core.api.InstanceOfAssertFactories.LIST).containsExactlyInAnyOrder(planA,
+                demoRt.doseA().seriesInstanceUID(), demoRt.rtStruct().seriesInstanceUID(),
+                demoRt.ct().seriesInstanceUID());
+        assertThat(confirm.variables().get(Variables.SELECTION_WARNINGS)).isEqualTo("");
+        userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS,
+                confirm.variables().get(Variables.CONFIRMED_SERIES_UIDS)));
+
+        UserTask review = awaitTask(Elements.REVIEW_STAGED_COPY);
+        List<AttributeList> firstRound = projectHeadersOfPatient("HN-001");
+        Set<String> firstUids = sopUids(firstRound);
+        userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.SEND_BACK,
+                Variables.REVIEW_COMMENT, "stage it again"));
+
+        UserTask again = awaitTask(Elements.PICK_SERIES);
+        assertThat(again.variables().get(Variables.PICK_SERIES_NOTICE)).isEqualTo("Sent back at review: stage it again");
+        userTasks.complete(again.key(), Map.of(Variables.PICKED_RT_SERIES_UIDS, List.of(planA)));
+        UserTask confirmAgain = awaitTask(Elements.CONFIRM_SELECTION);
+        userTasks.complete(confirmAgain.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS,
+                confirmAgain.variables().get(Variables.CONFIRMED_SERIES_UIDS)));
+        UserTask reviewAgain = awaitTask(Elements.REVIEW_STAGED_COPY);
+        assertThat(reviewAgain.variables().get(Variables.VERIFIED)).isEqualTo(true);
+
+        assertThat(sopUids(projectHeadersOfPatient("HN-001"))).as("same instances, no duplicates")
+                .isEqualTo(firstUids);
+        userTasks.complete(reviewAgain.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
+        awaitCompleted();
+        assertInstance().hasPassedElement(Elements.REVIEW_STAGED_COPY, 2).hasPassedElement(Elements.END_ACCEPTED);
+    }
+
+    // --- the researcher's steps
+
+    private void start(String user) {
+        instance = client.newCreateInstanceCommand().bpmnProcessId(ProcessDefinition.PROCESS_ID).latestVersion()
+                .variables(Map.of(Variables.REQUESTED_BY, user)).send().join().getProcessInstanceKey();
+    }
+
+    private void activate(String study) {
+        userTasks.complete(awaitTask(Elements.ACTIVATE_STUDY).key(), Map.of(Variables.STUDY_ID, study));
+    }
+
+    private void selectSubject(UserTask select, String studySubjectId) {
+        userTasks.complete(select.key(), Map.of(Variables.SUBJECT_SELECTION_MODE, Decisions.ONE_SUBJECT,
+                Variables.SUBJECT_ID, studySubjectId));
+    }
+
+    private static String onlySeries(UserTask pick) {
+        List<Map<String, Object>> table = rows(pick, Variables.SERIES_TABLE);
+        assertThat(table).hasSize(1);
+        return (String) table.getFirst().get("seriesInstanceUid");
+    }
+
+    // --- waiting for the engine and the workers
+
+    private UserTask awaitTask(String elementId) {
+        return await("task " + elementId, () -> userTasks.open(instance).stream()
+                .filter(t -> t.elementId().equals(elementId)).findFirst().orElse(null));
+    }
+
+    private void awaitCompleted() {
+        await("instance completed", () -> {
+            try {
+                assertInstance().isCompleted();
+                return true;
+            } catch (AssertionError e) {
+                return null;
+            }
+        });
+    }
+
+    private IncidentRecordValue awaitIncident() {
+        return await("incident", () -> incidents().stream().findFirst().map(Record::getValue).orElse(null));
+    }
+
+    private List<Record<IncidentRecordValue>> incidents() {
+        List<Record<IncidentRecordValue>> found = new ArrayList<>();
+        for (Record<IncidentRecordValue> r : RecordStream.of(engine.getRecordStreamSource()).incidentRecords()) {
+            if (r.getIntent() == IncidentIntent.CREATED && r.getValue().getProcessInstanceKey() == instance) {
+                found.add(r);
+            }
+        }
+        return found;
+    }
+
+    private long incidentKey(IncidentRecordValue value) {
+        return incidents().stream().filter(r -> r.getValue().getJobKey() == value.getJobKey()).findFirst()
+                .orElseThrow().getKey();
+    }
+
+    private <T> T await(String what, Supplier<T> probe) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("no " + what + " within " + WAIT + "; open tasks: "
+                + userTasks.open(instance).stream().map(t -> t.elementId() + (t.variables().containsKey(
+                        Variables.STAGING_PROBLEMS) ? " " + t.variables().get(Variables.STAGING_PROBLEMS) : "")).toList()
+                + "; incidents: "
+                + incidents().stream().map(r -> r.getValue().getErrorMessage()).toList());
+    }
+
+    private io.camunda.zeebe.process.test.assertions.ProcessInstanceAssert assertInstance() {
+        return BpmnAssert.assertThat(new InspectedProcessInstance(instance));
+    }
+
+    private boolean isActive() {
+        try {
+            assertInstance().isActive();
+            return true;
+        } catch (AssertionError e) {
+            return false;
+        }
+    }
+
+    // --- the study package's record and the archives' content
+
+    private StagingRequestView requestOf(long processInstance) {
+        return studies.stagingRequests(DemoStudyData.ADMIN, DemoStudyData.RT_HN_2026).stream()
+                .filter(r -> r.processInstanceKey() != null && r.processInstanceKey() == processInstance).findFirst()
+                .orElseThrow();
+    }
+
+    private SeriesStatus statusOf(String seriesUid) {
+        return studies.stagingRequests(DemoStudyData.ADMIN, DemoStudyData.RT_HN_2026).stream()
+                .filter(r -> r.processInstanceKey() != null && r.processInstanceKey() == instance)
+                .flatMap(r -> r.series().stream()).filter(s -> s.seriesInstanceUid().equals(seriesUid))
+                .findFirst().orElseThrow().status();
+    }
+
+    private List<AttributeList> projectHeadersOfPatient(String studySubjectId) throws IOException {
+        List<AttributeList> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(project.storageDirectory())) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".dcm")).toList()) {
+                AttributeList list = read(file);
+                // The copy's PatientID is a keyed pseudonym; the clinical trial subject ID names the subject.
+                if (studySubjectId.equals(Attribute.getSingleStringValueOrEmptyString(list,
+                        TagFromName.ClinicalTrialSubjectID))) {
+                    found.add(list);
+                }
+            }
+        }
+        return found;
+    }
+
+    private long projectFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(project.storageDirectory())) {
+            return files.filter(f -> f.toString().endsWith(".dcm")).count();
+        }
+    }
+
+    private static Path storedFile(EmbeddedArchive archive, String seriesUid) throws IOException {
+        try (Stream<Path> files = Files.walk(archive.storageDirectory())) {
+            return files.filter(f -> f.getParent().getFileName().toString().equals(seriesUid))
+                    .filter(f -> f.toString().endsWith(".dcm")).sorted().findFirst().orElseThrow();
+        }
+    }
+
+    /** Overwrites the middle of the file: the header that the index was built from stays, the dataset breaks. */
+    private static void corrupt(Path file) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(f.length() / 2);
+        }
+    }
+
+    private static AttributeList read(Path file) throws IOException {
+        AttributeList list = new AttributeList();
+        try (DicomInputStream in = new DicomInputStream(file.toFile())) {
+            list.read(in, TagFromName.PixelData);
+        } catch (com.pixelmed.dicom.DicomException e) {
+            throw new IOException(e);
+        }
+        return list;
+    }
+
+    private static Set<String> sopUids(List<AttributeList> lists) {
+        Set<String> uids = new HashSet<>();
+        lists.forEach(l -> uids.add(Attribute.getSingleStringValueOrEmptyString(l, TagFromName.SOPInstanceUID)));
+        return uids;
+    }
+
+    private static void collectReferences(AttributeList list, Set<String> into) {
+        for (Attribute a : list.values()) {
+            if (a.getTag().equals(TagFromName.ReferencedSOPInstanceUID)) {
+                into.add(a.getSingleStringValueOrEmptyString());
+            }
+            if (a instanceof SequenceAttribute seq) {
+                for (int i = 0; i < seq.getNumberOfItems(); i++) {
+                    SequenceItem item = seq.getItem(i);
+                    collectReferences(item.getAttributeList(), into);
+                }
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> rows(UserTask task, String variable) {
+        return (List<Map<String, Object>>) task.variables().get(variable);
+    }
+
+    private static List<Object> options(UserTask task, String variable) {
+        return rows(task, variable).stream().map(o -> o.get("value")).toList();
+    }
+}
