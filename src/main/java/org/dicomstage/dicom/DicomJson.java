@@ -36,11 +36,7 @@ final class DicomJson {
 
     /** A tag PixelMed's dictionary knows but {@link TagFromName} lacks (the Debian build misses some RT ones). */
     static AttributeTag tag(String keyword) {
-        AttributeTag tag = AttributeList.getDictionary().getTagFromName(keyword);
-        if (tag == null) {
-            throw new IllegalStateException("PixelMed's dictionary has no keyword " + keyword);
-        }
-        return tag;
+        return DicomTags.byKeyword(keyword);
     }
 
     /** The first value of an attribute as a string (Alphabetic group for PN), or "" when absent or empty. */

@@ -1,8 +1,9 @@
 package org.dicomstage.rt;
 
-import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.TagFromName;
+
+import org.dicomstage.dicom.DicomTags;
 
 /**
  * The DICOM attributes the RT tree reads, named by their DICOM keywords.
@@ -48,10 +49,6 @@ final class RtTags {
     }
 
     private static AttributeTag byKeyword(String keyword) {
-        AttributeTag tag = AttributeList.getDictionary().getTagFromName(keyword);
-        if (tag == null) {
-            throw new IllegalStateException("PixelMed's dictionary does not know the DICOM keyword " + keyword);
-        }
-        return tag;
+        return DicomTags.byKeyword(keyword);
     }
 }

@@ -45,7 +45,7 @@ final class SeriesVerifier {
 
     /** Debian's PixelMed lacks some RT keywords in TagFromName; its dictionary still knows them. */
     private static final AttributeTag ReferencedFrameOfReferenceSequence =
-            AttributeList.getDictionary().getTagFromName("ReferencedFrameOfReferenceSequence");
+            org.dicomstage.dicom.DicomTags.byKeyword("ReferencedFrameOfReferenceSequence");
 
     /** Attributes that only ever hold references to other instances, series or frames of reference. */
     private static final Set<AttributeTag> REFERENCE_TAGS = Set.of(
