@@ -83,8 +83,7 @@ final class SeriesVerifier {
 
         // 2. Read the source once: pixel digests by expected target UID, and every identifier it carries.
         Map<String, String> expectedDigests = new HashMap<>();
-        Set<String> identifiers = new HashSet<>();
-        Set<String> sourceUids = new HashSet<>();
+        Identifiers identifiers = new Identifiers();
         spec.source().retrieveSeries(spec.studyInstanceUID(), series, file -> {
             Read read = readOrReport(file, "source", problems);
             if (read == null) {
@@ -96,10 +95,12 @@ final class SeriesVerifier {
             if (digest != null) {
                 expectedDigests.put(uids.map(sop), digest);
             }
-            collectIdentifiers(source, identifiers, sourceUids);
+            collectIdentifiers(source, identifiers);
         });
         // The pseudonym legitimately appears in the copy even if it happens to be part of a source value.
-        identifiers.removeIf(id -> containsIgnoreCase(spec.context().studySubjectID(), id));
+        identifiers.values().removeIf(id -> containsIgnoreCase(spec.context().studySubjectID(), id));
+        identifiers.nameParts().removeIf(part -> containsIgnoreCase(spec.context().studySubjectID(), part));
+        Set<String> sourceUids = identifiers.uids();
 
         // 3. Read the target: residues, pixel digests, and the references it makes.
         Set<String> referenced = new LinkedHashSet<>();
@@ -120,7 +121,7 @@ final class SeriesVerifier {
                     problems.add("pixel data differs from the source: SOP instance " + sop);
                 }
             }
-            for (Residue residue : findResidues(target, identifiers, sourceUids)) {
+            for (Residue residue : findResidues(target, identifiers)) {
                 problems.add("source identifier left in SOP instance " + sop + " at " + residue.path()
                         + ": '" + residue.value() + "'");
             }
@@ -203,14 +204,26 @@ final class SeriesVerifier {
         }
     }
 
-    static void collectIdentifiers(AttributeList list, Set<String> identifiers, Set<String> uids) {
+    /**
+     * What a source series says about who the patient is: identifier values (IDs, whole names), looked for
+     * anywhere in the copy's text; name parts, looked for as whole words (a surname inside "Beckerstraße" or a
+     * reviewer called Demo inside "DemoCorp" is not the patient); and instance UIDs, looked for as tokens.
+     */
+    record Identifiers(Set<String> values, Set<String> nameParts, Set<String> uids) {
+        Identifiers() {
+            this(new HashSet<>(), new HashSet<>(), new HashSet<>());
+        }
+    }
+
+    static void collectIdentifiers(AttributeList list, Identifiers identifiers) {
+        Set<String> uids = identifiers.uids();
         for (Attribute a : list.values()) {
             if (a.getGroup() == FILE_META_GROUP) {
                 continue; // transport: the writing toolkit's ImplementationClassUID is nobody's identifier
             }
             if (a instanceof SequenceAttribute s) {
                 for (SequenceItem item : iterable(s)) {
-                    collectIdentifiers(item.getAttributeList(), identifiers, uids);
+                    collectIdentifiers(item.getAttributeList(), identifiers);
                 }
                 continue;
             }
@@ -233,7 +246,7 @@ final class SeriesVerifier {
                     || tag.equals(TagFromName.AccessionNumber)) {
                 for (String v : values(a)) {
                     if (v.length() >= MIN_NAME_PART_LENGTH) {
-                        identifiers.add(v);
+                        identifiers.values().add(v);
                     }
                 }
             }
@@ -250,17 +263,17 @@ final class SeriesVerifier {
         return keyword != null && keyword.endsWith("ClassUID");
     }
 
-    private static void addName(String personName, Set<String> identifiers) {
+    private static void addName(String personName, Identifiers identifiers) {
         String trimmed = personName.trim();
         if (trimmed.isEmpty()) {
             return;
         }
         if (trimmed.length() >= MIN_NAME_PART_LENGTH) {
-            identifiers.add(trimmed);
+            identifiers.values().add(trimmed);
         }
         for (String part : trimmed.split("[\\^=\\s]+")) {
             if (part.length() >= MIN_NAME_PART_LENGTH) {
-                identifiers.add(part);
+                identifiers.nameParts().add(part.toLowerCase(Locale.ROOT));
             }
         }
     }
@@ -268,37 +281,54 @@ final class SeriesVerifier {
     record Residue(String path, String value) {
     }
 
-    static List<Residue> findResidues(AttributeList list, Set<String> identifiers, Set<String> sourceUids) {
+    static List<Residue> findResidues(AttributeList list, Identifiers identifiers) {
         List<Residue> found = new ArrayList<>();
-        findResidues(list, "", identifiers, sourceUids, found);
+        findResidues(list, "", identifiers, found);
         return found;
     }
 
-    private static void findResidues(AttributeList list, String prefix, Set<String> identifiers, Set<String> sourceUids,
-            List<Residue> found) {
+    private static void findResidues(AttributeList list, String prefix, Identifiers identifiers, List<Residue> found) {
         for (Attribute a : list.values()) {
             String path = prefix + describe(a.getTag());
             if (a instanceof SequenceAttribute s) {
                 int index = 0;
                 for (SequenceItem item : iterable(s)) {
-                    findResidues(item.getAttributeList(), path + "[" + index++ + "].", identifiers, sourceUids, found);
+                    findResidues(item.getAttributeList(), path + "[" + index++ + "].", identifiers, found);
                 }
                 continue;
             }
             for (String v : textOf(a)) {
-                if (containsSourceUid(v, sourceUids)) {
+                if (containsSourceUid(v, identifiers.uids()) || containsAnyIgnoreCase(v, identifiers.values())
+                        || containsWord(v, identifiers.nameParts())) {
                     found.add(new Residue(path, v));
-                    continue;
-                }
-                for (String id : identifiers) {
-                    if (containsIgnoreCase(v, id)) {
-                        found.add(new Residue(path, v));
-                        break;
-                    }
                 }
             }
         }
     }
+
+    private static boolean containsAnyIgnoreCase(String value, Set<String> needles) {
+        for (String needle : needles) {
+            if (containsIgnoreCase(value, needle)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether any word of the value (letters and digits between other characters) is one of the name parts. */
+    private static boolean containsWord(String value, Set<String> lowerCaseWords) {
+        if (lowerCaseWords.isEmpty()) {
+            return false;
+        }
+        for (String word : WORD_SEPARATORS.split(value.toLowerCase(Locale.ROOT))) {
+            if (lowerCaseWords.contains(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final java.util.regex.Pattern WORD_SEPARATORS = java.util.regex.Pattern.compile("[^\\p{L}\\p{N}]+");
 
     /** Any dotted-number token of the value that is a source UID, also inside free text or raw bytes. */
     private static boolean containsSourceUid(String value, Set<String> sourceUids) {

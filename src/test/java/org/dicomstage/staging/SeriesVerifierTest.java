@@ -29,10 +29,10 @@ class SeriesVerifierTest {
         put(source, new UniqueIdentifierAttribute(TagFromName.ReferencedSOPClassUID), "1.2.840.10008.3.1.2.3.2");
         put(source, new UniqueIdentifierAttribute(TagFromName.ReferencedSOPInstanceUID), SOURCE_STUDY);
 
-        Set<String> uids = new HashSet<>();
-        SeriesVerifier.collectIdentifiers(source, new HashSet<>(), uids);
+        SeriesVerifier.Identifiers identifiers = new SeriesVerifier.Identifiers();
+        SeriesVerifier.collectIdentifiers(source, identifiers);
 
-        assertThat(uids).containsExactly(SOURCE_STUDY);
+        assertThat(identifiers.uids()).containsExactly(SOURCE_STUDY);
     }
 
     @Test
@@ -43,12 +43,12 @@ class SeriesVerifierTest {
         put(source, new UniqueIdentifierAttribute(TagFromName.StudyInstanceUID), SOURCE_STUDY);
         put(source, new UniqueIdentifierAttribute(TagFromName.SOPClassUID), CT_SOP_CLASS);
 
-        Set<String> identifiers = new HashSet<>();
-        Set<String> uids = new HashSet<>();
-        SeriesVerifier.collectIdentifiers(source, identifiers, uids);
+        SeriesVerifier.Identifiers identifiers = new SeriesVerifier.Identifiers();
+        SeriesVerifier.collectIdentifiers(source, identifiers);
 
-        assertThat(identifiers).contains("Becker^Matthew", "Becker", "Matthew", "HNC-0522c0009");
-        assertThat(uids).containsExactly(SOURCE_STUDY);
+        assertThat(identifiers.values()).contains("Becker^Matthew", "HNC-0522c0009");
+        assertThat(identifiers.nameParts()).contains("becker", "matthew");
+        assertThat(identifiers.uids()).containsExactly(SOURCE_STUDY);
     }
 
     @Test
@@ -66,7 +66,7 @@ class SeriesVerifierTest {
         target.put(privateBytes);
 
         List<SeriesVerifier.Residue> residues = SeriesVerifier.findResidues(target,
-                Set.of("Becker", "HNC-0522c0009"), Set.of(SOURCE_STUDY));
+                identifiers(Set.of("HNC-0522c0009"), Set.of("becker")));
 
         assertThat(residues).extracting(SeriesVerifier.Residue::path)
                 .containsExactlyInAnyOrder("ReferencedStudySequence[0].ReferringPhysicianName", "StudyDescription",
@@ -80,7 +80,24 @@ class SeriesVerifierTest {
         put(target, new UniqueIdentifierAttribute(TagFromName.StudyInstanceUID), "2.25.1234567890");
         put(target, new UniqueIdentifierAttribute(TagFromName.SOPClassUID), CT_SOP_CLASS);
 
-        assertThat(SeriesVerifier.findResidues(target, Set.of("Becker", "Matthew"), Set.of(SOURCE_STUDY))).isEmpty();
+        assertThat(SeriesVerifier.findResidues(target, identifiers(Set.of("Becker^Matthew"), Set.of("becker", "matthew")))).isEmpty();
+    }
+
+    @Test
+    void aNamePartCountsAsAWordNotInsideOtherWords() throws Exception {
+        AttributeList target = new AttributeList();
+        put(target, new LongStringAttribute(TagFromName.Manufacturer), "DemoCorp Linacs");
+        put(target, new LongStringAttribute(TagFromName.StudyDescription), "plan reviewed by demo");
+
+        List<SeriesVerifier.Residue> residues = SeriesVerifier.findResidues(target,
+                identifiers(Set.of(), Set.of("demo")));
+
+        assertThat(residues).extracting(SeriesVerifier.Residue::path).containsExactly("StudyDescription");
+    }
+
+    private static SeriesVerifier.Identifiers identifiers(Set<String> values, Set<String> nameParts) {
+        return new SeriesVerifier.Identifiers(new HashSet<>(values), new HashSet<>(nameParts),
+                new HashSet<>(Set.of(SOURCE_STUDY)));
     }
 
     private static void put(AttributeList list, com.pixelmed.dicom.Attribute attribute, String value) throws Exception {
