@@ -154,7 +154,9 @@ public final class ProcessDefinition {
         public static final String SERIES_OPTIONS = "seriesOptions";
         /**
          * The RT tree flattened depth-first: {"seriesInstanceUid", "modality", "seriesDescription", "depth" (0 = root),
-         * "approvalStatus" (RT plans: APPROVED / UNAPPROVED / REJECTED, else null), "nodeId", "flagged"}. The form
+         * "approvalStatus" (RT plans: APPROVED / UNAPPROVED / REJECTED, else null), "nodeId", "flagged", "kind"
+         * (the rt package's RtNodeKind: IMAGE_SERIES, RTSTRUCT, ..., DANGLING for a referenced object not in Study0,
+         * whose "seriesInstanceUid" is then its node id)}. The form
          * indents by depth. Picks from this view bring their subtree (a CT with its structure sets, plans, doses);
          * picks from the table do not. Either way the objects a pick references come with it.
          */

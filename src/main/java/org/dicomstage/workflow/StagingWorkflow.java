@@ -219,6 +219,8 @@ class StagingWorkflow {
         // The form submits this value; a series may sit under several parents and then repeats, harmlessly.
         row.put(SeriesObjects.SERIES_UID, node.isDangling() ? node.id() : node.seriesInstanceUID());
         row.put("nodeId", node.id());
+        // The web dialog greys out DANGLING rows (their value is the node id, which no archive series has).
+        row.put("kind", node.kind().name());
         row.put(SeriesObjects.MODALITY, node.isDangling() ? "MISSING" : node.modality());
         row.put(SeriesObjects.DESCRIPTION, node.isDangling() ? node.label() + " (not in Study0)" : node.label());
         row.put("depth", depth);
