@@ -68,10 +68,11 @@
       const result = await api(`/api/studies/${enc(study)}/subjects/bulk`,
         { method: 'POST', body: { text: document.getElementById('bulk-text').value } });
       add(result.matched);
-      out.replaceChildren(el('p', {}, `${result.matched.length} subject(s) found.`),
+      // replaceChildren would print a null as the text "null".
+      out.replaceChildren(...[el('p', {}, `${result.matched.length} subject(s) found.`),
         result.unmatchedTerms.length
           ? el('p', { class: 'warning', id: 'unmatched-terms' }, 'No subject matches: ' + result.unmatchedTerms.join(', '))
-          : null);
+          : null].filter(Boolean));
     } catch (e) { showError(out, e); }
   });
 

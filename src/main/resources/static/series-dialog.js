@@ -111,13 +111,31 @@ const SeriesDialog = (() => {
         kids.length && open ? el('ul', { role: 'group' }, kids.map(treeItem)) : null);
     }
 
+    /**
+     * The process brings an RT-view pick's whole subtree. A node whose subtree the user thinned out (an unapproved
+     * plan unchecked under its structure set) is therefore sent as a table pick, which brings only what it
+     * references; so the unchecked plan stays out.
+     */
+    function picks() {
+      const table = new Set(tableSet), rt = new Set();
+      const all = roots.flatMap(r => [r, ...descendants(r)]).filter(n => !dangling(n));
+      for (const n of all) {
+        if (!rtSet.has(n.seriesInstanceUid)) continue;
+        const whole = descendants(n).filter(d => !dangling(d)).every(d => rtSet.has(d.seriesInstanceUid));
+        (whole ? rt : table).add(n.seriesInstanceUid);
+      }
+      for (const uid of rtSet) if (!all.some(n => n.seriesInstanceUid === uid)) rt.add(uid);
+      for (const uid of rt) table.delete(uid);
+      return { pickedSeriesUids: [...table], pickedRtSeriesUids: [...rt] };
+    }
+
     dialog.replaceChildren(
       el('h2', { id: 'series-dialog-heading' }, 'Edit selected DICOM Study'),
       el('div', { role: 'tablist', 'aria-label': 'Views' }, tabTable, ' ', tabRt),
       tablePanel, rtPanel,
       el('p', {},
         el('button', { type: 'button', id: 'series-apply', onclick: () => {
-          apply({ pickedSeriesUids: [...tableSet], pickedRtSeriesUids: [...rtSet] }); dialog.close(); } }, 'Apply to form'), ' ',
+          apply(picks()); dialog.close(); } }, 'Apply to form'), ' ',
         el('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Cancel')));
     renderTable();
     renderTree();

@@ -25,7 +25,7 @@ import org.springframework.boot.ApplicationRunner;
  * (PID-0001 = HN-001), and small CT series for PID-0002 and PID-0003. The project archive stays empty.
  * {@link LocalDicomStage} wipes the files before the archives start, so seeding is the same at every start.
  */
-final class LocalArchives implements ApplicationRunner {
+public final class LocalArchives implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(LocalArchives.class);
 
@@ -42,6 +42,11 @@ final class LocalArchives implements ApplicationRunner {
         if (study0.size() > 0) {
             return; // not wiped: someone pointed the archive elsewhere on purpose
         }
+        seedStudy0(study0);
+    }
+
+    /** Imports the demo data into an (empty) Study0 archive; the browser journey test seeds its own archive with it. */
+    public static int seedStudy0(EmbeddedArchive study0) throws IOException, DicomException {
         Path generated = Files.createTempDirectory("dicomstage-demo-");
         try {
             int files = study0.importDirectory(SharedData.rtSet());
@@ -52,6 +57,7 @@ final class LocalArchives implements ApplicationRunner {
             files += study0.importDirectory(generated.resolve("pid2"));
             files += study0.importDirectory(generated.resolve("pid3"));
             log.info("seeded Study0 ({}) with {} instances", study0.storageDirectory(), files);
+            return files;
         } finally {
             wipe(generated);
         }

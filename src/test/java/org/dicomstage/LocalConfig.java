@@ -3,6 +3,7 @@ package org.dicomstage;
 import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
 import org.dicomstage.dicom.DicomNodeRegistry;
 import org.dicomstage.study.DemoStudyData;
+import org.dicomstage.web.ZptProcessInstances;
 import org.dicomstage.workflow.ZptEngines;
 import org.dicomstage.workflow.ZptHarnessConfiguration;
 import org.slf4j.Logger;
@@ -24,8 +25,9 @@ import org.springframework.context.event.EventListener;
  * test classes too, leave it out; {@link LocalDicomStage} adds it explicitly.
  */
 @TestConfiguration(proxyBeanMethods = false)
-// The engine has no REST API: user tasks via the record stream. Demo accounts, studies and enrolments in H2.
-@Import({ZptHarnessConfiguration.class, DemoStudyData.class})
+// The engine has no REST API: user tasks and the process view via the record stream. Demo accounts, studies and
+// enrolments in H2.
+@Import({ZptHarnessConfiguration.class, ZptProcessInstances.Configuration.class, DemoStudyData.class})
 public class LocalConfig {
 
     private static final Logger log = LoggerFactory.getLogger(LocalConfig.class);
@@ -51,7 +53,7 @@ public class LocalConfig {
         System.out.println();
         System.out.println("  Demo accounts: " + String.join(", ", DemoStudyData.RESEARCHER, DemoStudyData.COORDINATOR,
                 DemoStudyData.ADMIN, DemoStudyData.OUTSIDER) + " (password = username unless"
-                + " dicomstage.security.demo-password is set; the login page comes with the web UI)");
+                + " dicomstage.security.demo-password is set)");
         for (String node : nodes.names()) {
             System.out.println("  Archive '" + node + "': " + nodes.describe(node) + ", "
                     + nodes.archive(node).map(a -> a.size() + " instances").orElse("external"));

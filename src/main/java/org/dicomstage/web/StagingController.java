@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.dicomstage.study.NewStagingRequest;
 import org.dicomstage.study.Right;
 import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StudyService;
@@ -24,11 +25,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class StagingController {
 
-    /**
-     * The Study0 study the user clicked Edit on. Not (yet) in {@link ProcessDefinition.Variables}: query-study0
-     * may use it to narrow its answer to that study; the process works without it.
-     */
-    static final String STUDY0_STUDY_INSTANCE_UID = "study0StudyInstanceUid";
     static final String PROCESS_STARTED = "PROCESS_STARTED";
 
     private final StudyService studies;
@@ -50,6 +46,10 @@ class StagingController {
             return new Started(Long.toString(open.get().processInstanceKey()), true, open.get().id());
         }
         String subjectId = studies.studyForStaging(study, pid).enrolment().studySubjectId();
+        // The request exists before the process does, so a second Edit resumes instead of starting another one, and
+        // the progress page lists it from the start. query-study0 finds it again (findOpenRequest) and fills it.
+        long requestId = open.map(StagingRequestView::id).orElseGet(() -> studies.createStagingRequest(
+                new NewStagingRequest(username, study, pid, uid)));
         // Pre-filled so that Activate study and Select patient only need a confirmation: the user has already
         // chosen both on the lookup page. The process still checks access itself.
         Map<String, Object> variables = new LinkedHashMap<>();
@@ -58,11 +58,12 @@ class StagingController {
         variables.put(Variables.STUDY_ID, study);
         variables.put(Variables.SUBJECT_SELECTION_MODE, Decisions.ONE_SUBJECT);
         variables.put(Variables.SUBJECT_ID, subjectId);
-        variables.put(STUDY0_STUDY_INSTANCE_UID, uid);
+        variables.put(Variables.STUDY0_STUDY_INSTANCE_UID, uid);
         long key = camunda.newCreateInstanceCommand().bpmnProcessId(ProcessDefinition.PROCESS_ID).latestVersion()
                 .variables(variables).send().join().getProcessInstanceKey();
+        studies.setProcessInstanceKey(requestId, key);
         studies.record(username, PROCESS_STARTED, study, pid, "process instance " + key + ", Study0 study " + uid);
-        return new Started(Long.toString(key), false, open.map(StagingRequestView::id).orElse(null));
+        return new Started(Long.toString(key), false, requestId);
     }
 
     @GetMapping("/api/studies/{study}/requests")

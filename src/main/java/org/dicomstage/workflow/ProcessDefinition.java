@@ -115,6 +115,11 @@ public final class ProcessDefinition {
         public static final String REQUESTED_BY = "requestedBy";
         /** Options: the studies the requesting user may activate. */
         public static final String AVAILABLE_STUDIES = "availableStudies";
+        /**
+         * The Study0 study the user clicked "Edit" on (web UI start only). query-study0 then lists only that study
+         * of the subject, if it is one of theirs; the staging request for it was created by the server at the start.
+         */
+        public static final String STUDY0_STUDY_INSTANCE_UID = "study0StudyInstanceUid";
         /** ISO-8601 duration before the reviewer is reminded, repeatedly; {@link #DEFAULT_REVIEW_REMINDER} if unset. */
         public static final String REVIEW_REMINDER_AFTER = "reviewReminderAfter";
 
@@ -149,7 +154,9 @@ public final class ProcessDefinition {
         public static final String SERIES_OPTIONS = "seriesOptions";
         /**
          * The RT tree flattened depth-first: {"seriesInstanceUid", "modality", "seriesDescription", "depth" (0 = root),
-         * "approvalStatus" (RT plans: APPROVED / UNAPPROVED / REJECTED, else null), "nodeId", "flagged"}. The form
+         * "approvalStatus" (RT plans: APPROVED / UNAPPROVED / REJECTED, else null), "nodeId", "flagged", "kind"
+         * (the rt package's RtNodeKind: IMAGE_SERIES, RTSTRUCT, ..., DANGLING for a referenced object not in Study0,
+         * whose "seriesInstanceUid" is then its node id)}. The form
          * indents by depth. Picks from this view bring their subtree (a CT with its structure sets, plans, doses);
          * picks from the table do not. Either way the objects a pick references come with it.
          */

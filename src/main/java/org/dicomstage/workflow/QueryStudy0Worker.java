@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 public class QueryStudy0Worker {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Input(String requestedBy, String studyId, List<String> selectedSubjectIds) {
+    record Input(String requestedBy, String studyId, List<String> selectedSubjectIds, String study0StudyInstanceUid) {
     }
 
     record Output(List<Map<String, Object>> availableSeries, List<Map<String, Object>> seriesTable,
@@ -35,7 +35,7 @@ public class QueryStudy0Worker {
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(), "querying Study0 for subjects " + in.selectedSubjectIds(), () -> {
             StagingWorkflow.Study0Result r = workflow.queryStudy0(in.requestedBy(), in.studyId(),
-                    in.selectedSubjectIds(), job.getProcessInstanceKey());
+                    in.selectedSubjectIds(), in.study0StudyInstanceUid(), job.getProcessInstanceKey());
             return new Output(r.availableSeries(), r.seriesTable(), r.seriesOptions(), r.rtTree());
         });
     }

@@ -103,8 +103,13 @@ class StagingWorkflow {
                         List<Map<String, Object>> seriesOptions, List<Map<String, Object>> rtTree) {
     }
 
+    /**
+     * @param study0StudyUid the Study0 study the process was started for (Edit on the lookup page), or null: a
+     *                       subject with that study is shown only that one. It only narrows what the subject's own
+     *                       PID query returned, so a forged value can hide studies but never add one.
+     */
     Study0Result queryStudy0(String requestedBy, String studyId, List<String> selectedSubjectIds,
-                             long processInstanceKey) {
+                             String study0StudyUid, long processInstanceKey) {
         studies.requireRight(requestedBy, studyId, Right.STAGE);
         if (selectedSubjectIds == null || selectedSubjectIds.isEmpty()) {
             throw new RejectedInput("no subject was selected");
@@ -125,6 +130,9 @@ class StagingWorkflow {
                 throw new RejectedInput("subject '" + subjectId + "' is not enrolled in study '" + studyId + "'");
             }
             List<StudyEntry> found = source.findStudies(enrolment.pid());
+            if (study0StudyUid != null && found.stream().anyMatch(s -> study0StudyUid.equals(s.studyInstanceUID()))) {
+                found = found.stream().filter(s -> study0StudyUid.equals(s.studyInstanceUID())).toList();
+            }
             int seriesCount = 0;
             for (StudyEntry study : found) {
                 List<SeriesEntry> series = source.findSeries(study.studyInstanceUID());
@@ -211,6 +219,8 @@ class StagingWorkflow {
         // The form submits this value; a series may sit under several parents and then repeats, harmlessly.
         row.put(SeriesObjects.SERIES_UID, node.isDangling() ? node.id() : node.seriesInstanceUID());
         row.put("nodeId", node.id());
+        // The web dialog greys out DANGLING rows (their value is the node id, which no archive series has).
+        row.put("kind", node.kind().name());
         row.put(SeriesObjects.MODALITY, node.isDangling() ? "MISSING" : node.modality());
         row.put(SeriesObjects.DESCRIPTION, node.isDangling() ? node.label() + " (not in Study0)" : node.label());
         row.put("depth", depth);

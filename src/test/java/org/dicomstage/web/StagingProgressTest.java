@@ -1,5 +1,7 @@
 package org.dicomstage.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -76,12 +78,15 @@ class StagingProgressTest {
                 .andExpect(jsonPath("$.processInstanceKey").value(Long.toString(instance)))
                 .andExpect(jsonPath("$.requestId").value(id));
 
-        // Once that process has ended without closing the request, Edit starts a new one.
+        // Once that process has ended without closing the request, Edit starts a new one for the same request.
         camunda.newCancelInstanceCommand(instance).send().join();
-        mvc.perform(post("/api/studies/RT-HN-2026/subjects/" + DemoStudyData.pid(7) + "/dicom-studies/" + STUDY_UID
-                        + "/edit").with(user(DemoStudyData.RESEARCHER)).with(csrf()))
+        String body = mvc.perform(post("/api/studies/RT-HN-2026/subjects/" + DemoStudyData.pid(7) + "/dicom-studies/"
+                        + STUDY_UID + "/edit").with(user(DemoStudyData.RESEARCHER)).with(csrf()))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.resumed").value(false))
-                .andExpect(jsonPath("$.processInstanceKey").value(org.hamcrest.Matchers.not(Long.toString(instance))));
+                .andExpect(jsonPath("$.requestId").value(id))
+                .andExpect(jsonPath("$.processInstanceKey").value(org.hamcrest.Matchers.not(Long.toString(instance))))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(body).contains("\"processInstanceKey\":\"" + studies.stagingRequest(id).processInstanceKey() + "\"");
     }
 }

@@ -28,8 +28,7 @@ import org.springframework.test.web.servlet.MockMvc;
 @AutoConfigureMockMvc
 class TaskControllerTest {
 
-    private static final String EDIT = "/api/studies/RT-HN-2026/subjects/PID-0003/dicom-studies/"
-            + TestPatientStudies.RT_STUDY_UID + "/edit";
+    private static final String EDIT = edit(3);
 
     @Autowired
     MockMvc mvc;
@@ -44,8 +43,15 @@ class TaskControllerTest {
 
     @Test
     void editStartsTheProcessPreFilledAndTheRequesterCompletesActivateStudy() throws Exception {
-        long instance = startAs(DemoStudyData.RESEARCHER);
+        long instance = startAs(DemoStudyData.RESEARCHER, 3);
         UserTask activate = firstTask(instance);
+        // The server registered the staging request for the clicked Study0 study with this process.
+        assertThat(studies.findOpenRequest(DemoStudyData.RT_HN_2026, "PID-0003", TestPatientStudies.RT_STUDY_UID))
+                .hasValueSatisfying(r -> assertThat(r.processInstanceKey()).isEqualTo(instance));
+        assertThat(activate.variables()).containsEntry(ProcessDefinition.Variables.STUDY0_STUDY_INSTANCE_UID,
+                TestPatientStudies.RT_STUDY_UID);
+        // A second Edit resumes it rather than starting another process for the same study.
+        assertThat(startAs(DemoStudyData.RESEARCHER, 3)).isEqualTo(instance);
         assertThat(activate.elementId()).isEqualTo(ProcessDefinition.Elements.ACTIVATE_STUDY);
         assertThat(activate.variables()).containsEntry("studyId", DemoStudyData.RT_HN_2026)
                 .containsEntry("subjectId", "HN-003").containsEntry("requestedBy", DemoStudyData.RESEARCHER);
@@ -71,7 +77,7 @@ class TaskControllerTest {
 
     @Test
     void otherMembersSeeTheTaskButCannotActOnTheRequestersTaskAndOutsidersSeeNothing() throws Exception {
-        long instance = startAs(DemoStudyData.RESEARCHER);
+        long instance = startAs(DemoStudyData.RESEARCHER, 13);
         UserTask activate = firstTask(instance);
 
         mvc.perform(get("/api/tasks").with(user(DemoStudyData.OUTSIDER)))
@@ -94,7 +100,7 @@ class TaskControllerTest {
 
     @Test
     void aStudyChosenOutsideTheUsersStudiesIsRefused() throws Exception {
-        UserTask activate = firstTask(startAs(DemoStudyData.RESEARCHER));
+        UserTask activate = firstTask(startAs(DemoStudyData.RESEARCHER, 14));
         mvc.perform(post("/api/tasks/" + activate.key() + "/complete").with(user(DemoStudyData.RESEARCHER))
                         .with(csrf()).contentType(MediaType.APPLICATION_JSON).content("{\"studyId\":\"STUDY0\"}"))
                 .andExpect(status().isForbidden());
@@ -114,7 +120,7 @@ class TaskControllerTest {
 
     @Test
     void claimAndUnclaim() throws Exception {
-        UserTask activate = firstTask(startAs(DemoStudyData.RESEARCHER));
+        UserTask activate = firstTask(startAs(DemoStudyData.RESEARCHER, 15));
         mvc.perform(post("/api/tasks/" + activate.key() + "/unclaim").with(user(DemoStudyData.RESEARCHER))
                 .with(csrf())).andExpect(status().isNoContent());
         assertThat(tasks.get(activate.key()).orElseThrow().assignee()).isNull();
@@ -143,8 +149,14 @@ class TaskControllerTest {
                 .andExpect(jsonPath("$.more").value(true));
     }
 
-    private long startAs(String username) throws Exception {
-        String body = mvc.perform(post(EDIT).with(user(username)).with(csrf()))
+    /** Edit on a subject's RT study; each test its own subject, since Edit resumes a running process. */
+    private static String edit(int subject) {
+        return "/api/studies/RT-HN-2026/subjects/" + DemoStudyData.pid(subject) + "/dicom-studies/"
+                + TestPatientStudies.RT_STUDY_UID + "/edit";
+    }
+
+    private long startAs(String username, int subject) throws Exception {
+        String body = mvc.perform(post(edit(subject)).with(user(username)).with(csrf()))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         JsonNode started = json.readTree(body);
         return Long.parseLong(started.path("processInstanceKey").asText());

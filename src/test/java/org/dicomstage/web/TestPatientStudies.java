@@ -4,10 +4,11 @@ import java.util.List;
 import org.dicomstage.study.DemoStudyData;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 
 /**
- * Test double of the Study0 listing: every subject has the same two Study0 studies, one partly copied. The real
- * implementation (DICOM nodes + staging) comes from the staging branch.
+ * Test double of the Study0 listing: every subject has the same two Study0 studies, one partly copied. Primary over
+ * the real {@link Study0PatientStudies}, whose archives these web tests do not start.
  */
 @TestConfiguration(proxyBeanMethods = false)
 class TestPatientStudies {
@@ -16,6 +17,7 @@ class TestPatientStudies {
     static final String RT_STUDY_UID = "1.2.826.0.1.3680043.10.1.2";
 
     @Bean
+    @Primary
     PatientStudies patientStudies() {
         return (study, pid) -> DemoStudyData.RT_HN_2026.equals(study)
                 ? List.of(new PatientStudies.StudyRow(RT_STUDY_UID, "2026-03-02", "RT planning " + pid,

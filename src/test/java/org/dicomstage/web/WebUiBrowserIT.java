@@ -18,7 +18,6 @@ import org.dicomstage.workflow.UserTasks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
@@ -40,7 +39,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The UI in headless Chromium against the whole application (ZPT engine, H2, demo accounts, test double for the
- * Study0 listing). Debian's chromium and chromedriver are used as installed, so Selenium Manager downloads nothing.
+ * Study0 listing, workers off). The full journey on real workers and archives is {@link WebUiJourneyIT}. Debian's chromium and chromedriver are used as installed, so Selenium Manager downloads nothing.
  * Screenshots of every step go to target/screenshots/.
  */
 @WebUiTest
@@ -247,72 +246,6 @@ class WebUiBrowserIT {
         browser.findElement(By.id("validate")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Validation:"));
         screenshot("modeler");
-    }
-
-    /**
-     * The whole journey on real workers and archives. Written against the same page elements as the tests above;
-     * at merge, run it in a context with the real {@link PatientStudies} (not {@link TestPatientStudies}), the job
-     * workers on and the embedded Study0/project archives, then remove {@code @Disabled}.
-     */
-    @Test
-    @Disabled("Needs the job workers, the Study0 listing and the embedded archives from the staging branches")
-    void fullJourneyStagesVerifiesAndTurnsTheProjectColumnToYes() {
-        login(DemoStudyData.RESEARCHER);
-        browser.findElement(By.id("subject-search")).sendKeys(DemoStudyData.RT_FIXTURE_SUBJECT_ID);
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#subject-suggestions li")));
-        browser.findElement(By.id("subject-search")).sendKeys(Keys.ARROW_DOWN, Keys.ENTER);
-        browser.findElement(By.cssSelector("#patients tbody tr[data-pid] button.toggle")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("td.nested tbody tr button")));
-        String project = text(By.cssSelector("td.nested tbody tr td.project"));
-        assertThat(project).isNotEqualTo("Yes");
-        browser.findElement(By.cssSelector("td.nested tbody tr button")).click();
-
-        completeNext("Activate study");
-        completeNext("Select patient");
-        awaitTask("Pick series");
-        browser.findElement(By.id("open-series-dialog")).click();
-        browser.findElement(By.id("tab-rt")).click();
-        browser.findElement(By.id("rt-0")).click();
-        browser.findElement(By.id("series-apply")).click();
-        screenshot("journey-picked");
-        completeTask();
-        completeNext("Confirm selection");
-
-        browser.get(url("/requests.html"));
-        waitFor(By.cssSelector("#requests a"));
-        browser.findElement(By.cssSelector("#requests a")).click();
-        new WebDriverWait(browser, Duration.ofMinutes(5)).until(d -> d.findElements(
-                By.cssSelector("#request-series .badge")).stream().allMatch(b -> b.getText().equals("VERIFIED")));
-        waitFor(By.id("verification-report"));
-        screenshot("journey-verified");
-
-        browser.get(url("/tasks.html"));
-        waitFor(By.xpath("//tr[td[1][.='Review staged copy']]//button[.='Open']"));
-        browser.findElement(By.xpath("//tr[td[1][.='Review staged copy']]//button[.='Open']")).click();
-        awaitTask("Review staged copy");
-        browser.findElement(By.cssSelector("#form-container input[type=radio][value=accept]")).click();
-        completeTask();
-
-        browser.get(url("/"));
-        browser.findElement(By.id("subject-search")).sendKeys(DemoStudyData.RT_FIXTURE_SUBJECT_ID);
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#subject-suggestions li")));
-        browser.findElement(By.id("subject-search")).sendKeys(Keys.ARROW_DOWN, Keys.ENTER);
-        browser.findElement(By.cssSelector("#patients tbody tr[data-pid] button.toggle")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(
-                By.cssSelector("td.nested tbody tr td.project"), "Yes"));
-        screenshot("journey-project-yes");
-    }
-
-    /** Waits until the followed process's next task is open in the tasks page, then completes it as it is. */
-    private void completeNext(String taskName) {
-        awaitTask(taskName);
-        completeTask();
-    }
-
-    private void awaitTask(String taskName) {
-        new WebDriverWait(browser, Duration.ofMinutes(1)).until(
-                ExpectedConditions.textToBe(By.id("task-heading"), taskName));
-        waitFor(By.cssSelector("#form-container .fjs-form"));
     }
 
     private void login(String user) {

@@ -1,0 +1,309 @@
+package org.dicomstage.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.dicomstage.LocalArchives;
+import org.dicomstage.dicom.DicomNodeRegistry;
+import org.dicomstage.dicom.EmbeddedArchive;
+import org.dicomstage.study.DemoStudyData;
+import org.dicomstage.study.StudyService;
+import org.dicomstage.workflow.ZptEngineInitializer;
+import org.dicomstage.workflow.ZptHarnessConfiguration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole journey in headless Chromium on what the local run starts: the real job workers, the real Study0 listing
+ * and two embedded archives (Study0 seeded with the local run's demo data, the project archive empty). Its own
+ * context, unlike {@link WebUiBrowserIT}, whose tests drive the process by hand with the workers off. Screenshots
+ * of every step go to target/screenshots/.
+ */
+@SpringBootTest(classes = WebUiTest.Application.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"dicomstage.security.mode=demo",
+                // As in the local run: the record-stream task list needs an engine that looks idle between polls.
+                "camunda.client.worker.defaults.poll-interval=200ms"})
+@ContextConfiguration(initializers = ZptEngineInitializer.class)
+@Import({ZptHarnessConfiguration.class, DemoStudyData.class, ZptProcessInstances.Configuration.class})
+class WebUiJourneyIT {
+
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    @TempDir
+    static Path directories;
+
+    @DynamicPropertySource
+    static void embeddedArchives(DynamicPropertyRegistry registry) {
+        for (String node : List.of(DemoStudyData.STUDY0_NODE, DemoStudyData.PROJECT_NODE)) {
+            registry.add("dicomstage.nodes." + node + ".kind", () -> "EMBEDDED");
+            registry.add("dicomstage.nodes." + node + ".ae-title", node::toUpperCase);
+            registry.add("dicomstage.nodes." + node + ".port", () -> 0);
+            registry.add("dicomstage.nodes." + node + ".storage-directory",
+                    () -> directories.resolve(node).toString());
+        }
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    DicomNodeRegistry nodes;
+    @Autowired
+    StudyService studies;
+
+    private ChromeDriver browser;
+    private WebDriverWait wait;
+    private int step;
+
+    @BeforeEach
+    void seedAndOpenBrowser() throws Exception {
+        EmbeddedArchive study0 = nodes.archive(DemoStudyData.STUDY0_NODE).orElseThrow();
+        if (study0.size() == 0) {
+            LocalArchives.seedStudy0(study0);
+        }
+        Files.createDirectories(SCREENSHOTS);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1280,900", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + Files.createTempDirectory(directories, "profile"));
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        step = 0;
+    }
+
+    @AfterEach
+    void noBlockedContentAndCloseBrowser() {
+        try {
+            List<String> refused = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .map(LogEntry::getMessage)
+                    .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
+                    .toList();
+            assertThat(refused).as("content blocked by the content security policy").isEmpty();
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void researcherStagesTheRtSetWithoutTheUnapprovedPlanAndOthersSeeWhatTheyMay() {
+        // Lookup: bulk search finds the demo RT patient (HN-001, PID-0001); nothing of the study is copied yet.
+        login(DemoStudyData.RESEARCHER);
+        waitFor(By.id("bulk-text"));
+        browser.findElement(By.id("bulk-text")).sendKeys(DemoStudyData.studySubjectId(1));
+        browser.findElement(By.id("bulk-search")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#patients tbody tr[data-pid]"), 1));
+        assertThat(text(By.id("bulk-status"))).isEqualTo("1 subject(s) found.");
+        assertThat(browser.findElement(By.cssSelector("#patients tbody tr[data-pid]")).getAttribute("data-pid"))
+                .isEqualTo(DemoStudyData.pid(1));
+        browser.findElement(By.cssSelector("#patients tbody tr[data-pid] button.toggle")).click();
+        waitFor(By.cssSelector("td.nested tbody tr button"));
+        assertThat(text(By.cssSelector("td.nested tbody tr td.project"))).isEqualTo("No");
+        screenshot("lookup-no");
+
+        // Edit starts the process; the two pre-filled steps only need a confirmation.
+        browser.findElement(By.cssSelector("td.nested tbody tr button")).click();
+        wait.until(ExpectedConditions.urlContains("/tasks.html?instance="));
+        long instance = Long.parseLong(browser.getCurrentUrl().replaceAll(".*instance=(\\d+).*", "$1"));
+        completeNext("Activate study");
+        completeNext("Select patient");
+
+        // RT view: the structure set brings its plans and doses; the unapproved plan (and its dose) is unchecked.
+        awaitTask("Pick series");
+        screenshot("pick-series");
+        browser.findElement(By.id("open-series-dialog")).click();
+        browser.findElement(By.id("tab-rt")).click();
+        waitFor(By.cssSelector(".tree [role=treeitem]"));
+        WebElement structureSet = treeItem("RTSTRUCT");
+        structureSet.findElement(By.cssSelector(":scope > input[type=checkbox]")).click();
+        List<WebElement> below = treeItem("RTSTRUCT").findElements(By.cssSelector("li[role=treeitem] > input")).stream()
+                .filter(WebElement::isEnabled).toList();
+        assertThat(below).as("plans and doses under the structure set").hasSizeGreaterThanOrEqualTo(4)
+                .allMatch(WebElement::isSelected);
+        assertThat(text(By.id("plan-warning"))).contains("UNAPPROVED");
+        screenshot("rt-structure-set-picked");
+        WebElement unapproved = browser.findElement(By.xpath(
+                "//li[@role='treeitem'][span[contains(@class,'badge') and .='UNAPPROVED']]"));
+        unapproved.findElement(By.cssSelector(":scope > input[type=checkbox]")).click();
+        assertThat(browser.findElements(By.id("plan-warning"))).isEmpty();
+        assertThat(browser.findElement(By.xpath("//li[@role='treeitem'][span[contains(@class,'badge') and "
+                + ".='UNAPPROVED']]")).findElements(By.cssSelector("input:checked"))).isEmpty();
+        screenshot("rt-unapproved-unchecked");
+        browser.findElement(By.id("series-apply")).click();
+        completeTask();
+
+        // Confirm: the expanded selection holds the approved plan's set and not the unapproved plan.
+        awaitTask("Confirm selection");
+        assertThat(text(By.id("form-container"))).contains("APPROVED").doesNotContain("UNAPPROVED");
+        screenshot("confirm-selection");
+        completeTask();
+
+        // Progress page: every series staged and verified, then the verification report.
+        browser.get(url("/requests.html"));
+        waitFor(By.cssSelector("#requests a"));
+        browser.findElement(By.cssSelector("#requests a")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(90)).until(d -> {
+            List<WebElement> badges = d.findElements(By.cssSelector("#request-series .badge"));
+            return !badges.isEmpty() && badges.stream().allMatch(b -> b.getText().equals("VERIFIED"));
+        });
+        // The page stops polling once every series is done; the report may land just after its last poll.
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> {
+            if (!d.findElements(By.id("verification-report")).isEmpty()) {
+                return true;
+            }
+            d.navigate().refresh();
+            return false;
+        });
+        assertThat(text(By.id("content"))).contains("Verification report: passed");
+        screenshot("verified");
+
+        // Review: accept.
+        browser.get(url("/tasks.html"));
+        waitFor(By.xpath("//tr[td[1][.='Review staged copy']]//button[.='Open']"));
+        browser.findElement(By.xpath("//tr[td[1][.='Review staged copy']]//button[.='Open']")).click();
+        awaitTask("Review staged copy");
+        // form-js renders radios without a value attribute: the option is found by its label.
+        browser.findElement(By.xpath("//div[@id='form-container']//label[contains(., 'Accept the project copy')]"))
+                .click();
+        screenshot("review-accept");
+        completeTask();
+
+        // Lookup again: the study is (partly) in the project now: the unapproved plan and its dose, and the MR, are not.
+        browser.get(url("/"));
+        waitFor(By.id("bulk-text"));
+        browser.findElement(By.id("bulk-text")).sendKeys(DemoStudyData.studySubjectId(1));
+        browser.findElement(By.id("bulk-search")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#patients tbody tr[data-pid]")));
+        browser.findElement(By.cssSelector("#patients tbody tr[data-pid] button.toggle")).click();
+        wait.until(d -> !d.findElements(By.cssSelector("td.nested tbody tr td.project")).isEmpty());
+        // CT, structure set, approved plan and its dose of the study's seven series.
+        assertThat(text(By.cssSelector("td.nested tbody tr td.project"))).isEqualTo("Partial (4 of 7)");
+        screenshot("lookup-project-column");
+        signOut();
+
+        // A user without membership sees nothing of the study, in the page or through the API.
+        login(DemoStudyData.OUTSIDER);
+        waitFor(By.id("no-study"));
+        assertThat(browser.getPageSource()).doesNotContain(DemoStudyData.RT_HN_2026).doesNotContain("HN-001");
+        for (String api : List.of("/api/studies/RT-HN-2026/subjects/" + DemoStudyData.pid(1) + "/dicom-studies",
+                "/api/studies/RT-HN-2026/requests", "/api/processes/" + instance)) {
+            Object answer = ((JavascriptExecutor) browser).executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    fetch(arguments[0]).then(r => r.text().then(t => done(r.status + ' ' + t)));
+                    """, api);
+            assertThat(String.valueOf(answer)).as(api).startsWith("403").doesNotContain("HN-001")
+                    .doesNotContain(DemoStudyData.pid(1));
+        }
+        screenshot("outsider");
+        signOut();
+
+        // The coordinator finds the finished instance in the process view.
+        login(DemoStudyData.COORDINATOR);
+        browser.get(url("/processes.html"));
+        By link = By.cssSelector("#content a[href='/process.html?key=" + instance + "']");
+        waitFor(link);
+        screenshot("coordinator-processes");
+        browser.findElement(link).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#canvas .highlight-completed")));
+        assertThat(text(By.id("variables"))).contains("verified");
+        screenshot("coordinator-process-view");
+    }
+
+    /** The RT view's tree item whose label starts with this modality. */
+    private WebElement treeItem(String modality) {
+        return browser.findElement(By.xpath("//li[@role='treeitem'][label/strong[.='" + modality + "']]"));
+    }
+
+    private void completeNext(String taskName) {
+        awaitTask(taskName);
+        completeTask();
+    }
+
+    private void awaitTask(String taskName) {
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(
+                ExpectedConditions.textToBe(By.id("task-heading"), taskName));
+        waitFor(By.cssSelector("#form-container .fjs-form"));
+    }
+
+    private void login(String user) {
+        browser.get(url("/"));
+        wait.until(ExpectedConditions.urlContains("/login"));
+        browser.findElement(By.id("username")).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(user, Keys.ENTER);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("current-user")));
+        screenshot("logged-in-" + user);
+    }
+
+    private void signOut() {
+        browser.findElement(By.xpath("//button[.='Sign out']")).click();
+        wait.until(ExpectedConditions.urlContains("/login?logout"));
+    }
+
+    /**
+     * Completes the open task; a refusal (form validation or server) fails with its message. Following a process
+     * with workers on, the next task may open at once and clear the "Task completed" flash: the task panel leaving
+     * the completed task is the signal.
+     */
+    private void completeTask() {
+        String heading = text(By.id("task-heading"));
+        browser.findElement(By.id("complete-task")).click();
+        wait.until(d -> !text(By.id("task-result")).isEmpty() || !text(By.id("flash")).isEmpty()
+                || !heading.equals(text(By.id("task-heading"))));
+        assertThat(text(By.id("task-result"))).as(() -> heading + ", last audit: "
+                + studies.auditFor(DemoStudyData.RESEARCHER, 0, 1)).isEmpty();
+    }
+
+    private void waitFor(By by) {
+        wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    private String text(By by) {
+        return browser.findElement(by).getText().trim();
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    private void screenshot(String name) {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        try {
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve("fullJourney-%02d-%s.png".formatted(++step, name)),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot save screenshot " + name, e);
+        }
+    }
+}
