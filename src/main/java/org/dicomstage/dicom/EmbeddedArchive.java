@@ -150,8 +150,8 @@ public final class EmbeddedArchive implements AutoCloseable {
         moveDestinations.put(require(aeTitle, "aeTitle"), InetSocketAddress.createUnresolved(host, port));
     }
 
-    /** Most associations that were ever served at once (for tests of callers' limits). */
-    int peakAssociations() {
+    /** The most associations served at once since start: what a concurrency limit on our side must keep down. */
+    public int peakAssociations() {
         return server.peakAssociations();
     }
 

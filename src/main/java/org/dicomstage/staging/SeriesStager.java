@@ -41,15 +41,28 @@ final class SeriesStager {
     private static final Logger log = LoggerFactory.getLogger(SeriesStager.class);
 
     private final int concurrency;
+    private final NodePermits permits;
 
-    SeriesStager(int concurrency) {
+    SeriesStager(int concurrency, NodePermits permits) {
+        this.permits = permits;
         if (concurrency < 1) {
             throw new IllegalArgumentException("staging concurrency must be at least 1, was " + concurrency);
         }
         this.concurrency = concurrency;
     }
 
+    /**
+     * Takes the target's slots first (at least one, up to {@code concurrency}: one store association per worker),
+     * then one of the source's for the retrieval; verification takes them in the same order.
+     */
     StageResult stage(SeriesStagingSpec spec, IntConsumer progress) {
+        try (NodePermits.Lease target = permits.acquire(spec.target().name(), concurrency);
+             NodePermits.Lease source = permits.acquire(spec.source().name(), 1)) {
+            return stage(spec, progress, Math.min(concurrency, target.count()));
+        }
+    }
+
+    private StageResult stage(SeriesStagingSpec spec, IntConsumer progress, int workerCount) {
         long started = System.nanoTime();
         String series = spec.seriesInstanceUID();
         UidMapper uids = new UidMapper(spec.context().studySecret());
@@ -65,8 +78,8 @@ final class SeriesStager {
 
         Pseudonymizer pseudonymizer = new Pseudonymizer(spec.profile(), spec.context());
         Path work = createWorkDirectory();
-        ExecutorService workers = Executors.newFixedThreadPool(concurrency, daemonThreads(series));
-        Semaphore inFlight = new Semaphore(2 * concurrency);
+        ExecutorService workers = Executors.newFixedThreadPool(workerCount, daemonThreads(series));
+        Semaphore inFlight = new Semaphore(2 * workerCount);
         Map<Thread, DicomNode.StoreSession> sessions = new ConcurrentHashMap<>();
         AtomicInteger staged = new AtomicInteger();
         AtomicInteger sequence = new AtomicInteger();

@@ -8,6 +8,7 @@ import java.util.function.IntConsumer;
 import org.dicomstage.dicom.DicomNode;
 import org.dicomstage.dicom.SeriesEntry;
 import org.dicomstage.pseudonym.UidMapper;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
@@ -21,9 +22,18 @@ public class StagingService {
 
     private final SeriesStager stager;
     private final SeriesVerifier verifier = new SeriesVerifier();
+    private final NodePermits permits;
 
-    public StagingService(@Value("${dicomstage.staging.concurrency:4}") int concurrency) {
-        this.stager = new SeriesStager(concurrency);
+    /** One process without a shared database: only each node's own in-process bound applies. */
+    public StagingService(int concurrency) {
+        this(concurrency, NodePermits.inProcessOnly());
+    }
+
+    /** Every association to an archive first takes one of its cluster-wide slots ({@link DatabaseNodePermits}). */
+    @Autowired
+    StagingService(@Value("${dicomstage.staging.concurrency:4}") int concurrency, NodePermits permits) {
+        this.stager = new SeriesStager(concurrency, permits);
+        this.permits = permits;
     }
 
     /**
@@ -43,12 +53,24 @@ public class StagingService {
 
     /** Reads back the copy of one series and checks it against the source. */
     public SeriesVerification verify(SeriesStagingSpec spec) {
-        return verifier.verify(spec);
+        // One association at a time per node; target before source, in the stager's order, so no two callers
+        // can each hold what the other waits for.
+        try (NodePermits.Lease t = permits.acquire(spec.target().name(), 1);
+             NodePermits.Lease s = permits.acquire(spec.source().name(), 1)) {
+            return verifier.verify(spec);
+        }
     }
 
     /** How many series of a Study0 study the project node holds completely. */
     public StagedStatus stagedStatus(DicomNode source, DicomNode target, byte[] studySecret, String studyInstanceUID) {
-        UidMapper uids = new UidMapper(studySecret);
+        try (NodePermits.Lease t = permits.acquire(target.name(), 1);
+             NodePermits.Lease s = permits.acquire(source.name(), 1)) {
+            return stagedStatus(source, target, new UidMapper(studySecret), studyInstanceUID);
+        }
+    }
+
+    private static StagedStatus stagedStatus(DicomNode source, DicomNode target, UidMapper uids,
+                                             String studyInstanceUID) {
         List<SeriesEntry> sourceSeries = source.findSeries(studyInstanceUID);
         if (sourceSeries.isEmpty()) {
             return StagedStatus.of(0, 0);

@@ -1,6 +1,9 @@
 package org.dicomstage.study;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -206,6 +209,21 @@ public class StudyService {
         StagingSeries row = series.find(requestId, seriesInstanceUid).orElseThrow(() -> new StudyNotFound(
                 "Series " + seriesInstanceUid + " is not part of staging request " + requestId));
         row.mark(status, stagedInstances, truncate(reason), targetSeriesInstanceUid, clock.instant());
+    }
+
+    /**
+     * Claims a series of a request for {@code owner} until now + {@code lease}, or renews the owner's claim. False
+     * while another owner holds an unexpired claim: then someone else is staging it right now (e.g. the same job
+     * handed out again after a timeout while its first worker still runs).
+     */
+    public boolean claimSeries(long requestId, String seriesInstanceUid, String owner, Duration lease) {
+        OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
+        return series.claim(requestId, seriesInstanceUid, owner, now.plus(lease), now) == 1;
+    }
+
+    /** Gives up the owner's claim; does nothing if it has expired and someone else holds it now. */
+    public void releaseSeries(long requestId, String seriesInstanceUid, String owner) {
+        series.release(requestId, seriesInstanceUid, owner);
     }
 
     @Transactional(readOnly = true)

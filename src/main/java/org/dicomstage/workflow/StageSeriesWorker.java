@@ -40,11 +40,20 @@ public class StageSeriesWorker {
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         String what = "staging series " + SeriesObjects.label(in.series()) + " (" + SeriesObjects.uid(in.series())
                 + ")" + workflow.route(in.studyId());
+        boolean[] busy = {false};
         try {
-            return jobs.run(job, in.studyId(), Set.of(), what,
-                    () -> new Output(workflow.stageSeries(in.studyId(), in.series())));
+            return jobs.run(job, in.studyId(), Set.of(), what, () -> {
+                try {
+                    return new Output(workflow.stageSeries(in.studyId(), in.series()));
+                } catch (StagingWorkflow.SeriesBusy e) {
+                    busy[0] = true;
+                    throw e;
+                }
+            });
         } catch (io.camunda.client.exception.JobError e) {
-            workflow.stagingAttemptFailed(in.studyId(), in.series(), e.getErrorMessage());
+            if (!busy[0]) { // the series row belongs to the worker that is staging it
+                workflow.stagingAttemptFailed(in.studyId(), in.series(), e.getErrorMessage());
+            }
             throw e;
         }
     }

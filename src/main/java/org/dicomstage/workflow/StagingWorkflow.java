@@ -1,5 +1,6 @@
 package org.dicomstage.workflow;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 import com.pixelmed.dicom.AttributeList;
@@ -70,6 +76,20 @@ class StagingWorkflow {
     private final StagingMetrics metrics;
     private final WorkflowProperties properties;
     private final Map<String, PseudonymizationProfile> profiles = new ConcurrentHashMap<>();
+
+    /**
+     * Claims on staging_series rows: a worker stages a series only while it holds the claim, renewed while it
+     * works, so a job handed out again (timeout) cannot copy the same series in parallel; a crashed worker's claim
+     * expires after {@link #CLAIM_LEASE}.
+     */
+    static final Duration CLAIM_LEASE = Duration.ofMinutes(2);
+    private static final Duration CLAIM_RENEWAL = Duration.ofSeconds(30);
+    private static final String INSTANCE = ManagementFactory.getRuntimeMXBean().getName();
+    private final ScheduledExecutorService claimRenewer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "series-claim-renewer");
+        t.setDaemon(true);
+        return t;
+    });
 
     StagingWorkflow(StudyService studies, StagingService staging, DicomNodeRegistry nodes, StagingMetrics metrics,
                     WorkflowProperties properties) {
@@ -430,6 +450,33 @@ class StagingWorkflow {
     /** One registered series; which one to copy and for whom comes from the staging request, not the variable. */
     StagingOutcome stageSeries(String studyId, Map<String, Object> series) {
         Target t = target(studyId, series);
+        String owner = INSTANCE + "/" + UUID.randomUUID();
+        if (!studies.claimSeries(t.request.id(), t.row.seriesInstanceUid(), owner, CLAIM_LEASE)) {
+            throw new SeriesBusy("series " + t.row.seriesInstanceUid() + " of staging request " + t.request.id()
+                    + " is being staged by another worker right now");
+        }
+        ScheduledFuture<?> renewal = claimRenewer.scheduleAtFixedRate(() -> renewClaim(t, owner),
+                CLAIM_RENEWAL.toMillis(), CLAIM_RENEWAL.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return stageClaimed(studyId, series, t);
+        } finally {
+            renewal.cancel(false);
+            studies.releaseSeries(t.request.id(), t.row.seriesInstanceUid(), owner);
+        }
+    }
+
+    private void renewClaim(Target t, String owner) {
+        try {
+            if (!studies.claimSeries(t.request.id(), t.row.seriesInstanceUid(), owner, CLAIM_LEASE)) {
+                log.error("lost the claim on series {} of staging request {}: another worker may stage it too",
+                        t.row.seriesInstanceUid(), t.request.id());
+            }
+        } catch (RuntimeException e) {
+            log.warn("renewing the claim on series {} failed: {}", t.row.seriesInstanceUid(), e.getMessage());
+        }
+    }
+
+    private StagingOutcome stageClaimed(String studyId, Map<String, Object> series, Target t) {
         long started = System.nanoTime();
         studies.markSeries(t.request.id(), t.row.seriesInstanceUid(), SeriesStatus.STAGING, 0, null, null);
         StageResult result = staging.stage(t.spec, throttledProgress(t.request.id(), t.row.seriesInstanceUid()));
@@ -619,6 +666,13 @@ class StagingWorkflow {
     /** Input no retry can fix (forged or stale variables): the job fails without retries, with this message. */
     static final class RejectedInput extends RuntimeException {
         RejectedInput(String message) {
+            super(message);
+        }
+    }
+
+    /** Another worker holds the claim on the series: a technical failure, retried after the backoff. */
+    static final class SeriesBusy extends RuntimeException {
+        SeriesBusy(String message) {
             super(message);
         }
     }

@@ -20,7 +20,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * scripts/setup installs, and removed at exit. Each caller of {@link #register} gets its own database, so test
  * classes that commit do not see each other's rows. initdb refuses to run as root, so as root it runs as postgres.
  */
-final class ThrowawayPostgres {
+public final class ThrowawayPostgres {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static ThrowawayPostgres instance;
@@ -44,6 +44,11 @@ final class ThrowawayPostgres {
         registry.add("spring.datasource.url", () -> url);
         registry.add("spring.datasource.username", () -> "postgres");
         registry.add("spring.datasource.password", () -> "");
+    }
+
+    /** JDBC URL of a fresh database (user {@code postgres}, no password), for contexts built by hand. */
+    public static String newDatabaseUrl() {
+        return get().newDatabase();
     }
 
     static synchronized ThrowawayPostgres get() {

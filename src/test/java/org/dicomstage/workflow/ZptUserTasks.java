@@ -45,7 +45,19 @@ public final class ZptUserTasks implements UserTasks {
     /** Element names per process definition key; a deployed definition never changes. */
     private final Map<Long, Map<String, String>> elementNames = new ConcurrentHashMap<>();
 
+    private final Duration settle;
+
     public ZptUserTasks(ZeebeTestEngine engine) {
+        this(engine, SETTLE_TIMEOUT);
+    }
+
+    /**
+     * @param settle how long a read or a command waits for the engine to become idle first. With job workers
+     *               polling all the time it rarely is, so a driver of many instances that re-reads anyway passes
+     *               {@link Duration#ZERO}.
+     */
+    public ZptUserTasks(ZeebeTestEngine engine, Duration settle) {
+        this.settle = settle;
         this.engine = engine;
         this.writer = new ZptCommandWriter(engine);
     }
@@ -95,7 +107,7 @@ public final class ZptUserTasks implements UserTasks {
         writer.write(ValueType.USER_TASK, intent, userTaskKey, command);
         awaitOutcome(intent, userTaskKey, before);
         // Let the engine carry on (next task, jobs) so a following read sees it; best effort, see awaitIdle.
-        awaitIdle(SETTLE_TIMEOUT);
+        awaitIdle(settle);
     }
 
     /**
@@ -145,6 +157,9 @@ public final class ZptUserTasks implements UserTasks {
      * poll often (the local run) may keep the engine from ever looking idle; then reads simply go ahead.
      */
     private void awaitIdle(Duration timeout) {
+        if (timeout.isZero()) {
+            return;
+        }
         try {
             engine.waitForIdleState(timeout);
         } catch (InterruptedException e) {
@@ -166,7 +181,7 @@ public final class ZptUserTasks implements UserTasks {
 
     /** One pass over the record stream, replaying user task, variable, form and process events. */
     private Snapshot snapshot() {
-        awaitIdle(SETTLE_TIMEOUT);
+        awaitIdle(settle);
         Snapshot s = new Snapshot();
         for (Record<?> record : engine.getRecordStreamSource().getRecords()) {
             if (record.getRecordType() != RecordType.EVENT) {

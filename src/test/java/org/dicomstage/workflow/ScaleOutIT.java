@@ -1,0 +1,207 @@
+package org.dicomstage.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.camunda.client.CamundaClient;
+import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.dicomstage.DicomStageApplication;
+import org.dicomstage.dicom.EmbeddedArchive;
+import org.dicomstage.staging.CountedNodePermits;
+import org.dicomstage.study.DemoStudyData;
+import org.dicomstage.study.StudyService;
+import org.dicomstage.study.ThrowawayPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Two application instances (two Spring contexts, each with its own job workers and Camunda client) against one
+ * engine, one PostgreSQL database and the same two archives, as in a scaled-out production. Twenty requests of
+ * one series each run at once; the project archive is given more association slots than the cluster-wide limit
+ * so that it is our limiter, not the archive, that keeps the peak down.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ScaleOutIT {
+
+    private static final int REQUESTS = 20;
+    private static final int INSTANCES_PER_SERIES = 3;
+    /** Cluster-wide slots of the project archive; each instance alone may open 4 (max-associations). */
+    private static final int PROJECT_LIMIT = 3;
+
+    @TempDir
+    static Path temp;
+
+    private ZeebeTestEngine engine;
+    private EmbeddedArchive study0;
+    private EmbeddedArchive project;
+    private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
+
+    @BeforeAll
+    void start() {
+        engine = ZptEngines.start(0);
+        study0 = new EmbeddedArchive("STUDY0", temp.resolve("study0"), ZptEngines.freePort(), 16);
+        project = new EmbeddedArchive("PROJECT", temp.resolve("project"), ZptEngines.freePort(), 16);
+        study0.start();
+        project.start();
+        assertThat(ConcurrentRequests.seed(study0, temp.resolve("generated"), REQUESTS, INSTANCES_PER_SERIES))
+                .isEqualTo(REQUESTS * INSTANCES_PER_SERIES);
+        String database = ThrowawayPostgres.newDatabaseUrl();
+        apps.add(app("a", database));
+        apps.add(app("b", database));
+    }
+
+    @AfterAll
+    void stop() {
+        apps.forEach(ConfigurableApplicationContext::close);
+        if (engine != null) {
+            engine.stop();
+        }
+        if (study0 != null) {
+            study0.close();
+        }
+        if (project != null) {
+            project.close();
+        }
+    }
+
+    private ConfigurableApplicationContext app(String name, String database) {
+        Map<String, Object> p = new HashMap<>(ZptEngines.clientProperties(engine));
+        p.put("spring.application.name", "dicomstage-" + name);
+        p.put("spring.datasource.url", database);
+        p.put("spring.datasource.username", "postgres");
+        p.put("spring.datasource.password", "");
+        p.put("dicomstage.security.demo-on-any-database", "true"); // throwaway database, no login used
+        p.put("camunda.client.worker.defaults.poll-interval", "200ms");
+        p.put("camunda.client.worker.defaults.stream-enabled", "false");
+        p.put("dicomstage.workflow.retry-backoff", "100ms");
+        p.put("dicomstage.workflow.max-retry-backoff", "400ms");
+        p.put("dicomstage.cluster.max-associations." + DemoStudyData.PROJECT_NODE, PROJECT_LIMIT);
+        node(p, DemoStudyData.STUDY0_NODE, study0);
+        node(p, DemoStudyData.PROJECT_NODE, project);
+        return new SpringApplicationBuilder(DicomStageApplication.class, ZptHarnessConfiguration.class,
+                DemoStudyData.class, CountedNodePermits.class)
+                .web(WebApplicationType.NONE)
+                .initializers(context -> {
+                    // First, as a deployment's environment would be (defaultProperties do not count as set).
+                    context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("instance-" + name,
+                            p));
+                    ((DefaultListableBeanFactory) context.getBeanFactory())
+                            .registerSingleton(ZptEngineInitializer.ENGINE_BEAN, engine); // shared, stopped here
+                })
+                .run();
+    }
+
+    private static void node(Map<String, Object> p, String node, EmbeddedArchive archive) {
+        String prefix = "dicomstage.nodes." + node + ".";
+        p.put(prefix + "kind", "DIMSE");
+        p.put(prefix + "ae-title", archive.aeTitle());
+        p.put(prefix + "host", "127.0.0.1");
+        p.put(prefix + "port", archive.port());
+        p.put(prefix + "connect-timeout", "2s");
+        p.put(prefix + "read-timeout", "20s");
+    }
+
+    @Test
+    void twoInstancesStageEverySeriesOnceAndKeepTheProjectArchiveWithinTheClusterWideLimit() {
+        ConfigurableApplicationContext a = apps.get(0);
+        ConcurrentRequests.Outcome outcome = ConcurrentRequests.run(a.getBean(CamundaClient.class),
+                new ZptUserTasks(engine, Duration.ZERO), REQUESTS, Duration.ofSeconds(90));
+        System.out.println("ScaleOutIT: " + REQUESTS + " requests on two instances: " + outcome.summary()
+                + "; project archive: peak slots held cluster-wide " + CountedNodePermits.peak(
+                DemoStudyData.PROJECT_NODE) + " (limit " + PROJECT_LIMIT + "), peak association threads seen by "
+                + "the archive " + project.peakAssociations());
+        assertThat(outcome.failures()).isEmpty();
+        assertThat(outcome.completed()).hasSize(REQUESTS);
+
+        // Every series copied once, completely: the copy of each has exactly its source's instances.
+        assertThat(project.size()).isEqualTo(REQUESTS * INSTANCES_PER_SERIES);
+        JdbcTemplate db = a.getBean(JdbcTemplate.class);
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM staging_series WHERE status = 'VERIFIED'", Integer.class))
+                .isEqualTo(REQUESTS);
+        assertThat(db.queryForList("SELECT request_id, series_uid FROM staging_series GROUP BY request_id, "
+                + "series_uid HAVING COUNT(*) > 1")).isEmpty();
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM staging_series WHERE claimed_by IS NOT NULL",
+                Integer.class)).isZero();
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM audit_event WHERE action = ?", Integer.class,
+                StagingWorkflow.SERIES_STAGED)).isEqualTo(REQUESTS);
+        assertThat(db.queryForObject("SELECT COUNT(DISTINCT detail) FROM audit_event WHERE action = ?",
+                Integer.class, StagingWorkflow.SERIES_STAGED)).isEqualTo(REQUESTS);
+
+        // Both instances staged series, and together exactly one staging per series.
+        long stagedByA = stagedSeries(apps.get(0));
+        long stagedByB = stagedSeries(apps.get(1));
+        System.out.println("ScaleOutIT: series staged by instance a " + stagedByA + ", by instance b " + stagedByB);
+        assertThat(stagedByA).isPositive();
+        assertThat(stagedByB).isPositive();
+        assertThat(stagedByA + stagedByB).isEqualTo(REQUESTS);
+
+        // Every association to the project archive is opened under a slot, one per slot; the slots held at once by
+        // both instances together reached the limit (so it was contended) and never went past it.
+        assertThat(CountedNodePermits.peak(DemoStudyData.PROJECT_NODE)).isEqualTo(PROJECT_LIMIT);
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM node_permit WHERE holder IS NOT NULL", Integer.class))
+                .isZero();
+    }
+
+    @Test
+    void aSeriesClaimedByOneWorkerCannotBeClaimedByAnotherUntilReleasedOrExpired() {
+        StudyService a = apps.get(0).getBean(StudyService.class);
+        StudyService b = apps.get(1).getBean(StudyService.class);
+        long request = a.createStagingRequest(new org.dicomstage.study.NewStagingRequest(DemoStudyData.RESEARCHER,
+                DemoStudyData.RT_HN_2026, DemoStudyData.pid(25), "1.2.3.25"));
+        a.replaceSeries(request, List.of(new org.dicomstage.study.SeriesSelection("1.2.3.25", "1.2.3.25.1", "CT",
+                "claim test", 1)), List.of());
+
+        assertThat(a.claimSeries(request, "1.2.3.25.1", "worker-1", Duration.ofMinutes(2))).isTrue();
+        assertThat(b.claimSeries(request, "1.2.3.25.1", "worker-2", Duration.ofMinutes(2))).isFalse();
+        assertThat(a.claimSeries(request, "1.2.3.25.1", "worker-1", Duration.ofMinutes(2))).as("renewal").isTrue();
+        b.releaseSeries(request, "1.2.3.25.1", "worker-2"); // not the owner: changes nothing
+        assertThat(b.claimSeries(request, "1.2.3.25.1", "worker-2", Duration.ofMinutes(2))).isFalse();
+        a.releaseSeries(request, "1.2.3.25.1", "worker-1");
+        assertThat(b.claimSeries(request, "1.2.3.25.1", "worker-2", Duration.ofMillis(-1))).isTrue();
+        // worker-2's claim has expired (a crashed worker): worker-1 takes over.
+        assertThat(a.claimSeries(request, "1.2.3.25.1", "worker-1", Duration.ofMinutes(2))).isTrue();
+        a.releaseSeries(request, "1.2.3.25.1", "worker-1");
+    }
+
+    @Test
+    void aWorkerDoesNotStageASeriesThatAnotherWorkerHasClaimed() {
+        StudyService studies = apps.get(1).getBean(StudyService.class);
+        long request = studies.createStagingRequest(new org.dicomstage.study.NewStagingRequest(
+                DemoStudyData.RESEARCHER, DemoStudyData.RT_HN_2026, DemoStudyData.pid(24), "1.2.3.24"));
+        studies.replaceSeries(request, List.of(new org.dicomstage.study.SeriesSelection("1.2.3.24", "1.2.3.24.1", "CT",
+                "busy test", 1)), List.of());
+        // The first worker of a job that timed out is still copying this series.
+        assertThat(studies.claimSeries(request, "1.2.3.24.1", "first-worker", Duration.ofMinutes(2))).isTrue();
+        int before = project.size();
+
+        StagingWorkflow workflow = apps.get(1).getBean(StagingWorkflow.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> workflow.stageSeries(DemoStudyData.RT_HN_2026,
+                        Map.of(SeriesObjects.SERIES_UID, "1.2.3.24.1", SeriesObjects.STAGING_REQUEST_ID, request)))
+                .isInstanceOf(StagingWorkflow.SeriesBusy.class).hasMessageContaining("another worker");
+        assertThat(project.size()).isEqualTo(before);
+        studies.releaseSeries(request, "1.2.3.24.1", "first-worker");
+    }
+
+    private static long stagedSeries(ConfigurableApplicationContext app) {
+        Timer timer = app.getBean(MeterRegistry.class).find("dicomstage.staging.duration").tag("outcome", "staged")
+                .timer();
+        return timer == null ? 0 : timer.count();
+    }
+}
