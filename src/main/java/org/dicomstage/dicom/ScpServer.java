@@ -38,8 +38,10 @@ final class ScpServer implements AutoCloseable {
     private final int requestedPort;
     private final int maxAssociations;
     private final Function<Socket, Runnable> associationHandler;
+    /** Associations between acceptance and the peer's release request: what a peer is actually using. */
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
+    private final ThreadLocal<boolean[]> released = ThreadLocal.withInitial(() -> new boolean[1]);
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile ServerSocket serverSocket;
     private volatile ExecutorService workers;
@@ -83,8 +85,31 @@ final class ScpServer implements AutoCloseable {
         return socket.getLocalPort();
     }
 
+    /**
+     * Most associations in use at once, from acceptance to the peer's A-RELEASE request. The serving thread lives a
+     * little longer (release reply, socket close), and a peer may already use its next association by then, so
+     * thread counts overstate what peers hold.
+     */
     int peakAssociations() {
         return peak.get();
+    }
+
+    /** Give this to PixelMed's SCP: it marks the end of the association's use when the release request arrives. */
+    com.pixelmed.network.AssociationStatusHandler releaseTracker() {
+        return new com.pixelmed.network.AssociationStatusHandler() {
+            @Override
+            public void sendAssociationReleaseIndication(com.pixelmed.network.Association association) {
+                endUse();
+            }
+        };
+    }
+
+    private void endUse() {
+        boolean[] done = released.get();
+        if (!done[0]) {
+            done[0] = true;
+            active.decrementAndGet();
+        }
     }
 
     int associationsAccepted() {
@@ -115,13 +140,14 @@ final class ScpServer implements AutoCloseable {
 
     private void serve(Socket socket) {
         accepted.incrementAndGet();
+        released.get()[0] = false;
         peak.accumulateAndGet(active.incrementAndGet(), Math::max);
         try {
             associationHandler.apply(socket).run();
         } catch (RuntimeException e) {
             log.warn("{}: association from {} failed: {}", name, socket.getRemoteSocketAddress(), e.toString());
         } finally {
-            active.decrementAndGet();
+            endUse(); // an aborted association never sends a release request
             // PixelMed's SCP leaves the socket open when an association ends in an exception.
             closeQuietly(socket);
         }

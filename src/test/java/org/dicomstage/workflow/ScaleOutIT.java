@@ -125,8 +125,8 @@ class ScaleOutIT {
                 new ZptUserTasks(engine, Duration.ZERO), REQUESTS, Duration.ofSeconds(90));
         System.out.println("ScaleOutIT: " + REQUESTS + " requests on two instances: " + outcome.summary()
                 + "; project archive: peak slots held cluster-wide " + CountedNodePermits.peak(
-                DemoStudyData.PROJECT_NODE) + " (limit " + PROJECT_LIMIT + "), peak association threads seen by "
-                + "the archive " + project.peakAssociations());
+                DemoStudyData.PROJECT_NODE) + " (limit " + PROJECT_LIMIT + "), peak associations in use seen by "
+                + "the archive (accept to release request) " + project.peakAssociations());
         assertThat(outcome.failures()).isEmpty();
         assertThat(outcome.completed()).hasSize(REQUESTS);
 
