@@ -211,15 +211,21 @@ public final class Pseudonymizer {
             output.removeGroupLengthAttributes();
             output.removeMetaInformationHeaderAttributes();
             FileMetaInformation.addFileMetaInformation(output, source.transferSyntax, "DICOMSTAGE");
-            temp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
-            output.write(temp.toFile(), source.transferSyntax, true, true);
-            PixelDataDigest.PixelValue written = PixelDataDigest.locate(Files.readAllBytes(temp), temp.toString());
+            // Encoded in memory first: the pixel check reads these bytes instead of the file back from disk, and the
+            // file is written in one go. About one file's size per thread.
+            java.io.ByteArrayOutputStream encoded = new java.io.ByteArrayOutputStream(
+                    (int) Math.min(Integer.MAX_VALUE - 8, Files.size(in) + 4096));
+            output.write(encoded, source.transferSyntax, true, false);
+            byte[] bytes = encoded.toByteArray();
+            PixelDataDigest.PixelValue written = PixelDataDigest.locate(bytes, out.toString());
             boolean kept = source.pixels == null ? written == null
                     : written != null && written.sameBytes(source.pixels);
             if (!kept) {
                 throw new PseudonymizationException(in + ": pixel data of the output differs from the input"
                         + "; nothing written");
             }
+            temp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
+            Files.write(temp, bytes);
             try {
                 Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
