@@ -107,6 +107,7 @@ const SeriesDialog = (() => {
         el('label', { for: 'rt-' + n.index, style: 'display:inline;font-weight:normal' },
           el('strong', {}, n.modality || '?'), ' ', n.seriesDescription || '',
           dangling(n) ? el('span', { class: 'muted' }, ' (referenced, not in Study0)') : null),
+        n.approvalStatus ? ' ' : null,
         n.approvalStatus ? el('span', { class: 'badge ' + n.approvalStatus }, n.approvalStatus) : null,
         kids.length && open ? el('ul', { role: 'group' }, kids.map(treeItem)) : null);
     }
