@@ -54,14 +54,16 @@ final class Dimse {
     /**
      * PixelMed's acceptor waits a fixed 5 s (ARTIM) after A-RELEASE-RP before closing, without watching
      * the socket, so every served association holds its thread 5 s longer than needed and a bounded SCP
-     * pool stalls. The initiator closes right after the RP, so 50 ms is plenty. JVM-wide, as PixelMed's
-     * field is static.
+     * pool stalls. The wait is a plain timed wait (nothing ends it early), and only after it does PixelMed report
+     * the release, so the archive would count the association as busy while the peer already uses its next
+     * one. The RP is flushed before the wait and the peer closes right after reading it: 1 ms is enough (0 would
+     * mean forever). JVM-wide, as PixelMed's field is static.
      */
     private static void shortenReleaseWait() {
         try {
             Field f = Association.class.getDeclaredField("associationReleaseToTransportConnectionCloseTimeoutInMilliseconds");
             f.setAccessible(true);
-            f.setInt(null, 50);
+            f.setInt(null, 1);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LoggerFactory.getLogger(Dimse.class).warn("cannot shorten PixelMed's release wait: {}", e.toString());
         }
