@@ -41,12 +41,8 @@ class Study0PatientStudiesTest {
 
     @DynamicPropertySource
     static void nodes(DynamicPropertyRegistry registry) {
-        for (String node : List.of(DemoStudyData.STUDY0_NODE, DemoStudyData.PROJECT_NODE)) {
-            registry.add("dicomstage.nodes." + node + ".kind", () -> "EMBEDDED");
-            registry.add("dicomstage.nodes." + node + ".ae-title", node::toUpperCase);
-            registry.add("dicomstage.nodes." + node + ".port", () -> 0);
-            registry.add("dicomstage.nodes." + node + ".storage-directory", () -> archives.resolve(node).toString());
-        }
+        org.dicomstage.testing.EmbeddedNodes.register(registry, () -> archives,
+                List.of(DemoStudyData.STUDY0_NODE, DemoStudyData.PROJECT_NODE));
     }
 
     @Autowired

@@ -2,14 +2,11 @@ package org.dicomstage.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import io.camunda.client.CamundaClient;
 import org.dicomstage.study.DemoStudyData;
 import org.dicomstage.study.StudyService;
@@ -23,12 +20,8 @@ import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -45,7 +38,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @WebUiTest
 class WebUiBrowserIT {
 
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static Path profiles;
 
     @LocalServerPort
@@ -65,42 +57,19 @@ class WebUiBrowserIT {
     @BeforeAll
     static void directories() throws IOException {
         profiles = Files.createTempDirectory("dicomstage-chromium");
-        Files.createDirectories(SCREENSHOTS);
     }
 
     @BeforeEach
     void openBrowser(TestInfo info) throws IOException {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,800", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + Files.createTempDirectory(profiles, "profile"));
-        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
-        // One driver service per browser: quitting the browser stops its service.
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.open(profiles, 800);
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         test = info.getTestMethod().orElseThrow().getName();
         step = 0;
     }
 
-    /**
-     * The content security policy blocks anything not from the application (and eval); a blocked load or script
-     * shows up in the console. None may: the UI must work without leaving the server.
-     */
     @AfterEach
     void noBlockedContentAndCloseBrowser() {
-        try {
-            List<String> refused = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                    .map(LogEntry::getMessage)
-                    .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
-                    .toList();
-            assertThat(refused).as("content blocked by the content security policy").isEmpty();
-        } finally {
-            browser.quit();
-        }
+        HeadlessChromium.assertNothingBlockedAndQuit(browser);
     }
 
     @Test
@@ -279,12 +248,6 @@ class WebUiBrowserIT {
     }
 
     private void screenshot(String name) {
-        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        try {
-            Files.copy(shot.toPath(), SCREENSHOTS.resolve("%s-%02d-%s.png".formatted(test, ++step, name)),
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot save screenshot " + name, e);
-        }
+        HeadlessChromium.screenshot(browser, "%s-%02d-%s.png".formatted(test, ++step, name));
     }
 }

@@ -2,14 +2,9 @@ package org.dicomstage.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.dicomstage.LocalArchives;
 import org.dicomstage.dicom.DicomNodeRegistry;
 import org.dicomstage.dicom.EmbeddedArchive;
@@ -24,14 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -56,20 +45,14 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import({ZptHarnessConfiguration.class, DemoStudyData.class, ZptProcessInstances.Configuration.class})
 class WebUiJourneyIT {
 
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     @TempDir
     static Path directories;
 
     @DynamicPropertySource
     static void embeddedArchives(DynamicPropertyRegistry registry) {
-        for (String node : List.of(DemoStudyData.STUDY0_NODE, DemoStudyData.PROJECT_NODE)) {
-            registry.add("dicomstage.nodes." + node + ".kind", () -> "EMBEDDED");
-            registry.add("dicomstage.nodes." + node + ".ae-title", node::toUpperCase);
-            registry.add("dicomstage.nodes." + node + ".port", () -> 0);
-            registry.add("dicomstage.nodes." + node + ".storage-directory",
-                    () -> directories.resolve(node).toString());
-        }
+        org.dicomstage.testing.EmbeddedNodes.register(registry, () -> directories,
+                List.of(DemoStudyData.STUDY0_NODE, DemoStudyData.PROJECT_NODE));
     }
 
     @LocalServerPort
@@ -89,32 +72,14 @@ class WebUiJourneyIT {
         if (study0.size() == 0) {
             LocalArchives.seedStudy0(study0);
         }
-        Files.createDirectories(SCREENSHOTS);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,900", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + Files.createTempDirectory(directories, "profile"));
-        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.open(directories, 900);
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         step = 0;
     }
 
     @AfterEach
     void noBlockedContentAndCloseBrowser() {
-        try {
-            List<String> refused = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                    .map(LogEntry::getMessage)
-                    .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
-                    .toList();
-            assertThat(refused).as("content blocked by the content security policy").isEmpty();
-        } finally {
-            browser.quit();
-        }
+        HeadlessChromium.assertNothingBlockedAndQuit(browser);
     }
 
     @Test
@@ -298,12 +263,6 @@ class WebUiJourneyIT {
     }
 
     private void screenshot(String name) {
-        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        try {
-            Files.copy(shot.toPath(), SCREENSHOTS.resolve("fullJourney-%02d-%s.png".formatted(++step, name)),
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot save screenshot " + name, e);
-        }
+        HeadlessChromium.screenshot(browser, "fullJourney-%02d-%s.png".formatted(++step, name));
     }
 }
