@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,13 +17,13 @@ import java.util.stream.Stream;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.ValueRepresentation;
 
 import org.dicomstage.dicom.DicomNode;
-import org.dicomstage.dicom.DicomNodeConfig;
-import org.dicomstage.dicom.DimseNode;
 import org.dicomstage.dicom.EmbeddedArchive;
-import org.dicomstage.dicom.InstanceEntry;
 import org.dicomstage.dicom.SeriesEntry;
 import org.dicomstage.pseudonym.ClinicalTrial;
 import org.dicomstage.pseudonym.PseudonymContext;
@@ -46,6 +46,9 @@ class StagingRoundTripIT {
     static final String CT_SERIES = "1.3.6.1.4.1.22213.2.26558.2";
     static final String RS_SOP = "1.2.840.10008.5.1.4.1.1.481.3.1535997926";
     static final String RP_SOP = "2.16.840.1.114337.1.1.1535997926.0";
+    static final String CT_FRAME_OF_REFERENCE = "1.3.6.1.4.1.22213.2.26558.1";
+    static final List<String> CT_SOPS = java.util.stream.IntStream.rangeClosed(57, 61)
+            .mapToObj(n -> CT_SERIES + "." + n).toList();
     static final byte[] SECRET = "round-trip test secret, not a real one".getBytes(StandardCharsets.UTF_8);
     static final PseudonymContext CONTEXT = new PseudonymContext(SECRET, "HN-RT-01",
             new ClinicalTrial("Sponsor", "RT-HN-2026", "Head and neck RT", "SITE-A", "Site A"));
@@ -68,10 +71,10 @@ class StagingRoundTripIT {
             DicomNode target = dimse("project", project.aeTitle(), project.port());
 
             assertThat(new StagingService(2).stagedStatus(source, target, SECRET, STUDY).label()).isEqualTo("No");
-            List<SeriesEntry> series = stageAndVerifyEverySeries(source, target);
+            stageAndVerifyEverySeries(source, target);
 
             assertThat(new StagingService(2).stagedStatus(source, target, SECRET, STUDY).label()).isEqualTo("Yes");
-            assertReferencesResolve(target, series);
+            assertReferencesResolve(target);
             assertDcmdumpSeesMappedReferences(project.storageDirectory());
 
             // Staging the same series again replaces the same instances: no duplicates, same UIDs.
@@ -91,10 +94,10 @@ class StagingRoundTripIT {
             DicomNode source = dimse("study0", study0.aet(), study0.dicomPort());
             DicomNode target = dimse("project", project.aet(), project.dicomPort());
 
-            List<SeriesEntry> series = stageAndVerifyEverySeries(source, target);
+            stageAndVerifyEverySeries(source, target);
 
             assertThat(project.instanceCount()).isEqualTo(8);
-            assertReferencesResolve(target, series);
+            assertReferencesResolve(target);
             assertThat(new StagingService(2).stagedStatus(source, target, SECRET, STUDY).label()).isEqualTo("Yes");
         }
     }
@@ -142,37 +145,176 @@ class StagingRoundTripIT {
             assertThat(result.status()).as(result.summary()).isEqualTo(StageResult.Status.STAGED);
             assertThat(result.stagedInstances()).isEqualTo(s.numberOfSeriesRelatedInstances());
         }
+        verifyEverySeries(source, target, series);
+        return series;
+    }
+
+    /**
+     * The service's own verification of each staged series, each by a fresh service: green, with no dangling
+     * reference. Returns the number of references the verifications followed.
+     */
+    static int verifyEverySeries(DicomNode source, DicomNode target, List<SeriesEntry> series) {
+        int references = 0;
         for (SeriesEntry s : series) {
             SeriesVerification v = new StagingService(2).verify(spec(source, target, s.seriesInstanceUID()));
             assertThat(v.problems()).as(s.modality()).isEmpty();
             assertThat(v.warnings()).as(s.modality()).isEmpty();
             assertThat(v.verified()).isTrue();
             assertThat(v.targetInstances()).isEqualTo(s.numberOfSeriesRelatedInstances());
+            references += v.referencesChecked();
         }
-        return series;
+        return references;
     }
 
-    /** RTSTRUCT → CT, RTPLAN → RTSTRUCT, RTDOSE → RTPLAN, all by the mapped UIDs. */
-    private void assertReferencesResolve(DicomNode target, List<SeriesEntry> sourceSeries) {
-        UidMapper uids = new UidMapper(SECRET);
-        String targetStudy = uids.map(STUDY);
-        Map<String, AttributeList> byModality = new HashMap<>();
+    /** {@link #assertReferencesResolve(List)} on the headers the target node returns for the staged study. */
+    static int assertReferencesResolve(DicomNode target) {
+        String targetStudy = new UidMapper(SECRET).map(STUDY);
+        List<AttributeList> headers = new ArrayList<>();
         for (SeriesEntry s : target.findSeries(targetStudy)) {
-            for (AttributeList header : target.retrieveHeaders(targetStudy, s.seriesInstanceUID())) {
-                byModality.putIfAbsent(s.modality(), header);
+            headers.addAll(target.retrieveHeaders(targetStudy, s.seriesInstanceUID()));
+        }
+        return assertReferencesResolve(headers);
+    }
+
+    /**
+     * As PixelMed reads the staged instances: every reference they make (ReferencedSOPInstanceUID,
+     * Referenced/RelatedFrameOfReferenceUID, and series, study and frame of reference UIDs inside reference
+     * sequences) names an object of the staged study, no source UID is left anywhere, and the chain holds by the
+     * mapped UIDs: RTSTRUCT → the 5 CT slices, their series and frame of reference; RTPLAN → RTSTRUCT;
+     * RTDOSE → RTPLAN and RTSTRUCT. Returns the number of references checked.
+     */
+    static int assertReferencesResolve(List<AttributeList> staged) {
+        UidMapper uids = new UidMapper(SECRET);
+        Map<String, AttributeList> byModality = new HashMap<>();
+        Set<String> stagedObjects = new HashSet<>();
+        Set<String> ctSops = new TreeSet<>();
+        for (AttributeList header : staged) {
+            String modality = value(header, TagFromName.Modality);
+            byModality.putIfAbsent(modality, header);
+            if (modality.equals("CT")) {
+                ctSops.add(value(header, TagFromName.SOPInstanceUID));
+            }
+            for (AttributeTag tag : List.of(TagFromName.SOPInstanceUID, TagFromName.SeriesInstanceUID,
+                    TagFromName.StudyInstanceUID, TagFromName.FrameOfReferenceUID)) {
+                if (!value(header, tag).isEmpty()) {
+                    stagedObjects.add(value(header, tag));
+                }
             }
         }
-        assertThat(byModality).containsKeys("RTSTRUCT", "RTPLAN", "RTDOSE");
-        assertThat(Attribute.getSingleStringValueOrEmptyString(byModality.get("RTSTRUCT"), TagFromName.PatientID))
-                .isEqualTo(PSEUDONYM);
-        assertThat(referencedSops(byModality.get("RTPLAN"))).contains(uids.map(RS_SOP));
-        assertThat(referencedSops(byModality.get("RTDOSE"))).contains(uids.map(RP_SOP));
-        Set<String> ctTargets = new TreeSet<>();
-        for (InstanceEntry i : target.findInstances(targetStudy, uids.map(CT_SERIES))) {
-            ctTargets.add(i.sopInstanceUID());
+        assertThat(byModality).containsOnlyKeys("CT", "RTSTRUCT", "RTPLAN", "RTDOSE");
+        assertThat(ctSops).containsExactlyInAnyOrderElementsOf(CT_SOPS.stream().map(uids::map).toList());
+
+        List<String> unresolved = new ArrayList<>();
+        List<String> sourceUidsLeft = new ArrayList<>();
+        Set<String> sourceUids = sourceUids();
+        int checked = 0;
+        for (AttributeList header : staged) {
+            String sop = value(header, TagFromName.Modality) + " " + value(header, TagFromName.SOPInstanceUID);
+            assertThat(value(header, TagFromName.PatientID)).as(sop).isEqualTo(PSEUDONYM);
+            for (String reference : references(header)) {
+                checked++;
+                if (!stagedObjects.contains(reference)) {
+                    unresolved.add(sop + " -> " + reference);
+                }
+            }
+            uidValues(header, "", (path, uid) -> {
+                if (sourceUids.contains(uid)) {
+                    sourceUidsLeft.add(sop + " " + path + " = " + uid);
+                }
+            });
         }
-        assertThat(referencedSops(byModality.get("RTSTRUCT"))).containsAll(ctTargets);
-        assertThat(sourceSeries).isNotEmpty();
+        assertThat(unresolved).as("references to objects that are not staged").isEmpty();
+        assertThat(sourceUidsLeft).as("source UIDs left in the copies").isEmpty();
+
+        AttributeList rs = byModality.get("RTSTRUCT");
+        assertThat(referencedSops(rs)).containsAll(ctSops).contains(uids.map(STUDY));
+        assertThat(references(rs)).contains(uids.map(CT_SERIES), uids.map(CT_FRAME_OF_REFERENCE));
+        assertThat(referencedSops(byModality.get("RTPLAN"))).containsExactly(uids.map(RS_SOP));
+        assertThat(referencedSops(byModality.get("RTDOSE"))).containsExactlyInAnyOrder(uids.map(RP_SOP),
+                uids.map(RS_SOP));
+        return checked;
+    }
+
+    private static final Set<AttributeTag> REFERENCE_TAGS = Set.of(TagFromName.ReferencedSOPInstanceUID,
+            TagFromName.ReferencedFrameOfReferenceUID, TagFromName.RelatedFrameOfReferenceUID);
+    /** Inside a reference sequence's item these name the referenced series, study or frame of reference. */
+    private static final Set<AttributeTag> ITEM_REFERENCE_TAGS = Set.of(TagFromName.SeriesInstanceUID,
+            TagFromName.StudyInstanceUID, TagFromName.FrameOfReferenceUID);
+
+    /** Every UID the instance references, at any depth, in the order they occur. */
+    static List<String> references(AttributeList list) {
+        List<String> found = new ArrayList<>();
+        collectReferences(list, false, found);
+        return found;
+    }
+
+    private static void collectReferences(AttributeList list, boolean inItem, List<String> found) {
+        for (Attribute a : list.values()) {
+            if (a instanceof SequenceAttribute s) {
+                for (int i = 0; i < s.getNumberOfItems(); i++) {
+                    collectReferences(s.getItem(i).getAttributeList(), true, found);
+                }
+            } else if (REFERENCE_TAGS.contains(a.getTag()) || inItem && ITEM_REFERENCE_TAGS.contains(a.getTag())) {
+                for (String v : stringValues(a)) {
+                    found.add(v);
+                }
+            }
+        }
+    }
+
+    /** Every instance, series, study and frame of reference UID of the fixture set (class UIDs aside). */
+    static Set<String> sourceUids() {
+        Set<String> found = new HashSet<>();
+        try (Stream<Path> files = Files.walk(SharedData.rtSet())) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".dcm")).toList()) {
+                uidValues(Datasets.read(f), "", (path, uid) -> {
+                    if (!path.endsWith("ClassUID") && !UidMapper.isStandardUid(uid)) {
+                        found.add(uid);
+                    }
+                });
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(found).contains(STUDY, CT_SERIES, RS_SOP, RP_SOP, CT_FRAME_OF_REFERENCE);
+        return found;
+    }
+
+    /**
+     * Each UID value of the dataset outside the file meta group, with its path (for example
+     * {@code ROIContourSequence[0].ContourSequence[2].ContourImageSequence[0].ReferencedSOPInstanceUID}).
+     */
+    static void uidValues(AttributeList list, String prefix, java.util.function.BiConsumer<String, String> sink) {
+        for (Attribute a : list.values()) {
+            if (a.getGroup() == 0x0002) {
+                continue;
+            }
+            String keyword = AttributeList.getDictionary().getNameFromTag(a.getTag());
+            String path = prefix + (keyword != null ? keyword : a.getTag().toString());
+            if (a instanceof SequenceAttribute s) {
+                for (int i = 0; i < s.getNumberOfItems(); i++) {
+                    uidValues(s.getItem(i).getAttributeList(), path + "[" + i + "].", sink);
+                }
+            } else if (ValueRepresentation.isUniqueIdentifierVR(a.getVR())) {
+                String[] values = stringValues(a);
+                for (int i = 0; i < values.length; i++) {
+                    sink.accept(values.length == 1 ? path : path + "\\" + i, values[i]);
+                }
+            }
+        }
+    }
+
+    static String[] stringValues(Attribute a) {
+        try {
+            String[] values = a.getStringValues();
+            return values == null ? new String[0] : values;
+        } catch (com.pixelmed.dicom.DicomException e) {
+            throw new IllegalStateException("unreadable " + a.getTag(), e);
+        }
+    }
+
+    private static String value(AttributeList list, AttributeTag tag) {
+        return Attribute.getSingleStringValueOrEmptyString(list, tag);
     }
 
     private static Set<String> referencedSops(AttributeList list) {
@@ -183,7 +325,7 @@ class StagingRoundTripIT {
 
     private static void collect(AttributeList list, Set<String> found) {
         for (Attribute a : list.values()) {
-            if (a instanceof com.pixelmed.dicom.SequenceAttribute s) {
+            if (a instanceof SequenceAttribute s) {
                 for (int i = 0; i < s.getNumberOfItems(); i++) {
                     collect(s.getItem(i).getAttributeList(), found);
                 }
@@ -194,7 +336,7 @@ class StagingRoundTripIT {
     }
 
     /** dcmdump, an independent reader, sees the mapped RTSTRUCT UID in the staged plan. */
-    private static void assertDcmdumpSeesMappedReferences(Path projectStore) throws Exception {
+    static void assertDcmdumpSeesMappedReferences(Path projectStore) throws Exception {
         UidMapper uids = new UidMapper(SECRET);
         List<String> dumps = new ArrayList<>();
         try (Stream<Path> files = Files.walk(projectStore)) {
@@ -231,9 +373,7 @@ class StagingRoundTripIT {
     }
 
     static DicomNode dimse(String name, String aeTitle, int port) {
-        return new DimseNode(new DicomNodeConfig(name, DicomNodeConfig.Kind.DIMSE, aeTitle, "127.0.0.1", port,
-                "DICOMSTAGE", DicomNodeConfig.RetrieveMethod.C_GET, null, null, null, Duration.ofSeconds(5),
-                Duration.ofSeconds(60), 4), null);
+        return StageOneSeries.dimse(name, aeTitle, "127.0.0.1", port);
     }
 
     private static Path findStoredFile(Path store, String sopInstanceUID) throws IOException {
