@@ -139,6 +139,11 @@ class ScaleOutIT {
                 + "series_uid HAVING COUNT(*) > 1")).isEmpty();
         assertThat(db.queryForObject("SELECT COUNT(*) FROM staging_series WHERE claimed_by IS NOT NULL",
                 Integer.class)).isZero();
+        // Accepted at review, each process closes its request (its last step, after the review was answered).
+        awaitZero(db, "SELECT COUNT(*) FROM staging_request WHERE process_instance_key IS NOT NULL "
+                + "AND closed_at IS NULL", Duration.ofSeconds(30));
+        assertThat(db.queryForList("SELECT DISTINCT outcome FROM staging_request WHERE process_instance_key IS NOT "
+                + "NULL", String.class)).containsExactly("ACCEPTED");
         assertThat(db.queryForObject("SELECT COUNT(*) FROM audit_event WHERE action = ?", Integer.class,
                 StagingWorkflow.SERIES_STAGED)).isEqualTo(REQUESTS);
         assertThat(db.queryForObject("SELECT COUNT(DISTINCT detail) FROM audit_event WHERE action = ?",
@@ -197,6 +202,21 @@ class ScaleOutIT {
                 .isInstanceOf(StagingWorkflow.SeriesBusy.class).hasMessageContaining("another worker");
         assertThat(project.size()).isEqualTo(before);
         studies.releaseSeries(request, "1.2.3.24.1", "first-worker");
+    }
+
+    private static void awaitZero(JdbcTemplate db, String countQuery, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        Integer count = db.queryForObject(countQuery, Integer.class);
+        while (count != null && count > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            count = db.queryForObject(countQuery, Integer.class);
+        }
+        assertThat(count).as(countQuery).isZero();
     }
 
     private static long stagedSeries(ConfigurableApplicationContext app) {
