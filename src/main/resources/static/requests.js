@@ -14,6 +14,11 @@
     return `${verified} of ${r.series.length} verified` + (failed ? `, ${failed} failed` : '');
   }
 
+  // How the request's process ended; requests closed before outcomes were recorded have none.
+  const outcomes = { ACCEPTED: 'accepted', ABORTED: 'aborted', ACCESS_DENIED: 'access denied',
+    DICOM_NOT_ENABLED: 'study not enabled for DICOM' };
+  const state = r => !r.closedAt ? 'open' : 'closed' + (r.outcome ? ': ' + (outcomes[r.outcome] || r.outcome) : '');
+
   async function list() {
     const study = DicomStage.activeStudy();
     if (!study) { content.replaceChildren(el('p', {}, 'No active study.')); return; }
@@ -24,7 +29,7 @@
         el('tbody', {}, requests.map(r => el('tr', {},
           el('td', {}, el('a', { href: '/requests.html?request=' + r.id }, '#' + r.id)),
           el('td', {}, r.studySubjectId), el('td', {}, r.requestedBy), el('td', {}, new Date(r.requestedAt).toLocaleString()),
-          el('td', {}, summary(r)), el('td', {}, r.closedAt ? 'closed' : 'open'))))));
+          el('td', {}, summary(r)), el('td', {}, state(r)))))));
   }
 
   async function detail() {
@@ -33,7 +38,7 @@
       el('p', {}, el('a', { href: '/requests.html' }, '← All requests')),
       el('h2', {}, `Request #${r.id} · ${r.studyIdentifier} · subject ${r.studySubjectId}`),
       el('p', {}, `Requested by ${r.requestedBy} on ${new Date(r.requestedAt).toLocaleString()} · ${summary(r)}`,
-        r.closedAt ? ` · closed ${new Date(r.closedAt).toLocaleString()}` : '',
+        r.closedAt ? ` · ${state(r)} on ${new Date(r.closedAt).toLocaleString()}` : '',
         r.processInstanceKey && canSeeProcesses ? el('span', {}, ' · ', el('a', { href: '/process.html?key=' + r.processInstanceKey }, 'process view')) : null),
       el('table', { id: 'request-series' },
         el('thead', {}, el('tr', {}, ['Modality', 'Series', 'Selected', 'State', 'Instances', 'Problem'].map(h => el('th', { scope: 'col' }, h)))),

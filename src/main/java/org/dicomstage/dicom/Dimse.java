@@ -2,6 +2,8 @@ package org.dicomstage.dicom;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.reflect.Field;
 import java.net.Socket;
 import java.time.Duration;
@@ -54,10 +56,10 @@ final class Dimse {
     /**
      * PixelMed's acceptor waits a fixed 5 s (ARTIM) after A-RELEASE-RP before closing, without watching
      * the socket, so every served association holds its thread 5 s longer than needed and a bounded SCP
-     * pool stalls. The wait is a plain timed wait (nothing ends it early), and only after it does PixelMed report
-     * the release, so the archive would count the association as busy while the peer already uses its next
-     * one. The RP is flushed before the wait and the peer closes right after reading it: 1 ms is enough (0 would
-     * mean forever). JVM-wide, as PixelMed's field is static.
+     * pool stalls; and our SCU waits for that close before it gives up its slot ({@link #releaseQuietly}), so
+     * each association would cost the caller 5 s more. The wait is a plain timed wait (nothing ends it early).
+     * The RP is flushed before the wait and the peer has half-closed right after reading it: 1 ms is enough (0
+     * would mean forever). JVM-wide, as PixelMed's field is static.
      */
     private static void shortenReleaseWait() {
         try {
@@ -142,36 +144,86 @@ final class Dimse {
         }
     }
 
+    /**
+     * Releases the association and returns once the peer has closed the connection (or {@link #PEER_CLOSE_WAIT}
+     * has passed). Callers give up their association slot right after this returns, and an archive counts an
+     * association as in use until it closes its end: returning on A-RELEASE-RP alone would let the next holder of
+     * the slot connect while the archive still serves this one (per PS3.8 the acceptor closes on our FIN).
+     */
     static void releaseQuietly(Association association) {
         if (association == null) {
             return;
         }
         try {
-            association.release();
+            association.release(); // ends with our FIN (shutdownOutput) after the A-RELEASE-RP
         } catch (Exception e) {
             abortQuietly(association);
             return;
         }
-        try {
-            // PixelMed leaves the socket open after A-RELEASE; the peer's SCP thread would wait for it
-            socketOf(association).close();
-        } catch (IOException ignored) {
-            // already closed
-        }
+        closeAfterPeer(socketOf(association));
     }
 
+    /**
+     * Sends A-ABORT and, as {@link #releaseQuietly}, returns once the peer has closed the connection. Not
+     * PixelMed's {@code abort()}: that closes our socket after a blind timed wait, so we could not tell when the
+     * peer is done. Whatever the peer still sends (e.g. C-GET sub-operations) is read and dropped, so a peer
+     * blocked on writing gets to read the abort.
+     */
     static void abortQuietly(Association association) {
         if (association == null) {
             return;
         }
+        Socket socket = socketOf(association);
         try {
-            association.abort();
-        } catch (Exception ignored) {
-            // the peer is gone already; nothing left to tell it
+            OutputStream out = socket.getOutputStream();
+            out.write(A_ABORT);
+            out.flush();
+            socket.shutdownOutput();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(socket); // the peer is gone already, or our end is: nothing left to wait for
+            return;
         }
+        closeAfterPeer(socket);
+    }
+
+    /** A-ABORT PDU (PS3.8 9.3.8): type 07H, length 4, source 0 (service user), reason 0. */
+    private static final byte[] A_ABORT = {0x07, 0, 0, 0, 0, 4, 0, 0, 0, 0};
+
+    /**
+     * Bounds the wait for the peer's close: PixelMed acceptors close at the latest after their ARTIM wait (5 s by
+     * default), DCMTK-based ones such as Orthanc right after the release reply. Past it we close anyway.
+     */
+    static final Duration PEER_CLOSE_WAIT = Duration.ofSeconds(5);
+
+    /** Our side is shut down already: reads (and drops) until the peer's end of stream, then closes. */
+    private static void closeAfterPeer(Socket socket) {
+        long deadline = System.nanoTime() + PEER_CLOSE_WAIT.toNanos();
         try {
-            socketOf(association).close();
-        } catch (Exception ignored) {
+            InputStream in = socket.getInputStream();
+            byte[] sink = new byte[8192];
+            while (true) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    LoggerFactory.getLogger(Dimse.class).debug("{} did not close within {} ms; closing",
+                            socket.getRemoteSocketAddress(), PEER_CLOSE_WAIT.toMillis());
+                    break;
+                }
+                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+                if (in.read(sink) < 0) {
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // reset, timeout or closed: the connection is over either way
+        } finally {
+            closeQuietly(socket);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
             // already closed
         }
     }

@@ -15,6 +15,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.SOPClass;
@@ -32,9 +35,12 @@ import com.pixelmed.network.SCUSCPRoleSelection;
 /**
  * A remote DICOM archive over DIMSE, through PixelMed SCUs on associations we open ourselves (so
  * TCP_NODELAY is set). At most {@code maxAssociations} associations are open at once; callers beyond
- * that wait in arrival order.
+ * that wait in arrival order. An association counts until the archive has closed the connection, not just until
+ * its A-RELEASE-RP ({@link Dimse#releaseQuietly}).
  */
 public final class DimseNode implements DicomNode {
+
+    private static final Logger log = LoggerFactory.getLogger(DimseNode.class);
 
     private static final List<String> UNCOMPRESSED = List.of(
             TransferSyntax.ExplicitVRLittleEndian, TransferSyntax.ImplicitVRLittleEndian);
@@ -349,9 +355,13 @@ public final class DimseNode implements DicomNode {
                 throw failure("C-MOVE", "interrupted");
             } finally {
                 if (!finishedByPeer) {
-                    // we stopped early: make the peer stop sending too
+                    // We stopped early: refuse what is still coming, so the peer's sub-operations end, and make
+                    // the peer stop sending too.
+                    expectation.close();
                     Dimse.abortQuietly(association);
                 }
+                // The caller gives up its slot on return: not before the mover's association has ended.
+                awaitQuietly(mover, Dimse.PEER_CLOSE_WAIT.multipliedBy(2));
             }
         }
     }
@@ -367,6 +377,16 @@ public final class DimseNode implements DicomNode {
     public StoreSession openStoreSession() {
         acquire("C-STORE");
         return new DimseStoreSession(this);
+    }
+
+    private static void awaitQuietly(Thread thread, Duration wait) {
+        try {
+            if (!thread.join(wait)) {
+                log.warn("{} still running after {} ms", thread.getName(), wait.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static void deleteTree(Path directory) {

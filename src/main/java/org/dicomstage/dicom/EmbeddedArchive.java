@@ -276,7 +276,7 @@ public final class EmbeddedArchive implements AutoCloseable {
         try {
             return new StorageSOPClassSCP(socket, aeTitle, Dimse.MAX_PDU_LENGTH, Dimse.SOCKET_BUFFER, Dimse.SOCKET_BUFFER,
                     incoming.toFile(), StoredFilePathStrategy.BYSOPINSTANCEUIDINSINGLEFOLDER, new Ingester(),
-                    server.releaseTracker(), Query::new, Retrieve::new, destinations, new ScpServer.AcceptingPolicy());
+                    null, Query::new, Retrieve::new, destinations, new ScpServer.AcceptingPolicy());
         } catch (Exception e) {
             throw new IllegalStateException("cannot serve association: " + e.getMessage(), e);
         }

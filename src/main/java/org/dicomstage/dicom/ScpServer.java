@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -38,10 +39,9 @@ final class ScpServer implements AutoCloseable {
     private final int requestedPort;
     private final int maxAssociations;
     private final Function<Socket, Runnable> associationHandler;
-    /** Associations between acceptance and the peer's release request: what a peer is actually using. */
+    /** Connections from acceptance until we first close (or half-close) them: see {@link TrackedSocket}. */
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
-    private final ThreadLocal<boolean[]> released = ThreadLocal.withInitial(() -> new boolean[1]);
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile ServerSocket serverSocket;
     private volatile ExecutorService workers;
@@ -61,7 +61,7 @@ final class ScpServer implements AutoCloseable {
             return;
         }
         Dimse.configurePixelMed();
-        ServerSocket socket = new ServerSocket();
+        ServerSocket socket = new TrackingServerSocket();
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress(bindAddress, requestedPort), 50);
         AtomicInteger threadNumber = new AtomicInteger();
@@ -86,30 +86,13 @@ final class ScpServer implements AutoCloseable {
     }
 
     /**
-     * Most associations in use at once, from acceptance to the peer's A-RELEASE request. The serving thread lives a
-     * little longer (release reply, socket close), and a peer may already use its next association by then, so
-     * thread counts overstate what peers hold.
+     * Most connections open at once, each counted from its acceptance until this side first shuts down its output
+     * or closes it. That end is counted before the FIN leaves, so a peer that waits for our close before it lets
+     * its next association start (as our SCU does) can never be counted twice here: this is the number of
+     * associations the archive served at once, including ones still waiting in the queue for a thread.
      */
     int peakAssociations() {
         return peak.get();
-    }
-
-    /** Give this to PixelMed's SCP: it marks the end of the association's use when the release request arrives. */
-    com.pixelmed.network.AssociationStatusHandler releaseTracker() {
-        return new com.pixelmed.network.AssociationStatusHandler() {
-            @Override
-            public void sendAssociationReleaseIndication(com.pixelmed.network.Association association) {
-                endUse();
-            }
-        };
-    }
-
-    private void endUse() {
-        boolean[] done = released.get();
-        if (!done[0]) {
-            done[0] = true;
-            active.decrementAndGet();
-        }
     }
 
     int associationsAccepted() {
@@ -122,12 +105,19 @@ final class ScpServer implements AutoCloseable {
             Socket socket;
             try {
                 socket = server.accept();
-                socket.setTcpNoDelay(true);
-                socket.setSoTimeout(IDLE_TIMEOUT_MILLIS);
             } catch (SocketException e) {
                 return; // closed
             } catch (IOException e) {
                 log.warn("{}: accept failed: {}", name, e.getMessage());
+                continue;
+            }
+            try {
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout(IDLE_TIMEOUT_MILLIS);
+            } catch (IOException e) {
+                // e.g. reset by the peer already: this connection is over, not the server
+                log.debug("{}: dropping connection from {}: {}", name, socket.getRemoteSocketAddress(), e.getMessage());
+                closeQuietly(socket);
                 continue;
             }
             try {
@@ -139,17 +129,58 @@ final class ScpServer implements AutoCloseable {
     }
 
     private void serve(Socket socket) {
-        accepted.incrementAndGet();
-        released.get()[0] = false;
-        peak.accumulateAndGet(active.incrementAndGet(), Math::max);
         try {
             associationHandler.apply(socket).run();
         } catch (RuntimeException e) {
             log.warn("{}: association from {} failed: {}", name, socket.getRemoteSocketAddress(), e.toString());
         } finally {
-            endUse(); // an aborted association never sends a release request
             // PixelMed's SCP leaves the socket open when an association ends in an exception.
             closeQuietly(socket);
+        }
+    }
+
+    /**
+     * Hands out {@link TrackedSocket}s: PixelMed shuts down the output (A-RELEASE-RP sent and its ARTIM wait over,
+     * or A-ABORT received) on the socket it is given, so the socket itself is where the end of use shows.
+     */
+    private final class TrackingServerSocket extends ServerSocket {
+        TrackingServerSocket() throws IOException {
+            super();
+        }
+
+        @Override
+        public Socket accept() throws IOException {
+            if (isClosed()) {
+                throw new SocketException("Socket is closed");
+            }
+            TrackedSocket socket = new TrackedSocket();
+            implAccept(socket);
+            accepted.incrementAndGet();
+            peak.accumulateAndGet(active.incrementAndGet(), Math::max);
+            return socket;
+        }
+    }
+
+    /** Counts as in use until its first shutdownOutput or close, which it counts before passing them on. */
+    private final class TrackedSocket extends Socket {
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        private void end() {
+            if (ended.compareAndSet(false, true)) {
+                active.decrementAndGet();
+            }
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            end();
+            super.shutdownOutput();
+        }
+
+        @Override
+        public void close() throws IOException {
+            end();
+            super.close();
         }
     }
 

@@ -10,6 +10,7 @@ public final class AuditActions {
     public static final String STAGING_REQUESTED = "STAGING_REQUESTED";
     public static final String STAGING_REQUESTS_LISTED = "STAGING_REQUESTS_LISTED";
     public static final String STAGING_REQUEST_VIEWED = "STAGING_REQUEST_VIEWED";
+    public static final String STAGING_REQUEST_CLOSED = "STAGING_REQUEST_CLOSED";
 
     private AuditActions() {
     }

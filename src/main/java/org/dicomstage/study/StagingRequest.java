@@ -2,6 +2,8 @@ package org.dicomstage.study;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.FetchType;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -53,6 +55,10 @@ class StagingRequest {
     @Column(name = "closed_at")
     private Instant closedAt;
 
+    @Enumerated(EnumType.STRING)
+    @Column(name = "outcome", length = 32)
+    private RequestOutcome outcome;
+
     protected StagingRequest() {
     }
 
@@ -102,14 +108,22 @@ class StagingRequest {
         return closedAt;
     }
 
+    RequestOutcome outcome() {
+        return outcome;
+    }
+
     void processInstanceKey(long key) {
         this.processInstanceKey = key;
     }
 
-    void close(Instant when) {
-        if (closedAt == null) {
-            closedAt = when;
+    /** Closes for good; a closed request keeps its first closing time and outcome. False if it was closed. */
+    boolean close(Instant when, RequestOutcome how) {
+        if (closedAt != null) {
+            return false;
         }
+        closedAt = when;
+        outcome = how;
+        return true;
     }
 
     @Override

@@ -17,4 +17,9 @@ interface StagingRequestRepository extends JpaRepository<StagingRequest, Long> {
             select r from StagingRequest r join fetch r.study s
             where s.identifier = :studyIdentifier order by r.requestedAt desc, r.id desc""")
     List<StagingRequest> findByStudy(String studyIdentifier);
+
+    @Query("""
+            select r from StagingRequest r join fetch r.study
+            where r.processInstanceKey = :processInstanceKey order by r.id""")
+    List<StagingRequest> findByProcessInstance(long processInstanceKey);
 }

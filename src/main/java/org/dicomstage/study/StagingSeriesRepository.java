@@ -30,4 +30,10 @@ interface StagingSeriesRepository extends JpaRepository<StagingSeries, Long> {
     @Query(value = "UPDATE staging_series SET claimed_by = NULL, claim_expires_at = NULL WHERE request_id = "
             + ":requestId AND series_uid = :seriesUid AND claimed_by = :owner", nativeQuery = true)
     int release(long requestId, String seriesUid, String owner);
+
+    /** Every claim on the request's series, whoever holds it. */
+    @Modifying
+    @Query(value = "UPDATE staging_series SET claimed_by = NULL, claim_expires_at = NULL WHERE request_id = "
+            + ":requestId AND claimed_by IS NOT NULL", nativeQuery = true)
+    int releaseAll(long requestId);
 }

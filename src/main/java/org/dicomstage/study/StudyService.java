@@ -277,9 +277,29 @@ public class StudyService {
         request(requestId).processInstanceKey(processInstanceKey);
     }
 
-    /** Ends a request for good (finished, or given up), so it is no longer offered for resuming. */
-    public void closeRequest(long requestId) {
-        request(requestId).close(clock.instant());
+    /**
+     * Ends a request for good, so it is no longer offered for resuming: staging the same Study0 study again makes a
+     * new request. Gives up any claim still held on its series (a crashed worker's). Closing a closed request
+     * changes nothing, so a retried job may call this again.
+     */
+    public void closeRequest(long requestId, RequestOutcome outcome) {
+        close(request(requestId), outcome);
+    }
+
+    /**
+     * Closes every request of a process instance, as {@link #closeRequest}: a process may have used several (one
+     * per subject and Study0 study), and the one the lookup page created before the process started counts too.
+     * Requests another process has taken over since (its key replaced this one) are not touched.
+     *
+     * @return the ids of the instance's requests, closed now or before
+     */
+    public List<Long> closeRequestsOf(long processInstanceKey, RequestOutcome outcome) {
+        List<Long> ids = new ArrayList<>();
+        for (StagingRequest request : requests.findByProcessInstance(processInstanceKey)) {
+            close(request, outcome);
+            ids.add(request.id());
+        }
+        return ids;
     }
 
     // ---------------------------------------------------------------- audit
@@ -359,6 +379,15 @@ public class StudyService {
         }
     }
 
+    private void close(StagingRequest request, RequestOutcome outcome) {
+        Objects.requireNonNull(outcome, "outcome");
+        if (request.close(clock.instant(), outcome)) {
+            series.releaseAll(request.id());
+            audit(request.requestedBy(), AuditActions.STAGING_REQUEST_CLOSED, request.study().identifier(),
+                    request.pid(), "request " + request.id() + ": " + outcome);
+        }
+    }
+
     private StagingRequest request(long requestId) {
         return requests.findById(requestId)
                 .orElseThrow(() -> new StudyNotFound("No staging request " + requestId));
@@ -380,7 +409,7 @@ public class StudyService {
 
     private static StagingRequestView view(StagingRequest r, List<StagingSeriesView> rows) {
         return new StagingRequestView(r.id(), r.study().identifier(), r.pid(), r.studySubjectId(), r.study0StudyUid(),
-                r.requestedBy(), r.requestedAt(), r.processInstanceKey(), r.closedAt(), rows);
+                r.requestedBy(), r.requestedAt(), r.processInstanceKey(), r.closedAt(), r.outcome(), rows);
     }
 
     private void audit(String username, String action, String studyIdentifier, String subjectPid, String detail) {

@@ -38,9 +38,23 @@ public final class ProcessDefinition {
         public static final String STAGE_SERIES = "dicomstage.stage-series";
         public static final String VERIFY = "dicomstage.verify";
         public static final String REMIND_REVIEWER = "dicomstage.remind-reviewer";
+        /**
+         * Closes the staging requests of the process instance with the outcome in the task's
+         * {@link Headers#REQUEST_OUTCOME} header; the last step before every end of the process.
+         */
+        public static final String CLOSE_REQUEST = "dicomstage.close-request";
 
         public static final List<String> ALL = List.of(CHECK_ACCESS, QUERY_STUDY0, EXPAND_SELECTION, STAGE_SERIES,
-                VERIFY, REMIND_REVIEWER);
+                VERIFY, REMIND_REVIEWER, CLOSE_REQUEST);
+    }
+
+    /** Task headers: static settings of a service task, read by its worker. */
+    public static final class Headers {
+        private Headers() {
+        }
+
+        /** On each close-request task: the name of a {@code org.dicomstage.study.RequestOutcome}. */
+        public static final String REQUEST_OUTCOME = "requestOutcome";
     }
 
     /** Staging talks to two archives; transient failures are retried by the engine, with the worker's backoff. */
@@ -92,10 +106,16 @@ public final class ProcessDefinition {
         public static final String REVIEW_REMINDER = "ReviewReminder";
         public static final String REMIND_REVIEWER = "RemindReviewer";
         public static final String RESOLVE_STAGING_PROBLEM = "ResolveStagingProblem";
+        public static final String CLOSE_REQUEST_ACCEPTED = "CloseRequestAccepted";
+        public static final String CLOSE_REQUEST_ABORTED = "CloseRequestAborted";
+        public static final String CLOSE_REQUEST_ACCESS_DENIED = "CloseRequestAccessDenied";
+        public static final String CLOSE_REQUEST_DICOM_NOT_ENABLED = "CloseRequestDicomNotEnabled";
         public static final String END_ACCEPTED = "ProjectCopyAccepted";
         public static final String END_ACCESS_DENIED = "AccessDeniedEnd";
         public static final String END_DICOM_NOT_ENABLED = "DicomNotEnabledEnd";
         public static final String END_STAGING_ABORTED = "StagingAborted";
+        /** Ends the reminder's branch only: the review stays open, so no request is closed there. */
+        public static final String END_REVIEWER_REMINDED = "ReviewerReminded";
     }
 
     /**
@@ -209,6 +229,10 @@ public final class ProcessDefinition {
         /** "retry" or "abort". */
         public static final String RESOLVE_DECISION = "resolveDecision";
         public static final String RESOLVE_COMMENT = "resolveComment";
+
+        // close-request -> end.
+        /** Ids of the staging requests the process used, now closed. */
+        public static final String CLOSED_REQUEST_IDS = "closedRequestIds";
     }
 
     public static final String DEFAULT_REVIEW_REMINDER = "P2D";

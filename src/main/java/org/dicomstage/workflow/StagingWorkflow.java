@@ -37,6 +37,7 @@ import org.dicomstage.staging.SeriesVerification;
 import org.dicomstage.staging.StageResult;
 import org.dicomstage.staging.StagingService;
 import org.dicomstage.study.NewStagingRequest;
+import org.dicomstage.study.RequestOutcome;
 import org.dicomstage.study.Right;
 import org.dicomstage.study.SeriesSelection;
 import org.dicomstage.study.SeriesStatus;
@@ -602,6 +603,25 @@ class StagingWorkflow {
         studies.record(requestedBy, REVIEWER_REMINDED, studyId, null,
                 "review of the staged copy (process instance " + processInstanceKey + ") is still open");
         log.info("reminder: {} has not reviewed the staged copy for study {} yet", requestedBy, studyId);
+    }
+
+    // ---------------------------------------------------------------- close-request
+
+    /**
+     * Closes every staging request of the process instance (see {@link StudyService#closeRequestsOf}), so Edit on
+     * the lookup page starts a new one instead of resuming a finished process. Closing twice changes nothing.
+     *
+     * @param outcome the close task's header, a {@link RequestOutcome} name
+     */
+    List<Long> closeRequests(long processInstanceKey, String outcome) {
+        RequestOutcome how;
+        try {
+            how = RequestOutcome.valueOf(outcome == null ? "" : outcome);
+        } catch (IllegalArgumentException e) {
+            throw new RejectedInput("the task's " + ProcessDefinition.Headers.REQUEST_OUTCOME + " header is '" + outcome
+                    + "', not one of " + java.util.Arrays.toString(RequestOutcome.values()));
+        }
+        return studies.closeRequestsOf(processInstanceKey, how);
     }
 
     // ---------------------------------------------------------------- shared

@@ -240,6 +240,10 @@ class DimseNodeIT {
                 pool.shutdown();
             }
             assertThat(node.peakAssociations()).isEqualTo(2);
+            // A permit is handed on only once the archive has closed the connection, so the archive never serves
+            // more than the node's limit either, though each retrieve opens two associations back to back.
+            assertThat(archive.peakAssociations()).as("associations the archive served at once")
+                    .isLessThanOrEqualTo(2);
         }
     }
 }

@@ -192,9 +192,56 @@ class StagingRequestTest {
         long next = newRequest();
         assertThat(service.findOpenRequest(RT_HN_2026, RT_FIXTURE_PID, STUDY_UID)).get()
                 .extracting(StagingRequestView::id).isEqualTo(next);
-        service.closeRequest(next);
+        service.closeRequest(next, RequestOutcome.ABORTED);
         assertThat(service.findOpenRequest(RT_HN_2026, RT_FIXTURE_PID, STUDY_UID)).isEmpty();
         assertThat(service.stagingRequest(next).closedAt()).isNotNull();
+        assertThat(service.stagingRequest(next).outcome()).isEqualTo(RequestOutcome.ABORTED);
+    }
+
+    @Test
+    void theEndOfAProcessClosesEveryRequestItUsedOnceAndFreesTheirSeries() {
+        long processInstance = 2251799813685300L;
+        long fromLookup = newRequest();
+        long otherSubject = service.createStagingRequest(
+                new NewStagingRequest(RESEARCHER, RT_HN_2026, "PID-0002", STUDY_UID + ".9"));
+        long ofAnotherProcess = service.createStagingRequest(
+                new NewStagingRequest(RESEARCHER, RT_HN_2026, "PID-0003", STUDY_UID + ".8"));
+        service.setProcessInstanceKey(fromLookup, processInstance);
+        service.setProcessInstanceKey(otherSubject, processInstance);
+        service.setProcessInstanceKey(ofAnotherProcess, processInstance + 1);
+        service.addSeries(fromLookup, List.of(CT), List.of());
+        // A worker that crashed while staging left its claim behind.
+        assertThat(service.claimSeries(fromLookup, CT.seriesInstanceUid(), "crashed-worker",
+                java.time.Duration.ofMinutes(2))).isTrue();
+
+        assertThat(service.closeRequestsOf(processInstance, RequestOutcome.ACCEPTED))
+                .containsExactly(fromLookup, otherSubject);
+
+        for (long id : List.of(fromLookup, otherSubject)) {
+            assertThat(service.stagingRequest(id)).extracting(StagingRequestView::outcome)
+                    .isEqualTo(RequestOutcome.ACCEPTED);
+            assertThat(service.stagingRequest(id).closedAt()).isNotNull();
+        }
+        assertThat(service.stagingRequest(ofAnotherProcess).closedAt()).isNull();
+        assertThat(service.findOpenRequest(RT_HN_2026, RT_FIXTURE_PID, STUDY_UID)).as("Edit would start anew")
+                .isEmpty();
+        assertThat(service.claimSeries(fromLookup, CT.seriesInstanceUid(), "someone-else",
+                java.time.Duration.ofMinutes(2))).as("the claim is gone").isTrue();
+
+        // A retried job closes again: nothing changes, nothing more is audited.
+        var closedAt = service.stagingRequest(fromLookup).closedAt();
+        long audited = auditedClosings();
+        assertThat(service.closeRequestsOf(processInstance, RequestOutcome.ABORTED))
+                .containsExactly(fromLookup, otherSubject);
+        assertThat(service.stagingRequest(fromLookup)).extracting(StagingRequestView::closedAt,
+                StagingRequestView::outcome).containsExactly(closedAt, RequestOutcome.ACCEPTED);
+        assertThat(auditedClosings()).isEqualTo(audited).isEqualTo(2);
+        assertThat(service.closeRequestsOf(processInstance + 2, RequestOutcome.ACCEPTED)).isEmpty();
+    }
+
+    private long auditedClosings() {
+        return service.auditForStudy(RT_HN_2026, 0, 500).events().stream()
+                .filter(e -> e.action().equals(AuditActions.STAGING_REQUEST_CLOSED)).count();
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.dicomstage.study.DemoStudyData;
 import org.dicomstage.study.NewStagingRequest;
+import org.dicomstage.study.RequestOutcome;
 import org.dicomstage.study.SeriesSelection;
 import org.dicomstage.study.SeriesStatus;
 import org.dicomstage.study.StudyService;
@@ -88,5 +89,32 @@ class StagingProgressTest {
                 .andExpect(jsonPath("$.processInstanceKey").value(org.hamcrest.Matchers.not(Long.toString(instance))))
                 .andReturn().getResponse().getContentAsString();
         assertThat(body).contains("\"processInstanceKey\":\"" + studies.stagingRequest(id).processInstanceKey() + "\"");
+    }
+
+    @Test
+    void aRequestItsProcessClosedIsNotResumedEditStartsANewOne() throws Exception {
+        String study0Study = STUDY_UID + ".8";
+        String edit = "/api/studies/RT-HN-2026/subjects/" + DemoStudyData.pid(8) + "/dicom-studies/" + study0Study
+                + "/edit";
+        String first = mvc.perform(post(edit).with(user(DemoStudyData.RESEARCHER)).with(csrf()))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.resumed").value(false))
+                .andReturn().getResponse().getContentAsString();
+        long id = com.jayway.jsonpath.JsonPath.parse(first).read("$.requestId", Long.class);
+        mvc.perform(post(edit).with(user(DemoStudyData.RESEARCHER)).with(csrf()))
+                .andExpect(jsonPath("$.resumed").value(true)).andExpect(jsonPath("$.requestId").value(id));
+
+        // What the process's close task does when the copy is accepted.
+        studies.closeRequest(id, RequestOutcome.ACCEPTED);
+
+        mvc.perform(get("/api/requests/" + id).with(user(DemoStudyData.RESEARCHER)))
+                .andExpect(jsonPath("$.closedAt").isNotEmpty())
+                .andExpect(jsonPath("$.outcome").value("ACCEPTED"));
+        String again = mvc.perform(post(edit).with(user(DemoStudyData.RESEARCHER)).with(csrf()))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.resumed").value(false))
+                .andReturn().getResponse().getContentAsString();
+        long next = com.jayway.jsonpath.JsonPath.parse(again).read("$.requestId", Long.class);
+        assertThat(next).isNotEqualTo(id);
+        assertThat(studies.stagingRequest(next).closedAt()).isNull();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.camunda.client.CamundaClient;
+import io.camunda.client.api.response.ActivatedJob;
 import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
 import io.camunda.zeebe.process.test.assertions.BpmnAssert;
 import io.camunda.zeebe.process.test.assertions.ProcessInstanceAssert;
@@ -13,10 +14,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.dicomstage.study.RequestOutcome;
 import org.dicomstage.workflow.ProcessDefinition.Decisions;
 import org.dicomstage.workflow.ProcessDefinition.Elements;
 import org.dicomstage.workflow.ProcessDefinition.Errors;
 import org.dicomstage.workflow.ProcessDefinition.Forms;
+import org.dicomstage.workflow.ProcessDefinition.Headers;
 import org.dicomstage.workflow.ProcessDefinition.JobTypes;
 import org.dicomstage.workflow.ProcessDefinition.Variables;
 import org.junit.jupiter.api.AfterEach;
@@ -95,11 +98,12 @@ class CreateProjectSpecificDicomProcessTest {
         UserTask review = openTask(Elements.REVIEW_STAGED_COPY, Forms.REVIEW_STAGED_COPY);
         assertThat(review.variables()).containsKey(Variables.VERIFICATION_REPORT);
         userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
+        closeRequest(Elements.CLOSE_REQUEST_ACCEPTED, RequestOutcome.ACCEPTED);
 
         assertInstance().isCompleted().hasNoIncidents().hasPassedElementsInOrder(Elements.ACTIVATE_STUDY,
                 Elements.CHECK_STUDY_ACCESS, Elements.SELECT_PATIENT, Elements.QUERY_STUDY0, Elements.PICK_SERIES,
                 Elements.EXPAND_SELECTION, Elements.CONFIRM_SELECTION, Elements.VERIFY_STAGED_COPY,
-                Elements.REVIEW_STAGED_COPY, Elements.END_ACCEPTED)
+                Elements.REVIEW_STAGED_COPY, Elements.CLOSE_REQUEST_ACCEPTED, Elements.END_ACCEPTED)
                 // The multi-instance body plus one instance per confirmed series.
                 .hasPassedElement(Elements.STAGE_SERIES, 3);
         assertThat(userTasks.open(instance)).isEmpty();
@@ -110,8 +114,11 @@ class CreateProjectSpecificDicomProcessTest {
         userTasks.complete(openTask(Elements.ACTIVATE_STUDY, Forms.ACTIVATE_STUDY).key(),
                 Map.of(Variables.STUDY_ID, "HNC"));
         jobs.throwError(JobTypes.CHECK_ACCESS, Errors.ACCESS_DENIED, "alice is not a member of HNC");
+        // Started from the lookup page, the process already has a request: it is closed too.
+        closeRequest(Elements.CLOSE_REQUEST_ACCESS_DENIED, RequestOutcome.ACCESS_DENIED);
 
-        assertInstance().isCompleted().hasPassedElement(Elements.END_ACCESS_DENIED)
+        assertInstance().isCompleted().hasPassedElementsInOrder(Elements.CLOSE_REQUEST_ACCESS_DENIED,
+                        Elements.END_ACCESS_DENIED)
                 .hasNotPassedElement(Elements.SELECT_PATIENT);
         assertThat(userTasks.open(instance)).isEmpty();
     }
@@ -121,8 +128,10 @@ class CreateProjectSpecificDicomProcessTest {
         userTasks.complete(openTask(Elements.ACTIVATE_STUDY, Forms.ACTIVATE_STUDY).key(),
                 Map.of(Variables.STUDY_ID, "HNC"));
         jobs.throwError(JobTypes.CHECK_ACCESS, Errors.DICOM_NOT_ENABLED, "HNC has no DICOM archive");
+        closeRequest(Elements.CLOSE_REQUEST_DICOM_NOT_ENABLED, RequestOutcome.DICOM_NOT_ENABLED);
 
-        assertInstance().isCompleted().hasPassedElement(Elements.END_DICOM_NOT_ENABLED);
+        assertInstance().isCompleted().hasPassedElementsInOrder(Elements.CLOSE_REQUEST_DICOM_NOT_ENABLED,
+                Elements.END_DICOM_NOT_ENABLED);
     }
 
     @Test
@@ -161,6 +170,7 @@ class CreateProjectSpecificDicomProcessTest {
         verify(true, List.of());
         userTasks.complete(openTask(Elements.REVIEW_STAGED_COPY, Forms.REVIEW_STAGED_COPY).key(),
                 Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
+        closeRequest(Elements.CLOSE_REQUEST_ACCEPTED, RequestOutcome.ACCEPTED);
 
         assertInstance().isCompleted().hasPassedElement(Elements.RESOLVE_STAGING_PROBLEM)
                 .hasPassedElement(Elements.VERIFY_STAGED_COPY, 2).hasPassedElement(Elements.END_ACCEPTED);
@@ -173,9 +183,10 @@ class CreateProjectSpecificDicomProcessTest {
         verify(false, List.of(CT));
         userTasks.complete(openTask(Elements.RESOLVE_STAGING_PROBLEM, Forms.RESOLVE_STAGING_PROBLEM).key(),
                 Map.of(Variables.RESOLVE_DECISION, Decisions.ABORT, Variables.RESOLVE_COMMENT, "archive down"));
+        closeRequest(Elements.CLOSE_REQUEST_ABORTED, RequestOutcome.ABORTED);
 
-        assertInstance().isCompleted().hasPassedElement(Elements.END_STAGING_ABORTED)
-                .hasNotPassedElement(Elements.REVIEW_STAGED_COPY);
+        assertInstance().isCompleted().hasPassedElementsInOrder(Elements.CLOSE_REQUEST_ABORTED,
+                Elements.END_STAGING_ABORTED).hasNotPassedElement(Elements.REVIEW_STAGED_COPY);
     }
 
     @Test
@@ -191,6 +202,7 @@ class CreateProjectSpecificDicomProcessTest {
         assertThat(pick.variables().get(Variables.PICKED_SERIES_UIDS)).as("previous picks pre-filled")
                 .isEqualTo(List.of("1.2.3.1"));
         assertInstance().isActive().hasNotPassedElement(Elements.END_ACCEPTED);
+        assertRequestStaysOpen();
     }
 
     @Test
@@ -205,8 +217,9 @@ class CreateProjectSpecificDicomProcessTest {
         engine.waitForIdleState(Duration.ofSeconds(10));
 
         assertInstance().hasPassedElement(Elements.REVIEW_REMINDER).hasPassedElement(Elements.REMIND_REVIEWER)
-                .isWaitingAtElements(Elements.REVIEW_STAGED_COPY);
+                .hasPassedElement(Elements.END_REVIEWER_REMINDED).isWaitingAtElements(Elements.REVIEW_STAGED_COPY);
         openTask(Elements.REVIEW_STAGED_COPY, Forms.REVIEW_STAGED_COPY);
+        assertRequestStaysOpen();
     }
 
     @Test
@@ -328,6 +341,25 @@ class CreateProjectSpecificDicomProcessTest {
                 Variables.STAGING_PROBLEMS, failed.stream()
                         .map(s -> Map.of("seriesInstanceUid", s.get("seriesInstanceUid"), "problem", "count mismatch"))
                         .toList()));
+    }
+
+    /**
+     * Every end of the process is reached through a close-request task: the instance waits there until the worker
+     * has closed the requests, with the outcome of that end.
+     */
+    private void closeRequest(String closeTask, RequestOutcome outcome) {
+        ActivatedJob job = jobs.complete(JobTypes.CLOSE_REQUEST, Map.of(Variables.CLOSED_REQUEST_IDS, List.of(7)));
+        assertThat(job.getElementId()).isEqualTo(closeTask);
+        assertThat(job.getCustomHeaders()).containsEntry(Headers.REQUEST_OUTCOME, outcome.name());
+        assertInstance().hasVariableWithValue(Variables.CLOSED_REQUEST_IDS, List.of(7));
+    }
+
+    /** Sent back or reminded, the review goes on: nothing may close the request meanwhile. */
+    private void assertRequestStaysOpen() {
+        assertInstance().isActive().hasNotPassedElement(Elements.CLOSE_REQUEST_ACCEPTED)
+                .hasNotPassedElement(Elements.CLOSE_REQUEST_ABORTED);
+        assertThat(client.newActivateJobsCommand().jobType(JobTypes.CLOSE_REQUEST).maxJobsToActivate(1)
+                .requestTimeout(Duration.ofMillis(200)).send().join().getJobs()).isEmpty();
     }
 
     /** The one open task of this instance, checked to be the expected step with the expected form. */

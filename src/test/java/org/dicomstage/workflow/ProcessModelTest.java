@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.camunda.zeebe.model.bpmn.Bpmn;
 import io.camunda.zeebe.model.bpmn.BpmnModelInstance;
+import io.camunda.zeebe.model.bpmn.instance.EndEvent;
 import io.camunda.zeebe.model.bpmn.instance.Error;
+import io.camunda.zeebe.model.bpmn.instance.FlowNode;
 import io.camunda.zeebe.model.bpmn.instance.FlowElement;
 import io.camunda.zeebe.model.bpmn.instance.Process;
 import io.camunda.zeebe.model.bpmn.instance.ServiceTask;
@@ -13,15 +15,20 @@ import io.camunda.zeebe.model.bpmn.instance.bpmndi.BpmnEdge;
 import io.camunda.zeebe.model.bpmn.instance.bpmndi.BpmnShape;
 import io.camunda.zeebe.model.bpmn.instance.SequenceFlow;
 import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeFormDefinition;
+import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeHeader;
 import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeLoopCharacteristics;
 import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeTaskDefinition;
+import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeTaskHeaders;
 import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeUserTask;
 import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.dicomstage.study.RequestOutcome;
 import org.dicomstage.workflow.ProcessDefinition.Elements;
 import org.dicomstage.workflow.ProcessDefinition.Errors;
 import org.dicomstage.workflow.ProcessDefinition.Forms;
@@ -96,6 +103,41 @@ class ProcessModelTest {
         assertThat(zeebe.getInputElement()).isEqualTo(Variables.SERIES);
         assertThat(zeebe.getOutputCollection()).isEqualTo(Variables.STAGING_RESULTS);
         assertThat(zeebe.getOutputElement()).isEqualTo("=" + Variables.STAGING_RESULT);
+    }
+
+    @Test
+    void everyEndOfTheProcessIsReachedThroughCloseRequestWithItsOutcome() {
+        BpmnModelInstance model = model();
+        Map<String, RequestOutcome> expected = Map.of(
+                Elements.END_ACCEPTED, RequestOutcome.ACCEPTED,
+                Elements.END_STAGING_ABORTED, RequestOutcome.ABORTED,
+                Elements.END_ACCESS_DENIED, RequestOutcome.ACCESS_DENIED,
+                Elements.END_DICOM_NOT_ENABLED, RequestOutcome.DICOM_NOT_ENABLED);
+        Map<String, RequestOutcome> found = new HashMap<>();
+        for (EndEvent end : model.getModelElementsByType(EndEvent.class)) {
+            if (end.getId().equals(Elements.END_REVIEWER_REMINDED)) {
+                continue;
+            }
+            assertThat(end.getIncoming()).as("flows into %s", end.getId()).hasSize(1);
+            FlowNode before = end.getIncoming().iterator().next().getSource();
+            assertThat(before).as("step before %s", end.getId()).isInstanceOf(ServiceTask.class);
+            assertThat(before.getSingleExtensionElement(ZeebeTaskDefinition.class).getType())
+                    .as("job type before %s", end.getId()).isEqualTo(JobTypes.CLOSE_REQUEST);
+            ZeebeTaskHeaders headers = before.getSingleExtensionElement(ZeebeTaskHeaders.class);
+            assertThat(headers).as("headers of %s", before.getId()).isNotNull();
+            String outcome = headers.getHeaders().stream()
+                    .filter(h -> h.getKey().equals(ProcessDefinition.Headers.REQUEST_OUTCOME))
+                    .map(ZeebeHeader::getValue).findFirst().orElse(null);
+            found.put(end.getId(), RequestOutcome.valueOf(outcome));
+        }
+        assertThat(found).isEqualTo(expected);
+        // Only the close tasks close requests: no other step of the process ends one.
+        assertThat(model.getModelElementsByType(ServiceTask.class).stream()
+                .filter(t -> t.getSingleExtensionElement(ZeebeTaskDefinition.class).getType()
+                        .equals(JobTypes.CLOSE_REQUEST))
+                .map(ServiceTask::getId)).containsExactlyInAnyOrder(Elements.CLOSE_REQUEST_ACCEPTED,
+                Elements.CLOSE_REQUEST_ABORTED, Elements.CLOSE_REQUEST_ACCESS_DENIED,
+                Elements.CLOSE_REQUEST_DICOM_NOT_ENABLED);
     }
 
     @Test

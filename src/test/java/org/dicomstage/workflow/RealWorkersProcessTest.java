@@ -32,7 +32,10 @@ import io.camunda.zeebe.protocol.record.intent.IncidentIntent;
 import io.camunda.zeebe.protocol.record.value.IncidentRecordValue;
 import org.dicomstage.DicomStageApplication;
 import org.dicomstage.dicom.EmbeddedArchive;
+import org.dicomstage.study.AuditActions;
 import org.dicomstage.study.DemoStudyData;
+import org.dicomstage.study.NewStagingRequest;
+import org.dicomstage.study.RequestOutcome;
 import org.dicomstage.study.SeriesStatus;
 import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StagingSeriesView;
@@ -175,13 +178,14 @@ class RealWorkersProcessTest {
         StagingRequestView request = requestOf(instance);
         assertThat(request.series()).hasSize(4).allSatisfy(s -> assertThat(s.status()).isEqualTo(SeriesStatus.VERIFIED));
         assertThat(request.requestedBy()).isEqualTo(DemoStudyData.RESEARCHER);
+        assertClosed(request, RequestOutcome.ACCEPTED);
 
         // Every data access and staging action is on the study's audit trail, as the researcher.
         List<org.dicomstage.study.AuditEventView> trail = studies.auditForStudy(DemoStudyData.RT_HN_2026, 0, 500)
                 .events().stream().filter(e -> DemoStudyData.RT_FIXTURE_PID.equals(e.subjectPid())).toList();
         assertThat(trail).extracting(org.dicomstage.study.AuditEventView::action).contains("STAGING_REQUESTED",
                 StagingWorkflow.STUDY0_QUERIED, "RT_HEADERS_RETRIEVED", StagingWorkflow.SERIES_STAGED,
-                StagingWorkflow.SERIES_VERIFIED);
+                StagingWorkflow.SERIES_VERIFIED, AuditActions.STAGING_REQUEST_CLOSED);
         assertThat(trail).allSatisfy(e -> assertThat(e.username()).isEqualTo(DemoStudyData.RESEARCHER));
 
         assertThat(meters.get("dicomstage.staged.instances").tag("study", DemoStudyData.RT_HN_2026).counter()
@@ -197,15 +201,27 @@ class RealWorkersProcessTest {
         awaitCompleted();
         assertInstance().hasPassedElement(Elements.END_ACCESS_DENIED).hasNotPassedElement(Elements.SELECT_PATIENT)
                 .hasVariableWithValue(Variables.ACCESS_PROBLEM,
-                        "User 'outsider' is not a member of study 'RT-HN-2026'");
+                        "User 'outsider' is not a member of study 'RT-HN-2026'")
+                // Started without the lookup page and stopped before Study0 was queried: no request to close.
+                .hasVariableWithValue(Variables.CLOSED_REQUEST_IDS, List.of());
     }
 
     @Test
-    void aStudyWithoutDicomEndsWithoutACopy() {
-        start(DemoStudyData.RESEARCHER);
+    void editThenChoosingAStudyWithoutAccessClosesTheRequestEditMade() {
+        long request = startAsEdit(DemoStudyData.pid(4));
+        activate(DemoStudyData.STUDY0); // the researcher is no member of Study0's own study
+        awaitCompleted();
+        assertInstance().hasPassedElement(Elements.END_ACCESS_DENIED);
+        assertClosed(studies.stagingRequest(request), RequestOutcome.ACCESS_DENIED);
+    }
+
+    @Test
+    void editThenChoosingAStudyWithoutDicomEndsWithoutACopyAndClosesTheRequest() {
+        long request = startAsEdit(DemoStudyData.pid(5));
         activate(DemoStudyData.QOL_2025);
         awaitCompleted();
         assertInstance().hasPassedElement(Elements.END_DICOM_NOT_ENABLED);
+        assertClosed(studies.stagingRequest(request), RequestOutcome.DICOM_NOT_ENABLED);
     }
 
     @Test
@@ -307,6 +323,7 @@ class RealWorkersProcessTest {
         awaitCompleted();
         assertInstance().hasPassedElement(Elements.END_ACCEPTED);
         assertThat(requestOf(instance).series().getFirst().status()).isEqualTo(SeriesStatus.VERIFIED);
+        assertClosed(requestOf(instance), RequestOutcome.ACCEPTED);
     }
 
     @Test
@@ -344,10 +361,60 @@ class RealWorkersProcessTest {
             userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
             awaitCompleted();
             assertInstance().hasPassedElement(Elements.RESOLVE_STAGING_PROBLEM).hasPassedElement(Elements.END_ACCEPTED);
+            assertClosed(requestOf(instance), RequestOutcome.ACCEPTED);
         } finally {
             Files.copy(backup, stored, StandardCopyOption.REPLACE_EXISTING);
             Files.delete(backup);
         }
+    }
+
+    @Test
+    void abortingAfterAFailedSeriesClosesTheRequestAndStagingAgainStartsANewOne() throws Exception {
+        Path stored = storedFile(study0, corruptibleA.seriesInstanceUid());
+        Path backup = Files.createTempFile("dicomstage-backup-", ".dcm");
+        Files.copy(stored, backup, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            corrupt(stored);
+            start(DemoStudyData.RESEARCHER);
+            activate(DemoStudyData.RT_HN_2026);
+            selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-003");
+            UserTask pick = awaitTask(Elements.PICK_SERIES);
+            userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS,
+                    List.of(corruptibleA.seriesInstanceUid())));
+            UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
+            userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS,
+                    List.of(corruptibleA.seriesInstanceUid())));
+            UserTask resolve = awaitTask(Elements.RESOLVE_STAGING_PROBLEM);
+            userTasks.complete(resolve.key(), Map.of(Variables.RESOLVE_DECISION, Decisions.ABORT,
+                    Variables.RESOLVE_COMMENT, "source file broken"));
+            awaitCompleted();
+            assertInstance().hasPassedElement(Elements.END_STAGING_ABORTED);
+        } finally {
+            Files.copy(backup, stored, StandardCopyOption.REPLACE_EXISTING);
+            Files.delete(backup);
+        }
+        // HN-003 has several Study0 studies, each with a request of this process: the one of the picked series.
+        StagingRequestView aborted = studies.stagingRequests(DemoStudyData.ADMIN, DemoStudyData.RT_HN_2026).stream()
+                .filter(r -> r.processInstanceKey() != null && r.processInstanceKey() == instance)
+                .filter(r -> !r.series().isEmpty()).findFirst().orElseThrow();
+        assertClosed(aborted, RequestOutcome.ABORTED);
+        assertThat(aborted.series()).singleElement().extracting(StagingSeriesView::status)
+                .isEqualTo(SeriesStatus.FAILED);
+
+        // Staging the same Study0 study again is a new request; the aborted one keeps its record.
+        long abortedInstance = instance;
+        start(DemoStudyData.RESEARCHER);
+        activate(DemoStudyData.RT_HN_2026);
+        selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-003");
+        awaitTask(Elements.PICK_SERIES);
+        StagingRequestView again = studies.stagingRequests(DemoStudyData.ADMIN, DemoStudyData.RT_HN_2026).stream()
+                .filter(r -> r.processInstanceKey() != null && r.processInstanceKey() == instance)
+                .filter(r -> r.study0StudyInstanceUid().equals(aborted.study0StudyInstanceUid()))
+                .findFirst().orElseThrow();
+        assertThat(again.id()).isNotEqualTo(aborted.id());
+        assertThat(again.closedAt()).isNull();
+        assertThat(again.study0StudyInstanceUid()).isEqualTo(aborted.study0StudyInstanceUid());
+        assertThat(studies.stagingRequest(aborted.id()).processInstanceKey()).isEqualTo(abortedInstance);
     }
 
     @Test
@@ -388,6 +455,7 @@ class RealWorkersProcessTest {
         userTasks.complete(reviewAgain.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
         awaitCompleted();
         assertInstance().hasPassedElement(Elements.REVIEW_STAGED_COPY, 2).hasPassedElement(Elements.END_ACCEPTED);
+        assertClosed(requestOf(instance), RequestOutcome.ACCEPTED);
     }
 
     // --- the researcher's steps
@@ -395,6 +463,25 @@ class RealWorkersProcessTest {
     private void start(String user) {
         instance = client.newCreateInstanceCommand().bpmnProcessId(ProcessDefinition.PROCESS_ID).latestVersion()
                 .variables(Map.of(Variables.REQUESTED_BY, user)).send().join().getProcessInstanceKey();
+    }
+
+    /**
+     * As "Edit" on the lookup page does it: the request exists before the process, which then knows the Study0
+     * study. Returns the request's id.
+     */
+    private long startAsEdit(String pid) {
+        String study0Study = "1.2.826.0.1.3680043.10.9.99." + pid.replaceAll("\\D", "");
+        long request = studies.createStagingRequest(new NewStagingRequest(DemoStudyData.RESEARCHER,
+                DemoStudyData.RT_HN_2026, pid, study0Study));
+        instance = client.newCreateInstanceCommand().bpmnProcessId(ProcessDefinition.PROCESS_ID).latestVersion()
+                .variables(Map.of(Variables.REQUESTED_BY, DemoStudyData.RESEARCHER,
+                        Variables.STUDY_ID, DemoStudyData.RT_HN_2026,
+                        Variables.STUDY0_STUDY_INSTANCE_UID, study0Study))
+                .send().join().getProcessInstanceKey();
+        studies.setProcessInstanceKey(request, instance);
+        assertThat(studies.findOpenRequest(DemoStudyData.RT_HN_2026, pid, study0Study)).as("Edit resumes it")
+                .get().extracting(StagingRequestView::id).isEqualTo(request);
+        return request;
     }
 
     private void activate(String study) {
@@ -484,6 +571,24 @@ class RealWorkersProcessTest {
     }
 
     // --- the study package's record and the archives' content
+
+    /**
+     * What a user notices of a closed request: the requests page shows it closed, with how it ended, and Edit on
+     * the same Study0 study no longer resumes it (findOpenRequest is what Edit asks).
+     */
+    private void assertClosed(StagingRequestView request, RequestOutcome outcome) {
+        StagingRequestView listed = studies.stagingRequests(DemoStudyData.RESEARCHER, request.studyIdentifier())
+                .stream().filter(r -> r.id() == request.id()).findFirst().orElseThrow();
+        assertThat(listed.closedAt()).as("request %s closed", request.id()).isNotNull();
+        assertThat(listed.outcome()).isEqualTo(outcome);
+        assertThat(studies.findOpenRequest(request.studyIdentifier(), request.pid(),
+                request.study0StudyInstanceUid())).map(StagingRequestView::id).isNotEqualTo(
+                java.util.Optional.of(request.id()));
+        // Every other request the process used (one per Study0 study of the subject) ended the same way.
+        assertThat(studies.stagingRequests(DemoStudyData.ADMIN, request.studyIdentifier())).filteredOn(
+                r -> r.processInstanceKey() != null && r.processInstanceKey() == instance)
+                .isNotEmpty().allSatisfy(r -> assertThat(r.outcome()).isEqualTo(outcome));
+    }
 
     private StagingRequestView requestOf(long processInstance) {
         return studies.stagingRequests(DemoStudyData.ADMIN, DemoStudyData.RT_HN_2026).stream()

@@ -44,6 +44,8 @@ class ScaleOutIT {
     private static final int INSTANCES_PER_SERIES = 3;
     /** Cluster-wide slots of the project archive; each instance alone may open 4 (max-associations). */
     private static final int PROJECT_LIMIT = 3;
+    /** Each instance's own bound per archive (the nodes' max-associations default), and Study0's cluster limit. */
+    private static final int NODE_MAX_ASSOCIATIONS = 4;
 
     @TempDir
     static Path temp;
@@ -125,8 +127,11 @@ class ScaleOutIT {
                 new ZptUserTasks(engine, Duration.ZERO), REQUESTS, Duration.ofSeconds(90));
         System.out.println("ScaleOutIT: " + REQUESTS + " requests on two instances: " + outcome.summary()
                 + "; project archive: peak slots held cluster-wide " + CountedNodePermits.peak(
-                DemoStudyData.PROJECT_NODE) + " (limit " + PROJECT_LIMIT + "), peak associations in use seen by "
-                + "the archive (accept to release request) " + project.peakAssociations());
+                DemoStudyData.PROJECT_NODE) + " (limit " + PROJECT_LIMIT + "), peak associations seen by the "
+                + "archive (accept to close) " + project.peakAssociations() + "; Study0: peak slots held "
+                + CountedNodePermits.peak(DemoStudyData.STUDY0_NODE) + " (limit " + NODE_MAX_ASSOCIATIONS
+                + "), peak associations seen by the archive " + study0.peakAssociations() + " (bound "
+                + 2 * NODE_MAX_ASSOCIATIONS + ")");
         assertThat(outcome.failures()).isEmpty();
         assertThat(outcome.completed()).hasSize(REQUESTS);
 
@@ -139,6 +144,11 @@ class ScaleOutIT {
                 + "series_uid HAVING COUNT(*) > 1")).isEmpty();
         assertThat(db.queryForObject("SELECT COUNT(*) FROM staging_series WHERE claimed_by IS NOT NULL",
                 Integer.class)).isZero();
+        // Accepted at review, each process closes its request (its last step, after the review was answered).
+        awaitZero(db, "SELECT COUNT(*) FROM staging_request WHERE process_instance_key IS NOT NULL "
+                + "AND closed_at IS NULL", Duration.ofSeconds(30));
+        assertThat(db.queryForList("SELECT DISTINCT outcome FROM staging_request WHERE process_instance_key IS NOT "
+                + "NULL", String.class)).containsExactly("ACCEPTED");
         assertThat(db.queryForObject("SELECT COUNT(*) FROM audit_event WHERE action = ?", Integer.class,
                 StagingWorkflow.SERIES_STAGED)).isEqualTo(REQUESTS);
         assertThat(db.queryForObject("SELECT COUNT(DISTINCT detail) FROM audit_event WHERE action = ?",
@@ -155,6 +165,15 @@ class ScaleOutIT {
         // Every association to the project archive is opened under a slot, one per slot; the slots held at once by
         // both instances together reached the limit (so it was contended) and never went past it.
         assertThat(CountedNodePermits.peak(DemoStudyData.PROJECT_NODE)).isEqualTo(PROJECT_LIMIT);
+        // And the archive itself never served more at once: an association ends for the archive when it closes
+        // the connection, and a slot is given up only after that close.
+        assertThat(project.peakAssociations()).as("associations the project archive served at once")
+                .isLessThanOrEqualTo(PROJECT_LIMIT);
+        // Study0's slots cover staging and verification only; the selection steps' queries (query-study0, RT
+        // headers) are bounded by each instance's own max-associations, so two instances may reach twice that.
+        assertThat(CountedNodePermits.peak(DemoStudyData.STUDY0_NODE)).isLessThanOrEqualTo(NODE_MAX_ASSOCIATIONS);
+        assertThat(study0.peakAssociations()).as("associations Study0 served at once")
+                .isLessThanOrEqualTo(2 * NODE_MAX_ASSOCIATIONS);
         assertThat(db.queryForObject("SELECT COUNT(*) FROM node_permit WHERE holder IS NOT NULL", Integer.class))
                 .isZero();
     }
@@ -197,6 +216,21 @@ class ScaleOutIT {
                 .isInstanceOf(StagingWorkflow.SeriesBusy.class).hasMessageContaining("another worker");
         assertThat(project.size()).isEqualTo(before);
         studies.releaseSeries(request, "1.2.3.24.1", "first-worker");
+    }
+
+    private static void awaitZero(JdbcTemplate db, String countQuery, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        Integer count = db.queryForObject(countQuery, Integer.class);
+        while (count != null && count > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            count = db.queryForObject(countQuery, Integer.class);
+        }
+        assertThat(count).as(countQuery).isZero();
     }
 
     private static long stagedSeries(ConfigurableApplicationContext app) {

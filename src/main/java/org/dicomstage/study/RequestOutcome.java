@@ -1,0 +1,13 @@
+package org.dicomstage.study;
+
+/** How a staging request ended: the end its process reached. */
+public enum RequestOutcome {
+    /** The staged copy was verified and accepted at review. */
+    ACCEPTED,
+    /** Staging or verification failed and the researcher aborted. */
+    ABORTED,
+    /** The researcher may not stage in the study chosen at Activate study: nothing was copied. */
+    ACCESS_DENIED,
+    /** The study chosen at Activate study has no DICOM archive: nothing was copied. */
+    DICOM_NOT_ENABLED
+}
