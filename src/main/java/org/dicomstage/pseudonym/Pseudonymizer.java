@@ -50,7 +50,7 @@ import java.util.regex.Pattern;
  * Pseudonymizes datasets for one study subject under one profile: PS3.15 Annex E Basic Profile with the
  * profile's options, applied at every depth; keyed UID mapping; patient pseudonym and clinical trial
  * attributes; private attributes removed unless allow-listed. Pixel data is never decoded or re-encoded.
- * Immutable and thread-safe: one instance can serve many files in parallel.
+ * Thread-safe: one instance can serve many files in parallel.
  */
 public final class Pseudonymizer {
 
@@ -76,6 +76,8 @@ public final class Pseudonymizer {
     private final UidMapper uids;
     private final String patientPseudonym;
     private final int dateShiftDays;
+    /** Patterns are immutable and thread-safe; a race merely compiles them twice. */
+    private volatile IdentifierPatterns lastIdentifiers;
 
     public Pseudonymizer(PseudonymizationProfile profile, PseudonymContext context) {
         this.profile = java.util.Objects.requireNonNull(profile, "profile");
@@ -209,7 +211,7 @@ public final class Pseudonymizer {
             temp = null;
             return true;
         } catch (IOException | DicomException e) {
-            throw new PseudonymizationException("cannot pseudonymize " + in + " into " + out + ": " + e.getMessage(),
+            throw new PseudonymizationException("cannot write " + out + " from " + in + ": " + e.getMessage(),
                     e);
         } finally {
             if (temp != null) {
@@ -367,7 +369,7 @@ public final class Pseudonymizer {
         Run(String name, AttributeList source, boolean recording) {
             this.name = name;
             this.recording = recording;
-            this.identifiers = identifiers(source);
+            this.identifiers = identifierPatterns(identifierWords(source));
         }
 
         PseudonymizationException fail(String reason) {
@@ -861,7 +863,7 @@ public final class Pseudonymizer {
     }
 
     /** Words that identify this dataset's patient or staff, as found in its top level; three characters at least. */
-    private static List<Pattern> identifiers(AttributeList source) {
+    private static Set<String> identifierWords(AttributeList source) {
         Set<String> words = new LinkedHashSet<>();
         AttributeTag[] names = {TagFromName.PatientName, TagFromName.OtherPatientNames, PATIENT_BIRTH_NAME,
                 TagFromName.PatientMotherBirthName, TagFromName.ReferringPhysicianName,
@@ -893,6 +895,27 @@ public final class Pseudonymizer {
             words.addAll(List.of(y + "-" + m + "-" + d, d + "." + m + "." + y, d + "/" + m + "/" + y,
                     m + "/" + d + "/" + y));
         }
+        return words;
+    }
+
+    /**
+     * The words' patterns, compiled once per set of words: every instance of a series names the same patient, and
+     * compiling them per file cost more than the rest of the header's transformation.
+     */
+    private List<Pattern> identifierPatterns(Set<String> words) {
+        IdentifierPatterns cached = lastIdentifiers;
+        if (cached != null && cached.words().equals(words)) {
+            return cached.patterns();
+        }
+        List<Pattern> patterns = compile(words);
+        lastIdentifiers = new IdentifierPatterns(words, patterns);
+        return patterns;
+    }
+
+    private record IdentifierPatterns(Set<String> words, List<Pattern> patterns) {
+    }
+
+    private static List<Pattern> compile(Set<String> words) {
         List<Pattern> patterns = new ArrayList<>();
         for (String word : words) {
             int length = word.codePointCount(0, word.length());
