@@ -113,6 +113,38 @@ public final class PixelDataDigest {
         return parse(part10OrRawBytes, name).locateTopLevel();
     }
 
+    /** Where a file's native Pixel Data value lies: from {@code valueOffset} to the end of the file. */
+    public record NativeRange(int valueOffset, int length, String vr) {
+    }
+
+    /**
+     * Finds native Pixel Data from the first bytes of a file only, so that a copier can let the kernel copy the
+     * value instead of reading it. The header in the prefix is walked as strictly as by {@link #locate}. Returns
+     * {@code null} when the prefix cannot tell: the header is longer than the prefix, the stream is deflated,
+     * the Pixel Data is encapsulated or absent, something follows it, or the structure has a defect. The caller
+     * then reads the whole file, which also yields the precise error.
+     */
+    public static NativeRange locateNative(byte[] prefix, long fileLength, String name) {
+        if (fileLength > Integer.MAX_VALUE || prefix.length > fileLength) {
+            return null;
+        }
+        try {
+            Parser parser = parse(prefix, (int) fileLength, name);
+            if (parser == null) {
+                return null;
+            }
+            PixelValue value = parser.locateTopLevel();
+            if (value == null || !value.copyableVerbatim()) {
+                return null;
+            }
+            int[] range = value.ranges.get(0);
+            return (long) range[0] + range[1] == fileLength ? new NativeRange(range[0], range[1], value.vr) : null;
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            // A defect, or a header that runs past the prefix: only the whole file can tell which.
+            return null;
+        }
+    }
+
     private static byte[] readAll(Path file) {
         try {
             return Files.readAllBytes(file);
@@ -217,6 +249,14 @@ public final class PixelDataDigest {
     }
 
     private static Parser parse(byte[] data, String name) {
+        return parse(data, data.length, name);
+    }
+
+    /**
+     * @param end the length of the whole file; more than {@code data.length} when only a prefix is at hand,
+     *            and then a deflated stream gives {@code null} (a prefix cannot be inflated)
+     */
+    private static Parser parse(byte[] data, int end, String name) {
         int start = 0;
         boolean hasPreamble = data.length >= 132 && data[128] == 'D' && data[129] == 'I' && data[130] == 'C'
                 && data[131] == 'M';
@@ -231,12 +271,11 @@ public final class PixelDataDigest {
             }
             boolean explicit = data.length >= 6 && SHORT_VRS.contains(vrAt(data, 4)) || data.length >= 6
                     && LONG_VRS.contains(vrAt(data, 4));
-            return new Parser(data, explicit, false, name);
+            return new Parser(data, explicit, false, name, 0, end);
         }
-        Parser meta = new Parser(data, true, false, name);
-        meta.pos = start;
+        Parser meta = new Parser(data, true, false, name, start, end);
         String transferSyntax = null;
-        while (meta.pos + 8 <= data.length && meta.u16(meta.pos) == 0x0002) {
+        while (meta.pos + 8 <= end && meta.u16(meta.pos) == 0x0002) {
             int tag = meta.tag();
             long length = meta.header(tag);
             meta.require(length, tag);
@@ -251,15 +290,16 @@ public final class PixelDataDigest {
         }
         int datasetStart = meta.pos;
         if (DEFLATED.equals(transferSyntax)) {
+            if (end != data.length) {
+                return null;
+            }
             byte[] inflated = inflate(data, datasetStart, name);
             Parser parser = new Parser(inflated, true, false, name);
             parser.inflated = true;
             return parser;
         }
         TransferSyntax syntax = new TransferSyntax(transferSyntax);
-        Parser parser = new Parser(data, syntax.isExplicitVR(), syntax.isBigEndian(), name);
-        parser.pos = datasetStart;
-        return parser;
+        return new Parser(data, syntax.isExplicitVR(), syntax.isBigEndian(), name, datasetStart, end);
     }
 
     private static String vrAt(byte[] data, int offset) {

@@ -27,11 +27,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UnsupportedEncodingException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -48,7 +50,7 @@ import java.util.regex.Pattern;
  * Pseudonymizes datasets for one study subject under one profile: PS3.15 Annex E Basic Profile with the
  * profile's options, applied at every depth; keyed UID mapping; patient pseudonym and clinical trial
  * attributes; private attributes removed unless allow-listed. Pixel data is never decoded or re-encoded.
- * Immutable and thread-safe: one instance can serve many files in parallel.
+ * Thread-safe: one instance can serve many files in parallel.
  */
 public final class Pseudonymizer {
 
@@ -74,6 +76,8 @@ public final class Pseudonymizer {
     private final UidMapper uids;
     private final String patientPseudonym;
     private final int dateShiftDays;
+    /** Patterns are immutable and thread-safe; a race merely compiles them twice. */
+    private volatile IdentifierPatterns lastIdentifiers;
 
     public Pseudonymizer(PseudonymizationProfile profile, PseudonymContext context) {
         this.profile = java.util.Objects.requireNonNull(profile, "profile");
@@ -110,11 +114,11 @@ public final class Pseudonymizer {
 
     /** Returns a new, pseudonymized list; the source list and its attributes are not modified. */
     public AttributeList pseudonymize(AttributeList source) {
-        return run(source, "dataset").output;
+        return run(source, "dataset", false).output;
     }
 
     public DryRunReport dryRun(AttributeList source) {
-        return new DryRunReport(patientPseudonym, run(source, "dataset").entries);
+        return new DryRunReport(patientPseudonym, run(source, "dataset", true).entries);
     }
 
     /**
@@ -126,14 +130,113 @@ public final class Pseudonymizer {
         if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
             throw new PseudonymizationException(in + ": output would overwrite the input");
         }
-        Source source = read(in, true);
-        write(source, run(source.list, in.toString()).output, in, out);
+        if (!pseudonymizeWithKernelCopy(in, out)) {
+            Source source = read(in, true);
+            write(source, run(source.list, in.toString(), false).output, in, out);
+        }
+    }
+
+    /** Enough for any header we have seen; a longer one takes the general path, which reads the whole file. */
+    private static final int HEADER_PREFIX = 64 * 1024;
+
+    /**
+     * The common case, native Pixel Data as a file's last element: only the header is read and rewritten, and the
+     * value goes from the input file to the output file inside the kernel ({@code copy_file_range}), never through
+     * the JVM, so the bytes cannot change and cost what {@code cp} costs. Returns false when the file needs the
+     * general path (see {@link PixelDataDigest#locateNative}).
+     */
+    private boolean pseudonymizeWithKernelCopy(Path in, Path out) {
+        Path temp = null;
+        try (FileChannel source = FileChannel.open(in, StandardOpenOption.READ)) {
+            long size = source.size();
+            byte[] prefix = new byte[(int) Math.min(size, HEADER_PREFIX)];
+            readFully(source, prefix);
+            PixelDataDigest.NativeRange pixels = PixelDataDigest.locateNative(prefix, size, in.toString());
+            if (pixels == null) {
+                return false;
+            }
+            AttributeList list = new AttributeList();
+            list.setDecompressPixelData(false);
+            String ts;
+            try (DicomInputStream dicom = new DicomInputStream(new java.io.ByteArrayInputStream(prefix))) {
+                list.read(dicom, TagFromName.PixelData);
+                ts = dicom.getTransferSyntaxToReadDataSet().getUID();
+            }
+            if (list.get(TagFromName.PixelData) != null) {
+                return false;
+            }
+            AttributeList output = run(list, in.toString(), false).output;
+            output.put(VerbatimNativePixelData.headerOnly(pixels,
+                    Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 16)));
+            output.removeGroupLengthAttributes();
+            output.removeMetaInformationHeaderAttributes();
+            FileMetaInformation.addFileMetaInformation(output, ts, "DICOMSTAGE");
+            java.io.ByteArrayOutputStream encoded = new java.io.ByteArrayOutputStream(prefix.length + 4096);
+            output.write(encoded, ts, true, false);
+            byte[] header = encoded.toByteArray();
+            // The written header must end exactly where the copied value starts, with the same length declared.
+            PixelDataDigest.NativeRange written = PixelDataDigest.locateNative(header,
+                    (long) header.length + pixels.length(), out.toString());
+            if (written == null || written.valueOffset() != header.length || written.length() != pixels.length()) {
+                throw new PseudonymizationException(in + ": the output header does not end with its Pixel Data"
+                        + " element; nothing written");
+            }
+            Path dir = out.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            temp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
+            try (FileChannel target = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer head = ByteBuffer.wrap(header);
+                while (head.hasRemaining()) {
+                    target.write(head);
+                }
+                long copied = 0;
+                while (copied < pixels.length()) {
+                    long n = source.transferTo(pixels.valueOffset() + copied, pixels.length() - copied, target);
+                    if (n <= 0) {
+                        throw new IOException("the input ended after " + copied + " of " + pixels.length()
+                                + " pixel bytes");
+                    }
+                    copied += n;
+                }
+                if (target.size() != header.length + (long) pixels.length()) {
+                    throw new IOException("the output has " + target.size() + " bytes, expected "
+                            + (header.length + (long) pixels.length()));
+                }
+            }
+            try {
+                Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, out, StandardCopyOption.REPLACE_EXISTING);
+            }
+            temp = null;
+            return true;
+        } catch (IOException | DicomException e) {
+            throw new PseudonymizationException("cannot write " + out + " from " + in + ": " + e.getMessage(),
+                    e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // The original failure is what the caller needs to see.
+                }
+            }
+        }
+    }
+
+    private static void readFully(FileChannel channel, byte[] into) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(into);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, buffer.position()) < 0) {
+                throw new IOException("the file shrank while being read");
+            }
+        }
     }
 
     /** Reads a file the way {@link #pseudonymize(Path, Path)} does, with compressed pixel data kept encapsulated. */
     public DryRunReport dryRun(Path in) {
         Source source = read(in, false);
-        return new DryRunReport(patientPseudonym, run(source.list, in.toString()).entries);
+        return new DryRunReport(patientPseudonym, run(source.list, in.toString(), true).entries);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -257,13 +360,16 @@ public final class Pseudonymizer {
     /** State of one run over one dataset. */
     private final class Run {
         final String name;
+        /** Only a dry run lists what happens to each attribute; describing them costs more than the change itself. */
+        final boolean recording;
         final List<DryRunReport.Entry> entries = new ArrayList<>();
         final List<Pattern> identifiers;
         AttributeList source;
 
-        Run(String name, AttributeList source) {
+        Run(String name, AttributeList source, boolean recording) {
             this.name = name;
-            this.identifiers = identifiers(source);
+            this.recording = recording;
+            this.identifiers = identifierPatterns(identifierWords(source));
         }
 
         PseudonymizationException fail(String reason) {
@@ -272,14 +378,23 @@ public final class Pseudonymizer {
 
         void report(String path, Attribute attribute, String keyword, DryRunReport.Action action, String reason,
                 String after) {
-            entries.add(new DryRunReport.Entry(path, tagText(attribute.getTag()), keyword, action, reason,
-                    display(attribute), after));
+            if (recording) {
+                entries.add(new DryRunReport.Entry(path, tagText(attribute.getTag()), keyword, action, reason,
+                        display(attribute), after));
+            }
+        }
+
+        void report(String path, Attribute attribute, String keyword, DryRunReport.Action action, String reason,
+                java.util.function.Supplier<String> after) {
+            if (recording) {
+                report(path, attribute, keyword, action, reason, after.get());
+            }
         }
     }
 
-    private Result run(AttributeList source, String name) {
+    private Result run(AttributeList source, String name, boolean recording) {
         try {
-            Run run = new Run(name, source);
+            Run run = new Run(name, source, recording);
             SpecificCharacterSet charset = new SpecificCharacterSet(source);
             AttributeList output = transform(source, "", run, charset);
             setStudyAttributes(source, output, run, charset);
@@ -327,7 +442,7 @@ public final class Pseudonymizer {
             out.put(mapUids(attribute, path, keyword, "U", run));
         } else if (KEPT_META.contains(tag)) {
             out.put(attribute);
-            run.report(path, attribute, keyword, DryRunReport.Action.KEEP, "file meta information", display(attribute));
+            run.report(path, attribute, keyword, DryRunReport.Action.KEEP, "file meta information", () -> display(attribute));
         } else {
             // Source AE titles and private meta information say where the file came from.
             run.report(path, attribute, keyword, DryRunReport.Action.REMOVE, "file meta information", "");
@@ -347,7 +462,7 @@ public final class Pseudonymizer {
             if (blockMayBeRetained) {
                 out.put(attribute);
                 run.report(path, attribute, "PrivateCreator", DryRunReport.Action.KEEP, "private creator of a safe block",
-                        display(attribute));
+                        () -> display(attribute));
             } else {
                 run.report(path, attribute, "PrivateCreator", DryRunReport.Action.REMOVE, "private creator", "");
             }
@@ -374,7 +489,7 @@ public final class Pseudonymizer {
             out.put(transformSequence(sequence, path, run, charset));
         } else {
             out.put(attribute);
-            run.report(path, attribute, label, DryRunReport.Action.KEEP, "safe private", display(attribute));
+            run.report(path, attribute, label, DryRunReport.Action.KEEP, "safe private", () -> display(attribute));
         }
     }
 
@@ -455,7 +570,7 @@ public final class Pseudonymizer {
                     Attribute dummy = dummy(attribute, charset);
                     out.put(dummy);
                     run.report(path, attribute, keyword, dummy.getVL() == 0 ? DryRunReport.Action.EMPTY
-                            : DryRunReport.Action.DUMMY, reason, display(dummy));
+                            : DryRunReport.Action.DUMMY, reason, () -> display(dummy));
                 }
             }
             case MAP_UID -> out.put(mapUids(attribute, path, keyword, reason, run));
@@ -474,9 +589,11 @@ public final class Pseudonymizer {
         if (shiftDates && ("DA".equals(vr) || "DT".equals(vr))) {
             Attribute shifted = shift(attribute, charset);
             out.put(shifted);
-            run.report(path, attribute, keyword, shifted.getVL() == attribute.getVL() && display(shifted)
-                    .equals(display(attribute)) ? DryRunReport.Action.KEEP : DryRunReport.Action.SHIFT_DATE,
-                    reason + " (" + dateShiftDays + " days)", display(shifted));
+            if (run.recording) {
+                run.report(path, attribute, keyword, shifted.getVL() == attribute.getVL() && display(shifted)
+                        .equals(display(attribute)) ? DryRunReport.Action.KEEP : DryRunReport.Action.SHIFT_DATE,
+                        reason + " (" + dateShiftDays + " days)", display(shifted));
+            }
             return;
         }
         if (isText(vr)) {
@@ -493,7 +610,7 @@ public final class Pseudonymizer {
             }
         }
         out.put(attribute);
-        run.report(path, attribute, keyword, DryRunReport.Action.KEEP, reason, display(attribute));
+        run.report(path, attribute, keyword, DryRunReport.Action.KEEP, reason, () -> display(attribute));
     }
 
     private SequenceAttribute transformSequence(SequenceAttribute source, String path, Run run,
@@ -518,7 +635,7 @@ public final class Pseudonymizer {
             addValue(mapped, result);
         }
         run.report(path, attribute, keyword, changed ? DryRunReport.Action.MAP_UID : DryRunReport.Action.KEEP,
-                changed ? reason : "well-known UID", display(mapped));
+                changed ? reason : "well-known UID", () -> display(mapped));
         return mapped;
     }
 
@@ -746,7 +863,7 @@ public final class Pseudonymizer {
     }
 
     /** Words that identify this dataset's patient or staff, as found in its top level; three characters at least. */
-    private static List<Pattern> identifiers(AttributeList source) {
+    private static Set<String> identifierWords(AttributeList source) {
         Set<String> words = new LinkedHashSet<>();
         AttributeTag[] names = {TagFromName.PatientName, TagFromName.OtherPatientNames, PATIENT_BIRTH_NAME,
                 TagFromName.PatientMotherBirthName, TagFromName.ReferringPhysicianName,
@@ -778,6 +895,27 @@ public final class Pseudonymizer {
             words.addAll(List.of(y + "-" + m + "-" + d, d + "." + m + "." + y, d + "/" + m + "/" + y,
                     m + "/" + d + "/" + y));
         }
+        return words;
+    }
+
+    /**
+     * The words' patterns, compiled once per set of words: every instance of a series names the same patient, and
+     * compiling them per file cost more than the rest of the header's transformation.
+     */
+    private List<Pattern> identifierPatterns(Set<String> words) {
+        IdentifierPatterns cached = lastIdentifiers;
+        if (cached != null && cached.words().equals(words)) {
+            return cached.patterns();
+        }
+        List<Pattern> patterns = compile(words);
+        lastIdentifiers = new IdentifierPatterns(words, patterns);
+        return patterns;
+    }
+
+    private record IdentifierPatterns(Set<String> words, List<Pattern> patterns) {
+    }
+
+    private static List<Pattern> compile(Set<String> words) {
         List<Pattern> patterns = new ArrayList<>();
         for (String word : words) {
             int length = word.codePointCount(0, word.length());

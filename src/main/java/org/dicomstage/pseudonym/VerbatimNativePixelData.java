@@ -21,14 +21,26 @@ final class VerbatimNativePixelData extends Attribute {
     private final byte[] vr;
 
     VerbatimNativePixelData(PixelDataDigest.PixelValue value, int bitsAllocated) {
-        super(TagFromName.PixelData);
+        this(value, value.vr(), value.nativeLength(), bitsAllocated);
         if (!value.copyableVerbatim()) {
             throw new IllegalArgumentException("pixel data cannot be copied verbatim");
         }
+    }
+
+    /**
+     * Writes the element's tag, VR and length only: the writer appends the value itself, copied from the input
+     * file. Only for an output whose last element is this one.
+     */
+    static VerbatimNativePixelData headerOnly(PixelDataDigest.NativeRange range, int bitsAllocated) {
+        return new VerbatimNativePixelData(null, range.vr(), range.length(), bitsAllocated);
+    }
+
+    private VerbatimNativePixelData(PixelDataDigest.PixelValue value, String vr, int length, int bitsAllocated) {
+        super(TagFromName.PixelData);
         this.value = value;
-        this.vr = value.vr() != null ? ValueRepresentation.getValueRepresentationFromString(value.vr())
+        this.vr = vr != null ? ValueRepresentation.getValueRepresentationFromString(vr)
                 : bitsAllocated > 8 ? ValueRepresentation.OW : ValueRepresentation.OB;
-        this.valueLength = value.nativeLength();
+        this.valueLength = length;
         this.valueMultiplicity = 1;
     }
 
@@ -45,7 +57,9 @@ final class VerbatimNativePixelData extends Attribute {
     @Override
     public void write(DicomOutputStream out) throws DicomException, IOException {
         writeBase(out);
-        value.writeNativeValue(out);
+        if (value != null) {
+            value.writeNativeValue(out);
+        }
     }
 
     @Override

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Retrieve → pseudonymize → store, one series at a time, streaming.
  *
- * <p>The retrieval hands over one instance at a time; each is copied into a private work directory and
+ * <p>The retrieval hands over one instance at a time; each is linked into a private work directory, then
  * pseudonymized and stored by up to {@code concurrency} workers, each holding its own store session
  * (one association). A semaphore bounds the instances in flight, so memory and disk stay bounded
  * whatever the size of the series. UIDs are mapped deterministically, so staging the same series again
@@ -96,7 +96,10 @@ final class SeriesStager {
                 Path in = work.resolve(n + ".in.dcm");
                 Path out = work.resolve(n + ".out.dcm");
                 try {
-                    Files.copy(file, in);
+                    // The retrieval waits for us before it takes the next instance, so this must be quick: a link
+                    // to the delivered file (which may be an archive's own: we only read it), a copy only where
+                    // the work directory lies on another file system.
+                    linkOrCopy(file, in);
                 } catch (IOException | RuntimeException e) {
                     inFlight.release();
                     throw e;
@@ -147,6 +150,14 @@ final class SeriesStager {
                 staged.get(), sorted, elapsedMillis(started));
         log.info("staged series {} -> {}: {} ({} ms)", series, targetSeries, result.summary(), result.millis());
         return result;
+    }
+
+    private static void linkOrCopy(Path file, Path link) throws IOException {
+        try {
+            Files.createLink(link, file);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(file, link);
+        }
     }
 
     /** Names a received instance by its SOP Instance UID when its header can still be read. */

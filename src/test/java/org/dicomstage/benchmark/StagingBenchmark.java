@@ -81,6 +81,19 @@ class StagingBenchmark {
             run("sync");
         });
         deleteTree(temp.resolve("cli"));
+        // What a user sees who starts the command: a fresh JVM, its start-up and compilation included.
+        measure("pseudonymizer CLI in a fresh JVM, start-up included", () -> {
+            Path secretFile = temp.resolve("secret");
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "org.dicomstage.DicomStageApplication",
+                    "pseudonymize", "--profile", "rt-research", "--secret-file", secretFile.toString(),
+                    "--subject-id", "BENCH-001", "--in", source.toString(), "--out", temp.resolve("cli-jvm").toString(),
+                    "--threads", Integer.toString(cores)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            assertThat(p.waitFor()).as("exit code of the CLI in a fresh JVM").isZero();
+            run("sync");
+        });
+        deleteTree(temp.resolve("cli-jvm"));
         deleteTree(temp.resolve("cp"));
 
         double embedded;
@@ -96,6 +109,8 @@ class StagingBenchmark {
                     series));
             rows.add(String.format(Locale.ROOT, "  peak heap during embedded staging: %d MB (cap %d MB)",
                     peakHeap() >> 20, Runtime.getRuntime().maxMemory() >> 20));
+            ceilings("embedded", dimse("study0", study0.aeTitle(), study0.port()),
+                    dimse("project", project.aeTitle(), project.port()), series);
         }
         deleteTree(temp.resolve("study0"));
         deleteTree(temp.resolve("project"));
@@ -109,6 +124,8 @@ class StagingBenchmark {
                     dimse("study0", study0.aet(), study0.dicomPort()), dimse("project", project.aet(), project.dicomPort()),
                     series));
             assertThat(project.instanceCount()).isEqualTo(INSTANCES);
+            ceilings("Orthanc", dimse("study0", study0.aet(), study0.dicomPort()),
+                    dimse("project", project.aet(), project.dicomPort()), series);
             String studyId = study0.findStudyId(series.studyInstanceUid());
             orthancAnonymize = measure("Orthanc /studies/{id}/anonymize", () -> study0.anonymizeStudy(studyId));
         }
@@ -158,6 +175,42 @@ class StagingBenchmark {
         }
         deleteTree(temp.resolve("scratch"));
         deleteTree(temp.resolve("warm-up"));
+    }
+
+    /**
+     * Staging is a C-GET from one archive and C-STOREs into another: how fast each half runs alone, doing nothing
+     * else, bounds what any staging between these archives can reach on this machine.
+     */
+    private void ceilings(String archives, DicomNode source, DicomNode target, CtSeriesGenerator.Series series)
+            throws Exception {
+        measure("  ceiling: C-GET alone from " + archives, () -> assertThat(source.retrieveSeries(
+                series.studyInstanceUid(), series.seriesInstanceUid(), file -> { })).isEqualTo(INSTANCES));
+        measure("  ceiling: C-STORE alone into " + archives + ", 4 associations", () -> storeAll(target,
+                series.files()));
+    }
+
+    /** Stores the (unchanged) source files over four associations in parallel, as staging does. */
+    private static void storeAll(DicomNode target, List<Path> files) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int first = t;
+                done.add(pool.submit(() -> {
+                    try (DicomNode.StoreSession session = target.openStoreSession()) {
+                        for (int i = first; i < files.size(); i += 4) {
+                            session.store(files.get(i));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
     }
 
     private static void stage(DicomNode source, DicomNode target, CtSeriesGenerator.Series series) {
