@@ -70,20 +70,15 @@ class StagingBenchmark {
             run("sync");
         });
 
-        double cli = measure("pseudonymizer CLI, " + cores + " threads, + sync", () -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Path secretFile = Files.write(temp.resolve("secret"), SECRET);
-            int exit = PseudonymizeCommand.run(new String[] {"--profile", "rt-research", "--secret-file",
-                    secretFile.toString(), "--subject-id", "BENCH-001", "--in", source.toString(), "--out",
-                    temp.resolve("cli").toString(), "--threads", Integer.toString(cores)},
-                    new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
-            assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
-            run("sync");
-        });
+        Path secretFile = Files.write(temp.resolve("secret"), SECRET);
+        double cli = measure("pseudonymizer CLI, " + cores + " threads, + sync", () -> cli(secretFile, source, cores));
+        deleteTree(temp.resolve("cli"));
+        // The same again: now compiled, as in a long batch or in the service, which pseudonymizes the same way.
+        double cliCompiled = measure("  the same again, second run in this JVM", () -> cli(secretFile, source,
+                cores));
         deleteTree(temp.resolve("cli"));
         // What a user sees who starts the command: a fresh JVM, its start-up and compilation included.
         measure("pseudonymizer CLI in a fresh JVM, start-up included", () -> {
-            Path secretFile = temp.resolve("secret");
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), "org.dicomstage.DicomStageApplication",
                     "pseudonymize", "--profile", "rt-research", "--secret-file", secretFile.toString(),
@@ -135,11 +130,22 @@ class StagingBenchmark {
                 "x cp");
         rows.forEach(System.out::println);
         System.out.println();
-        System.out.printf(Locale.ROOT, "target: pseudonymizer >= 0.5 x cp                -> %.2f x cp: %s%n",
-                cli / cp, cli / cp >= 0.5 ? "met" : "NOT met");
+        System.out.printf(Locale.ROOT, "target: pseudonymizer >= 0.5 x cp                -> first run %.2f x cp: %s;"
+                + " second run %.2f x cp: %s%n", cli / cp, cli / cp >= 0.5 ? "met" : "NOT met", cliCompiled / cp,
+                cliCompiled / cp >= 0.5 ? "met" : "NOT met");
         System.out.printf(Locale.ROOT, "target: DIMSE staging >= 2 x Orthanc anonymize   -> embedded %.2f x, Orthanc %.2f x: %s%n",
                 embedded / orthancAnonymize, orthancStaging / orthancAnonymize,
                 Math.min(embedded, orthancStaging) / orthancAnonymize >= 2 ? "met" : "NOT met");
+    }
+
+    private void cli(Path secretFile, Path source, int cores) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = PseudonymizeCommand.run(new String[] {"--profile", "rt-research", "--secret-file",
+                secretFile.toString(), "--subject-id", "BENCH-001", "--in", source.toString(), "--out",
+                temp.resolve("cli").toString(), "--threads", Integer.toString(cores)},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
+        run("sync");
     }
 
     private double baseline = Double.NaN;
@@ -159,19 +165,23 @@ class StagingBenchmark {
     }
 
     /**
-     * A staging service runs in a long-lived, warmed-up JVM: stage a separate small series first (unmeasured)
-     * so the figures are not those of the JIT compiler. The CLI stays cold, as a user starts it.
+     * A staging service runs in a long-lived, warmed-up JVM: stage a separate series of 100 instances three times
+     * first (unmeasured) so the figures are not those of the JIT compiler, which on two cores takes most of the
+     * first thousand instances to settle.
      */
     private void warmUp(EmbeddedArchive study0) throws IOException {
         CtSeriesGenerator.Series warm = CtSeriesGenerator.write(temp.resolve("warm-up"), 100, "WARM^UP", "PID-WARM");
         study0.importDirectory(temp.resolve("warm-up"));
         try (EmbeddedArchive scratch = new EmbeddedArchive("SCRATCH", temp.resolve("scratch"), 0, 8)) {
             scratch.start();
-            StageResult result = new StagingService(4).stage(new SeriesStagingSpec(
-                    dimse("study0", study0.aeTitle(), study0.port()), dimse("scratch", scratch.aeTitle(), scratch.port()),
-                    PseudonymizationProfile.builtin("rt-research"), CONTEXT, warm.studyInstanceUid(),
-                    warm.seriesInstanceUid()));
-            assertThat(result.status()).isEqualTo(StageResult.Status.STAGED);
+            for (int round = 0; round < 3; round++) {
+                StageResult result = new StagingService(4).stage(new SeriesStagingSpec(
+                        dimse("study0", study0.aeTitle(), study0.port()),
+                        dimse("scratch", scratch.aeTitle(), scratch.port()),
+                        PseudonymizationProfile.builtin("rt-research"), CONTEXT, warm.studyInstanceUid(),
+                        warm.seriesInstanceUid()));
+                assertThat(result.status()).isEqualTo(StageResult.Status.STAGED);
+            }
         }
         deleteTree(temp.resolve("scratch"));
         deleteTree(temp.resolve("warm-up"));
