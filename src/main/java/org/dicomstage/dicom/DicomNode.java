@@ -1,5 +1,8 @@
 package org.dicomstage.dicom;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -63,6 +66,30 @@ public interface DicomNode {
     interface StoreSession extends AutoCloseable {
         /** Stores one Part-10 file, keeping its transfer syntax where the peer accepts it. */
         void store(Path part10File);
+
+        /**
+         * Stores an instance given as a header and a range of another file. This default writes it to a temporary
+         * file and stores that; a session that streams (DIMSE) sends the two parts without a file in between.
+         */
+        default void store(SplicedInstance instance) {
+            Path file = null;
+            try {
+                file = Files.createTempFile("dicomstage-store-", ".dcm");
+                instance.writeTo(file);
+                store(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write SOP instance " + instance.sopInstanceUID()
+                        + " for storing: " + e.getMessage(), e);
+            } finally {
+                if (file != null) {
+                    try {
+                        Files.deleteIfExists(file);
+                    } catch (IOException e) {
+                        // a temporary file; the store's outcome is what matters
+                    }
+                }
+            }
+        }
 
         @Override
         void close();

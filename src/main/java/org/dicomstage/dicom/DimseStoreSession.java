@@ -66,14 +66,38 @@ final class DimseStoreSession implements DicomNode.StoreSession {
 
     @Override
     public synchronized void store(Path part10File) {
+        store(inspect(part10File), () -> {
+            DicomInputStream din = new DicomInputStream(new BufferedInputStream(Files.newInputStream(part10File),
+                    1 << 16));
+            if (din.haveMetaHeader()) {
+                new AttributeList().readOnlyMetaInformationHeader(din);
+            }
+            return din;
+        });
+    }
+
+    /** Sends the header from memory and the pixel bytes from where they lie: no file is written for it. */
+    @Override
+    public synchronized void store(SplicedInstance spliced) {
+        store(new Instance(spliced.sopClassUID(), spliced.sopInstanceUID(), spliced.transferSyntaxUID()),
+                () -> new DicomInputStream(new BufferedInputStream(spliced.openDataset(), 1 << 16),
+                        spliced.transferSyntaxUID(), false));
+    }
+
+    /** Opens the dataset (after any meta information), positioned at its first element. */
+    @FunctionalInterface
+    private interface DatasetSource {
+        DicomInputStream open() throws Exception;
+    }
+
+    private void store(Instance instance, DatasetSource dataset) {
         if (closed) {
             throw new IllegalStateException("store session of " + node + " is closed");
         }
-        Instance instance = inspect(part10File);
         byte pc = contextFor(instance);
         int status;
         try {
-            status = send(instance, part10File, pc);
+            status = send(instance, dataset, pc);
         } catch (Exception e) {
             Dimse.abortQuietly(association);
             association = null;
@@ -175,13 +199,9 @@ final class DimseStoreSession implements DicomNode.StoreSession {
         return contexts;
     }
 
-    private int send(Instance instance, Path file, byte pc) throws Exception {
+    private int send(Instance instance, DatasetSource dataset, byte pc) throws Exception {
         String outputSyntax = association.getTransferSyntaxForPresentationContextID(pc);
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            DicomInputStream din = new DicomInputStream(in);
-            if (din.haveMetaHeader()) {
-                new AttributeList().readOnlyMetaInformationHeader(din);
-            }
+        try (DicomInputStream din = dataset.open()) {
             DimseNode.StatusHandler response = new DimseNode.StatusHandler();
             association.setReceivedDataHandler(response);
             association.send(pc, new CStoreRequestCommandMessage(instance.sopClassUID(), instance.sopInstanceUID()).getBytes(), null);

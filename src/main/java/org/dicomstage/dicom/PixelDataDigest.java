@@ -113,8 +113,11 @@ public final class PixelDataDigest {
         return parse(part10OrRawBytes, name).locateTopLevel();
     }
 
-    /** Where a file's native Pixel Data value lies: from {@code valueOffset} to the end of the file. */
-    public record NativeRange(int valueOffset, int length, String vr) {
+    /**
+     * Where a file's native Pixel Data value lies: from {@code valueOffset} to the end of the file. The dataset
+     * starts at {@code datasetStart}, after any preamble and meta information.
+     */
+    public record NativeRange(int datasetStart, int valueOffset, int length, String vr) {
     }
 
     /**
@@ -133,12 +136,14 @@ public final class PixelDataDigest {
             if (parser == null) {
                 return null;
             }
+            int datasetStart = parser.pos;
             PixelValue value = parser.locateTopLevel();
             if (value == null || !value.copyableVerbatim()) {
                 return null;
             }
             int[] range = value.ranges.get(0);
-            return (long) range[0] + range[1] == fileLength ? new NativeRange(range[0], range[1], value.vr) : null;
+            return (long) range[0] + range[1] == fileLength
+                    ? new NativeRange(datasetStart, range[0], range[1], value.vr) : null;
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             // A defect, or a header that runs past the prefix: only the whole file can tell which.
             return null;

@@ -15,6 +15,7 @@ import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.UnknownAttribute;
 import com.pixelmed.dicom.ValueRepresentation;
 import org.dicomstage.dicom.PixelDataDigest;
+import org.dicomstage.dicom.SplicedInstance;
 import org.dicomstage.pseudonym.ConfidentialityTable.Action;
 import org.dicomstage.pseudonym.ConfidentialityTable.Option;
 import org.dicomstage.pseudonym.ConfidentialityTable.Rule;
@@ -130,9 +131,34 @@ public final class Pseudonymizer {
         if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
             throw new PseudonymizationException(in + ": output would overwrite the input");
         }
-        if (!pseudonymizeWithKernelCopy(in, out)) {
+        SplicedInstance spliced = prepare(in);
+        if (spliced == null) {
             Source source = read(in, true);
             write(source, run(source.list, in.toString(), false).output, in, out);
+            return;
+        }
+        Path temp = null;
+        try {
+            Path dir = out.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            temp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
+            spliced.writeTo(temp);
+            try {
+                Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, out, StandardCopyOption.REPLACE_EXISTING);
+            }
+            temp = null;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new PseudonymizationException("cannot write " + out + " from " + in + ": " + e.getMessage(), e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // The original failure is what the caller needs to see.
+                }
+            }
         }
     }
 
@@ -140,20 +166,23 @@ public final class Pseudonymizer {
     private static final int HEADER_PREFIX = 64 * 1024;
 
     /**
-     * The common case, native Pixel Data as a file's last element: only the header is read and rewritten, and the
-     * value goes from the input file to the output file inside the kernel ({@code copy_file_range}), never through
-     * the JVM, so the bytes cannot change and cost what {@code cp} costs. Returns false when the file needs the
-     * general path (see {@link PixelDataDigest#locateNative}).
+     * The common case, native Pixel Data as a file's last element: reads and pseudonymizes only the header, and
+     * leaves the pixel value where it lies in {@code in}. Writing the result ({@link SplicedInstance#writeTo}) lets
+     * the kernel copy the value ({@code copy_file_range}); a DIMSE store sends it straight from {@code in}. Either
+     * way the pixel bytes never pass through our code, so they cannot change. Returns {@code null} when the file
+     * needs the general path (see {@link PixelDataDigest#locateNative}); {@code in} must stay unchanged while the
+     * result is in use.
+     *
+     * @throws PseudonymizationException when the file cannot be read or its header cannot be pseudonymized
      */
-    private boolean pseudonymizeWithKernelCopy(Path in, Path out) {
-        Path temp = null;
+    public SplicedInstance prepare(Path in) {
         try (FileChannel source = FileChannel.open(in, StandardOpenOption.READ)) {
             long size = source.size();
             byte[] prefix = new byte[(int) Math.min(size, HEADER_PREFIX)];
             readFully(source, prefix);
             PixelDataDigest.NativeRange pixels = PixelDataDigest.locateNative(prefix, size, in.toString());
             if (pixels == null) {
-                return false;
+                return null;
             }
             AttributeList list = new AttributeList();
             list.setDecompressPixelData(false);
@@ -163,7 +192,7 @@ public final class Pseudonymizer {
                 ts = dicom.getTransferSyntaxToReadDataSet().getUID();
             }
             if (list.get(TagFromName.PixelData) != null) {
-                return false;
+                return null;
             }
             AttributeList output = run(list, in.toString(), false).output;
             output.put(VerbatimNativePixelData.headerOnly(pixels,
@@ -174,53 +203,18 @@ public final class Pseudonymizer {
             java.io.ByteArrayOutputStream encoded = new java.io.ByteArrayOutputStream(prefix.length + 4096);
             output.write(encoded, ts, true, false);
             byte[] header = encoded.toByteArray();
-            // The written header must end exactly where the copied value starts, with the same length declared.
+            // The written header must end exactly where the value starts, with the same length declared.
             PixelDataDigest.NativeRange written = PixelDataDigest.locateNative(header,
-                    (long) header.length + pixels.length(), out.toString());
+                    (long) header.length + pixels.length(), in + " (pseudonymized)");
             if (written == null || written.valueOffset() != header.length || written.length() != pixels.length()) {
-                throw new PseudonymizationException(in + ": the output header does not end with its Pixel Data"
-                        + " element; nothing written");
+                throw new PseudonymizationException(in + ": the pseudonymized header does not end with its Pixel"
+                        + " Data element");
             }
-            Path dir = out.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
-            try (FileChannel target = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer head = ByteBuffer.wrap(header);
-                while (head.hasRemaining()) {
-                    target.write(head);
-                }
-                long copied = 0;
-                while (copied < pixels.length()) {
-                    long n = source.transferTo(pixels.valueOffset() + copied, pixels.length() - copied, target);
-                    if (n <= 0) {
-                        throw new IOException("the input ended after " + copied + " of " + pixels.length()
-                                + " pixel bytes");
-                    }
-                    copied += n;
-                }
-                if (target.size() != header.length + (long) pixels.length()) {
-                    throw new IOException("the output has " + target.size() + " bytes, expected "
-                            + (header.length + (long) pixels.length()));
-                }
-            }
-            try {
-                Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, out, StandardCopyOption.REPLACE_EXISTING);
-            }
-            temp = null;
-            return true;
+            return new SplicedInstance(Attribute.getSingleStringValueOrEmptyString(output, TagFromName.SOPClassUID),
+                    Attribute.getSingleStringValueOrEmptyString(output, TagFromName.SOPInstanceUID), ts, header,
+                    written.datasetStart(), in, pixels.valueOffset(), pixels.length());
         } catch (IOException | DicomException e) {
-            throw new PseudonymizationException("cannot write " + out + " from " + in + ": " + e.getMessage(),
-                    e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // The original failure is what the caller needs to see.
-                }
-            }
+            throw new PseudonymizationException("cannot read " + in + ": " + e.getMessage(), e);
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 import org.dicomstage.dicom.DicomNode;
 import org.dicomstage.dicom.InstanceEntry;
+import org.dicomstage.dicom.SplicedInstance;
 import org.dicomstage.pseudonym.PseudonymizationException;
 import org.dicomstage.pseudonym.Pseudonymizer;
 import org.dicomstage.pseudonym.UidMapper;
@@ -106,11 +107,19 @@ final class SeriesStager {
                 }
                 workers.execute(() -> {
                     try {
-                        pseudonymizer.pseudonymize(in, out);
+                        // Usually only the header is new, and the store sends the pixel bytes from where they lie.
+                        SplicedInstance spliced = pseudonymizer.prepare(in);
+                        if (spliced == null) {
+                            pseudonymizer.pseudonymize(in, out);
+                        }
                         DicomNode.StoreSession session = sessions.computeIfAbsent(Thread.currentThread(),
                                 t -> spec.target().openStoreSession());
                         try {
-                            session.store(out);
+                            if (spliced != null) {
+                                session.store(spliced);
+                            } else {
+                                session.store(out);
+                            }
                         } catch (RuntimeException e) {
                             sessions.remove(Thread.currentThread());
                             closeQuietly(session);

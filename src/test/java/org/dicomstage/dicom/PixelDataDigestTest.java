@@ -47,6 +47,40 @@ class PixelDataDigestTest {
                 .isNotEqualTo(PixelDataDigest.sha256(SharedData.pydicom("MR_small.dcm")));
     }
 
+    /** From a file's first bytes alone, the same range as a walk over the whole file; nothing when unsure. */
+    @Test
+    void locatesNativePixelDataFromThePrefixOfAFile() throws Exception {
+        Path file = SharedData.rtSet().resolve("CT").resolve("CT.1.dcm");
+        byte[] bytes = Files.readAllBytes(file);
+        byte[] prefix = java.util.Arrays.copyOf(bytes, 4096);
+
+        PixelDataDigest.NativeRange range = PixelDataDigest.locateNative(prefix, bytes.length, file.toString());
+
+        assertThat(range).isNotNull();
+        assertThat(range.valueOffset() + (long) range.length()).isEqualTo(bytes.length);
+        assertThat(range.datasetStart()).as("a raw dataset, without preamble or meta information").isZero();
+        byte[] part10 = Files.readAllBytes(SharedData.pydicom("rtdose.dcm"));
+        assertThat(PixelDataDigest.locateNative(part10, part10.length, "rtdose.dcm").datasetStart())
+                .as("after preamble and meta group").isGreaterThan(132);
+        assertThat(java.util.Arrays.copyOfRange(bytes, range.valueOffset(), bytes.length))
+                .as("the range holds exactly the pixel bytes the full walk finds")
+                .isEqualTo(pixelBytes(PixelDataDigest.locate(bytes, file.toString())));
+        assertThat(PixelDataDigest.locateNative(java.util.Arrays.copyOf(bytes, 200), bytes.length, "short prefix"))
+                .as("a header longer than the prefix").isNull();
+        assertThat(PixelDataDigest.locateNative(prefix, bytes.length + 2L, "longer file"))
+                .as("bytes after the pixel data").isNull();
+        byte[] compressed = Files.readAllBytes(SharedData.pydicom("JPEG2000.dcm"));
+        assertThat(PixelDataDigest.locateNative(compressed, compressed.length, "JPEG2000.dcm")).isNull();
+        byte[] truncated = Files.readAllBytes(SharedData.pydicom("MR_truncated.dcm"));
+        assertThat(PixelDataDigest.locateNative(truncated, truncated.length, "MR_truncated.dcm")).isNull();
+    }
+
+    private static byte[] pixelBytes(PixelDataDigest.PixelValue value) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        value.writeNativeValue(out);
+        return out.toByteArray();
+    }
+
     @Test
     void isNullWithoutPixelDataAndRejectsTruncation() {
         assertThat(PixelDataDigest.sha256(SharedData.rtSet().resolve("RS.dcm"))).isNull();

@@ -42,6 +42,48 @@ class PseudonymizeFilesTest {
                 .isEqualTo(Fixtures.rtResearch("SUBJ-001").patientPseudonym());
     }
 
+    /**
+     * A staged instance is sent as a header in memory plus the pixel bytes straight from the retrieved file: what
+     * the archive receives must be byte for byte the file the pseudonymizer would have written.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ExplVR_BigEnd.dcm", "MR_small_bigendian.dcm", "MR_small_implicit.dcm", "rtdose.dcm",
+            "rt:CT.1.dcm"})
+    void splicedInstanceIsTheFileThePseudonymizerWrites(String name) throws Exception {
+        // rt: a slice of the RT set, a raw dataset without preamble or meta information
+        Path in = name.startsWith("rt:") ? SharedData.rtSet().resolve("CT").resolve(name.substring(3))
+                : SharedData.pydicom(name);
+        Pseudonymizer pseudonymizer = Fixtures.rtResearch("SUBJ-001");
+        pseudonymizer.pseudonymize(in, out.resolve("written.dcm"));
+        byte[] written = Files.readAllBytes(out.resolve("written.dcm"));
+
+        org.dicomstage.dicom.SplicedInstance spliced = pseudonymizer.prepare(in);
+
+        assertThat(spliced).as("native pixel data as the last element is spliced").isNotNull();
+        assertThat(spliced.tailFile()).isEqualTo(in);
+        try (InputStream stream = spliced.open()) {
+            assertThat(stream.readAllBytes()).isEqualTo(written);
+        }
+        try (InputStream dataset = spliced.openDataset()) {
+            assertThat(dataset.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(written, spliced.datasetStart(),
+                    written.length));
+        }
+        AttributeList header = Fixtures.read(out.resolve("written.dcm"));
+        assertThat(spliced.sopInstanceUID()).isEqualTo(
+                Attribute.getSingleStringValueOrEmptyString(header, TagFromName.SOPInstanceUID));
+        assertThat(spliced.sopClassUID()).isEqualTo(
+                Attribute.getSingleStringValueOrEmptyString(header, TagFromName.SOPClassUID));
+        assertThat(spliced.transferSyntaxUID()).isEqualTo(transferSyntaxOf(in));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"JPEG2000.dcm", "MR_small_RLE.dcm", "image_dfl.dcm", "CT_small.dcm",
+            "ExplVR_LitEndNoMeta.dcm"})
+    void onlyNativePixelDataAtTheEndIsSpliced(String name) {
+        // encapsulated, deflated, trailing padding after the pixel data, no pixel data: the general path
+        assertThat(Fixtures.rtResearch("SUBJ-001").prepare(SharedData.pydicom(name))).isNull();
+    }
+
     @Test
     void sameInputGivesTheSameBytesOnEveryRun() throws Exception {
         Path in = SharedData.rtSet().resolve("RS.dcm");
