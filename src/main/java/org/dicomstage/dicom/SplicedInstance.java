@@ -75,8 +75,12 @@ public record SplicedInstance(String sopClassUID, String sopInstanceUID, String 
      */
     public void writeTo(Path file) {
         try (FileChannel source = FileChannel.open(tailFile, StandardOpenOption.READ);
-                FileChannel target = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                FileChannel target = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
+            // Not TRUNCATE_EXISTING on the (usually new, empty) file: ext4 takes a truncation followed by writes
+            // for an in-place rewrite and flushes the data to disk at close, which made every write synchronous.
+            if (target.size() > 0) {
+                target.truncate(0);
+            }
             ByteBuffer buffer = ByteBuffer.wrap(head);
             while (buffer.hasRemaining()) {
                 target.write(buffer);

@@ -60,6 +60,10 @@ public final class Pseudonymizer {
     private static final Pattern IS_VALUE = Pattern.compile("[+-]?\\d{1,12}");
     private static final Pattern DS_VALUE = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final String DCM = "DCM";
+    /** Compiled once: every file of a series goes through these, and compiling them was a cost per file. */
+    private static final Pattern NAME_SEPARATORS = Pattern.compile("[\\^=\\s,.]+");
+    private static final Pattern NOT_LETTER_OR_DIGIT = Pattern.compile("[^\\p{L}\\p{N}]+");
+    private static final Pattern EIGHT_DIGITS = Pattern.compile("\\d{8}");
     private static final Pattern IDEOGRAPHIC = Pattern.compile(
             "[\\p{IsHan}\\p{IsHiragana}\\p{IsKatakana}\\p{IsHangul}]");
     /** Keywords of UID attributes that name a class or coding scheme, never an instance: not mapped. */
@@ -865,7 +869,7 @@ public final class Pseudonymizer {
                 TagFromName.OperatorsName, TagFromName.PhysiciansOfRecord, TagFromName.RequestingPhysician};
         for (AttributeTag tag : names) {
             for (String value : strings(source.get(tag))) {
-                for (String word : value.split("[\\^=\\s,.]+")) {
+                for (String word : NAME_SEPARATORS.split(value)) {
                     words.add(word);
                 }
             }
@@ -876,12 +880,12 @@ public final class Pseudonymizer {
             for (String value : strings(source.get(tag))) {
                 words.add(value.trim());
                 // Identifiers get re-punctuated in free text ("HNC-0522" as "HNC0522"): their parts count too.
-                words.addAll(Arrays.asList(value.trim().split("[^\\p{L}\\p{N}]+")));
-                words.add(value.trim().replaceAll("[^\\p{L}\\p{N}]+", ""));
+                words.addAll(Arrays.asList(NOT_LETTER_OR_DIGIT.split(value.trim())));
+                words.add(NOT_LETTER_OR_DIGIT.matcher(value.trim()).replaceAll(""));
             }
         }
         String birthDate = singleString(source.get(TagFromName.PatientBirthDate));
-        if (birthDate.matches("\\d{8}")) {
+        if (EIGHT_DIGITS.matcher(birthDate).matches()) {
             // The birth date as people write it in free text, not only as DICOM encodes it.
             String y = birthDate.substring(0, 4);
             String m = birthDate.substring(4, 6);
@@ -1026,6 +1030,12 @@ public final class Pseudonymizer {
     }
 
     static String tagText(AttributeTag tag) {
-        return String.format(Locale.ROOT, "(%04X,%04X)", tag.getGroup(), tag.getElement());
+        // Not String.format: this names every private attribute of every file.
+        return "(" + hex4(tag.getGroup()) + "," + hex4(tag.getElement()) + ")";
+    }
+
+    private static String hex4(int value) {
+        String hex = Integer.toHexString(value & 0xFFFF).toUpperCase(Locale.ROOT);
+        return "0000".substring(hex.length()) + hex;
     }
 }
