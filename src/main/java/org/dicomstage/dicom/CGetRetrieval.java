@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
@@ -145,7 +146,9 @@ final class CGetRetrieval extends CompositeResponseHandler {
         if (out == null && receiveFailure == null) {
             try {
                 receiving = Files.createTempFile(directory, "cget-", ".dcm");
-                out = new BufferedOutputStream(Files.newOutputStream(receiving), 1 << 16);
+                // WRITE only: the default TRUNCATE_EXISTING on this new, empty file makes ext4 flush it at close
+                // (its guard for files rewritten in place), which turned every received instance into a disk write.
+                out = new BufferedOutputStream(Files.newOutputStream(receiving, StandardOpenOption.WRITE), 1 << 16);
                 FileMetaInformation meta = new FileMetaInformation(storeRequest.getAffectedSOPClassUID(),
                         storeRequest.getAffectedSOPInstanceUID(), association.getTransferSyntaxForPresentationContextID(pc),
                         association.getCalledAETitle());

@@ -14,6 +14,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -240,7 +241,8 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
             Path part10 = null;
             try {
                 Map<String, String> headers;
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(part), 64 * 1024)) {
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(part, StandardOpenOption.WRITE),
+                        64 * 1024)) {
                     headers = reader.nextPart(out);
                 }
                 if (headers == null) {
@@ -292,7 +294,7 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
             throw failure(operation, uri, "a part has no SOPClassUID or SOPInstanceUID", null);
         }
         Path part10 = createTemporaryFile(".dcm");
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(part10))) {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(part10, StandardOpenOption.WRITE))) {
             AttributeList meta = new AttributeList();
             FileMetaInformation.addFileMetaInformation(meta, sopClass, sopInstance, transferSyntax, OUR_AE_TITLE);
             // PixelMed closes the stream it writes to; the dataset still has to follow.

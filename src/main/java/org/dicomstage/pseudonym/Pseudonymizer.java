@@ -326,7 +326,7 @@ public final class Pseudonymizer {
                         + "; nothing written");
             }
             temp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
-            Files.write(temp, bytes);
+            Files.write(temp, bytes, StandardOpenOption.WRITE);
             try {
                 Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
