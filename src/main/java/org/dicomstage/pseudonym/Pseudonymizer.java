@@ -141,29 +141,7 @@ public final class Pseudonymizer {
             write(source, run(source.list, in.toString(), false).output, in, out);
             return;
         }
-        Path temp = null;
-        try {
-            Path dir = out.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
-            spliced.writeTo(temp);
-            try {
-                Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, out, StandardCopyOption.REPLACE_EXISTING);
-            }
-            temp = null;
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new PseudonymizationException("cannot write " + out + " from " + in + ": " + e.getMessage(), e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // The original failure is what the caller needs to see.
-                }
-            }
-        }
+        writeAtomically(in, out, spliced::writeTo);
     }
 
     /** Enough for any header we have seen; a longer one takes the general path, which reads the whole file. */
@@ -301,10 +279,8 @@ public final class Pseudonymizer {
     }
 
     private static void write(Source source, AttributeList output, Path in, Path out) {
-        Path dir = out.toAbsolutePath().getParent();
-        Path temp = null;
+        byte[] bytes;
         try {
-            Files.createDirectories(dir);
             if (!source.fragments.isEmpty()) {
                 // PixelMed re-pads fragments it read; write the stored items back byte for byte instead.
                 output.put(new VerbatimEncapsulatedPixelData(source.fragments));
@@ -317,26 +293,48 @@ public final class Pseudonymizer {
             java.io.ByteArrayOutputStream encoded = new java.io.ByteArrayOutputStream(
                     (int) Math.min(Integer.MAX_VALUE - 8, Files.size(in) + 4096));
             output.write(encoded, source.transferSyntax, true, false);
-            byte[] bytes = encoded.toByteArray();
-            PixelDataDigest.PixelValue written = PixelDataDigest.locate(bytes, out.toString());
-            boolean kept = source.pixels == null ? written == null
-                    : written != null && written.sameBytes(source.pixels);
-            if (!kept) {
-                throw new PseudonymizationException(in + ": pixel data of the output differs from the input"
-                        + "; nothing written");
-            }
+            bytes = encoded.toByteArray();
+        } catch (IOException | DicomException | RuntimeException e) {
+            throw new PseudonymizationException("cannot write " + out + " from " + in + ": " + e.getMessage(), e);
+        }
+        PixelDataDigest.PixelValue written;
+        try {
+            written = PixelDataDigest.locate(bytes, out.toString());
+        } catch (IllegalArgumentException e) {
+            throw new PseudonymizationException(in + ": the output cannot be read back (" + e.getMessage()
+                    + "); nothing written", e);
+        }
+        boolean kept = source.pixels == null ? written == null : written != null && written.sameBytes(source.pixels);
+        if (!kept) {
+            throw new PseudonymizationException(in + ": pixel data of the output differs from the input"
+                    + "; nothing written");
+        }
+        writeAtomically(in, out, temp -> Files.write(temp, bytes, StandardOpenOption.WRITE));
+    }
+
+    @FunctionalInterface
+    private interface FileContent {
+        void writeTo(Path file) throws IOException;
+    }
+
+    /**
+     * Writes into a new temporary file beside {@code out} and moves that into place, so {@code out} appears whole
+     * or not at all; on any failure nothing is left behind.
+     */
+    private static void writeAtomically(Path in, Path out, FileContent content) {
+        Path temp = null;
+        try {
+            Path dir = out.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
             temp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
-            Files.write(temp, bytes, StandardOpenOption.WRITE);
+            content.writeTo(temp);
             try {
                 Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, out, StandardCopyOption.REPLACE_EXISTING);
             }
             temp = null;
-        } catch (IOException | DicomException | RuntimeException e) {
-            if (e instanceof PseudonymizationException p) {
-                throw p;
-            }
+        } catch (IOException | java.io.UncheckedIOException e) {
             throw new PseudonymizationException("cannot write " + out + " from " + in + ": " + e.getMessage(), e);
         } finally {
             if (temp != null) {

@@ -226,10 +226,7 @@ class RealWorkersProcessTest {
 
     @Test
     void pickingNothingSendsTheResearcherBackWithANotice() {
-        start(DemoStudyData.RESEARCHER);
-        activate(DemoStudyData.RT_HN_2026);
-        selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-002");
-        UserTask pick = awaitTask(Elements.PICK_SERIES);
+        UserTask pick = pickSeriesOf("HN-002");
         userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, List.of()));
 
         UserTask again = awaitTask(Elements.PICK_SERIES);
@@ -244,10 +241,7 @@ class RealWorkersProcessTest {
 
     @Test
     void aDosePickedFromTheTableBringsThePlanStructureSetAndCtItReferencesAndFlagsTheUnapprovedPlan() {
-        start(DemoStudyData.RESEARCHER);
-        activate(DemoStudyData.RT_HN_2026);
-        selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-001");
-        UserTask pick = awaitTask(Elements.PICK_SERIES);
+        UserTask pick = pickSeriesOf("HN-001");
         assertThat(rows(pick, Variables.RT_TREE)).extracting(r -> r.get("approvalStatus")).contains("APPROVED",
                 "UNAPPROVED");
         userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS,
@@ -268,10 +262,7 @@ class RealWorkersProcessTest {
 
     @Test
     void aForgedSeriesSentWithAFormIsNotCopied() throws Exception {
-        start(DemoStudyData.RESEARCHER);
-        activate(DemoStudyData.RT_HN_2026);
-        selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-002");
-        UserTask pick = awaitTask(Elements.PICK_SERIES);
+        UserTask pick = pickSeriesOf("HN-002");
         userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, List.of(onlySeries(pick))));
         UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
         long filesBefore = projectFiles();
@@ -292,10 +283,7 @@ class RealWorkersProcessTest {
 
     @Test
     void study0DownRaisesAnIncidentNamingSeriesNodeAndCauseAndResolvingItFinishesTheCopy() {
-        start(DemoStudyData.RESEARCHER);
-        activate(DemoStudyData.RT_HN_2026);
-        selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-002");
-        UserTask pick = awaitTask(Elements.PICK_SERIES);
+        UserTask pick = pickSeriesOf("HN-002");
         String series = onlySeries(pick);
         userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, List.of(series)));
         UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
@@ -328,15 +316,8 @@ class RealWorkersProcessTest {
 
     @Test
     void aCorruptObjectFailsItsSeriesOnlyAndARetryAfterRepairCompletes() throws Exception {
-        Path stored = storedFile(study0, corruptibleA.seriesInstanceUid());
-        Path backup = Files.createTempFile("dicomstage-backup-", ".dcm");
-        Files.copy(stored, backup, StandardCopyOption.REPLACE_EXISTING);
-        try {
-            corrupt(stored);
-            start(DemoStudyData.RESEARCHER);
-            activate(DemoStudyData.RT_HN_2026);
-            selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-003");
-            UserTask pick = awaitTask(Elements.PICK_SERIES);
+        withACorruptInstanceInSeriesA(repair -> {
+            UserTask pick = pickSeriesOf("HN-003");
             List<String> both = List.of(corruptibleA.seriesInstanceUid(), corruptibleB.seriesInstanceUid());
             userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, both));
             UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
@@ -353,7 +334,7 @@ class RealWorkersProcessTest {
             assertThat(statusOf(corruptibleB.seriesInstanceUid())).isEqualTo(SeriesStatus.VERIFIED);
             assertThat(statusOf(corruptibleA.seriesInstanceUid())).isEqualTo(SeriesStatus.FAILED);
 
-            Files.copy(backup, stored, StandardCopyOption.REPLACE_EXISTING);
+            repair.run();
             userTasks.complete(resolve.key(), Map.of(Variables.RESOLVE_DECISION, Decisions.RETRY));
             UserTask review = awaitTask(Elements.REVIEW_STAGED_COPY);
             assertThat(rows(review, Variables.VERIFICATION_REPORT)).hasSize(2)
@@ -362,23 +343,13 @@ class RealWorkersProcessTest {
             awaitCompleted();
             assertInstance().hasPassedElement(Elements.RESOLVE_STAGING_PROBLEM).hasPassedElement(Elements.END_ACCEPTED);
             assertClosed(requestOf(instance), RequestOutcome.ACCEPTED);
-        } finally {
-            Files.copy(backup, stored, StandardCopyOption.REPLACE_EXISTING);
-            Files.delete(backup);
-        }
+        });
     }
 
     @Test
     void abortingAfterAFailedSeriesClosesTheRequestAndStagingAgainStartsANewOne() throws Exception {
-        Path stored = storedFile(study0, corruptibleA.seriesInstanceUid());
-        Path backup = Files.createTempFile("dicomstage-backup-", ".dcm");
-        Files.copy(stored, backup, StandardCopyOption.REPLACE_EXISTING);
-        try {
-            corrupt(stored);
-            start(DemoStudyData.RESEARCHER);
-            activate(DemoStudyData.RT_HN_2026);
-            selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-003");
-            UserTask pick = awaitTask(Elements.PICK_SERIES);
+        withACorruptInstanceInSeriesA(repair -> {
+            UserTask pick = pickSeriesOf("HN-003");
             userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS,
                     List.of(corruptibleA.seriesInstanceUid())));
             UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
@@ -389,10 +360,7 @@ class RealWorkersProcessTest {
                     Variables.RESOLVE_COMMENT, "source file broken"));
             awaitCompleted();
             assertInstance().hasPassedElement(Elements.END_STAGING_ABORTED);
-        } finally {
-            Files.copy(backup, stored, StandardCopyOption.REPLACE_EXISTING);
-            Files.delete(backup);
-        }
+        });
         // HN-003 has several Study0 studies, each with a request of this process: the one of the picked series.
         StagingRequestView aborted = studies.stagingRequests(DemoStudyData.ADMIN, DemoStudyData.RT_HN_2026).stream()
                 .filter(r -> r.processInstanceKey() != null && r.processInstanceKey() == instance)
@@ -403,10 +371,7 @@ class RealWorkersProcessTest {
 
         // Staging the same Study0 study again is a new request; the aborted one keeps its record.
         long abortedInstance = instance;
-        start(DemoStudyData.RESEARCHER);
-        activate(DemoStudyData.RT_HN_2026);
-        selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-003");
-        awaitTask(Elements.PICK_SERIES);
+        pickSeriesOf("HN-003");
         StagingRequestView again = studies.stagingRequests(DemoStudyData.ADMIN, DemoStudyData.RT_HN_2026).stream()
                 .filter(r -> r.processInstanceKey() != null && r.processInstanceKey() == instance)
                 .filter(r -> r.study0StudyInstanceUid().equals(aborted.study0StudyInstanceUid()))
@@ -419,10 +384,7 @@ class RealWorkersProcessTest {
 
     @Test
     void sentBackAtReviewTheResearcherPicksAgainAndStagingTheSameSeriesAgainAddsNothing() throws Exception {
-        start(DemoStudyData.RESEARCHER);
-        activate(DemoStudyData.RT_HN_2026);
-        selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-001");
-        UserTask pick = awaitTask(Elements.PICK_SERIES);
+        UserTask pick = pickSeriesOf("HN-001");
         String planA = demoRt.planA().seriesInstanceUID();
         userTasks.complete(pick.key(), Map.of(Variables.PICKED_RT_SERIES_UIDS, List.of(planA)));
         UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
@@ -621,6 +583,43 @@ class RealWorkersProcessTest {
     private long projectFiles() throws IOException {
         try (Stream<Path> files = Files.walk(project.storageDirectory())) {
             return files.filter(f -> f.toString().endsWith(".dcm")).count();
+        }
+    }
+
+    /** Starts as the researcher in RT-HN-2026 and selects the subject: the task to pick series is next. */
+    private UserTask pickSeriesOf(String studySubjectId) {
+        start(DemoStudyData.RESEARCHER);
+        activate(DemoStudyData.RT_HN_2026);
+        selectSubject(awaitTask(Elements.SELECT_PATIENT), studySubjectId);
+        return awaitTask(Elements.PICK_SERIES);
+    }
+
+    @FunctionalInterface
+    private interface WithRepair {
+        void run(Runnable repair) throws Exception;
+    }
+
+    /**
+     * Runs the body with one instance of series A corrupted in Study0. The body may repair it early (to retry);
+     * it is repaired afterwards in any case, so the other tests find the archive intact.
+     */
+    private void withACorruptInstanceInSeriesA(WithRepair body) throws Exception {
+        Path stored = storedFile(study0, corruptibleA.seriesInstanceUid());
+        Path backup = Files.createTempFile("dicomstage-backup-", ".dcm");
+        Files.copy(stored, backup, StandardCopyOption.REPLACE_EXISTING);
+        Runnable repair = () -> {
+            try {
+                Files.copy(backup, stored, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        try {
+            corrupt(stored);
+            body.run(repair);
+        } finally {
+            repair.run();
+            Files.delete(backup);
         }
     }
 
