@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keyed, deterministic UID mapping: {@code "2.25." + decimal(first 128 bits of HMAC-SHA256(secret, uid))}.
@@ -26,7 +28,15 @@ public final class UidMapper {
     private static final String HMAC = "HmacSHA256";
     private static final Set<String> WELL_KNOWN = wellKnownUids();
 
+    /** Enough for the UIDs that recur across a series (study, series, frame of reference, references). */
+    private static final int RECENT_LIMIT = 4096;
+
     private final SecretKeySpec key;
+    /**
+     * Every instance of a series repeats its study's, series' and frame of reference's UIDs (and its own, in the
+     * meta information): remembered, each costs one HMAC per series instead of one per file.
+     */
+    private final Map<String, String> recent = new ConcurrentHashMap<>();
 
     public UidMapper(byte[] studySecret) {
         Objects.requireNonNull(studySecret, "studySecret");
@@ -42,8 +52,16 @@ public final class UidMapper {
         if (uid.isEmpty()) {
             return uid;
         }
-        byte[] digest = hmac(uid.getBytes(StandardCharsets.US_ASCII));
-        return "2.25." + new BigInteger(1, Arrays.copyOf(digest, 16));
+        String mapped = recent.get(uid);
+        if (mapped == null) {
+            byte[] digest = hmac(uid.getBytes(StandardCharsets.US_ASCII));
+            mapped = "2.25." + new BigInteger(1, Arrays.copyOf(digest, 16));
+            if (recent.size() >= RECENT_LIMIT) {
+                recent.clear(); // instance UIDs are seen once or twice; a clean slate is as good as eviction
+            }
+            recent.put(uid, mapped);
+        }
+        return mapped;
     }
 
     byte[] hmac(byte[] message) {
