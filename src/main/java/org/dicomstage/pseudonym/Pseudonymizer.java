@@ -128,8 +128,10 @@ public final class Pseudonymizer {
 
     /**
      * Reads a Part-10 file or a raw dataset, pseudonymizes it and writes a Part-10 file in the same transfer
-     * syntax. The output appears atomically, and only once its pixel data has been proven byte-identical to
-     * the input's; on any failure no output file is left.
+     * syntax. The output appears atomically; on any failure no output file is left. Native pixel data at the end
+     * of the file is copied by the kernel from the input's own bytes behind a header checked to end exactly where
+     * they begin ({@link #prepare}); any other pixel data is encoded in memory and compared byte for byte with the
+     * input's before anything is written.
      */
     public void pseudonymize(Path in, Path out) {
         if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
