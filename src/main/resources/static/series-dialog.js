@@ -73,43 +73,111 @@ const SeriesDialog = (() => {
           el('button', { type: 'button', class: 'secondary', disabled: page >= pages - 1, onclick: () => { page++; renderTable(); } }, 'Next')));
     }
 
-    function renderTree() {
+    // The tree is one Tab stop (WAI-ARIA tree view pattern): the item that last had focus keeps tabindex 0, the
+    // others -1, and the arrow keys move between the items shown. Checkboxes and toggles are there for the mouse.
+    const nodes = roots.flatMap(r => [r, ...descendants(r)]);
+    const parentOf = new Map(nodes.flatMap(p => p.children.map(c => [c, p])));
+    let active = nodes.length ? nodes[0].index : null;
+    let tree = null;
+
+    function renderTree(focus = false) {
       const flagged = [];
       const walk = n => { if (rtSet.has(n.seriesInstanceUid) && (n.approvalStatus === 'UNAPPROVED' || n.approvalStatus === 'REJECTED')) flagged.push(n); n.children.forEach(walk); };
       roots.forEach(walk);
+      tree = el('ul', { role: 'tree', 'aria-label': 'RT relations', onkeydown: treeKey,
+        onfocusin: e => { const li = e.target.closest('[role=treeitem]'); if (li) tabStop(li); } }, roots.map(n => treeItem(n, 1)));
       rtPanel.replaceChildren(...[
         roots.length ? null : el('p', {}, 'No RT objects in this study.'),
         flagged.length ? el('p', { class: 'warning', role: 'alert', id: 'plan-warning' },
           'Selected plans that are not approved: ' + flagged.map(n => `${n.seriesDescription || n.seriesInstanceUid} (${n.approvalStatus})`).join(', ')) : null,
-        el('div', { class: 'tree' }, el('ul', { role: 'tree', 'aria-label': 'RT relations' }, roots.map(treeItem)))
+        el('div', { class: 'tree' }, tree)
       ].filter(Boolean));
+      // The Tab stop stays on the active item, or on its nearest ancestor still shown when a collapse hid it.
+      let n = nodes.find(d => d.index === active), li = null;
+      while (n && !(li = itemOf(n))) n = parentOf.get(n);
+      li = li || tree.querySelector('[role=treeitem]');
+      if (li) { tabStop(li); if (focus) li.focus(); }
     }
 
-    function treeItem(n) {
+    const itemOf = n => tree.querySelector(`[role=treeitem][data-index="${n.index}"]`);
+    const nodeOf = li => nodes.find(d => d.index === Number(li.dataset.index));
+
+    function tabStop(li) {
+      for (const other of tree.querySelectorAll('[role=treeitem][tabindex="0"]')) if (other !== li) other.tabIndex = -1;
+      li.tabIndex = 0;
+      active = Number(li.dataset.index);
+    }
+
+    function moveTo(li) { if (li) { tabStop(li); li.focus(); } }
+
+    /** Checking a node checks its whole subtree (dangling references excepted); unchecking clears it. */
+    function pick(n, checked) {
+      for (const d of [n, ...descendants(n)]) if (!dangling(d)) checked ? rtSet.add(d.seriesInstanceUid) : rtSet.delete(d.seriesInstanceUid);
+      active = n.index;
+      renderTree(true);
+    }
+
+    function setOpen(n, open) {
+      open ? collapsed.delete(n.index) : collapsed.add(n.index);
+      active = n.index;
+      renderTree(true);
+    }
+
+    function treeKey(e) {
+      if (e.altKey || e.ctrlKey || e.metaKey || !e.target.matches('[role=treeitem]')) return;
+      const li = e.target, n = nodeOf(li);
+      const items = [...tree.querySelectorAll('[role=treeitem]')], i = items.indexOf(li);
+      const parent = n.children.length > 0, open = parent && !collapsed.has(n.index);
+      switch (e.key) {
+        case 'ArrowDown': moveTo(items[i + 1]); break;
+        case 'ArrowUp': moveTo(items[i - 1]); break;
+        case 'Home': moveTo(items[0]); break;
+        case 'End': moveTo(items[items.length - 1]); break;
+        case 'ArrowRight':
+          if (parent && !open) setOpen(n, true);
+          else if (open) moveTo(li.querySelector(':scope > [role=group] > [role=treeitem]'));
+          break;
+        case 'ArrowLeft':
+          if (open) setOpen(n, false);
+          else if (parentOf.has(n)) moveTo(itemOf(parentOf.get(n)));
+          break;
+        case ' ': if (!dangling(n)) pick(n, !rtSet.has(n.seriesInstanceUid)); break;
+        case 'Enter': if (parent) setOpen(n, !open); break;
+        case '*': {
+          const siblings = parentOf.has(n) ? parentOf.get(n).children : roots;
+          siblings.forEach(s => collapsed.delete(s.index));
+          active = n.index; renderTree(true); break;
+        }
+        default: return;
+      }
+      e.preventDefault();
+    }
+
+    function treeItem(n, level) {
       const kids = n.children;
       const open = !collapsed.has(n.index);
       const picked = rtSet.has(n.seriesInstanceUid);
-      const below = descendants(n).filter(d => !dangling(d));
-      const some = below.some(d => rtSet.has(d.seriesInstanceUid));
+      const some = descendants(n).some(d => !dangling(d) && rtSet.has(d.seriesInstanceUid));
+      const keepFocus = e => e.preventDefault(); // a mouse click leaves focus on the tree item, not on the control
       const box = el('input', { type: 'checkbox', id: 'rt-' + n.index, checked: picked, disabled: dangling(n),
-        onchange: e => {
-          for (const d of [n, ...below]) if (!dangling(d)) e.target.checked ? rtSet.add(d.seriesInstanceUid) : rtSet.delete(d.seriesInstanceUid);
-          renderTree();
-          document.getElementById('rt-' + n.index)?.focus();
-        } });
+        tabindex: '-1', 'aria-hidden': 'true', onmousedown: keepFocus, onchange: e => pick(n, e.target.checked) });
       box.indeterminate = !picked && some;
-      return el('li', { role: 'treeitem', 'aria-expanded': kids.length ? String(open) : null, 'aria-selected': String(picked),
+      return el('li', { role: 'treeitem', 'data-index': n.index, tabindex: '-1', 'aria-level': level,
+          'aria-expanded': kids.length ? String(open) : null,
+          'aria-checked': picked ? 'true' : some ? 'mixed' : 'false', 'aria-disabled': dangling(n) ? 'true' : null,
+          'aria-labelledby': 'rt-label-' + n.index + (n.approvalStatus ? ' rt-badge-' + n.index : ''),
           class: dangling(n) ? 'dangling' : null },
-        kids.length ? el('button', { type: 'button', class: 'toggle', 'aria-label': (open ? 'Collapse ' : 'Expand ') + (n.seriesDescription || n.modality),
-          onclick: () => { open ? collapsed.add(n.index) : collapsed.delete(n.index); renderTree(); } }, open ? '▾' : '▸')
+        kids.length ? el('button', { type: 'button', class: 'toggle', tabindex: '-1', 'aria-hidden': 'true', onmousedown: keepFocus,
+          'aria-label': (open ? 'Collapse ' : 'Expand ') + (n.seriesDescription || n.modality),
+          onclick: () => setOpen(n, !open) }, open ? '▾' : '▸')
           : el('span', { class: 'toggle', 'aria-hidden': 'true' }, ' '),
         box, ' ',
-        el('label', { for: 'rt-' + n.index, style: 'display:inline;font-weight:normal' },
+        el('label', { for: 'rt-' + n.index, id: 'rt-label-' + n.index, style: 'display:inline;font-weight:normal', onmousedown: keepFocus },
           el('strong', {}, n.modality || '?'), ' ', n.seriesDescription || '',
           dangling(n) ? el('span', { class: 'muted' }, ' (referenced, not in Study0)') : null),
         n.approvalStatus ? ' ' : null,
-        n.approvalStatus ? el('span', { class: 'badge ' + n.approvalStatus }, n.approvalStatus) : null,
-        kids.length && open ? el('ul', { role: 'group' }, kids.map(treeItem)) : null);
+        n.approvalStatus ? el('span', { class: 'badge ' + n.approvalStatus, id: 'rt-badge-' + n.index }, n.approvalStatus) : null,
+        kids.length && open ? el('ul', { role: 'group' }, kids.map(c => treeItem(c, level + 1))) : null);
     }
 
     /**

@@ -24,6 +24,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -193,6 +194,75 @@ class WebUiBrowserIT {
     }
 
     @Test
+    void researcherWalksTheRtTreeWithTheKeyboard() {
+        UserTask pick = new ProcessDriver(camunda, tasks).atPickSeries();
+        login(DemoStudyData.RESEARCHER);
+        browser.get(url("/tasks.html?task=" + pick.key()));
+        waitFor(By.id("open-series-dialog"));
+        browser.findElement(By.id("open-series-dialog")).click();
+        browser.findElement(By.id("tab-rt")).click();
+        waitFor(By.cssSelector(".tree [role=treeitem]"));
+
+        // One Tab stop: Tab from the RT tab lands on the first item, not on a toggle or checkbox inside it.
+        press(Keys.TAB);
+        assertThat(focusedItem()).isEqualTo("CT Planning CT");
+        assertThat(browser.findElements(By.cssSelector("[role=tree] [tabindex='0']"))).hasSize(1);
+        assertThat(browser.switchTo().activeElement().getDomAttribute("aria-level")).isEqualTo("1");
+
+        // Down/Up walk the shown items; Right enters a parent, Left goes back to it; Home/End reach both ends.
+        press(Keys.ARROW_DOWN);
+        assertThat(focusedItem()).isEqualTo("RTSTRUCT Contours");
+        press(Keys.ARROW_RIGHT);
+        assertThat(focusedItem()).isEqualTo("RTPLAN Plan A");
+        press(Keys.ARROW_DOWN);
+        assertThat(focusedItem()).isEqualTo("RTDOSE Dose A");
+        press(Keys.ARROW_DOWN);
+        assertThat(focusedItem()).isEqualTo("RTPLAN Plan B");
+        press(Keys.ARROW_LEFT);
+        assertThat(focusedItem()).isEqualTo("RTSTRUCT Contours");
+        press(Keys.END);
+        assertThat(focusedItem()).isEqualTo("RTSTRUCT Missing structure set (referenced, not in Study0)");
+        press(Keys.HOME);
+        assertThat(focusedItem()).isEqualTo("CT Planning CT");
+        press(Keys.ARROW_DOWN, Keys.ARROW_UP);
+        assertThat(focusedItem()).isEqualTo("CT Planning CT");
+
+        // Left closes an open parent, Right opens it again; focus stays on it.
+        press(Keys.ARROW_DOWN, Keys.ARROW_LEFT);
+        assertThat(focusedItem()).isEqualTo("RTSTRUCT Contours");
+        assertThat(browser.switchTo().activeElement().getDomAttribute("aria-expanded")).isEqualTo("false");
+        assertThat(browser.findElements(By.id("rt-2"))).isEmpty();
+        press(Keys.ARROW_DOWN);
+        assertThat(focusedItem()).as("the collapsed plans are skipped").startsWith("RTSTRUCT Missing");
+        press(Keys.ARROW_UP, Keys.ARROW_RIGHT);
+        assertThat(focusedItem()).isEqualTo("RTSTRUCT Contours");
+        assertThat(browser.switchTo().activeElement().getDomAttribute("aria-expanded")).isEqualTo("true");
+
+        // Space on the structure set picks it with its plans and dose, as a click on its checkbox does.
+        assertThat(browser.findElement(By.id("rt-1")).isSelected()).isFalse();
+        press(Keys.SPACE);
+        assertThat(focusedItem()).isEqualTo("RTSTRUCT Contours");
+        for (String id : List.of("rt-1", "rt-2", "rt-3", "rt-4")) {
+            assertThat(browser.findElement(By.id(id)).isSelected()).as(id).isTrue();
+            assertThat(browser.findElement(By.xpath("//li[input[@id='" + id + "']]")).getDomAttribute("aria-checked"))
+                    .as(id).isEqualTo("true");
+        }
+        assertThat(browser.findElement(By.id("rt-0")).isSelected()).isFalse();
+        assertThat(browser.findElement(By.xpath("//li[input[@id='rt-0']]")).getDomAttribute("aria-checked"))
+                .isEqualTo("mixed");
+        assertThat(text(By.id("plan-warning"))).contains("Plan B (UNAPPROVED)");
+        screenshot("rt-tree-keyboard");
+
+        // Tab leaves the tree for the dialog's buttons; Shift+Tab comes back to the item last focused.
+        press(Keys.TAB);
+        assertThat(browser.switchTo().activeElement().getDomAttribute("id")).isEqualTo("series-apply");
+        new Actions(browser).keyDown(Keys.SHIFT).sendKeys(Keys.TAB).keyUp(Keys.SHIFT).perform();
+        assertThat(focusedItem()).isEqualTo("RTSTRUCT Contours");
+        press(Keys.SPACE);
+        assertThat(browser.findElement(By.id("rt-3")).isSelected()).as("Space again unpicks the subtree").isFalse();
+    }
+
+    @Test
     void coordinatorSeesTheProcessDiagramAndAdminOpensTheModeler() {
         UserTask pick = new ProcessDriver(camunda, tasks).atPickSeries();
         login(DemoStudyData.COORDINATOR);
@@ -233,6 +303,20 @@ class WebUiBrowserIT {
         assertThat(text(By.id("flash"))).as(() -> "task result: " + text(By.id("task-result")) + ", last audit: "
                         + studies.auditFor(text(By.id("current-user")).replaceAll(".*\\((.*)\\)", "$1"), 0, 1))
                 .contains("Task completed");
+    }
+
+    /** Types into whatever has the focus, as a keyboard user does. */
+    private void press(CharSequence... keys) {
+        new Actions(browser).sendKeys(keys).perform();
+    }
+
+    /** The label of the focused RT tree item; fails when the focus is not on a tree item. */
+    private String focusedItem() {
+        WebElement focused = browser.switchTo().activeElement();
+        assertThat(focused.getDomAttribute("role")).as(() -> "role of the focused " + focused.getTagName() + " "
+                + focused.getDomAttribute("id") + " " + focused.getText()).isEqualTo("treeitem");
+        assertThat(focused.getDomAttribute("tabindex")).as("the focused item is the Tab stop").isEqualTo("0");
+        return focused.findElement(By.cssSelector(":scope > label")).getText().trim();
     }
 
     private void waitFor(By by) {
