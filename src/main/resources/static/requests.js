@@ -16,7 +16,7 @@
 
   // How the request's process ended; requests closed before outcomes were recorded have none.
   const outcomes = { ACCEPTED: 'accepted', ABORTED: 'aborted', ACCESS_DENIED: 'access denied',
-    DICOM_NOT_ENABLED: 'study not enabled for DICOM' };
+    DICOM_NOT_ENABLED: 'study not enabled for DICOM', CANCELLED: 'cancelled' };
   const state = r => !r.closedAt ? 'open' : 'closed' + (r.outcome ? ': ' + (outcomes[r.outcome] || r.outcome) : '');
 
   async function list() {

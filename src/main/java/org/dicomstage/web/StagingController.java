@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.dicomstage.study.NewStagingRequest;
+import org.dicomstage.study.RequestOutcome;
 import org.dicomstage.study.Right;
 import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StudyService;
@@ -42,8 +43,17 @@ class StagingController {
         String username = user.getName();
         LookupController.requireEnrolled(studies, username, study, pid, Right.STAGE);
         Optional<StagingRequestView> open = studies.findOpenRequest(study, pid, uid);
-        if (open.isPresent() && open.get().processInstanceKey() != null && stillRunning(open.get())) {
-            return new Started(Long.toString(open.get().processInstanceKey()), true, open.get().id());
+        if (open.isPresent() && open.get().processInstanceKey() != null) {
+            long previous = open.get().processInstanceKey();
+            String state = processState(previous);
+            if ("ACTIVE".equals(state)) {
+                return new Started(Long.toString(previous), true, open.get().id());
+            }
+            if ("TERMINATED".equals(state)) {
+                // Cancelled in the engine, so no close task ran: that request is over, and its record says how.
+                studies.closeRequestsOf(previous, RequestOutcome.CANCELLED);
+                open = Optional.empty();
+            }
         }
         String subjectId = studies.studyForStaging(study, pid).enrolment().studySubjectId();
         // The request exists before the process does, so a second Edit resumes instead of starting another one, and
@@ -93,13 +103,12 @@ class StagingController {
     }
 
     /**
-     * A request whose process ended without closing it (e.g. the engine's instance was cancelled) cannot be resumed
-     * there. An instance the engine's search does not know yet counts as running: search results lag behind, and
-     * a second process for the same study would be worse than a resume that shows no task for a moment.
+     * ACTIVE, COMPLETED or TERMINATED. An instance the engine's search does not know yet counts as ACTIVE: search
+     * results lag behind, and a second process for the same study would be worse than a resume that shows no task
+     * for a moment. A request whose process completed without closing it (its close job failed) is started again.
      */
-    private boolean stillRunning(StagingRequestView request) {
-        return instances.get(request.processInstanceKey()).map(d -> "ACTIVE".equals(d.instance().state()))
-                .orElse(true);
+    private String processState(long processInstanceKey) {
+        return instances.get(processInstanceKey).map(d -> d.instance().state()).orElse("ACTIVE");
     }
 
     /** Options for the Activate study form: DICOM-enabled project studies in which the user may stage. */

@@ -79,16 +79,23 @@ class StagingProgressTest {
                 .andExpect(jsonPath("$.processInstanceKey").value(Long.toString(instance)))
                 .andExpect(jsonPath("$.requestId").value(id));
 
-        // Once that process has ended without closing the request, Edit starts a new one for the same request.
+        // Once that process has been cancelled in the engine (no close task ran), Edit closes that request as
+        // cancelled and starts a new one with a new process.
         camunda.newCancelInstanceCommand(instance).send().join();
         String body = mvc.perform(post("/api/studies/RT-HN-2026/subjects/" + DemoStudyData.pid(7) + "/dicom-studies/"
                         + STUDY_UID + "/edit").with(user(DemoStudyData.RESEARCHER)).with(csrf()))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.resumed").value(false))
-                .andExpect(jsonPath("$.requestId").value(id))
                 .andExpect(jsonPath("$.processInstanceKey").value(org.hamcrest.Matchers.not(Long.toString(instance))))
                 .andReturn().getResponse().getContentAsString();
-        assertThat(body).contains("\"processInstanceKey\":\"" + studies.stagingRequest(id).processInstanceKey() + "\"");
+        long next = com.jayway.jsonpath.JsonPath.parse(body).read("$.requestId", Long.class);
+        assertThat(next).isNotEqualTo(id);
+        assertThat(body).contains("\"processInstanceKey\":\"" + studies.stagingRequest(next).processInstanceKey()
+                + "\"");
+        mvc.perform(get("/api/requests/" + id).with(user(DemoStudyData.RESEARCHER)))
+                .andExpect(jsonPath("$.closedAt").isNotEmpty())
+                .andExpect(jsonPath("$.outcome").value("CANCELLED"));
+        assertThat(studies.stagingRequest(next).closedAt()).isNull();
     }
 
     @Test
