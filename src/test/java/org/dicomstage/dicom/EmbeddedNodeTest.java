@@ -30,6 +30,40 @@ class EmbeddedNodeTest {
                 storage.toString(), Duration.ofSeconds(5), Duration.ofSeconds(30), 4);
     }
 
+    /**
+     * A store without a streaming path of its own (here the in-process archive; STOW too) gets a spliced instance
+     * as the file it stands for: header from memory, pixel bytes from the other file.
+     */
+    @Test
+    void storesASplicedInstanceAsTheFileItStandsFor() throws Exception {
+        Path source = SharedData.pydicom("rtdose.dcm");
+        byte[] bytes = Files.readAllBytes(source);
+        PixelDataDigest.NativeRange pixels = PixelDataDigest.locateNative(bytes, bytes.length, source.toString());
+        AttributeList header = EmbeddedArchive.readHeader(source);
+        String sopInstance = com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(header,
+                TagFromName.SOPInstanceUID);
+        SplicedInstance spliced = new SplicedInstance(
+                com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(header, TagFromName.SOPClassUID),
+                sopInstance, com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(header,
+                        TagFromName.TransferSyntaxUID),
+                java.util.Arrays.copyOf(bytes, pixels.valueOffset()), pixels.datasetStart(), source,
+                pixels.valueOffset(), pixels.length());
+        try (DicomNodes nodes = new DicomNodes(null)) {
+            DicomNode node = nodes.create(embedded("project", temp.resolve("store")));
+            try (DicomNode.StoreSession session = node.openStoreSession()) {
+                session.store(spliced);
+            }
+            EmbeddedArchive archive = nodes.archive("project").orElseThrow();
+            assertThat(archive.size()).isEqualTo(1);
+            Path stored;
+            try (java.util.stream.Stream<Path> files = Files.walk(archive.storageDirectory())) {
+                stored = files.filter(f -> f.getFileName().toString().equals(sopInstance + ".dcm")).findFirst()
+                        .orElseThrow();
+            }
+            assertThat(Files.readAllBytes(stored)).isEqualTo(bytes);
+        }
+    }
+
     @Test
     void storesQueriesAndRetrievesWithoutTheNetwork() throws Exception {
         Map<String, Path> rtFiles = Fixtures.rtFiles();
