@@ -28,13 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 class DimseNodeOrthancIT {
 
     private static final String OUR_AET = "STAGE";
-    private static final String PATIENT_ID = "HNC-0522c0009";
-    private static final String STUDY = "1.3.6.1.4.1.22213.2.26558";
-    private static final String CT_SERIES = "1.3.6.1.4.1.22213.2.26558.2";
-    private static final String RP_SERIES = "2.16.840.1.114337.1535997926";
-    private static final String RS_SOP = "1.2.840.10008.5.1.4.1.1.481.3.1535997926";
-    private static final List<String> CT_SOPS = List.of(
-            CT_SERIES + ".57", CT_SERIES + ".58", CT_SERIES + ".59", CT_SERIES + ".60", CT_SERIES + ".61");
+    private static final String PATIENT_ID = SharedData.RT_PATIENT_ID;
+    private static final String STUDY = SharedData.RT_STUDY_UID;
+    private static final String CT_SERIES = SharedData.RT_CT_SERIES_UID;
+    private static final String RP_SERIES = SharedData.RT_PLAN_SERIES_UID;
+    private static final String RS_SOP = SharedData.RT_STRUCTURE_SET_SOP_UID;
+    private static final List<String> CT_SOPS = SharedData.RT_CT_SOP_UIDS;
 
     @TempDir
     static Path receiverDirectory;

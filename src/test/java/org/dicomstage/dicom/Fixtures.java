@@ -17,9 +17,9 @@ import org.dicomstage.testing.SharedData;
 /** Helpers shared by the DIMSE and embedded archive tests. */
 final class Fixtures {
 
-    static final String RT_PATIENT = "HNC-0522c0009";
-    static final String RT_STUDY = "1.3.6.1.4.1.22213.2.26558";
-    static final String RT_CT_SERIES = "1.3.6.1.4.1.22213.2.26558.2";
+    static final String RT_PATIENT = SharedData.RT_PATIENT_ID;
+    static final String RT_STUDY = SharedData.RT_STUDY_UID;
+    static final String RT_CT_SERIES = SharedData.RT_CT_SERIES_UID;
 
     private Fixtures() {
     }

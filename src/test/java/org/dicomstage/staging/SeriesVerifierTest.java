@@ -16,11 +16,12 @@ import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.UniqueIdentifierAttribute;
 
 import org.junit.jupiter.api.Test;
+import org.dicomstage.testing.SharedData;
 
 /** The residue scan is what stands between a leak and a green verification: it must see everywhere. */
 class SeriesVerifierTest {
 
-    private static final String SOURCE_STUDY = "1.3.6.1.4.1.22213.2.26558";
+    private static final String SOURCE_STUDY = SharedData.RT_STUDY_UID;
     private static final String CT_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.2";
 
     @Test

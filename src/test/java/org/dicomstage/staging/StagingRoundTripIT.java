@@ -41,11 +41,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StagingRoundTripIT {
 
-    static final String PID = "HNC-0522c0009";
-    static final String STUDY = "1.3.6.1.4.1.22213.2.26558";
-    static final String CT_SERIES = "1.3.6.1.4.1.22213.2.26558.2";
-    static final String RS_SOP = "1.2.840.10008.5.1.4.1.1.481.3.1535997926";
-    static final String RP_SOP = "2.16.840.1.114337.1.1.1535997926.0";
+    static final String PID = SharedData.RT_PATIENT_ID;
+    static final String STUDY = SharedData.RT_STUDY_UID;
+    static final String CT_SERIES = SharedData.RT_CT_SERIES_UID;
+    static final String RS_SOP = SharedData.RT_STRUCTURE_SET_SOP_UID;
+    static final String RP_SOP = SharedData.RT_PLAN_SOP_UID;
     static final String CT_FRAME_OF_REFERENCE = "1.3.6.1.4.1.22213.2.26558.1";
     static final List<String> CT_SOPS = java.util.stream.IntStream.rangeClosed(57, 61)
             .mapToObj(n -> CT_SERIES + "." + n).toList();

@@ -49,7 +49,7 @@ public class DemoStudyData implements ApplicationRunner {
     public static final String DEMO_SECRET = "dicomstage-demo-secret-rt-hn-2026-not-for-real-data";
 
     /** PID of the patient in ../shared/data/rt/proknow-becker-hnc0522c0009 and its study subject ID. */
-    public static final String RT_FIXTURE_PID = "HNC-0522c0009";
+    public static final String RT_FIXTURE_PID = org.dicomstage.testing.SharedData.RT_PATIENT_ID;
     public static final String RT_FIXTURE_SUBJECT_ID = "HN-RT-01";
 
     public static final int NUMBERED_SUBJECTS = 25;

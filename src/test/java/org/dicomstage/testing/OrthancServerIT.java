@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The test harness itself: start, REST helpers, stop and clean-up. */
 class OrthancServerIT {
 
-    private static final String STUDY = "1.3.6.1.4.1.22213.2.26558";
+    private static final String STUDY = SharedData.RT_STUDY_UID;
 
     @Test
     void startsUploadsAnonymizesAndCleansUp() {
