@@ -301,16 +301,46 @@ public final class EmbeddedArchive implements AutoCloseable {
         }
     }
 
-    private final class Query implements QueryResponseGenerator {
+    /**
+     * What PixelMed's query and retrieve generators share here: a status, with the Query/Retrieve Level as the
+     * offending element when a request names none we know.
+     */
+    private abstract static class Responder {
+        int status = ResponseStatus.Success;
+
+        /** The request's Query/Retrieve Level; without one we know, the status says so. */
+        Optional<ArchiveIndex.Level> level(AttributeList identifier) {
+            Optional<ArchiveIndex.Level> level = ArchiveIndex.Level.parse(
+                    Attribute.getSingleStringValueOrEmptyString(identifier, TagFromName.QueryRetrieveLevel));
+            if (level.isEmpty()) {
+                status = ResponseStatus.IdentifierDoesNotMatchSOPClass;
+            }
+            return level;
+        }
+
+        public int getStatus() {
+            return status;
+        }
+
+        public AttributeTagAttribute getOffendingElement() {
+            return status == ResponseStatus.Success ? null : offendingLevel();
+        }
+
+        public String getErrorComment() {
+            return null;
+        }
+
+        public void close() {
+        }
+    }
+
+    private final class Query extends Responder implements QueryResponseGenerator {
         private Iterator<AttributeList> results = List.<AttributeList>of().iterator();
-        private int status = ResponseStatus.Success;
 
         @Override
         public void performQuery(String sopClassUID, AttributeList request, boolean relational) {
-            Optional<ArchiveIndex.Level> level = ArchiveIndex.Level.parse(
-                    Attribute.getSingleStringValueOrEmptyString(request, TagFromName.QueryRetrieveLevel));
+            Optional<ArchiveIndex.Level> level = level(request);
             if (level.isEmpty()) {
-                status = ResponseStatus.IdentifierDoesNotMatchSOPClass;
                 return;
             }
             results = index.query(level.get(), request).iterator();
@@ -319,25 +349,6 @@ public final class EmbeddedArchive implements AutoCloseable {
         @Override
         public AttributeList next() {
             return results.hasNext() ? results.next() : null;
-        }
-
-        @Override
-        public int getStatus() {
-            return status;
-        }
-
-        @Override
-        public AttributeTagAttribute getOffendingElement() {
-            return status == ResponseStatus.Success ? null : offendingLevel();
-        }
-
-        @Override
-        public String getErrorComment() {
-            return null;
-        }
-
-        @Override
-        public void close() {
         }
 
         @Override
@@ -356,16 +367,13 @@ public final class EmbeddedArchive implements AutoCloseable {
         }
     }
 
-    private final class Retrieve implements RetrieveResponseGenerator {
+    private final class Retrieve extends Responder implements RetrieveResponseGenerator {
         private SetOfDicomFiles files;
-        private int status = ResponseStatus.Success;
 
         @Override
         public void performRetrieve(String sopClassUID, AttributeList identifier, boolean relational) {
-            Optional<ArchiveIndex.Level> level = ArchiveIndex.Level.parse(
-                    Attribute.getSingleStringValueOrEmptyString(identifier, TagFromName.QueryRetrieveLevel));
+            Optional<ArchiveIndex.Level> level = level(identifier);
             if (level.isEmpty()) {
-                status = ResponseStatus.IdentifierDoesNotMatchSOPClass;
                 return;
             }
             files = new SetOfDicomFiles();
@@ -377,25 +385,6 @@ public final class EmbeddedArchive implements AutoCloseable {
         @Override
         public SetOfDicomFiles getDicomFiles() {
             return files;
-        }
-
-        @Override
-        public int getStatus() {
-            return status;
-        }
-
-        @Override
-        public AttributeTagAttribute getOffendingElement() {
-            return status == ResponseStatus.Success ? null : offendingLevel();
-        }
-
-        @Override
-        public String getErrorComment() {
-            return null;
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
