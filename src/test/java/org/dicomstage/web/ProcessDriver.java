@@ -92,19 +92,6 @@ final class ProcessDriver {
     }
 
     private static <T> T await(Supplier<T> probe) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("timed out");
+        return org.dicomstage.testing.Poll.until(Duration.ofSeconds(15), probe, () -> "timed out");
     }
 }

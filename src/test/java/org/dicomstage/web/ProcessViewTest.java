@@ -120,15 +120,7 @@ class ProcessViewTest {
         return await(() -> instances.get(instance).flatMap(d -> d.incidents().stream().findFirst()).orElse(null));
     }
 
-    private static <T> T await(java.util.function.Supplier<T> probe) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out");
+    private static <T> T await(java.util.function.Supplier<T> probe) {
+        return org.dicomstage.testing.Poll.until(Duration.ofSeconds(10), probe, () -> "timed out");
     }
 }

@@ -11,7 +11,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
-import java.util.List;
 import org.dicomstage.study.AuditActions;
 import org.dicomstage.study.DemoStudyData;
 import org.dicomstage.study.StudyService;
@@ -162,15 +161,9 @@ class TaskControllerTest {
         return Long.parseLong(started.path("processInstanceKey").asText());
     }
 
-    private UserTask firstTask(long instance) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<UserTask> open = tasks.open(instance);
-            if (!open.isEmpty()) {
-                return open.get(0);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no user task in process instance " + instance);
+    private UserTask firstTask(long instance) {
+        return org.dicomstage.testing.Poll.until(Duration.ofSeconds(10),
+                () -> tasks.open(instance).stream().findFirst().orElse(null),
+                () -> "no user task in process instance " + instance);
     }
 }

@@ -91,19 +91,7 @@ class EmbeddedNodesProcessTest {
     private UserTask await(long instance, String elementId) {
         Supplier<UserTask> probe = () -> userTasks.open(instance).stream().filter(t -> t.elementId().equals(elementId))
                 .findFirst().orElse(null);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            UserTask task = probe.get();
-            if (task != null) {
-                return task;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("no task " + elementId + "; open: " + userTasks.open(instance));
+        return org.dicomstage.testing.Poll.until(Duration.ofSeconds(60), probe,
+                () -> "no task " + elementId + "; open: " + userTasks.open(instance));
     }
 }

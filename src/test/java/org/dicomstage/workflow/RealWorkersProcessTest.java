@@ -499,20 +499,7 @@ class RealWorkersProcessTest {
     }
 
     private <T> T await(String what, Supplier<T> probe) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("no " + what + " within " + WAIT + "; open tasks: "
+        return org.dicomstage.testing.Poll.until(WAIT, probe, () -> "no " + what + " within " + WAIT + "; open tasks: "
                 + userTasks.open(instance).stream().map(t -> t.elementId() + (t.variables().containsKey(
                         Variables.STAGING_PROBLEMS) ? " " + t.variables().get(Variables.STAGING_PROBLEMS) : "")).toList()
                 + "; incidents: "
