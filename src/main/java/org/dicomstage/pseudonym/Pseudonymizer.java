@@ -139,11 +139,22 @@ public final class Pseudonymizer {
         }
         SplicedInstance spliced = prepare(in);
         if (spliced == null) {
-            Source source = read(in, true);
-            write(source, run(source.list, in.toString(), false).output, in, out);
+            pseudonymizeInFull(in, out);
             return;
         }
         writeAtomically(in, out, spliced::writeTo);
+    }
+
+    /**
+     * The general path of {@link #pseudonymize(Path, Path)}, for a file {@link #prepare} returned {@code null} for
+     * (encapsulated, deflated, padded): reads the whole file, and checks the written pixel data byte for byte.
+     */
+    public void pseudonymizeInFull(Path in, Path out) {
+        if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+            throw new PseudonymizationException(in + ": output would overwrite the input");
+        }
+        Source source = read(in, true);
+        write(source, run(source.list, in.toString(), false).output, in, out);
     }
 
     /** Enough for any header we have seen; a longer one takes the general path, which reads the whole file. */
@@ -760,12 +771,30 @@ public final class Pseudonymizer {
     }
 
     private static boolean encodable(String text, SpecificCharacterSet charset) {
+        if (asciiInEveryCharacterSet(text)) {
+            return true;
+        }
         try {
             byte[] bytes = charset.translateStringToByteArray(text);
             return text.equals(charset.translateByteArrayToString(bytes, 0, bytes.length));
         } catch (UnsupportedEncodingException e) {
             return false;
         }
+    }
+
+    /**
+     * Printable ASCII without {@code \} and {@code ~} is written with the same bytes in every DICOM character set
+     * (their G0 set is ASCII, or JIS X 0201 Roman, which differs only there), so it needs no round trip through
+     * PixelMed's conversion, which is slow: it builds a debug dump of every value it decodes.
+     */
+    static boolean asciiInEveryCharacterSet(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7D || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allAscii(AttributeList list) {
@@ -786,6 +815,9 @@ public final class Pseudonymizer {
     }
 
     private static void requireEncodable(String text, SpecificCharacterSet charset, AttributeTag tag, Run run) {
+        if (asciiInEveryCharacterSet(text)) {
+            return;
+        }
         try {
             byte[] bytes = charset.translateStringToByteArray(text);
             if (!text.equals(charset.translateByteArrayToString(bytes, 0, bytes.length))) {

@@ -110,7 +110,7 @@ final class SeriesStager {
                         // Usually only the header is new, and the store sends the pixel bytes from where they lie.
                         SplicedInstance spliced = pseudonymizer.prepare(in);
                         if (spliced == null) {
-                            pseudonymizer.pseudonymize(in, out);
+                            pseudonymizer.pseudonymizeInFull(in, out);
                         }
                         DicomNode.StoreSession session = sessions.computeIfAbsent(Thread.currentThread(),
                                 t -> spec.target().openStoreSession());

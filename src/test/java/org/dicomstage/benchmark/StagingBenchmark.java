@@ -92,6 +92,7 @@ class StagingBenchmark {
         deleteTree(temp.resolve("cp"));
 
         double embedded;
+        double embeddedSecond;
         try (EmbeddedArchive study0 = new EmbeddedArchive("STUDY0", temp.resolve("study0"), 0, 8);
                 EmbeddedArchive project = new EmbeddedArchive("PROJECT", temp.resolve("project"), 0, 8)) {
             study0.start();
@@ -104,6 +105,14 @@ class StagingBenchmark {
                     series));
             rows.add(String.format(Locale.ROOT, "  peak heap during embedded staging: %d MB (cap %d MB)",
                     peakHeap() >> 20, Runtime.getRuntime().maxMemory() >> 20));
+            // The service stages series after series in one JVM: the second thousand shows it compiled.
+            try (EmbeddedArchive again = new EmbeddedArchive("PROJECT2", temp.resolve("project2"), 0, 8)) {
+                again.start();
+                embeddedSecond = measure("  the same again into an empty archive", () -> stage(
+                        dimse("study0", study0.aeTitle(), study0.port()),
+                        dimse("project2", again.aeTitle(), again.port()), series));
+            }
+            deleteTree(temp.resolve("project2"));
             ceilings("embedded", dimse("study0", study0.aeTitle(), study0.port()),
                     dimse("project", project.aeTitle(), project.port()), series);
         }
@@ -131,11 +140,13 @@ class StagingBenchmark {
         rows.forEach(System.out::println);
         System.out.println();
         System.out.printf(Locale.ROOT, "target: pseudonymizer >= 0.5 x cp                -> first run %.2f x cp: %s;"
-                + " second run %.2f x cp: %s%n", cli / cp, cli / cp >= 0.5 ? "met" : "NOT met", cliCompiled / cp,
-                cliCompiled / cp >= 0.5 ? "met" : "NOT met");
-        System.out.printf(Locale.ROOT, "target: DIMSE staging >= 2 x Orthanc anonymize   -> embedded %.2f x, Orthanc %.2f x: %s%n",
-                embedded / orthancAnonymize, orthancStaging / orthancAnonymize,
-                Math.min(embedded, orthancStaging) / orthancAnonymize >= 2 ? "met" : "NOT met");
+                + " second run %.2f x cp: %s%n", cli / cp, verdict(cli / cp >= 0.5), cliCompiled / cp,
+                verdict(cliCompiled / cp >= 0.5));
+        System.out.printf(Locale.ROOT, "target: DIMSE staging >= 2 x Orthanc anonymize   -> embedded %.2f x: %s;"
+                + " embedded second run %.2f x: %s; Orthanc %.2f x: %s%n",
+                embedded / orthancAnonymize, verdict(embedded / orthancAnonymize >= 2),
+                embeddedSecond / orthancAnonymize, verdict(embeddedSecond / orthancAnonymize >= 2),
+                orthancStaging / orthancAnonymize, verdict(orthancStaging / orthancAnonymize >= 2));
     }
 
     private void cli(Path secretFile, Path source, int cores) throws Exception {
@@ -146,6 +157,10 @@ class StagingBenchmark {
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
         run("sync");
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "met" : "NOT met";
     }
 
     private double baseline = Double.NaN;

@@ -118,6 +118,34 @@ class CharacterSetTest {
         return file;
     }
 
+    /** The shortcut that skips PixelMed's round trip must never accept a character some character set changes. */
+    @Test
+    void asciiShortcutHoldsInEveryDefinedTerm() throws Exception {
+        String[] terms = {"ISO_IR 6", "ISO_IR 100", "ISO_IR 101", "ISO_IR 109", "ISO_IR 110", "ISO_IR 144",
+            "ISO_IR 127", "ISO_IR 126", "ISO_IR 138", "ISO_IR 148", "ISO_IR 166", "ISO_IR 13", "ISO_IR 192",
+            "GB18030", "GBK", "ISO 2022 IR 13\\ISO 2022 IR 87", "ISO 2022 IR 6\\ISO 2022 IR 149",
+            "ISO 2022 IR 6\\ISO 2022 IR 58"};
+        int accepted = 0;
+        for (String term : terms) {
+            SpecificCharacterSet cs = new SpecificCharacterSet(term.split("\\\\"));
+            for (char c = 0; c < 0x80; c++) {
+                String text = "A" + c + "z";
+                if (Pseudonymizer.asciiInEveryCharacterSet(text)) {
+                    accepted++;
+                    byte[] bytes = cs.translateStringToByteArray(text);
+                    assertThat(bytes).as("%s: U+%04X", term, (int) c)
+                            .isEqualTo(text.getBytes(StandardCharsets.US_ASCII));
+                    assertThat(cs.translateByteArrayToString(bytes, 0, bytes.length)).as("%s: U+%04X", term, (int) c)
+                            .isEqualTo(text);
+                }
+            }
+        }
+        assertThat(accepted).as("characters taken by the shortcut, over all terms").isEqualTo(terms.length * 93);
+        assertThat(Pseudonymizer.asciiInEveryCharacterSet("Yen\\")).isFalse();
+        assertThat(Pseudonymizer.asciiInEveryCharacterSet("over~line")).isFalse();
+        assertThat(Pseudonymizer.asciiInEveryCharacterSet("Müller")).isFalse();
+    }
+
     private static void put(AttributeList list, AttributeTag tag, String value, SpecificCharacterSet cs)
             throws Exception {
         Attribute attribute = AttributeFactory.newAttribute(tag,
