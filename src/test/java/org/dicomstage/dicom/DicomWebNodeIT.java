@@ -1,5 +1,7 @@
 package org.dicomstage.dicom;
 
+import static org.dicomstage.testing.DicomFiles.read;
+import static org.dicomstage.testing.DicomFiles.sop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -274,16 +276,6 @@ class DicomWebNodeIT {
                     .isInstanceOf(DicomNodeException.class)
                     .hasMessageContaining("archive-gone");
         }
-    }
-
-    private static AttributeList read(Path file) throws Exception {
-        AttributeList list = new AttributeList();
-        list.read(file.toFile());
-        return list;
-    }
-
-    private static String sop(AttributeList list) {
-        return Attribute.getSingleStringValueOrEmptyString(list, TagFromName.SOPInstanceUID);
     }
 
     private static byte[] pixelBytes(AttributeList list) throws Exception {

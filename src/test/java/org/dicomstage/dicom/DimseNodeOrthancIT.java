@@ -1,5 +1,7 @@
 package org.dicomstage.dicom;
 
+import static org.dicomstage.testing.DicomFiles.read;
+import static org.dicomstage.testing.DicomFiles.sop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -168,15 +170,5 @@ class DimseNodeOrthancIT {
         Attribute pixels = list.get(TagFromName.PixelData);
         assertThat(pixels).isNotNull();
         return pixels.getShortValues();
-    }
-
-    private static AttributeList read(Path file) throws Exception {
-        AttributeList list = new AttributeList();
-        list.read(file.toFile());
-        return list;
-    }
-
-    private static String sop(AttributeList list) {
-        return Attribute.getSingleStringValueOrEmptyString(list, TagFromName.SOPInstanceUID);
     }
 }

@@ -1,19 +1,16 @@
 package org.dicomstage.dicom;
 
-import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.DicomInputStream;
 import org.dicomstage.testing.CtSeriesGenerator;
 import org.dicomstage.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedInputStream;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
+import static org.dicomstage.testing.DicomFiles.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -112,15 +109,5 @@ class PixelDataDigestTest {
         assertThat(series.files()).hasSize(3).allSatisfy(f -> assertThat(f.toFile().length()).isBetween(524_288L,
                 540_000L));
         assertThat(series.files().stream().map(PixelDataDigest::sha256).distinct()).hasSize(3);
-    }
-
-    private static AttributeList read(Path file) throws Exception {
-        AttributeList list = new AttributeList();
-        list.setDecompressPixelData(false);
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
-                DicomInputStream dicom = new DicomInputStream(in)) {
-            list.read(dicom);
-        }
-        return list;
     }
 }

@@ -10,6 +10,7 @@ import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.SpecificCharacterSet;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
+import org.dicomstage.testing.DicomFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +37,7 @@ class CharacterSetTest {
         new Pseudonymizer(PseudonymizationProfile.builtin("rt-research"),
                 new PseudonymContext(Fixtures.SECRET, "SUBJ-Ä1", trial)).pseudonymize(in, out);
 
-        AttributeList back = Fixtures.read(out);
+        AttributeList back = DicomFiles.read(out);
         assertThat(value(back, TagFromName.SpecificCharacterSet)).isEqualTo("ISO_IR 100");
         assertThat(value(back, TagFromName.StudyDescription)).isEqualTo("Kopf Übersicht");
         assertThat(value(back, TagFromName.ClinicalTrialSiteName)).isEqualTo("Klinik Zürich");
@@ -56,7 +57,7 @@ class CharacterSetTest {
         new Pseudonymizer(PseudonymizationProfile.builtin("rt-research"),
                 new PseudonymContext(Fixtures.SECRET, "被験者-1", trial)).pseudonymize(in, out);
 
-        AttributeList back = Fixtures.read(out);
+        AttributeList back = DicomFiles.read(out);
         assertThat(value(back, TagFromName.SpecificCharacterSet)).isEqualTo("ISO_IR 192");
         assertThat(value(back, TagFromName.StudyDescription)).isEqualTo("Ærøskøbing Kontrolle");
         assertThat(value(back, TagFromName.ClinicalTrialSiteName)).isEqualTo("Ærøskøbing Sygehus");
@@ -76,7 +77,7 @@ class CharacterSetTest {
         new Pseudonymizer(PseudonymizationProfile.builtin("rt-research"),
                 new PseudonymContext(Fixtures.SECRET, "SUBJ-1", trial)).pseudonymize(in, out);
 
-        AttributeList back = Fixtures.read(out);
+        AttributeList back = DicomFiles.read(out);
         assertThat(value(back, TagFromName.SpecificCharacterSet)).isEqualTo("ISO_IR 192");
         assertThat(value(back, TagFromName.ClinicalTrialSiteName)).isEqualTo("Klinik Zürich");
         assertThat(value(back, TagFromName.StudyDescription)).isEqualTo("Head");

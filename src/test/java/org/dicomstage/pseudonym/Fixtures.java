@@ -1,13 +1,6 @@
 package org.dicomstage.pseudonym;
 
-import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.DicomInputStream;
-
-import java.io.BufferedInputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /** Shared helpers for the pseudonymization tests. */
 final class Fixtures {
@@ -29,16 +22,5 @@ final class Fixtures {
 
     static Pseudonymizer rtResearch(String subject) {
         return new Pseudonymizer(PseudonymizationProfile.builtin("rt-research"), context(subject));
-    }
-
-    /** Reads as the product does: compressed pixel data stays encapsulated. */
-    static AttributeList read(Path file) throws Exception {
-        AttributeList list = new AttributeList();
-        list.setDecompressPixelData(false);
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
-                DicomInputStream dicom = new DicomInputStream(in)) {
-            list.read(dicom);
-        }
-        return list;
     }
 }

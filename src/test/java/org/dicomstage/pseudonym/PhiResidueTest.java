@@ -4,6 +4,7 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.TagFromName;
 import org.dicomstage.pseudonym.ConfidentialityTable.Option;
+import org.dicomstage.testing.DicomFiles;
 import org.dicomstage.testing.PhiLadenGenerator;
 import org.dicomstage.testing.PhiScanner;
 import org.dicomstage.testing.PhiScanner.Residue;
@@ -30,14 +31,14 @@ class PhiResidueTest {
         PhiLadenGenerator.Study study = PhiLadenGenerator.write(dir.resolve("in"));
         assertThat(study.phi()).hasSizeGreaterThan(300);
         // The generator really planted them (the scan finds them in the source).
-        AttributeList source = Fixtures.read(study.files().get(0));
+        AttributeList source = DicomFiles.read(study.files().get(0));
         assertThat(PhiScanner.residues(source, study.phi().keySet())).hasSizeGreaterThan(200);
 
         List<Residue> residues = new ArrayList<>();
         for (Path file : study.files()) {
             Path out = dir.resolve("out").resolve(file.getFileName());
             Fixtures.basic("SUBJ-001").pseudonymize(file, out);
-            residues.addAll(PhiScanner.residues(Fixtures.read(out), study.phi().keySet()));
+            residues.addAll(PhiScanner.residues(DicomFiles.read(out), study.phi().keySet()));
         }
 
         assertThat(residues).isEmpty();
@@ -56,7 +57,7 @@ class PhiResidueTest {
         for (Path file : study.files()) {
             Path out = dir.resolve("out").resolve(file.getFileName());
             Fixtures.rtResearch("SUBJ-001").pseudonymize(file, out);
-            AttributeList written = Fixtures.read(out);
+            AttributeList written = DicomFiles.read(out);
             ct = ct == null ? written : ct;
             for (Residue residue : PhiScanner.residues(written, study.phi().keySet())) {
                 String plantedAt = study.phi().get(residue.phi());

@@ -2,6 +2,7 @@ package org.dicomstage.pseudonym;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.TagFromName;
+import org.dicomstage.testing.DicomFiles;
 import org.dicomstage.testing.SharedData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class PseudonymizeCommandTest {
         assertThat(stdout.toString()).contains("pseudonymized 8 of 8 files", "bytes", "seconds", "files/s",
                 "0 failed");
         assertThat(out.resolve("CT").resolve("CT.3.dcm")).isRegularFile();
-        assertThat(Attribute.getSingleStringValueOrEmptyString(Fixtures.read(out.resolve("RS.dcm")),
+        assertThat(Attribute.getSingleStringValueOrEmptyString(DicomFiles.read(out.resolve("RS.dcm")),
                 TagFromName.ClinicalTrialSponsorName)).isEqualTo("Sponsor");
     }
 

@@ -4,6 +4,7 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.TagFromName;
 import org.dicomstage.dicom.PixelDataDigest;
+import org.dicomstage.testing.DicomFiles;
 import org.dicomstage.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,7 @@ class PseudonymizeFilesTest {
         String inputDigest = PixelDataDigest.sha256(in);
         assertThat(inputDigest).as("fixture has pixel data").isNotNull();
         assertThat(PixelDataDigest.sha256(result)).isEqualTo(inputDigest);
-        AttributeList written = Fixtures.read(result);
+        AttributeList written = DicomFiles.read(result);
         assertThat(Attribute.getSingleStringValueOrEmptyString(written, TagFromName.TransferSyntaxUID))
                 .isEqualTo(transferSyntaxOf(in));
         assertThat(Attribute.getSingleStringValueOrEmptyString(written, TagFromName.PatientID))
@@ -68,7 +69,7 @@ class PseudonymizeFilesTest {
             assertThat(dataset.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(written, spliced.datasetStart(),
                     written.length));
         }
-        AttributeList header = Fixtures.read(out.resolve("written.dcm"));
+        AttributeList header = DicomFiles.read(out.resolve("written.dcm"));
         assertThat(spliced.sopInstanceUID()).isEqualTo(
                 Attribute.getSingleStringValueOrEmptyString(header, TagFromName.SOPInstanceUID));
         assertThat(spliced.sopClassUID()).isEqualTo(
@@ -115,7 +116,7 @@ class PseudonymizeFilesTest {
             assertThat(in.readNBytes(head, 0, 132)).isEqualTo(132);
         }
         assertThat(new String(head, 128, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("DICM");
-        AttributeList written = Fixtures.read(result);
+        AttributeList written = DicomFiles.read(result);
         assertThat(Attribute.getSingleStringValueOrEmptyString(written, TagFromName.TransferSyntaxUID))
                 .isEqualTo("1.2.840.10008.1.2");
         assertThat(Attribute.getSingleStringValueOrEmptyString(written, TagFromName.MediaStorageSOPInstanceUID))
@@ -130,7 +131,7 @@ class PseudonymizeFilesTest {
         Path result = out.resolve("raw.dcm");
         Fixtures.basic("SUBJ-001").pseudonymize(SharedData.pydicom("ExplVR_LitEndNoMeta.dcm"), result);
 
-        AttributeList written = Fixtures.read(result);
+        AttributeList written = DicomFiles.read(result);
         assertThat(Attribute.getSingleStringValueOrEmptyString(written, TagFromName.TransferSyntaxUID))
                 .isEqualTo("1.2.840.10008.1.2.1");
         assertThat(Attribute.getSingleStringValueOrEmptyString(written, TagFromName.PatientName)).isEqualTo("SUBJ-001");
@@ -188,7 +189,7 @@ class PseudonymizeFilesTest {
     }
 
     private static String transferSyntaxOf(Path in) throws Exception {
-        AttributeList list = Fixtures.read(in);
+        AttributeList list = DicomFiles.read(in);
         String ts = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID);
         return ts.isEmpty() ? "1.2.840.10008.1.2" : ts;
     }

@@ -7,6 +7,7 @@ import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.UnknownAttribute;
+import org.dicomstage.testing.DicomFiles;
 import org.dicomstage.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +23,7 @@ class PseudonymizerTest {
 
     @Test
     void dryRunListsThePatientNameChangeAndLeavesTheSourceAlone() throws Exception {
-        AttributeList source = Fixtures.read(SharedData.pydicom("CT_small.dcm"));
+        AttributeList source = DicomFiles.read(SharedData.pydicom("CT_small.dcm"));
         String name = Attribute.getSingleStringValueOrEmptyString(source, TagFromName.PatientName);
         Pseudonymizer pseudonymizer = Fixtures.rtResearch("SUBJ-42");
 
@@ -54,7 +55,7 @@ class PseudonymizerTest {
 
     @Test
     void setsTrialAttributesAndListsExactlyTheOptionsApplied() throws Exception {
-        AttributeList source = Fixtures.read(SharedData.pydicom("CT_small.dcm"));
+        AttributeList source = DicomFiles.read(SharedData.pydicom("CT_small.dcm"));
 
         AttributeList basic = Fixtures.basic("SUBJ-1").pseudonymize(source);
         AttributeList rt = Fixtures.rtResearch("SUBJ-1").pseudonymize(source);
@@ -79,7 +80,7 @@ class PseudonymizerTest {
     @ParameterizedTest
     @ValueSource(strings = {"priv_SQ.dcm", "nested_priv_SQ.dcm", "UN_sequence.dcm"})
     void removesPrivateAndUnSequencesAtEveryDepth(String name) throws Exception {
-        AttributeList source = Fixtures.read(SharedData.pydicom(name));
+        AttributeList source = DicomFiles.read(SharedData.pydicom(name));
         assertThat(privateTags(source)).as("fixture has private attributes").isNotEmpty();
 
         AttributeList result = Fixtures.rtResearch("SUBJ-1").pseudonymize(source);

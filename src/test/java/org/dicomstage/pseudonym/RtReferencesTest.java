@@ -7,6 +7,7 @@ import com.pixelmed.dicom.DicomDictionary;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.SequenceItem;
 import com.pixelmed.dicom.TagFromName;
+import org.dicomstage.testing.DicomFiles;
 import org.dicomstage.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +37,7 @@ class RtReferencesTest {
         for (int i = 1; i <= 5; i++) {
             Path target = out.resolve("CT." + i + ".dcm");
             Fixtures.rtResearch("SUBJ-9").pseudonymize(rt.resolve("CT").resolve("CT." + i + ".dcm"), target);
-            AttributeList ct = Fixtures.read(target);
+            AttributeList ct = DicomFiles.read(target);
             ctUids.add(value(ct, TagFromName.SOPInstanceUID));
             ctSeries.add(value(ct, TagFromName.SeriesInstanceUID));
             frames.add(value(ct, TagFromName.FrameOfReferenceUID));
@@ -44,10 +45,10 @@ class RtReferencesTest {
         for (String name : List.of("RS.dcm", "RP.dcm", "RD.dcm")) {
             Fixtures.rtResearch("SUBJ-9").pseudonymize(rt.resolve(name), out.resolve(name));
         }
-        AttributeList rs = Fixtures.read(out.resolve("RS.dcm"));
-        AttributeList rp = Fixtures.read(out.resolve("RP.dcm"));
-        AttributeList rd = Fixtures.read(out.resolve("RD.dcm"));
-        AttributeList sourceRs = Fixtures.read(rt.resolve("RS.dcm"));
+        AttributeList rs = DicomFiles.read(out.resolve("RS.dcm"));
+        AttributeList rp = DicomFiles.read(out.resolve("RP.dcm"));
+        AttributeList rd = DicomFiles.read(out.resolve("RD.dcm"));
+        AttributeList sourceRs = DicomFiles.read(rt.resolve("RS.dcm"));
 
         assertThat(ctSeries).hasSize(1);
         assertThat(frames).hasSize(1);
@@ -67,7 +68,7 @@ class RtReferencesTest {
         assertThat(all(rd, tag("ReferencedRTPlanSequence"), TagFromName.ReferencedSOPInstanceUID))
                 .containsOnly(value(rp, TagFromName.SOPInstanceUID));
         for (AttributeList list : List.of(rs, rp, rd)) {
-            assertThat(value(list, TagFromName.StudyInstanceUID)).isEqualTo(value(Fixtures.read(out.resolve("CT.1.dcm")),
+            assertThat(value(list, TagFromName.StudyInstanceUID)).isEqualTo(value(DicomFiles.read(out.resolve("CT.1.dcm")),
                     TagFromName.StudyInstanceUID));
             assertThat(value(list, TagFromName.SOPClassUID)).startsWith("1.2.840.10008.5.1.4.1.1.481.");
             assertThat(all(list, null, TagFromName.ReferencedSOPClassUID)).allMatch(UidMapper::isStandardUid);
@@ -81,7 +82,7 @@ class RtReferencesTest {
         for (String name : List.of("CT/CT.1.dcm", "RS.dcm", "RP.dcm", "RD.dcm")) {
             Path target = out.resolve(name.replace('/', '_'));
             Fixtures.basic("SUBJ-9").pseudonymize(rt.resolve(name), target);
-            AttributeList written = Fixtures.read(target);
+            AttributeList written = DicomFiles.read(target);
 
             assertThat(org.dicomstage.testing.PhiScanner.residues(written, identifiers)).as(name).isEmpty();
             assertThat(PseudonymizerTest.privateTags(written)).as(name).isEmpty();

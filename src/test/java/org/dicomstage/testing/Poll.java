@@ -22,13 +22,18 @@ public final class Poll {
             if (value != null) {
                 return value;
             }
-            try {
-                Thread.sleep(INTERVAL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            pause(INTERVAL_MILLIS);
         }
         throw new AssertionError(failure.get());
+    }
+
+    /** Sleeps between two looks at something that changes in its own time; an interrupt ends the test. */
+    public static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -12,6 +12,7 @@ import io.camunda.client.CamundaClient;
 import org.dicomstage.dicom.EmbeddedArchive;
 import org.dicomstage.study.DemoStudyData;
 import org.dicomstage.testing.CtSeriesGenerator;
+import org.dicomstage.testing.Poll;
 import org.dicomstage.workflow.ProcessDefinition.Decisions;
 import org.dicomstage.workflow.ProcessDefinition.Elements;
 import org.dicomstage.workflow.ProcessDefinition.Variables;
@@ -116,18 +117,9 @@ public final class ConcurrentRequests {
                 }
             }
             if (!answered) {
-                sleep();
+                Poll.pause(50);
             }
         }
         return new Outcome(completed, failures);
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -9,7 +9,6 @@ import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
 import io.camunda.zeebe.process.test.assertions.BpmnAssert;
 import io.camunda.zeebe.process.test.assertions.ProcessInstanceAssert;
 import io.camunda.zeebe.process.test.filters.RecordStream;
-import io.camunda.zeebe.process.test.inspections.model.InspectedProcessInstance;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -63,7 +62,7 @@ class CreateProjectSpecificDicomProcessTest {
     @AfterEach
     void cleanUp() {
         // The engine outlives the test (cached context): leave no jobs behind for the next one.
-        if (!userTasks.open(instance).isEmpty() || isActive()) {
+        if (!userTasks.open(instance).isEmpty() || ProcessInstances.isActive(instance)) {
             client.newCancelInstanceCommand(instance).send().join();
         }
         BpmnAssert.resetRecordStream();
@@ -374,16 +373,7 @@ class CreateProjectSpecificDicomProcessTest {
     }
 
     private ProcessInstanceAssert assertInstance() {
-        return BpmnAssert.assertThat(new InspectedProcessInstance(instance));
-    }
-
-    private boolean isActive() {
-        try {
-            assertInstance().isActive();
-            return true;
-        } catch (AssertionError e) {
-            return false;
-        }
+        return ProcessInstances.assertThat(instance);
     }
 
     private static Map<String, Object> option(String value, String label) {

@@ -26,7 +26,6 @@ import io.camunda.client.CamundaClient;
 import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
 import io.camunda.zeebe.process.test.assertions.BpmnAssert;
 import io.camunda.zeebe.process.test.filters.RecordStream;
-import io.camunda.zeebe.process.test.inspections.model.InspectedProcessInstance;
 import io.camunda.zeebe.protocol.record.Record;
 import io.camunda.zeebe.protocol.record.intent.IncidentIntent;
 import io.camunda.zeebe.protocol.record.value.IncidentRecordValue;
@@ -104,7 +103,7 @@ class RealWorkersProcessTest {
     @AfterEach
     void cleanUp() {
         study0.start(); // a test that stopped it and failed must not break the next one
-        if (instance != 0 && isActive()) {
+        if (instance != 0 && ProcessInstances.isActive(instance)) {
             client.newCancelInstanceCommand(instance).send().join();
         }
         BpmnAssert.resetRecordStream();
@@ -507,16 +506,7 @@ class RealWorkersProcessTest {
     }
 
     private io.camunda.zeebe.process.test.assertions.ProcessInstanceAssert assertInstance() {
-        return BpmnAssert.assertThat(new InspectedProcessInstance(instance));
-    }
-
-    private boolean isActive() {
-        try {
-            assertInstance().isActive();
-            return true;
-        } catch (AssertionError e) {
-            return false;
-        }
+        return ProcessInstances.assertThat(instance);
     }
 
     // --- the study package's record and the archives' content

@@ -95,8 +95,8 @@ class ScaleOutIT {
         p.put("dicomstage.workflow.retry-backoff", "100ms");
         p.put("dicomstage.workflow.max-retry-backoff", "400ms");
         p.put("dicomstage.cluster.max-associations." + DemoStudyData.PROJECT_NODE, PROJECT_LIMIT);
-        node(p, DemoStudyData.STUDY0_NODE, study0);
-        node(p, DemoStudyData.PROJECT_NODE, project);
+        TestArchives.node(p, DemoStudyData.STUDY0_NODE, study0);
+        TestArchives.node(p, DemoStudyData.PROJECT_NODE, project);
         return new SpringApplicationBuilder(DicomStageApplication.class, ZptHarnessConfiguration.class,
                 DemoStudyData.class, CountedNodePermits.class)
                 .web(WebApplicationType.NONE)
@@ -108,16 +108,6 @@ class ScaleOutIT {
                             .registerSingleton(ZptEngineInitializer.ENGINE_BEAN, engine); // shared, stopped here
                 })
                 .run();
-    }
-
-    private static void node(Map<String, Object> p, String node, EmbeddedArchive archive) {
-        String prefix = "dicomstage.nodes." + node + ".";
-        p.put(prefix + "kind", "DIMSE");
-        p.put(prefix + "ae-title", archive.aeTitle());
-        p.put(prefix + "host", "127.0.0.1");
-        p.put(prefix + "port", archive.port());
-        p.put(prefix + "connect-timeout", "2s");
-        p.put(prefix + "read-timeout", "20s");
     }
 
     @Test

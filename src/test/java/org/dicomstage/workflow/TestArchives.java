@@ -86,7 +86,8 @@ public final class TestArchives implements ApplicationContextInitializer<Configu
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-archives", p));
     }
 
-    private static void node(Map<String, Object> p, String name, EmbeddedArchive archive) {
+    /** The properties of a DIMSE node {@code name} that talks to {@code archive} on loopback. */
+    static void node(Map<String, Object> p, String name, EmbeddedArchive archive) {
         String prefix = "dicomstage.nodes." + name + ".";
         p.put(prefix + "kind", "DIMSE");
         p.put(prefix + "ae-title", archive.aeTitle());

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.dicomstage.testing.Poll;
 
 /**
  * Tiny stand-ins for the job workers, for process tests only: each call works the jobs of one type for one
@@ -65,19 +66,10 @@ final class TestJobs {
                 jobs.add(job);
             }
             if (jobs.size() < count) {
-                sleep();
+                Poll.pause(50);
             }
         }
         assertThat(jobs).as("%s jobs of process instance %s", type, processInstanceKey).hasSize(count);
         return jobs;
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
