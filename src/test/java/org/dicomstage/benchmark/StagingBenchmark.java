@@ -100,17 +100,23 @@ class StagingBenchmark {
             study0.importDirectory(source);
             warmUp(study0);
             resetPeakHeap();
+            Cpu beforeFirst = Cpu.now();
             embedded = measure("staging over DIMSE, embedded -> embedded", () -> stage(
                     dimse("study0", study0.aeTitle(), study0.port()), dimse("project", project.aeTitle(), project.port()),
                     series));
-            rows.add(String.format(Locale.ROOT, "  peak heap during embedded staging: %d MB (cap %d MB)",
-                    peakHeap() >> 20, Runtime.getRuntime().maxMemory() >> 20));
+            Cpu first = Cpu.now().minus(beforeFirst);
+            rows.add(String.format(Locale.ROOT, "  peak heap during embedded staging: %d MB (cap %d MB); CPU %.2f ms"
+                    + " per instance (both archives and staging in this JVM)", peakHeap() >> 20,
+                    Runtime.getRuntime().maxMemory() >> 20, first.ownMillis(INSTANCES)));
             // The service stages series after series in one JVM: the second thousand shows it compiled.
             try (EmbeddedArchive again = new EmbeddedArchive("PROJECT2", temp.resolve("project2"), 0, 8)) {
                 again.start();
+                Cpu beforeSecond = Cpu.now();
                 embeddedSecond = measure("  the same again into an empty archive", () -> stage(
                         dimse("study0", study0.aeTitle(), study0.port()),
                         dimse("project2", again.aeTitle(), again.port()), series));
+                rows.add(String.format(Locale.ROOT, "    CPU %.2f ms per instance",
+                        Cpu.now().minus(beforeSecond).ownMillis(INSTANCES)));
             }
             deleteTree(temp.resolve("project2"));
             ceilings("embedded", dimse("study0", study0.aeTitle(), study0.port()),
@@ -124,14 +130,26 @@ class StagingBenchmark {
         try (OrthancServer study0 = OrthancServer.builder().aet("STUDY0").start();
                 OrthancServer project = OrthancServer.builder().aet("PROJECT").start()) {
             study0.uploadAll(source);
+            Cpu beforeStaging = Cpu.now();
             orthancStaging = measure("staging over DIMSE, Orthanc -> Orthanc", () -> stage(
                     dimse("study0", study0.aet(), study0.dicomPort()), dimse("project", project.aet(), project.dicomPort()),
                     series));
+            Cpu staging = Cpu.now().minus(beforeStaging);
             assertThat(project.instanceCount()).isEqualTo(INSTANCES);
             ceilings("Orthanc", dimse("study0", study0.aet(), study0.dicomPort()),
                     dimse("project", project.aet(), project.dicomPort()), series);
             String studyId = study0.findStudyId(series.studyInstanceUid());
+            Cpu beforeAnonymize = Cpu.now();
             orthancAnonymize = measure("Orthanc /studies/{id}/anonymize", () -> study0.anonymizeStudy(studyId));
+            Cpu anonymize = Cpu.now().minus(beforeAnonymize);
+            // Where the Orthanc -> Orthanc target stands on this machine: the CPU time both Orthancs spend to send
+            // and to take in a staged instance, against what the cores allow per instance at 2 x anonymize's rate.
+            rows.add(String.format(Locale.ROOT, "  CPU per instance: staging Orthanc -> Orthanc %.2f ms in the two"
+                    + " Orthancs + %.2f ms in this JVM; anonymize %.2f ms in Orthanc", staging.childMillis(INSTANCES),
+                    staging.ownMillis(INSTANCES), anonymize.childMillis(INSTANCES)));
+            rows.add(String.format(Locale.ROOT, "  at 2 x anonymize (%.0f/s) %d cores give %.2f ms CPU per instance,"
+                    + " of which the Orthancs alone took %.2f ms while staging", 2 * orthancAnonymize, cores,
+                    cores * 1000 / (2 * orthancAnonymize), staging.childMillis(INSTANCES)));
         }
 
         System.out.println();
@@ -256,6 +274,29 @@ class StagingBenchmark {
         Process p = new ProcessBuilder(command).inheritIO().start();
         if (p.waitFor() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed");
+        }
+    }
+
+    /** CPU time so far of this JVM and of the processes it started (the Orthancs), in seconds. */
+    private record Cpu(double own, double children) {
+
+        static Cpu now() {
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            double children = ProcessHandle.current().descendants().mapToLong(p -> p.info().totalCpuDuration()
+                    .map(Duration::toNanos).orElse(0L)).sum() / 1e9;
+            return new Cpu(os.getProcessCpuTime() / 1e9, children);
+        }
+
+        Cpu minus(Cpu before) {
+            return new Cpu(own - before.own, children - before.children);
+        }
+
+        double ownMillis(int instances) {
+            return own * 1000 / instances;
+        }
+
+        double childMillis(int instances) {
+            return children * 1000 / instances;
         }
     }
 
