@@ -10,6 +10,7 @@ import org.dicomstage.dicom.DicomNodeRegistry;
 import org.dicomstage.dicom.EmbeddedArchive;
 import org.dicomstage.study.DemoStudyData;
 import org.dicomstage.study.StudyService;
+import org.dicomstage.workflow.PollingWorkers;
 import org.dicomstage.workflow.ZptEngineInitializer;
 import org.dicomstage.workflow.ZptHarnessConfiguration;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +28,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -38,10 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * context, unlike {@link WebUiBrowserIT}, whose tests drive the process by hand with the workers off. Screenshots
  * of every step go to target/screenshots/.
  */
-// Closes this context, and stops its engine and its polling workers, after the class: ZPT's GrpcResponseWriter keeps
-// the response value in static fields, so a second engine answering meanwhile can corrupt a job batch, and a worker
-// never gets its job ("Could not deserialize object [JobBatchRecord]" in the log).
-@DirtiesContext
+@PollingWorkers
 @SpringBootTest(classes = WebUiTest.Application.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"dicomstage.security.mode=demo",
                 // As in the local run: the record-stream task list needs an engine that looks idle between polls.

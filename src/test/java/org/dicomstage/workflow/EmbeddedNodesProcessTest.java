@@ -24,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -33,10 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * The local run's configuration: both archives are EMBEDDED nodes that the registry starts itself (in-process
  * access, no DIMSE in between). The RT fixture is staged and verified through the real workers.
  */
-// Closes this context, and stops its engine and its polling workers, after the class: ZPT's GrpcResponseWriter keeps
-// the response value in static fields, so a second engine answering meanwhile can corrupt a job batch, and a worker
-// never gets its job ("Could not deserialize object [JobBatchRecord]" in the log).
-@DirtiesContext
+@PollingWorkers
 @SpringBootTest(classes = DicomStageApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = "camunda.client.worker.defaults.poll-interval=200ms")
 @ContextConfiguration(initializers = ZptEngineInitializer.class)

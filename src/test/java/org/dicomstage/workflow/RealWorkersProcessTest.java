@@ -51,7 +51,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
@@ -59,10 +58,7 @@ import org.springframework.test.context.ContextConfiguration;
  * the demo studies in H2, and the in-memory engine. Each test is one path a researcher can take, asserted on what
  * they notice: the open task and its data, where the instance ends, what the project archive holds.
  */
-// Closes this context, and stops its engine and its polling workers, after the class: ZPT's GrpcResponseWriter keeps
-// the response value in static fields, so a second engine answering meanwhile can corrupt a job batch, and a worker
-// never gets its job ("Could not deserialize object [JobBatchRecord]" in the log).
-@DirtiesContext
+@PollingWorkers
 @SpringBootTest(classes = DicomStageApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"camunda.client.worker.defaults.poll-interval=200ms",
                 "camunda.client.worker.defaults.stream-enabled=false"})
