@@ -134,9 +134,6 @@ public final class Pseudonymizer {
      * input's before anything is written.
      */
     public void pseudonymize(Path in, Path out) {
-        if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
-            throw new PseudonymizationException(in + ": output would overwrite the input");
-        }
         SplicedInstance spliced = prepare(in);
         if (spliced == null) {
             pseudonymizeInFull(in, out);
@@ -150,9 +147,6 @@ public final class Pseudonymizer {
      * (encapsulated, deflated, padded): reads the whole file, and checks the written pixel data byte for byte.
      */
     public void pseudonymizeInFull(Path in, Path out) {
-        if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
-            throw new PseudonymizationException(in + ": output would overwrite the input");
-        }
         Source source = read(in, true);
         write(source, run(source.list, in.toString(), false).output, in, out);
     }
@@ -335,6 +329,9 @@ public final class Pseudonymizer {
      * or not at all; on any failure nothing is left behind.
      */
     private static void writeAtomically(Path in, Path out, FileContent content) {
+        if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+            throw new PseudonymizationException(in + ": output would overwrite the input");
+        }
         Path temp = null;
         try {
             Path dir = out.toAbsolutePath().getParent();
