@@ -4,10 +4,15 @@
  * beyond the files it is handed, no Spring.
  *
  * <ul>
- * <li>{@link org.dicomstage.pseudonym.Pseudonymizer}: the transformation; {@code pseudonymize(Path, Path)}
- * checks the input's structure itself (PixelMed only logs truncation), keeps the transfer syntax, writes
- * encapsulated pixel data back verbatim, proves the output's pixel bytes equal the input's with
+ * <li>{@link org.dicomstage.pseudonym.Pseudonymizer}: the entry points, per dataset and per file.</li>
+ * <li>{@code InstanceFiles}: file I/O. Checks the input's structure itself (PixelMed only logs truncation),
+ * keeps the transfer syntax, splices native pixel data behind the new header or writes encapsulated pixel data
+ * back verbatim, proves the output's pixel bytes equal the input's with
  * {@link org.dicomstage.dicom.PixelDataDigest} and only then moves the file into place.</li>
+ * <li>{@code DatasetTransformer}: the walk over a dataset at every depth; {@code ProfileRules}: Table E.1-1
+ * resolved under the profile's options; {@code AttributeActions}: what each action does to a value;
+ * {@code TextCleaner}: whether a kept text may leave; {@code StudyAttributes}: pseudonym, clinical trial and
+ * de-identification method attributes.</li>
  * <li>{@code annex-e-basic-profile.tsv} (next to these classes): Table E.1-1 as data, one attribute per
  * line with its Basic Profile action and the options that retain or clean it.</li>
  * <li>{@link org.dicomstage.pseudonym.PseudonymizationProfile}: YAML profiles; built-ins in

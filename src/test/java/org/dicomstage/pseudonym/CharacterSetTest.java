@@ -131,7 +131,7 @@ class CharacterSetTest {
             SpecificCharacterSet cs = new SpecificCharacterSet(term.split("\\\\"));
             for (char c = 0; c < 0x80; c++) {
                 String text = "A" + c + "z";
-                if (Pseudonymizer.asciiInEveryCharacterSet(text)) {
+                if (StudyAttributes.asciiInEveryCharacterSet(text)) {
                     accepted++;
                     byte[] bytes = cs.translateStringToByteArray(text);
                     assertThat(bytes).as("%s: U+%04X", term, (int) c)
@@ -142,9 +142,9 @@ class CharacterSetTest {
             }
         }
         assertThat(accepted).as("characters taken by the shortcut, over all terms").isEqualTo(terms.length * 93);
-        assertThat(Pseudonymizer.asciiInEveryCharacterSet("Yen\\")).isFalse();
-        assertThat(Pseudonymizer.asciiInEveryCharacterSet("over~line")).isFalse();
-        assertThat(Pseudonymizer.asciiInEveryCharacterSet("Müller")).isFalse();
+        assertThat(StudyAttributes.asciiInEveryCharacterSet("Yen\\")).isFalse();
+        assertThat(StudyAttributes.asciiInEveryCharacterSet("over~line")).isFalse();
+        assertThat(StudyAttributes.asciiInEveryCharacterSet("Müller")).isFalse();
     }
 
     private static void put(AttributeList list, AttributeTag tag, String value, SpecificCharacterSet cs)

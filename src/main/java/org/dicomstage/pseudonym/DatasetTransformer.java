@@ -1,0 +1,201 @@
+package org.dicomstage.pseudonym;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.SequenceItem;
+import com.pixelmed.dicom.SpecificCharacterSet;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.UnknownAttribute;
+import org.dicomstage.pseudonym.PseudonymizationProfile.SafePrivateTag;
+import org.dicomstage.pseudonym.ProfileRules.Decision;
+
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import static org.dicomstage.pseudonym.Attributes.display;
+import static org.dicomstage.pseudonym.Attributes.iterable;
+import static org.dicomstage.pseudonym.Attributes.keyword;
+import static org.dicomstage.pseudonym.Attributes.original;
+import static org.dicomstage.pseudonym.Attributes.singleString;
+import static org.dicomstage.pseudonym.Attributes.tagText;
+
+/**
+ * The walk over a dataset at every depth: sorts each attribute into file meta, private, or public, asks
+ * {@link ProfileRules} what to do with a public one and has {@link AttributeActions} do it; then sets the study's
+ * own attributes ({@link StudyAttributes}). Works on attribute lists only; files are {@link InstanceFiles}'s.
+ */
+final class DatasetTransformer {
+
+    private static final Pattern IS_VALUE = Pattern.compile("[+-]?\\d{1,12}");
+    private static final Pattern DS_VALUE = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Set<AttributeTag> KEPT_META = Set.of(TagFromName.FileMetaInformationVersion,
+            TagFromName.MediaStorageSOPClassUID, TagFromName.TransferSyntaxUID, TagFromName.ImplementationClassUID,
+            TagFromName.ImplementationVersionName);
+
+    record Result(AttributeList output, List<DryRunReport.Entry> entries) {
+    }
+
+    private final PseudonymizationProfile profile;
+    private final ProfileRules rules;
+    private final AttributeActions actions;
+    private final StudyAttributes study;
+    private final TextCleaner cleaner = new TextCleaner();
+
+    DatasetTransformer(PseudonymizationProfile profile, AttributeActions actions, StudyAttributes study) {
+        this.profile = profile;
+        this.rules = new ProfileRules(profile, ConfidentialityTable.standard());
+        this.actions = actions;
+        this.study = study;
+    }
+
+    /** Returns a new list; the source list and its attributes are not modified. */
+    Result run(AttributeList source, String name, boolean recording) {
+        try {
+            Run run = new Run(name, source, recording, cleaner);
+            SpecificCharacterSet charset = new SpecificCharacterSet(source);
+            AttributeList output = transform(source, "", run, charset);
+            study.set(output, run, charset);
+            return new Result(output, run.entries);
+        } catch (PseudonymizationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new PseudonymizationException(name + ": " + e, e);
+        }
+    }
+
+    private AttributeList transform(AttributeList in, String parentPath, Run run, SpecificCharacterSet inherited) {
+        SpecificCharacterSet charset = in.get(TagFromName.SpecificCharacterSet) != null
+                ? new SpecificCharacterSet(in) : inherited;
+        AttributeList out = new AttributeList();
+        for (Attribute attribute : in.values()) {
+            AttributeTag tag = attribute.getTag();
+            String keyword = keyword(tag);
+            String path = parentPath + keyword;
+            if (!tag.isPrivate()) {
+                validate(attribute, path, run);
+            }
+            if (tag.getGroup() == 0x0002) {
+                transformMeta(attribute, out, path, keyword, run);
+            } else if (tag.getGroup() < 0x0008) {
+                run.report(path, attribute, keyword, DryRunReport.Action.REMOVE,
+                        "group below 0008 (command, directory or reserved private)", "");
+            } else if (tag.isPrivate()) {
+                transformPrivate(in, attribute, out, path, run, charset);
+            } else if (tag.getElement() == 0x0000) {
+                run.report(path, attribute, keyword, DryRunReport.Action.REMOVE, "group length", "");
+            } else if (attribute instanceof UnknownAttribute) {
+                // A public tag that arrived as UN cannot be interpreted safely here: it could carry anything.
+                run.report(path, attribute, keyword, DryRunReport.Action.REMOVE, "public attribute with UN VR", "");
+            } else {
+                transformPublic(attribute, out, path, keyword, run, charset);
+            }
+        }
+        return out;
+    }
+
+    private void transformMeta(Attribute attribute, AttributeList out, String path, String keyword, Run run) {
+        AttributeTag tag = attribute.getTag();
+        if (tag.equals(TagFromName.MediaStorageSOPInstanceUID)) {
+            out.put(actions.mapUids(attribute, path, keyword, "U", run));
+        } else if (KEPT_META.contains(tag)) {
+            out.put(attribute);
+            run.report(path, attribute, keyword, DryRunReport.Action.KEEP, "file meta information",
+                    () -> display(attribute));
+        } else {
+            // Source AE titles and private meta information say where the file came from.
+            run.report(path, attribute, keyword, DryRunReport.Action.REMOVE, "file meta information", "");
+        }
+    }
+
+    private void transformPrivate(AttributeList in, Attribute attribute, AttributeList out, String path, Run run,
+            SpecificCharacterSet charset) {
+        AttributeTag tag = attribute.getTag();
+        int group = tag.getGroup();
+        int element = tag.getElement();
+        if (element >= 0x0010 && element <= 0x00FF) {
+            // Private creator: kept only while its block still holds an allow-listed element (see below).
+            String creator = singleString(attribute);
+            boolean blockMayBeRetained = profile.safePrivate().stream()
+                    .anyMatch(s -> s.group() == group && s.creator().equals(creator));
+            if (blockMayBeRetained) {
+                out.put(attribute);
+                run.report(path, attribute, "PrivateCreator", DryRunReport.Action.KEEP,
+                        "private creator of a safe block", () -> display(attribute));
+            } else {
+                run.report(path, attribute, "PrivateCreator", DryRunReport.Action.REMOVE, "private creator", "");
+            }
+            return;
+        }
+        String creator = element > 0x00FF ? in.getPrivateCreatorString(tag) : "";
+        creator = creator == null ? "" : creator.trim();
+        String label = creator.isEmpty() ? "Private" : creator;
+        boolean safe = false;
+        if (element > 0x00FF) {
+            for (SafePrivateTag s : profile.safePrivate()) {
+                if (s.group() == group && s.creator().equals(creator) && s.elementByte() == (element & 0xFF)) {
+                    safe = true;
+                    break;
+                }
+            }
+        }
+        if (!safe) {
+            run.report(path, attribute, label, DryRunReport.Action.REMOVE, "private, not on the safe list", "");
+            return;
+        }
+        if (attribute instanceof SequenceAttribute sequence) {
+            run.report(path, attribute, label, DryRunReport.Action.KEEP, "safe private sequence", "");
+            out.put(transformSequence(sequence, path, run, charset));
+        } else {
+            out.put(attribute);
+            run.report(path, attribute, label, DryRunReport.Action.KEEP, "safe private", () -> display(attribute));
+        }
+    }
+
+    private void transformPublic(Attribute attribute, AttributeList out, String path, String keyword, Run run,
+            SpecificCharacterSet charset) {
+        Decision decision = rules.decide(attribute.getTag(), keyword, attribute.getVRAsString(),
+                attribute instanceof SequenceAttribute);
+        switch (decision.action()) {
+            case REMOVE -> run.report(path, attribute, keyword, DryRunReport.Action.REMOVE, decision.reason(), "");
+            case EMPTY -> actions.empty(attribute, out, path, keyword, decision, run, charset);
+            case DUMMY -> actions.dummy(attribute, out, path, keyword, decision, run, charset);
+            case MAP_UID -> out.put(actions.mapUids(attribute, path, keyword, decision.reason(), run));
+            case RECURSE -> {
+                // Reported before its items, so that the report reads top-down.
+                run.report(path, attribute, keyword, DryRunReport.Action.KEEP,
+                        decision.reason() + " (items processed)", "");
+                out.put(transformSequence((SequenceAttribute) attribute, path, run, charset));
+            }
+            case KEEP -> actions.keep(attribute, out, path, keyword, decision, run, charset);
+        }
+    }
+
+    private SequenceAttribute transformSequence(SequenceAttribute source, String path, Run run,
+            SpecificCharacterSet charset) {
+        SequenceAttribute copy = new SequenceAttribute(source.getTag());
+        int index = 0;
+        for (SequenceItem item : iterable(source)) {
+            copy.addItem(transform(item.getAttributeList(), path + "[" + index + "]/", run, charset));
+            index++;
+        }
+        return copy;
+    }
+
+    /** Rejects values that cannot be what their VR says (e.g. IS "1A"): such a file is corrupt, not pseudonymizable. */
+    private static void validate(Attribute attribute, String path, Run run) {
+        String vr = attribute.getVRAsString();
+        Pattern grammar = "IS".equals(vr) ? IS_VALUE : "DS".equals(vr) ? DS_VALUE : null;
+        if (grammar == null) {
+            return;
+        }
+        for (String value : original(attribute)) {
+            String v = value.trim();
+            if (!v.isEmpty() && !grammar.matcher(v).matches()) {
+                throw run.fail("invalid " + vr + " value '" + v + "' in " + path + " " + tagText(attribute.getTag()));
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.dicomstage.pseudonym;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import static org.dicomstage.pseudonym.Attributes.display;
+import static org.dicomstage.pseudonym.Attributes.tagText;
+
+/** State of one pass over one dataset: its name for errors, what the dry run records, its text cleaner. */
+final class Run {
+
+    final String name;
+    /** Only a dry run lists what happens to each attribute; describing them costs more than the change itself. */
+    final boolean recording;
+    final List<DryRunReport.Entry> entries = new ArrayList<>();
+    final AttributeList source;
+    final TextCleaner.ForDataset cleaner;
+
+    Run(String name, AttributeList source, boolean recording, TextCleaner cleaner) {
+        this.name = name;
+        this.source = source;
+        this.recording = recording;
+        this.cleaner = cleaner.forDataset(source);
+    }
+
+    PseudonymizationException fail(String reason) {
+        return new PseudonymizationException(name + ": " + reason);
+    }
+
+    void report(String path, Attribute attribute, String keyword, DryRunReport.Action action, String reason,
+            String after) {
+        if (recording) {
+            entries.add(new DryRunReport.Entry(path, tagText(attribute.getTag()), keyword, action, reason,
+                    display(attribute), after));
+        }
+    }
+
+    void report(String path, Attribute attribute, String keyword, DryRunReport.Action action, String reason,
+            Supplier<String> after) {
+        if (recording) {
+            report(path, attribute, keyword, action, reason, after.get());
+        }
+    }
+}
