@@ -6,11 +6,18 @@ import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.SpecificCharacterSet;
 import com.pixelmed.dicom.ValueRepresentation;
+import org.dicomstage.pseudonym.ProfileRules.Clean;
 import org.dicomstage.pseudonym.ProfileRules.Decision;
 
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.time.Year;
+import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.dicomstage.pseudonym.Attributes.addValue;
 import static org.dicomstage.pseudonym.Attributes.display;
@@ -26,13 +33,21 @@ import static org.dicomstage.pseudonym.Attributes.strings;
 final class AttributeActions {
 
     private static final DateTimeFormatter DA = DateTimeFormatter.BASIC_ISO_DATE;
+    private static final DateTimeFormatter YYYYMM = DateTimeFormatter.ofPattern("uuuuMM");
+    private static final DateTimeFormatter YYYY = DateTimeFormatter.ofPattern("uuuu");
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
+    /** The &ZZXX suffix of a DT (PS3.5 6.2). */
+    private static final Pattern UTC_OFFSET = Pattern.compile("[+-]\\d{4}$");
 
     private final UidMapper uids;
     private final int dateShiftDays;
+    private final boolean timezoneKept;
 
-    AttributeActions(UidMapper uids, int dateShiftDays) {
+    /** @param timezoneKept whether (0008,0201) stays, and with it each DT's own offset suffix */
+    AttributeActions(UidMapper uids, int dateShiftDays, boolean timezoneKept) {
         this.uids = uids;
         this.dateShiftDays = dateShiftDays;
+        this.timezoneKept = timezoneKept;
     }
 
     void empty(Attribute attribute, AttributeList out, String path, String keyword, Decision decision, Run run,
@@ -74,14 +89,29 @@ final class AttributeActions {
             SpecificCharacterSet charset) {
         String vr = attribute.getVRAsString();
         String reason = decision.reason();
-        if (decision.shiftDates() && ("DA".equals(vr) || "DT".equals(vr))) {
-            Attribute shifted = shift(attribute, charset);
+        boolean dateTime = "DT".equals(vr);
+        if ((decision.clean() == Clean.SHIFT_DATES && ("DA".equals(vr) || dateTime))
+                || (dateTime && !timezoneKept)) {
+            Attribute shifted = shift(attribute, decision.clean() == Clean.SHIFT_DATES ? dateShiftDays : 0, charset);
             out.put(shifted);
             if (run.recording) {
-                run.report(path, attribute, keyword, shifted.getVL() == attribute.getVL() && display(shifted)
-                        .equals(display(attribute)) ? DryRunReport.Action.KEEP : DryRunReport.Action.SHIFT_DATE,
-                        reason + " (" + dateShiftDays + " days)", display(shifted));
+                boolean same = shifted.getVL() == attribute.getVL() && display(shifted).equals(display(attribute));
+                run.report(path, attribute, keyword, same ? DryRunReport.Action.KEEP
+                        : decision.clean() == Clean.SHIFT_DATES ? DryRunReport.Action.SHIFT_DATE
+                        : DryRunReport.Action.DUMMY, decision.clean() == Clean.SHIFT_DATES
+                        ? reason + " (" + dateShiftDays + " days)" : reason + " (time zone offset removed)",
+                        display(shifted));
             }
+            return;
+        }
+        if (decision.clean() == Clean.AE_TITLE && "AE".equals(vr)) {
+            Attribute pseudonym = newAttribute(attribute.getTag(), attribute.getVR(), charset);
+            for (String value : strings(attribute)) {
+                addValue(pseudonym, value.isBlank() ? "" : aeTitle(value.trim()));
+            }
+            out.put(pseudonym);
+            run.report(path, attribute, keyword, DryRunReport.Action.DUMMY, reason + " (keyed AE title)",
+                    () -> display(pseudonym));
             return;
         }
         if (TextCleaner.isText(vr)) {
@@ -91,8 +121,8 @@ final class AttributeActions {
                 Attribute dummy = dummy(attribute, charset);
                 out.put(dummy);
                 run.report(path, attribute, keyword, DryRunReport.Action.DUMMY,
-                        (decision.clean() ? reason : "kept attribute") + ": contains an identifier of this dataset",
-                        display(dummy));
+                        (decision.clean() == Clean.TEXT ? reason : "kept attribute")
+                                + ": contains an identifier of this dataset", display(dummy));
                 return;
             }
         }
@@ -100,7 +130,14 @@ final class AttributeActions {
         run.report(path, attribute, keyword, DryRunReport.Action.KEEP, reason, () -> display(attribute));
     }
 
-    private Attribute shift(Attribute attribute, SpecificCharacterSet charset) {
+    /** "AE" and 14 hex digits of the keyed hash: 16 characters, as AE allows; one device keeps one name. */
+    private String aeTitle(String value) {
+        byte[] hash = uids.hmac(("ae-title:" + value).getBytes(StandardCharsets.UTF_8));
+        return "AE" + HexFormat.of().withUpperCase().formatHex(hash, 0, 7);
+    }
+
+    /** Moves every value by {@code days}, dropping a DT's offset suffix where (0008,0201) does not stay. */
+    private Attribute shift(Attribute attribute, int days, SpecificCharacterSet charset) {
         Attribute shifted = newAttribute(attribute.getTag(), attribute.getVR(), charset);
         boolean dateTime = "DT".equals(attribute.getVRAsString());
         for (String value : strings(attribute)) {
@@ -109,18 +146,47 @@ final class AttributeActions {
                 addValue(shifted, v);
                 continue;
             }
-            try {
-                if (v.length() < 8) {
-                    throw new DateTimeParseException("partial date", v, 0);
-                }
-                LocalDate date = LocalDate.parse(v.substring(0, 8), DA).plusDays(dateShiftDays);
-                addValue(shifted, date.format(DA) + (dateTime ? v.substring(8) : ""));
-            } catch (DateTimeParseException e) {
-                // A value that cannot be shifted cannot be kept either: it would be the true date.
-                addValue(shifted, dateTime ? "19000101000000" : "19000101");
-            }
+            String moved = shiftValue(v, dateTime, days, dateTime && timezoneKept);
+            // A value that cannot be shifted cannot be kept either: it would be the true date.
+            addValue(shifted, moved != null ? moved : dateTime ? "19000101000000" : "19000101");
         }
         return shifted;
+    }
+
+    /**
+     * A DA or DT moved by whole days at its own precision: a full date moves by the days; a year and month, or a
+     * year alone, moves as the middle of that month or year would, so a shift shorter than half of it keeps it.
+     * Null if the value is no date.
+     */
+    static String shiftValue(String value, boolean dateTime, int days, boolean keepOffset) {
+        String v = value;
+        String offset = "";
+        if (dateTime) {
+            Matcher suffix = UTC_OFFSET.matcher(v);
+            if (suffix.find()) {
+                offset = keepOffset ? suffix.group() : "";
+                v = v.substring(0, suffix.start());
+            }
+        }
+        try {
+            if (v.length() >= 8 && (dateTime || v.length() == 8) && DIGITS.matcher(v.substring(0, 8)).matches()) {
+                LocalDate date = LocalDate.parse(v.substring(0, 8), DA).plusDays(days);
+                return date.format(DA) + v.substring(8) + offset;
+            }
+            if (v.length() == 6 && DIGITS.matcher(v).matches()) {
+                YearMonth month = YearMonth.parse(v, YYYYMM);
+                LocalDate middle = month.atDay(month.lengthOfMonth() / 2 + 1).plusDays(days);
+                return YearMonth.from(middle).format(YYYYMM) + offset;
+            }
+            if (v.length() == 4 && DIGITS.matcher(v).matches()) {
+                Year year = Year.parse(v, YYYY);
+                LocalDate middle = year.atDay(year.length() / 2 + 1).plusDays(days);
+                return Year.from(middle).format(YYYY) + offset;
+            }
+        } catch (DateTimeException e) {
+            return null;
+        }
+        return null;
     }
 
     private static Attribute dummy(Attribute attribute, SpecificCharacterSet charset) {

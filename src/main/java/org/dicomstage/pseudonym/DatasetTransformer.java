@@ -17,7 +17,6 @@ import java.util.regex.Pattern;
 
 import static org.dicomstage.pseudonym.Attributes.display;
 import static org.dicomstage.pseudonym.Attributes.iterable;
-import static org.dicomstage.pseudonym.Attributes.keyword;
 import static org.dicomstage.pseudonym.Attributes.original;
 import static org.dicomstage.pseudonym.Attributes.singleString;
 import static org.dicomstage.pseudonym.Attributes.tagText;
@@ -35,7 +34,8 @@ final class DatasetTransformer {
             TagFromName.MediaStorageSOPClassUID, TagFromName.TransferSyntaxUID, TagFromName.ImplementationClassUID,
             TagFromName.ImplementationVersionName);
 
-    record Result(AttributeList output, List<DryRunReport.Entry> entries) {
+    /** @param unknown public attributes removed because nothing says what they are: tag and keyword if any */
+    record Result(AttributeList output, List<DryRunReport.Entry> entries, Set<String> unknown) {
     }
 
     private final PseudonymizationProfile profile;
@@ -44,9 +44,10 @@ final class DatasetTransformer {
     private final StudyAttributes study;
     private final TextCleaner cleaner = new TextCleaner();
 
-    DatasetTransformer(PseudonymizationProfile profile, AttributeActions actions, StudyAttributes study) {
+    DatasetTransformer(PseudonymizationProfile profile, ProfileRules rules, AttributeActions actions,
+            StudyAttributes study) {
         this.profile = profile;
-        this.rules = new ProfileRules(profile, ConfidentialityTable.standard());
+        this.rules = rules;
         this.actions = actions;
         this.study = study;
     }
@@ -58,7 +59,7 @@ final class DatasetTransformer {
             SpecificCharacterSet charset = new SpecificCharacterSet(source);
             AttributeList output = transform(source, "", run, charset);
             study.set(output, run, charset);
-            return new Result(output, run.entries);
+            return new Result(output, run.entries, run.unknown);
         } catch (PseudonymizationException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -72,7 +73,7 @@ final class DatasetTransformer {
         AttributeList out = new AttributeList();
         for (Attribute attribute : in.values()) {
             AttributeTag tag = attribute.getTag();
-            String keyword = keyword(tag);
+            String keyword = name(tag);
             String path = parentPath + keyword;
             if (!tag.isPrivate()) {
                 validate(attribute, path, run);
@@ -86,9 +87,6 @@ final class DatasetTransformer {
                 transformPrivate(in, attribute, out, path, run, charset);
             } else if (tag.getElement() == 0x0000) {
                 run.report(path, attribute, keyword, DryRunReport.Action.REMOVE, "group length", "");
-            } else if (attribute instanceof UnknownAttribute) {
-                // A public tag that arrived as UN cannot be interpreted safely here: it could carry anything.
-                run.report(path, attribute, keyword, DryRunReport.Action.REMOVE, "public attribute with UN VR", "");
             } else {
                 transformPublic(attribute, out, path, keyword, run, charset);
             }
@@ -98,7 +96,10 @@ final class DatasetTransformer {
 
     private void transformMeta(Attribute attribute, AttributeList out, String path, String keyword, Run run) {
         AttributeTag tag = attribute.getTag();
-        if (tag.equals(TagFromName.MediaStorageSOPInstanceUID)) {
+        if (tag.equals(TagFromName.MediaStorageSOPInstanceUID) && rules.retainsUids()) {
+            out.put(attribute);
+            run.report(path, attribute, keyword, DryRunReport.Action.KEEP, "Retain UIDs", () -> display(attribute));
+        } else if (tag.equals(TagFromName.MediaStorageSOPInstanceUID)) {
             out.put(actions.mapUids(attribute, path, keyword, "U", run));
         } else if (KEPT_META.contains(tag)) {
             out.put(attribute);
@@ -156,8 +157,16 @@ final class DatasetTransformer {
 
     private void transformPublic(Attribute attribute, AttributeList out, String path, String keyword, Run run,
             SpecificCharacterSet charset) {
-        Decision decision = rules.decide(attribute.getTag(), keyword, attribute.getVRAsString(),
-                attribute instanceof SequenceAttribute);
+        AttributeTag tag = attribute.getTag();
+        // A public tag that arrived as UN cannot be interpreted safely here: it could carry anything.
+        // The dictionary knows repeating-group tags (60xx) by VR only, not by name.
+        boolean known = Attributes.DICTIONARY.getNameFromTag(tag) != null
+                || Attributes.DICTIONARY.getValueRepresentationFromTag(tag) != null;
+        Decision decision = rules.decide(tag, known ? keyword : null, attribute.getVRAsString(),
+                attribute instanceof SequenceAttribute, attribute instanceof UnknownAttribute);
+        if (decision.unknown()) {
+            run.unknown(tag, keyword);
+        }
         switch (decision.action()) {
             case REMOVE -> run.report(path, attribute, keyword, DryRunReport.Action.REMOVE, decision.reason(), "");
             case EMPTY -> actions.empty(attribute, out, path, keyword, decision, run, charset);
@@ -182,6 +191,16 @@ final class DatasetTransformer {
             index++;
         }
         return copy;
+    }
+
+    /** The dictionary's keyword, else the table's (for tags newer than PixelMed's dictionary), else the tag. */
+    private static String name(AttributeTag tag) {
+        String name = Attributes.DICTIONARY.getNameFromTag(tag);
+        if (name != null) {
+            return name;
+        }
+        ConfidentialityTable.Rule rule = tag.isPrivate() ? null : ConfidentialityTable.standard().rule(tag);
+        return rule != null && rule.tag() != null ? rule.keyword() : tagText(tag);
     }
 
     /** Rejects values that cannot be what their VR says (e.g. IS "1A"): such a file is corrupt, not pseudonymizable. */

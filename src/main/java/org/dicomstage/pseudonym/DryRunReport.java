@@ -1,12 +1,17 @@
 package org.dicomstage.pseudonym;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What pseudonymization does to one dataset, attribute by attribute at every depth. {@code before} holds
  * the source value, so a report is as sensitive as the source and is for the data owner's eyes only.
+ * {@code unknownAttributesRemoved} names, by tag, the public attributes removed because neither Table E.1-1 nor
+ * the dictionary says what they are.
  */
-public record DryRunReport(String patientPseudonym, List<Entry> entries) {
+public record DryRunReport(String patientPseudonym, List<Entry> entries, Set<String> unknownAttributesRemoved) {
 
     public enum Action {
         /** Kept unchanged. */
@@ -37,6 +42,7 @@ public record DryRunReport(String patientPseudonym, List<Entry> entries) {
 
     public DryRunReport {
         entries = List.copyOf(entries);
+        unknownAttributesRemoved = Collections.unmodifiableSortedSet(new TreeSet<>(unknownAttributesRemoved));
     }
 
     /** Entries that change the dataset (everything but {@link Action#KEEP}). */

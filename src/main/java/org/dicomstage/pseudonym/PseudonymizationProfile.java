@@ -1,5 +1,7 @@
 package org.dicomstage.pseudonym;
 
+import com.pixelmed.dicom.AttributeTag;
+import org.dicomstage.pseudonym.ConfidentialityTable.Option;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -12,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,11 +60,21 @@ public final class PseudonymizationProfile {
         }
     }
 
-    private static final Set<String> TOP_KEYS = Set.of("name", "description", "patientIdentity", "options");
+    private static final Set<String> TOP_KEYS = Set.of("name", "description", "patientIdentity", "options",
+            "keepUnknownAttributes");
     private static final Set<String> IDENTITY_KEYS = Set.of("mode", "prefix");
     private static final Set<String> OPTION_KEYS = Set.of("longitudinalTemporalInformation", "maxDateShiftDays",
-            "retainPatientCharacteristics", "retainDeviceIdentity", "retainInstitutionIdentity", "cleanDescriptors",
-            "retainSafePrivate");
+            "retainPatientCharacteristics", "retainDeviceIdentity", "retainInstitutionIdentity", "retainUIDs",
+            "cleanDescriptors", "cleanStructuredContent", "cleanGraphics", "retainSafePrivate");
+    /**
+     * Options offered in the model whose cleaner this build does not have yet: a profile that turns one on is
+     * refused, so that no output claims a cleaning it did not get.
+     */
+    /** The yes/no options held as Table E.1-1 columns only (the others have their own fields). */
+    private static final Map<String, Option> FLAG_OPTIONS = Map.of("retainUIDs", Option.UIDS,
+            "cleanStructuredContent", Option.STRUCTURED_CONTENT, "cleanGraphics", Option.GRAPHICS);
+    private static final Set<String> NOT_YET_CLAIMABLE = Set.of("cleanStructuredContent", "cleanGraphics");
+    private static final Pattern TAG = Pattern.compile("([0-9A-Fa-f]{4}),([0-9A-Fa-f]{4})");
     private static final Set<String> PRIVATE_KEYS = Set.of("creator", "group", "element");
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_-]{0,16}");
 
@@ -74,12 +88,14 @@ public final class PseudonymizationProfile {
     private final boolean retainDeviceIdentity;
     private final boolean retainInstitutionIdentity;
     private final boolean cleanDescriptors;
+    private final Set<Option> flags;
     private final List<SafePrivateTag> safePrivate;
+    private final Set<AttributeTag> keepUnknownAttributes;
 
     private PseudonymizationProfile(String name, String description, PatientIdentity patientIdentity,
             String pseudonymPrefix, Dates dates, int maxDateShiftDays, boolean retainPatientCharacteristics,
             boolean retainDeviceIdentity, boolean retainInstitutionIdentity, boolean cleanDescriptors,
-            List<SafePrivateTag> safePrivate) {
+            Set<Option> flags, List<SafePrivateTag> safePrivate, Set<AttributeTag> keepUnknownAttributes) {
         this.name = name;
         this.description = description;
         this.patientIdentity = patientIdentity;
@@ -90,7 +106,9 @@ public final class PseudonymizationProfile {
         this.retainDeviceIdentity = retainDeviceIdentity;
         this.retainInstitutionIdentity = retainInstitutionIdentity;
         this.cleanDescriptors = cleanDescriptors;
+        this.flags = flags.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flags));
         this.safePrivate = List.copyOf(safePrivate);
+        this.keepUnknownAttributes = Set.copyOf(keepUnknownAttributes);
     }
 
     public static PseudonymizationProfile parse(String yamlText) {
@@ -141,9 +159,53 @@ public final class PseudonymizationProfile {
             safePrivate.add(new SafePrivateTag(requiredString(tag, "creator"), hex(tag.get("group"), "group"),
                     hex(tag.get("element"), "element")));
         }
+        Set<Option> flags = EnumSet.noneOf(Option.class);
+        for (Map.Entry<String, Option> flag : FLAG_OPTIONS.entrySet()) {
+            if (!flag(options, flag.getKey())) {
+                continue;
+            }
+            if (NOT_YET_CLAIMABLE.contains(flag.getKey())) {
+                throw new IllegalArgumentException("options." + flag.getKey() + " cannot be turned on: this version"
+                        + " has no cleaner for it, and an output must not claim a cleaning it did not get");
+            }
+            flags.add(flag.getValue());
+        }
         return new PseudonymizationProfile(name, description, mode, prefix, dates, maxShift,
                 flag(options, "retainPatientCharacteristics"), flag(options, "retainDeviceIdentity"),
-                flag(options, "retainInstitutionIdentity"), flag(options, "cleanDescriptors"), safePrivate);
+                flag(options, "retainInstitutionIdentity"), flag(options, "cleanDescriptors"), flags, safePrivate,
+                unknownAttributes(top.getOrDefault("keepUnknownAttributes", List.of())));
+    }
+
+    /**
+     * Public attributes in neither Table E.1-1 nor the dictionary are removed unless listed here: "gggg,eeee", quoted,
+     * even group. A tag the table or dictionary knows has its rule already and is refused.
+     */
+    private static Set<AttributeTag> unknownAttributes(Object value) {
+        if (!(value instanceof List<?> entries)) {
+            throw new IllegalArgumentException("keepUnknownAttributes must be a list of quoted tags, e.g. \"3006,00C9\"");
+        }
+        Set<AttributeTag> tags = new LinkedHashSet<>();
+        for (Object entry : entries) {
+            var match = entry instanceof String text ? TAG.matcher(text.trim()) : null;
+            if (match == null || !match.matches()) {
+                throw new IllegalArgumentException("keepUnknownAttributes entry must be a quoted tag \"gggg,eeee\", is "
+                        + entry);
+            }
+            AttributeTag tag = new AttributeTag(Integer.parseInt(match.group(1), 16),
+                    Integer.parseInt(match.group(2), 16));
+            if (tag.isPrivate() || tag.getGroup() < 0x0008) {
+                throw new IllegalArgumentException("keepUnknownAttributes entry " + entry
+                        + " is not a public data set attribute (private ones go in options.retainSafePrivate)");
+            }
+            if (ConfidentialityTable.standard().rule(tag) != null
+                    || Attributes.DICTIONARY.getNameFromTag(tag) != null
+                    || Attributes.DICTIONARY.getValueRepresentationFromTag(tag) != null) {
+                throw new IllegalArgumentException("keepUnknownAttributes entry " + entry + " ("
+                        + Attributes.keyword(tag) + ") is known: Table E.1-1 and the options decide what happens to it");
+            }
+            tags.add(tag);
+        }
+        return tags;
     }
 
     public static PseudonymizationProfile load(Path yaml) {
@@ -209,6 +271,51 @@ public final class PseudonymizationProfile {
 
     public boolean cleanDescriptors() {
         return cleanDescriptors;
+    }
+
+    public boolean retainUIDs() {
+        return flags.contains(Option.UIDS);
+    }
+
+    public boolean cleanStructuredContent() {
+        return flags.contains(Option.STRUCTURED_CONTENT);
+    }
+
+    public boolean cleanGraphics() {
+        return flags.contains(Option.GRAPHICS);
+    }
+
+    /** Public attributes unknown to Table E.1-1 and the dictionary that this profile keeps. */
+    public Set<AttributeTag> keepUnknownAttributes() {
+        return keepUnknownAttributes;
+    }
+
+    /** The Table E.1-1 Options this profile turns on, each one a column of the table. */
+    Set<Option> options() {
+        Set<Option> options = EnumSet.noneOf(Option.class);
+        options.addAll(flags);
+        if (retainSafePrivate()) {
+            options.add(Option.SAFE_PRIVATE);
+        }
+        if (retainDeviceIdentity) {
+            options.add(Option.DEVICE);
+        }
+        if (retainInstitutionIdentity) {
+            options.add(Option.INSTITUTION);
+        }
+        if (retainPatientCharacteristics) {
+            options.add(Option.PATIENT);
+        }
+        if (dates == Dates.FULL) {
+            options.add(Option.FULL_DATES);
+        }
+        if (dates == Dates.SHIFTED) {
+            options.add(Option.MODIFIED_DATES);
+        }
+        if (cleanDescriptors) {
+            options.add(Option.DESCRIPTORS);
+        }
+        return options;
     }
 
     public List<SafePrivateTag> safePrivate() {

@@ -11,6 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * Pseudonymizes datasets for one study subject under one profile: PS3.15 Annex E Basic Profile with the
@@ -28,6 +32,7 @@ public final class Pseudonymizer {
     private final String patientPseudonym;
     private final int dateShiftDays;
     private final DatasetTransformer transformer;
+    private final Set<String> unknownRemoved = new ConcurrentSkipListSet<>();
 
     public Pseudonymizer(PseudonymizationProfile profile, PseudonymContext context) {
         this.profile = Objects.requireNonNull(profile, "profile");
@@ -45,8 +50,10 @@ public final class Pseudonymizer {
         } else {
             this.dateShiftDays = 0;
         }
-        this.transformer = new DatasetTransformer(profile, new AttributeActions(uids, dateShiftDays),
-                new StudyAttributes(profile, context, patientPseudonym));
+        ProfileRules rules = new ProfileRules(profile, ConfidentialityTable.standard());
+        this.transformer = new DatasetTransformer(profile, rules,
+                new AttributeActions(uids, dateShiftDays, rules.timezoneKept()),
+                new StudyAttributes(profile, rules, context, patientPseudonym));
     }
 
     /** What PatientID and PatientName become. */
@@ -65,11 +72,26 @@ public final class Pseudonymizer {
 
     /** Returns a new, pseudonymized list; the source list and its attributes are not modified. */
     public AttributeList pseudonymize(AttributeList source) {
-        return transformer.run(source, "dataset", false).output();
+        return run(source, "dataset", false).output();
     }
 
     public DryRunReport dryRun(AttributeList source) {
-        return new DryRunReport(patientPseudonym, transformer.run(source, "dataset", true).entries());
+        DatasetTransformer.Result result = run(source, "dataset", true);
+        return new DryRunReport(patientPseudonym, result.entries(), result.unknown());
+    }
+
+    /**
+     * Public attributes removed so far, by any call on this instance, because neither Table E.1-1 nor the
+     * dictionary says what they are (or their value arrived unreadable as UN): {@code (gggg,eeee)} and the keyword
+     * where the table knows one. A profile keeps such an attribute by listing it in {@code keepUnknownAttributes}.
+     */
+    public SortedSet<String> unknownAttributesRemoved() {
+        return new TreeSet<>(unknownRemoved);
+    }
+
+    /** The PS3.15 edition whose Table E.1-1 this pseudonymizer applies, e.g. {@code 2024b}. */
+    public static String standardEdition() {
+        return ConfidentialityTable.standard().edition();
     }
 
     /**
@@ -114,7 +136,8 @@ public final class Pseudonymizer {
     /** Reads a file the way {@link #pseudonymize(Path, Path)} does, with compressed pixel data kept encapsulated. */
     public DryRunReport dryRun(Path in) {
         InstanceFiles.Source source = InstanceFiles.read(in, false);
-        return new DryRunReport(patientPseudonym, transformer.run(source.list(), in.toString(), true).entries());
+        DatasetTransformer.Result result = run(source.list(), in.toString(), true);
+        return new DryRunReport(patientPseudonym, result.entries(), result.unknown());
     }
 
     /**
@@ -122,6 +145,12 @@ public final class Pseudonymizer {
      * per instance rather than per attribute belongs here.
      */
     private AttributeList transformInstance(AttributeList source, String name) {
-        return transformer.run(source, name, false).output();
+        return run(source, name, false).output();
+    }
+
+    private DatasetTransformer.Result run(AttributeList source, String name, boolean recording) {
+        DatasetTransformer.Result result = transformer.run(source, name, recording);
+        unknownRemoved.addAll(result.unknown());
+        return result;
     }
 }

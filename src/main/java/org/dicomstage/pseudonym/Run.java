@@ -2,9 +2,12 @@ package org.dicomstage.pseudonym;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import static org.dicomstage.pseudonym.Attributes.display;
@@ -17,6 +20,8 @@ final class Run {
     /** Only a dry run lists what happens to each attribute; describing them costs more than the change itself. */
     final boolean recording;
     final List<DryRunReport.Entry> entries = new ArrayList<>();
+    /** Public attributes removed because nothing says what they are, by tag: never dropped unnoticed. */
+    final Set<String> unknown = new TreeSet<>();
     final AttributeList source;
     final TextCleaner.ForDataset cleaner;
 
@@ -25,6 +30,11 @@ final class Run {
         this.source = source;
         this.recording = recording;
         this.cleaner = cleaner.forDataset(source);
+    }
+
+    void unknown(AttributeTag tag, String keyword) {
+        String text = tagText(tag);
+        unknown.add(keyword.equals(text) ? text : text + " " + keyword);
     }
 
     PseudonymizationException fail(String reason) {

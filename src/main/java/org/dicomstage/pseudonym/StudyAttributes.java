@@ -9,10 +9,10 @@ import com.pixelmed.dicom.SpecificCharacterSet;
 import com.pixelmed.dicom.StringAttribute;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.ValueRepresentation;
-import org.dicomstage.pseudonym.PseudonymizationProfile.Dates;
 
 import java.io.UnsupportedEncodingException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import static org.dicomstage.pseudonym.Attributes.addValue;
@@ -34,11 +34,14 @@ final class StudyAttributes {
     private static final String DCM = "DCM";
 
     private final PseudonymizationProfile profile;
+    private final ProfileRules rules;
     private final PseudonymContext context;
     private final String patientPseudonym;
 
-    StudyAttributes(PseudonymizationProfile profile, PseudonymContext context, String patientPseudonym) {
+    StudyAttributes(PseudonymizationProfile profile, ProfileRules rules, PseudonymContext context,
+            String patientPseudonym) {
         this.profile = profile;
+        this.rules = rules;
         this.context = context;
         this.patientPseudonym = patientPseudonym;
     }
@@ -75,6 +78,8 @@ final class StudyAttributes {
             codes.addItem(item);
         }
         Attribute methodAttribute = newAttribute(TagFromName.DeidentificationMethod, ValueRepresentation.LO, charset);
+        // Which edition's table was applied: the table grows with every edition, so the options alone do not say.
+        addValue(methodAttribute, "DICOM PS3.15 " + ConfidentialityTable.standard().edition() + " Table E.1-1");
         for (String[] method : methods) {
             addValue(methodAttribute, method[1].length() > 64 ? method[1].substring(0, 64) : method[1]);
         }
@@ -89,31 +94,15 @@ final class StudyAttributes {
                 "", methods.stream().map(m -> m[0]).toList().toString()));
     }
 
-    /** CID 7050 codes of exactly what this profile applies. */
+    /**
+     * CID 7050 codes of exactly what this profile applies, in code order: the Basic Profile, then each Option
+     * that {@link ProfileRules} applies (an Option without a cleaner cannot be turned on, see the profile).
+     */
     List<String[]> methods() {
         List<String[]> methods = new ArrayList<>();
         methods.add(new String[] {"113100", "Basic Application Confidentiality Profile"});
-        if (profile.cleanDescriptors()) {
-            methods.add(new String[] {"113105", "Clean Descriptors Option"});
-        }
-        if (profile.dates() == Dates.FULL) {
-            methods.add(new String[] {"113106", "Retain Longitudinal Temporal Information Full Dates Option"});
-        }
-        if (profile.dates() == Dates.SHIFTED) {
-            methods.add(new String[] {"113107", "Retain Longitudinal Temporal Information Modified Dates Option"});
-        }
-        if (profile.retainPatientCharacteristics()) {
-            methods.add(new String[] {"113108", "Retain Patient Characteristics Option"});
-        }
-        if (profile.retainDeviceIdentity()) {
-            methods.add(new String[] {"113109", "Retain Device Identity Option"});
-        }
-        if (profile.retainSafePrivate()) {
-            methods.add(new String[] {"113111", "Retain Safe Private Option"});
-        }
-        if (profile.retainInstitutionIdentity()) {
-            methods.add(new String[] {"113112", "Retain Institution Identity Option"});
-        }
+        rules.applied().stream().sorted(Comparator.comparing(option -> option.code))
+                .forEach(option -> methods.add(new String[] {option.code, option.meaning}));
         return methods;
     }
 
