@@ -90,11 +90,14 @@ final class ProfileRules {
             }
             return new Decision(Action.REMOVE, "in neither Table E.1-1 nor the dictionary", Clean.NONE, true);
         }
-        Decision decision = rule == null ? unlisted(keyword, vr, sequence) : listed(rule, vr, sequence);
-        if (unreadable && decision.action() != Action.REMOVE) {
-            return new Decision(Action.REMOVE, "value not readable (UN VR), cannot " + decision.reason(),
-                    Clean.NONE, true);
+        if (unreadable) {
+            // Without its VR a value can be neither kept safely, nor cleaned, shifted, emptied or replaced.
+            boolean wanted = rule == null || rule.basicAction(false) != Action.REMOVE
+                    || applied.stream().anyMatch(option -> rule.cell(option) != 0);
+            return wanted ? new Decision(Action.REMOVE, "value not readable (UN VR)", Clean.NONE, true)
+                    : new Decision(Action.REMOVE, "basic " + rule.basic() + ", UN VR", Clean.NONE);
         }
+        Decision decision = rule == null ? unlisted(keyword, vr, sequence) : listed(rule, vr, sequence);
         if (sequence && decision.action() == Action.KEEP) {
             return new Decision(Action.RECURSE, decision.reason(), decision.clean());
         }

@@ -59,6 +59,35 @@ class PseudonymizationProfileTest {
     }
 
     @Test
+    void offersEveryOptionButRefusesOnesThisVersionCannotClean() {
+        PseudonymizationProfile uids = PseudonymizationProfile.parse("name: x\noptions: {retainUIDs: true}");
+
+        assertThat(uids.retainUIDs()).isTrue();
+        assertThat(PseudonymizationProfile.builtin("rt-research").retainUIDs()).isFalse();
+        assertThatThrownBy(() -> PseudonymizationProfile.parse("name: x\noptions: {cleanGraphics: true}"))
+                .hasMessageContaining("cleanGraphics").hasMessageContaining("no cleaner");
+        assertThatThrownBy(() -> PseudonymizationProfile.parse("name: x\noptions: {cleanStructuredContent: true}"))
+                .hasMessageContaining("cleanStructuredContent").hasMessageContaining("no cleaner");
+        assertThat(PseudonymizationProfile.parse("name: x\noptions: {cleanGraphics: false}").cleanGraphics())
+                .isFalse();
+    }
+
+    @Test
+    void keepsOnlyUnknownAttributesThatNothingElseDecides() {
+        PseudonymizationProfile profile = PseudonymizationProfile.parse(
+                "name: x\nkeepUnknownAttributes: [\"3010,0101\"]");
+
+        assertThat(profile.keepUnknownAttributes()).containsExactly(new com.pixelmed.dicom.AttributeTag(0x3010,
+                0x0101));
+        assertThatThrownBy(() -> PseudonymizationProfile.parse("name: x\nkeepUnknownAttributes: [\"0010,0010\"]"))
+                .hasMessageContaining("PatientName").hasMessageContaining("known");
+        assertThatThrownBy(() -> PseudonymizationProfile.parse("name: x\nkeepUnknownAttributes: [\"0019,1001\"]"))
+                .hasMessageContaining("private");
+        assertThatThrownBy(() -> PseudonymizationProfile.parse("name: x\nkeepUnknownAttributes: [30100101]"))
+                .hasMessageContaining("quoted tag");
+    }
+
+    @Test
     void rejectsTyposAndIncompleteOptions() {
         assertThatThrownBy(() -> PseudonymizationProfile.parse("name: x\noptions: {retainDeviceIdentiy: true}"))
                 .hasMessageContaining("retainDeviceIdentiy");

@@ -4,6 +4,7 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeFactory;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.DicomDictionary;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.UnknownAttribute;
@@ -20,6 +21,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PseudonymizerTest {
+
+    private static final DicomDictionary DICTIONARY = DicomDictionary.StandardDictionary;
 
     @Test
     void dryRunListsThePatientNameChangeAndLeavesTheSourceAlone() throws Exception {
@@ -148,6 +151,66 @@ class PseudonymizerTest {
     }
 
     @Test
+    void retainDeviceIdentityCleansAeTitlesAndKeepsOnlyTheRowsItGrants() throws Exception {
+        AttributeList source = new AttributeList();
+        putKnown(source, "StationAETitle", "CT_MAIN_HOSP");
+        putKnown(source, "ScheduledStationAETitle", "PLAN_WS_DRWONG");
+        putKnown(source, "PerformedStationAETitle", "CT_MAIN_HOSP");
+        putKnown(source, "DeviceSerialNumber", "SN-4711");
+        putKnown(source, "DeviceDescription", "Linac bunker 2");
+        putKnown(source, "TimezoneOffsetFromUTC", "+0100");
+        AttributeTag deviceAlternateIdentifier = new AttributeTag(0x3010, 0x001B);
+        put(source, deviceAlternateIdentifier, "UC", "LINAC-2-ALT");
+
+        AttributeList rt = Fixtures.rtResearch("SUBJ-1").pseudonymize(source);
+        AttributeList basic = Fixtures.basic("SUBJ-1").pseudonymize(source);
+        AttributeList descriptorsOnly = new Pseudonymizer(PseudonymizationProfile.parse(
+                "name: d\noptions: {cleanDescriptors: true}"), Fixtures.context("SUBJ-1")).pseudonymize(source);
+
+        // C: a keyed name per device, the same for the same title, telling nothing about the site.
+        String station = value(rt, DICTIONARY.getTagFromName("StationAETitle"));
+        assertThat(station).matches("AE[0-9A-F]{14}")
+                .isEqualTo(value(rt, DICTIONARY.getTagFromName("PerformedStationAETitle")))
+                .isNotEqualTo(value(rt, DICTIONARY.getTagFromName("ScheduledStationAETitle")));
+        assertThat(value(rt, DICTIONARY.getTagFromName("DeviceSerialNumber"))).isEqualTo("SN-4711");
+        // Retain Device Identity does not mark Device Alternate Identifier: its basic Z applies.
+        assertThat(rt.get(deviceAlternateIdentifier)).isNotNull();
+        assertThat(value(rt, deviceAlternateIdentifier)).isEmpty();
+        // The dates option keeps (0008,0201); Retain Device Identity alone does not.
+        assertThat(value(rt, TagFromName.TimezoneOffsetFromUTC)).isEqualTo("+0100");
+        assertThat(basic.get(DICTIONARY.getTagFromName("StationAETitle"))).isNull();
+        assertThat(basic.get(TagFromName.TimezoneOffsetFromUTC)).isNull();
+        // Device Description is Retain Device Identity's (K), not Clean Descriptors'.
+        assertThat(descriptorsOnly.get(DICTIONARY.getTagFromName("DeviceDescription"))).isNull();
+    }
+
+    @Test
+    void retainUidsKeepsInstanceUidsAndSaysSo() throws Exception {
+        AttributeList source = DicomFiles.read(SharedData.pydicom("CT_small.dcm"));
+        PseudonymizationProfile profile = PseudonymizationProfile.parse("name: u\noptions: {retainUIDs: true}");
+
+        AttributeList kept = new Pseudonymizer(profile, Fixtures.context("SUBJ-1")).pseudonymize(source);
+        AttributeList mapped = Fixtures.basic("SUBJ-1").pseudonymize(source);
+
+        assertThat(value(kept, TagFromName.SOPInstanceUID)).isEqualTo(value(source, TagFromName.SOPInstanceUID));
+        assertThat(value(kept, TagFromName.StudyInstanceUID)).isEqualTo(value(source, TagFromName.StudyInstanceUID));
+        assertThat(value(mapped, TagFromName.SOPInstanceUID)).startsWith("2.25.");
+        assertThat(codes(kept)).containsExactly("113100", "113110");
+    }
+
+    @Test
+    void deidentificationMethodNamesTheEditionOfTheTable() throws Exception {
+        AttributeList source = DicomFiles.read(SharedData.pydicom("CT_small.dcm"));
+
+        for (Pseudonymizer pseudonymizer : List.of(Fixtures.basic("SUBJ-1"), Fixtures.rtResearch("SUBJ-1"))) {
+            String[] method = pseudonymizer.pseudonymize(source).get(TagFromName.DeidentificationMethod)
+                    .getStringValues();
+            assertThat(method[0]).isEqualTo("DICOM PS3.15 2024b Table E.1-1");
+            assertThat(method[1]).isEqualTo("Basic Application Confidentiality Profile");
+        }
+    }
+
+    @Test
     void contextHidesAndCopiesTheSecret() {
         byte[] secret = Fixtures.SECRET.clone();
         PseudonymContext context = new PseudonymContext(secret, "SUBJ-1", Fixtures.TRIAL);
@@ -187,6 +250,13 @@ class PseudonymizerTest {
 
     private static void put(AttributeList list, AttributeTag tag, String vr, String value) throws Exception {
         Attribute attribute = AttributeFactory.newAttribute(tag, vr.getBytes(StandardCharsets.US_ASCII));
+        attribute.addValue(value);
+        list.put(attribute);
+    }
+
+    private static void putKnown(AttributeList list, String keyword, String value) throws Exception {
+        AttributeTag tag = DICTIONARY.getTagFromName(keyword);
+        Attribute attribute = AttributeFactory.newAttribute(tag, DICTIONARY.getValueRepresentationFromTag(tag));
         attribute.addValue(value);
         list.put(attribute);
     }
