@@ -155,6 +155,7 @@ public final class PseudonymizeCommand {
                 + "profile %s, patient %s%n", written, files.size(), bytes, seconds,
                 seconds > 0 ? written / seconds : 0.0, failures.size(), pseudonymizer.profile().name(),
                 pseudonymizer.patientPseudonym());
+        printUnknown(pseudonymizer, out);
         for (String failure : failures) {
             err.println("FAILED " + failure);
         }
@@ -175,7 +176,16 @@ public final class PseudonymizeCommand {
             }
         }
         out.printf(Locale.ROOT, "dry run over %d files, %d failed%n", files.size(), failed);
+        printUnknown(pseudonymizer, out);
         return failed == 0 ? OK : FAILED;
+    }
+
+    /** Attributes nothing says anything about are removed, and never without saying so. */
+    private static void printUnknown(Pseudonymizer pseudonymizer, PrintStream out) {
+        if (!pseudonymizer.unknownAttributesRemoved().isEmpty()) {
+            out.println("removed attributes unknown to Table E.1-1 and the dictionary (keep one with the profile's"
+                    + " keepUnknownAttributes): " + String.join(", ", pseudonymizer.unknownAttributesRemoved()));
+        }
     }
 
     private static PseudonymizationProfile profile(String value) {

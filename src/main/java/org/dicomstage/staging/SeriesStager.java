@@ -74,7 +74,7 @@ final class SeriesStager {
         if (expected.isEmpty()) {
             return new StageResult(series, targetStudy, targetSeries, StageResult.Status.FAILED, 0, 0,
                     List.of("series " + series + " has no instances in node '" + spec.source().name() + "'"),
-                    elapsedMillis(started));
+                    List.of(), elapsedMillis(started));
         }
 
         Pseudonymizer pseudonymizer = new Pseudonymizer(spec.profile(), spec.context());
@@ -156,7 +156,7 @@ final class SeriesStager {
         StageResult.Status status = sorted.isEmpty() && staged.get() == expected.size()
                 ? StageResult.Status.STAGED : StageResult.Status.FAILED;
         StageResult result = new StageResult(series, targetStudy, targetSeries, status, expected.size(),
-                staged.get(), sorted, elapsedMillis(started));
+                staged.get(), sorted, List.copyOf(pseudonymizer.unknownAttributesRemoved()), elapsedMillis(started));
         log.info("staged series {} -> {}: {} ({} ms)", series, targetSeries, result.summary(), result.millis());
         return result;
     }

@@ -12,6 +12,9 @@ import java.util.List;
  * @param sourceInstances         instances the source lists for the series
  * @param stagedInstances         instances stored into the target in this run
  * @param problems                one line per instance that could not be staged, naming it and the reason
+ * @param unknownAttributesRemoved public attributes removed from the copy because neither PS3.15 Table E.1-1 nor
+ *                                the dictionary says what they are, by tag (see the profile's
+ *                                {@code keepUnknownAttributes})
  */
 public record StageResult(
         String seriesInstanceUID,
@@ -21,18 +24,25 @@ public record StageResult(
         int sourceInstances,
         int stagedInstances,
         List<String> problems,
+        List<String> unknownAttributesRemoved,
         long millis) {
 
     public enum Status { STAGED, FAILED }
 
     public StageResult {
         problems = List.copyOf(problems);
+        unknownAttributesRemoved = List.copyOf(unknownAttributesRemoved);
     }
 
-    /** One line for a status column: "5 of 5 instances" or the first problem. */
+    /**
+     * One line for a status column: "5 of 5 instances" or the first problem, and the attributes removed because
+     * nothing says what they are, so that none goes unnoticed.
+     */
     public String summary() {
         String counts = stagedInstances + " of " + sourceInstances + " instances";
-        return problems.isEmpty() ? counts : counts + "; " + problems.get(0)
-                + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : "");
+        String unknown = unknownAttributesRemoved.isEmpty() ? ""
+                : "; removed unknown attributes " + String.join(", ", unknownAttributesRemoved);
+        return (problems.isEmpty() ? counts : counts + "; " + problems.get(0)
+                + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : "")) + unknown;
     }
 }

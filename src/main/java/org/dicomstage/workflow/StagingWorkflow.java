@@ -652,8 +652,14 @@ class StagingWorkflow {
             throw new RejectedInput("the study has no pseudonymization profile");
         }
         // A name is a built-in profile; anything that looks like a path is a profile file.
-        return profiles.computeIfAbsent(name, n -> n.contains("/") || n.endsWith(".yaml") || n.endsWith(".yml")
-                ? PseudonymizationProfile.load(Path.of(n)) : PseudonymizationProfile.builtin(n));
+        PseudonymizationProfile profile = profiles.computeIfAbsent(name, n -> n.contains("/") || n.endsWith(".yaml")
+                || n.endsWith(".yml") ? PseudonymizationProfile.load(Path.of(n)) : PseudonymizationProfile.builtin(n));
+        if (profile.retainUIDs()) {
+            // Staging and its verification find the copy under the keyed UIDs; the source's own would collide with it.
+            throw new RejectedInput("profile " + profile.name() + " retains UIDs: staging writes every copy under new"
+                    + " UIDs; Retain UIDs is for the command line");
+        }
+        return profile;
     }
 
     /** " from node 'study0' to node 'project'", for messages; empty if the nodes cannot be resolved. */

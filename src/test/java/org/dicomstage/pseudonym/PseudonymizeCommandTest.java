@@ -57,6 +57,35 @@ class PseudonymizeCommandTest {
     }
 
     @Test
+    void namesTheAttributesItRemovedBecauseNothingSaysWhatTheyAre() throws Exception {
+        com.pixelmed.dicom.AttributeList list = DicomFiles.read(in.resolve("RS.dcm"));
+        Attribute unknown = new com.pixelmed.dicom.LongStringAttribute(new com.pixelmed.dicom.AttributeTag(0x3010,
+                0x0101));
+        unknown.addValue("12 Main Street");
+        list.put(unknown);
+        list.removeGroupLengthAttributes();
+        list.removeMetaInformationHeaderAttributes();
+        com.pixelmed.dicom.FileMetaInformation.addFileMetaInformation(list,
+                com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, "TEST");
+        list.write(in.resolve("RS.dcm").toFile(), com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, true,
+                true);
+
+        int copied = run("--profile", "rt-research", "--secret-file", secret.toString(), "--subject-id", "SUBJ-1",
+                "--in", in.toString(), "--out", dir.resolve("out").toString());
+        String copyOutput = stdout.toString();
+        stdout.reset();
+        int dryRun = run("--profile", "rt-research", "--secret-file", secret.toString(), "--subject-id", "SUBJ-1",
+                "--in", in.toString(), "--out", dir.resolve("dry").toString(), "--dry-run");
+
+        assertThat(copied).as(stderr.toString()).isZero();
+        assertThat(dryRun).as(stderr.toString()).isZero();
+        for (String output : new String[] {copyOutput, stdout.toString()}) {
+            assertThat(output).contains("removed attributes unknown to Table E.1-1 and the dictionary")
+                    .contains("(3010,0101)");
+        }
+    }
+
+    @Test
     void exitsNonZeroNamingTheBadFileAndWritesTheGoodOnes() throws Exception {
         Path bad = in.resolve("CT").resolve("broken.dcm");
         Files.copy(SharedData.pydicom("MR_truncated.dcm"), bad);
