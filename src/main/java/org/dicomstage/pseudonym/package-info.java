@@ -13,8 +13,10 @@
  * resolved under the profile's options; {@code AttributeActions}: what each action does to a value;
  * {@code TextCleaner}: whether a kept text may leave; {@code StudyAttributes}: pseudonym, clinical trial and
  * de-identification method attributes.</li>
- * <li>{@code annex-e-basic-profile.tsv} (next to these classes): Table E.1-1 as data, one attribute per
- * line with its Basic Profile action and the options that retain or clean it.</li>
+ * <li>{@code confidentiality-profile-attributes.tsv} (next to these classes): PS3.15 Table E.1-1 as data, edition
+ * named in the file, one attribute per line with its Basic Profile action and every Option column
+ * ({@code ConfidentialityTable}); {@code ConfidentialityTableTest} compares it with the standard's published
+ * machine-readable copy.</li>
  * <li>{@link org.dicomstage.pseudonym.PseudonymizationProfile}: YAML profiles; built-ins in
  * {@code src/main/resources/profiles/} ({@code basic}, {@code rt-research}).</li>
  * <li>{@link org.dicomstage.pseudonym.UidMapper}: {@code 2.25.} + first 128 bits of HMAC-SHA256(secret, UID).</li>
