@@ -88,46 +88,43 @@ final class AttributeActions {
     void keep(Attribute attribute, AttributeList out, String path, String keyword, Decision decision, Run run,
             SpecificCharacterSet charset) {
         String vr = attribute.getVRAsString();
-        String reason = decision.reason();
-        boolean dateTime = "DT".equals(vr);
-        if ((decision.clean() == Clean.SHIFT_DATES && ("DA".equals(vr) || dateTime))
-                || (dateTime && !timezoneKept)) {
-            Attribute shifted = shift(attribute, decision.clean() == Clean.SHIFT_DATES ? dateShiftDays : 0, charset);
-            out.put(shifted);
-            if (run.recording) {
-                boolean same = shifted.getVL() == attribute.getVL() && display(shifted).equals(display(attribute));
-                run.report(path, attribute, keyword, same ? DryRunReport.Action.KEEP
-                        : decision.clean() == Clean.SHIFT_DATES ? DryRunReport.Action.SHIFT_DATE
-                        : DryRunReport.Action.DUMMY, decision.clean() == Clean.SHIFT_DATES
-                        ? reason + " (" + dateShiftDays + " days)" : reason + " (time zone offset removed)",
-                        display(shifted));
-            }
-            return;
-        }
-        if (decision.clean() == Clean.AE_TITLE && "AE".equals(vr)) {
+        boolean shift = decision.clean() == Clean.SHIFT_DATES && ("DA".equals(vr) || "DT".equals(vr));
+        if (shift || ("DT".equals(vr) && !timezoneKept)) {
+            keepDate(attribute, out, path, keyword, decision.reason(), shift, run, charset);
+        } else if (decision.clean() == Clean.AE_TITLE && "AE".equals(vr)) {
             Attribute pseudonym = newAttribute(attribute.getTag(), attribute.getVR(), charset);
             for (String value : strings(attribute)) {
                 addValue(pseudonym, value.isBlank() ? "" : aeTitle(value.trim()));
             }
             out.put(pseudonym);
-            run.report(path, attribute, keyword, DryRunReport.Action.DUMMY, reason + " (keyed AE title)",
+            run.report(path, attribute, keyword, DryRunReport.Action.DUMMY, decision.reason() + " (keyed AE title)",
                     () -> display(pseudonym));
-            return;
-        }
-        if (TextCleaner.isText(vr)) {
+        } else if (TextCleaner.isText(vr) && run.cleaner.containsIdentifier(joined(attribute))) {
             // Clean Descriptors, and a safety net for every kept text: a value that names this patient
             // (or the physicians, IDs, accession number of this dataset) does not leave, whatever the option.
-            if (run.cleaner.containsIdentifier(joined(attribute))) {
-                Attribute dummy = dummy(attribute, charset);
-                out.put(dummy);
-                run.report(path, attribute, keyword, DryRunReport.Action.DUMMY,
-                        (decision.clean() == Clean.TEXT ? reason : "kept attribute")
-                                + ": contains an identifier of this dataset", display(dummy));
-                return;
-            }
+            Attribute dummy = dummy(attribute, charset);
+            out.put(dummy);
+            run.report(path, attribute, keyword, DryRunReport.Action.DUMMY,
+                    (decision.clean() == Clean.TEXT ? decision.reason() : "kept attribute")
+                            + ": contains an identifier of this dataset", display(dummy));
+        } else {
+            out.put(attribute);
+            run.report(path, attribute, keyword, DryRunReport.Action.KEEP, decision.reason(), () -> display(attribute));
         }
-        out.put(attribute);
-        run.report(path, attribute, keyword, DryRunReport.Action.KEEP, reason, () -> display(attribute));
+    }
+
+    /** A kept DA or DT: moved by the subject's offset if {@code shift}, and without its offset suffix if need be. */
+    private void keepDate(Attribute attribute, AttributeList out, String path, String keyword, String reason,
+            boolean shift, Run run, SpecificCharacterSet charset) {
+        Attribute kept = shift(attribute, shift ? dateShiftDays : 0, charset);
+        out.put(kept);
+        if (run.recording) {
+            boolean same = kept.getVL() == attribute.getVL() && display(kept).equals(display(attribute));
+            run.report(path, attribute, keyword, same ? DryRunReport.Action.KEEP
+                    : shift ? DryRunReport.Action.SHIFT_DATE : DryRunReport.Action.DUMMY,
+                    shift ? reason + " (" + dateShiftDays + " days)" : reason + " (time zone offset removed)",
+                    display(kept));
+        }
     }
 
     /** "AE" and 14 hex digits of the keyed hash: 16 characters, as AE allows; one device keeps one name. */

@@ -182,7 +182,8 @@ public final class PseudonymizationProfile {
      */
     private static Set<AttributeTag> unknownAttributes(Object value) {
         if (!(value instanceof List<?> entries)) {
-            throw new IllegalArgumentException("keepUnknownAttributes must be a list of quoted tags, e.g. \"3006,00C9\"");
+            throw new IllegalArgumentException(
+                    "keepUnknownAttributes must be a list of quoted tags, e.g. \"3006,00C9\"");
         }
         Set<AttributeTag> tags = new LinkedHashSet<>();
         for (Object entry : entries) {
@@ -201,7 +202,8 @@ public final class PseudonymizationProfile {
                     || Attributes.DICTIONARY.getNameFromTag(tag) != null
                     || Attributes.DICTIONARY.getValueRepresentationFromTag(tag) != null) {
                 throw new IllegalArgumentException("keepUnknownAttributes entry " + entry + " ("
-                        + Attributes.keyword(tag) + ") is known: Table E.1-1 and the options decide what happens to it");
+                        + Attributes.keyword(tag) + ") is known: Table E.1-1 and the options decide what happens"
+                        + " to it");
             }
             tags.add(tag);
         }
