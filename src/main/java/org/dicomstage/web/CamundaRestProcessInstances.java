@@ -5,11 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camunda.client.CamundaClient;
 import io.camunda.client.api.search.enums.ElementInstanceState;
 import io.camunda.client.api.search.enums.IncidentState;
+import io.camunda.client.api.search.request.FinalSearchRequestStep;
+import io.camunda.client.api.search.request.SearchRequestPage;
+import io.camunda.client.api.search.request.TypedSearchRequest;
 import io.camunda.client.api.search.response.ElementInstance;
 import io.camunda.client.api.search.response.ProcessInstance;
+import io.camunda.client.api.search.response.SearchResponse;
 import io.camunda.client.api.search.response.Variable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,14 +26,20 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@link ProcessInstances} through the orchestration cluster's REST search API (Operate's data). Search results are
- * eventually consistent: a just-started instance may take a moment to show. Not exercised by the tests here (the
- * in-memory engine has no REST API); the test context replaces it with the record-stream reader.
+ * eventually consistent: a just-started instance may take a moment to show. Every search filters on the cluster and
+ * pages on until the last page; variables are read with full values, as the search cuts values over 8 KB
+ * otherwise. {@code CamundaRestProcessInstancesContractTest} checks each request and answer against Camunda's
+ * OpenAPI spec; the process tests replace this bean with the record-stream reader (the in-memory engine has no
+ * REST API).
  */
 @Component
 class CamundaRestProcessInstances implements ProcessInstances {
 
-    /** One page is enough for the process view; it shows the newest instances. */
-    private static final int LIMIT = 200;
+    static final int PAGE_SIZE = 100;
+    /** The variables a list row shows; the list reads only these. */
+    private static final List<String> ROW_VARIABLES = List.of(ProcessDefinition.Variables.STUDY_ID,
+            ProcessDefinition.Variables.REQUESTED_BY, ProcessDefinition.Variables.SUBJECT_ID,
+            ProcessDefinition.Variables.SELECTED_SUBJECT_IDS);
 
     private final CamundaClient client;
     private final ObjectMapper json = new ObjectMapper();
@@ -39,13 +50,22 @@ class CamundaRestProcessInstances implements ProcessInstances {
 
     @Override
     public List<Instance> list() {
-        return client.newProcessInstanceSearchRequest()
+        return rows(all(client.newProcessInstanceSearchRequest()
                 .filter(f -> f.processDefinitionId(ProcessDefinition.PROCESS_ID))
-                .sort(s -> s.startDate().desc())
-                .page(p -> p.limit(LIMIT))
-                .send().join().items().stream()
-                .map(i -> instance(i, variables(i.getProcessInstanceKey())))
-                .toList();
+                .sort(s -> s.startDate().desc())));
+    }
+
+    @Override
+    public List<Instance> list(Set<String> studyIds) {
+        if (studyIds.isEmpty()) {
+            return List.of();
+        }
+        List<String> values = studyIds.stream().sorted().map(this::jsonText).toList();
+        return rows(all(client.newProcessInstanceSearchRequest()
+                .filter(f -> f.processDefinitionId(ProcessDefinition.PROCESS_ID)
+                        .variables(List.of(v -> v.name(ProcessDefinition.Variables.STUDY_ID)
+                                .value(p -> p.in(values)))))
+                .sort(s -> s.startDate().desc())));
     }
 
     @Override
@@ -55,21 +75,19 @@ class CamundaRestProcessInstances implements ProcessInstances {
         if (found.isEmpty() || !ProcessDefinition.PROCESS_ID.equals(found.get(0).getProcessDefinitionId())) {
             return Optional.empty();
         }
-        Map<String, Object> variables = variables(processInstanceKey);
+        Map<String, Object> variables = variables(processInstanceKey, null);
         Set<String> active = new HashSet<>();
         Set<String> completed = new HashSet<>();
-        for (ElementInstance e : client.newElementInstanceSearchRequest()
-                .filter(f -> f.processInstanceKey(processInstanceKey)).page(p -> p.limit(LIMIT * 5))
-                .send().join().items()) {
+        for (ElementInstance e : all(client.newElementInstanceSearchRequest()
+                .filter(f -> f.processInstanceKey(processInstanceKey)))) {
             if (e.getState() == ElementInstanceState.ACTIVE) {
                 active.add(e.getElementId());
             } else if (e.getState() == ElementInstanceState.COMPLETED) {
                 completed.add(e.getElementId());
             }
         }
-        List<Incident> incidents = client.newIncidentSearchRequest()
-                .filter(f -> f.processInstanceKey(processInstanceKey).state(IncidentState.ACTIVE))
-                .send().join().items().stream()
+        List<Incident> incidents = all(client.newIncidentSearchRequest()
+                .filter(f -> f.processInstanceKey(processInstanceKey).state(IncidentState.ACTIVE))).stream()
                 .map(i -> new Incident(i.getIncidentKey(), i.getElementId(), String.valueOf(i.getErrorType()),
                         i.getErrorMessage(), i.getJobKey(), instant(i.getCreationTime())))
                 .toList();
@@ -78,10 +96,9 @@ class CamundaRestProcessInstances implements ProcessInstances {
 
     @Override
     public List<Definition> definitions() {
-        return client.newProcessDefinitionSearchRequest()
+        return all(client.newProcessDefinitionSearchRequest()
                 .filter(f -> f.processDefinitionId(ProcessDefinition.PROCESS_ID))
-                .sort(s -> s.version().desc())
-                .send().join().items().stream()
+                .sort(s -> s.version().desc())).stream()
                 .map(d -> new Definition(d.getProcessDefinitionKey(), d.getVersion(), d.getResourceName()))
                 .toList();
     }
@@ -89,6 +106,10 @@ class CamundaRestProcessInstances implements ProcessInstances {
     @Override
     public Optional<String> xml(long processDefinitionKey) {
         return Optional.ofNullable(client.newProcessDefinitionGetXmlRequest(processDefinitionKey).send().join());
+    }
+
+    private List<Instance> rows(List<ProcessInstance> found) {
+        return found.stream().map(i -> instance(i, variables(i.getProcessInstanceKey(), ROW_VARIABLES))).toList();
     }
 
     private Instance instance(ProcessInstance i, Map<String, Object> variables) {
@@ -101,19 +122,59 @@ class CamundaRestProcessInstances implements ProcessInstances {
                 text(variables, ProcessDefinition.Variables.REQUESTED_BY));
     }
 
-    private Map<String, Object> variables(long processInstanceKey) {
+    /**
+     * The instance's process-scope variables (only {@code names} unless null), with full values. A value that comes
+     * back cut all the same is an error naming it, never a blank report or an empty list on a page.
+     */
+    private Map<String, Object> variables(long processInstanceKey, List<String> names) {
         Map<String, Object> variables = new LinkedHashMap<>();
-        for (Variable v : client.newVariableSearchRequest()
-                .filter(f -> f.processInstanceKey(processInstanceKey).scopeKey(processInstanceKey))
-                .page(p -> p.limit(LIMIT)).send().join().items()) {
+        for (Variable v : all(client.newVariableSearchRequest().withFullValues()
+                .filter(f -> {
+                    f.processInstanceKey(processInstanceKey).scopeKey(processInstanceKey);
+                    if (names != null) {
+                        f.name(p -> p.in(names));
+                    }
+                }))) {
+            if (Boolean.TRUE.equals(v.isTruncated())) {
+                throw new IllegalStateException("variable " + v.getName() + " of process instance "
+                        + processInstanceKey + " came back truncated although full values were requested");
+            }
             try {
                 variables.put(v.getName(), v.getValue() == null ? null : json.readValue(v.getValue(), Object.class));
             } catch (JsonProcessingException e) {
-                // Truncated values (the search shortens large ones) are not valid JSON: show them as text.
-                variables.put(v.getName(), v.getValue());
+                throw new IllegalStateException("variable " + v.getName() + " of process instance "
+                        + processInstanceKey + " is not JSON", e);
             }
         }
         return variables;
+    }
+
+    /** Every result of the search, page after page (cursor-based), until a page comes back short. */
+    static <T, R extends TypedSearchRequest<?, ?, R> & FinalSearchRequestStep<T>> List<T> all(R request) {
+        List<T> items = new ArrayList<>();
+        String after = null;
+        while (true) {
+            String cursor = after;
+            SearchResponse<T> response = request.page((SearchRequestPage p) -> {
+                p.limit(PAGE_SIZE);
+                if (cursor != null) {
+                    p.after(cursor);
+                }
+            }).send().join();
+            items.addAll(response.items());
+            if (response.items().size() < PAGE_SIZE || response.page().endCursor() == null) {
+                return items;
+            }
+            after = response.page().endCursor();
+        }
+    }
+
+    private String jsonText(String text) {
+        try {
+            return json.writeValueAsString(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     private static String text(Map<String, Object> variables, String name) {

@@ -64,7 +64,7 @@ class ProcessController {
             }
         }
         Instant now = Instant.now();
-        return instances.list().stream()
+        return instances.list(shown).stream()
                 .filter(i -> i.studyId() != null && shown.contains(i.studyId()))
                 .filter(i -> state == null || state.isBlank() || state.equalsIgnoreCase(i.state()))
                 .map(i -> Row.of(i, requestByInstance.get(i.key()), now))

@@ -17,6 +17,14 @@ public interface ProcessInstances {
     /** Instances of {@link org.dicomstage.workflow.ProcessDefinition#PROCESS_ID}, newest first. */
     List<Instance> list();
 
+    /**
+     * Instances whose {@code studyId} variable is one of {@code studyIds}, newest first. An engine that can filter
+     * does so itself; this default filters {@link #list()}.
+     */
+    default List<Instance> list(java.util.Set<String> studyIds) {
+        return list().stream().filter(i -> i.studyId() != null && studyIds.contains(i.studyId())).toList();
+    }
+
     Optional<Detail> get(long processInstanceKey);
 
     /** Deployed versions of the process, newest first. */

@@ -34,7 +34,8 @@ class TaskAccess {
     List<UserTask> visibleTo(String user) {
         Set<String> memberOf = studies.studiesOf(user).stream().map(StudySummary::identifier)
                 .collect(Collectors.toSet());
-        return tasks.open().stream()
+        // The engine filters by study and requester; the membership check below still decides, per task.
+        return tasks.openFor(memberOf, user).stream()
                 .filter(t -> ProcessDefinition.PROCESS_ID.equals(t.bpmnProcessId()))
                 .filter(t -> studyOf(t) == null ? user.equals(t.variables().get(Variables.REQUESTED_BY))
                         : memberOf.contains(studyOf(t)))

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
@@ -24,22 +25,43 @@ import org.springframework.stereotype.Component;
 @Component
 class CamundaRestUserTasks implements UserTasks {
 
-    /** Search pages; a researcher has a handful of open tasks, so this rarely takes a second page. */
-    private static final int PAGE_SIZE = 200;
+    /** Search page size; every search pages on until the cluster has no more. */
+    static final int PAGE_SIZE = 100;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CamundaClient client;
-    private final ObjectMapper json;
     /** Form keys are immutable per deployed form version, so their ids can be cached for good. */
     private final Map<Long, String> formIds = new ConcurrentHashMap<>();
 
     CamundaRestUserTasks(CamundaClient client) {
         this.client = client;
-        this.json = new ObjectMapper();
     }
 
     @Override
     public List<UserTask> open() {
         return search(f -> f.state(UserTaskState.CREATED).bpmnProcessId(ProcessDefinition.PROCESS_ID));
+    }
+
+    /**
+     * Filtered by the cluster on the process variables: tasks of the studies, and the requester's own tasks
+     * (whose study may not be chosen yet). Keys found by both searches are listed once.
+     */
+    @Override
+    public List<UserTask> openFor(Set<String> studyIds, String requestedBy) {
+        Map<Long, UserTask> tasks = new LinkedHashMap<>();
+        if (!studyIds.isEmpty()) {
+            List<String> values = studyIds.stream().sorted().map(this::jsonValue).toList();
+            search(f -> f.state(UserTaskState.CREATED).bpmnProcessId(ProcessDefinition.PROCESS_ID)
+                    .processInstanceVariables(List.of(v -> v.name(ProcessDefinition.Variables.STUDY_ID)
+                            .value(p -> p.in(values)))))
+                    .forEach(t -> tasks.put(t.key(), t));
+        }
+        search(f -> f.state(UserTaskState.CREATED).bpmnProcessId(ProcessDefinition.PROCESS_ID)
+                .processInstanceVariables(List.of(v -> v.name(ProcessDefinition.Variables.REQUESTED_BY)
+                        .value(jsonValue(requestedBy)))))
+                .forEach(t -> tasks.putIfAbsent(t.key(), t));
+        return tasks.values().stream().sorted(java.util.Comparator.comparingLong(UserTask::key)).toList();
     }
 
     @Override
@@ -85,11 +107,16 @@ class CamundaRestUserTasks implements UserTasks {
                     })
                     .send().join();
             page.items().forEach(task -> tasks.add(toUserTask(task)));
-            if (page.items().size() < PAGE_SIZE || page.page().endCursor() == null) {
+            after = nextCursor(page);
+            if (after == null) {
                 return tasks;
             }
-            after = page.page().endCursor();
         }
+    }
+
+    /** The cursor of the next page, or null after the last one. */
+    static String nextCursor(SearchResponse<?> page) {
+        return page.items().size() < PAGE_SIZE || page.page().endCursor() == null ? null : page.page().endCursor();
     }
 
     private UserTask toUserTask(io.camunda.client.api.search.response.UserTask task) {
@@ -108,21 +135,53 @@ class CamundaRestUserTasks implements UserTasks {
                 k -> client.newUserTaskGetFormRequest(task.getUserTaskKey()).send().join().getFormId());
     }
 
-    /** The task's variables: the search returns what is visible from the task's scope, local ones included. */
+    /**
+     * The task's variables: the search returns what is visible from the task's scope, local ones included. Full
+     * values are asked for (the search cuts values over 8 KB otherwise), and a value that still comes back cut is
+     * an error naming it: a form must not show a shortened list as if it were the whole.
+     */
     private Map<String, Object> variables(long userTaskKey) {
         Map<String, Object> variables = new LinkedHashMap<>();
-        for (Variable variable : client.newUserTaskVariableSearchRequest(userTaskKey).withFullValues()
-                .page(p -> p.limit(PAGE_SIZE * 5)).send().join().items()) {
-            variables.put(variable.getName(), parse(variable.getValue()));
+        String after = null;
+        while (true) {
+            String cursor = after;
+            SearchResponse<Variable> page = client.newUserTaskVariableSearchRequest(userTaskKey).withFullValues()
+                    .page(p -> {
+                        p.limit(PAGE_SIZE);
+                        if (cursor != null) {
+                            p.after(cursor);
+                        }
+                    })
+                    .send().join();
+            for (Variable variable : page.items()) {
+                variables.put(variable.getName(), parse(variable, "user task " + userTaskKey));
+            }
+            after = nextCursor(page);
+            if (after == null) {
+                return variables;
+            }
         }
-        return variables;
     }
 
-    private Object parse(String value) {
+    /** A variable's JSON value; a truncated one (never expected with full values asked for) fails, named. */
+    static Object parse(Variable variable, String where) {
+        if (Boolean.TRUE.equals(variable.isTruncated())) {
+            throw new IllegalStateException("variable " + variable.getName() + " of " + where
+                    + " came back truncated although full values were requested");
+        }
+        String value = variable.getValue();
         try {
-            return value == null ? null : json.readValue(value, Object.class);
+            return value == null ? null : JSON.readValue(value, Object.class);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("variable value is not JSON: " + value, e);
+            throw new IllegalStateException("variable " + variable.getName() + " of " + where + " is not JSON", e);
+        }
+    }
+
+    private String jsonValue(String text) {
+        try {
+            return JSON.writeValueAsString(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
         }
     }
 

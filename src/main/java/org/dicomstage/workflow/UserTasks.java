@@ -3,6 +3,7 @@ package org.dicomstage.workflow;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The user tasks of {@link ProcessDefinition#PROCESS_ID}, whatever runs the engine. Camunda user tasks can
@@ -13,6 +14,18 @@ public interface UserTasks {
 
     /** Open tasks of all process instances, oldest first. */
     List<UserTask> open();
+
+    /**
+     * Open tasks of the given studies (process variable {@code studyId}) and open tasks requested by
+     * {@code requestedBy} whatever their study (before Activate study there is none), each once. An engine that can
+     * filter does so itself; this default filters {@link #open()}.
+     */
+    default List<UserTask> openFor(Set<String> studyIds, String requestedBy) {
+        return open().stream()
+                .filter(t -> studyIds.contains(t.variables().get(ProcessDefinition.Variables.STUDY_ID))
+                        || requestedBy.equals(t.variables().get(ProcessDefinition.Variables.REQUESTED_BY)))
+                .toList();
+    }
 
     /** Open tasks of one process instance, oldest first. */
     List<UserTask> open(long processInstanceKey);

@@ -27,11 +27,16 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.dicomstage.study.DemoStudyData;
+import org.springframework.boot.autoconfigure.security.oauth2.client.OAuth2ClientProperties;
+import org.springframework.boot.autoconfigure.security.oauth2.client.OAuth2ClientPropertiesMapper;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.yaml.snakeyaml.Yaml;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -133,6 +138,7 @@ class ProductionTopologyTest {
         needed.put("CAMUNDA_CLIENT_GRPCADDRESS", host(required("CAMUNDA_CLIENT_GRPCADDRESS")));
         needed.put("CAMUNDA_CLIENT_RESTADDRESS", host(required("CAMUNDA_CLIENT_RESTADDRESS")));
         needed.put("SPRING_DATASOURCE_URL", host(required("SPRING_DATASOURCE_URL").substring("jdbc:".length())));
+        needed.put("CAMUNDA_CLIENT_AUTH_TOKENURL", host(required("CAMUNDA_CLIENT_AUTH_TOKENURL")));
         appEnvironment.forEach((name, value) -> {
             if (name.matches("DICOMSTAGE_NODES_[A-Z0-9]+_HOST")) {
                 needed.put(name, value);
@@ -149,8 +155,9 @@ class ProductionTopologyTest {
             assertThat(dependsOn).as("%s depends_on %s (named by %s)", appService, host, variable)
                     .containsEntry(host, "service_healthy");
         });
-        assertThat(new LinkedHashSet<>(needed.values())).as("distinct services: cluster, database, two archives")
-                .hasSizeGreaterThanOrEqualTo(4);
+        assertThat(new LinkedHashSet<>(needed.values()))
+                .as("distinct services: cluster, database, identity provider, two archives")
+                .hasSizeGreaterThanOrEqualTo(5);
     }
 
     /** Orthanc answers C-FIND, C-GET and C-MOVE only to peers it lists (and sends C-MOVE results to them). */
@@ -198,6 +205,125 @@ class ProductionTopologyTest {
                 new HashMap<>(appEnvironment)));
         environment.setActiveProfiles(appEnvironment.get("SPRING_PROFILES_ACTIVE").split(","));
         assertThat(RequiredSettings.missingIn(environment)).isEmpty();
+    }
+
+    /**
+     * The image is the current 8.8 patch, at least the client's (pom.xml), in the client's minor: the REST and gRPC
+     * APIs are compatible within a minor, and withFullValues (truncateValues=false) exists only from 8.8.5.
+     */
+    @Test
+    void theOrchestrationClusterIsPinnedToTheClientsMinorAndNotOlder() throws IOException {
+        String image = resolve(String.valueOf(services.get(ORCHESTRATION).get("image")));
+        assertThat(image).startsWith("camunda/camunda:");
+        int[] cluster = version(tagOf(image));
+        Matcher client = Pattern.compile("<camunda\\.version>([^<]+)</camunda\\.version>")
+                .matcher(Files.readString(ROOT.resolve("pom.xml")));
+        assertThat(client.find()).as("camunda.version in pom.xml").isTrue();
+        int[] clientVersion = version(client.group(1));
+        assertThat(new int[] {cluster[0], cluster[1]}).as("minor of %s and client %s", image, client.group(1))
+                .containsExactly(clientVersion[0], clientVersion[1]);
+        assertThat(cluster[2]).as("patch of %s, at least the client's and 8.8.5", image)
+                .isGreaterThanOrEqualTo(Math.max(clientVersion[2], 5));
+    }
+
+    @Test
+    void engineStateAndTheSecondaryStoreSurviveARestartOnOneHost() {
+        assertThat(volumeTargets(ORCHESTRATION)).as("volumes of %s", ORCHESTRATION)
+                .contains("/usr/local/camunda/data");
+        Map<String, String> cluster = environment(services.get(ORCHESTRATION));
+        assertThat(cluster).containsEntry("CAMUNDA_DATABASE_INDEX_NUMBEROFREPLICAS", "0")
+                .containsEntry("CAMUNDA_DATA_SECONDARYSTORAGE_TYPE", "elasticsearch");
+        String store = host(cluster.get("CAMUNDA_DATA_SECONDARYSTORAGE_ELASTICSEARCH_URL"));
+        Map<String, String> elasticsearch = environment(services.get(store));
+        assertThat(elasticsearch).containsEntry("discovery.type", "single-node")
+                .containsEntry("cluster.routing.allocation.disk.threshold_enabled", "false");
+        assertThat(volumeTargets(store)).contains("/usr/share/elasticsearch/data");
+        assertThat(dependsOn(services.get(ORCHESTRATION))).containsEntry(store, "service_healthy");
+    }
+
+    /**
+     * People sign in through Keycloak (the app and the cluster alike) and the app calls the cluster with a token of
+     * its own Keycloak client: the realm the stack imports has both clients, with the secrets, redirect URIs and
+     * audience the two services are configured with, and every account of the app by the same user name.
+     */
+    @Test
+    void keycloakKnowsTheAppTheClusterAndEveryAccountByName() throws IOException {
+        Map<String, String> keycloak = environment(services.get(KEYCLOAK));
+        JsonNode realm = new ObjectMapper().readTree(ROOT.resolve("keycloak/dicomstage-realm.json").toFile());
+        assertThat(volumeSources(KEYCLOAK)).contains("./keycloak/dicomstage-realm.json");
+        assertThat(String.valueOf(services.get(KEYCLOAK).get("command"))).contains("--import-realm");
+
+        Map<String, JsonNode> clients = new HashMap<>();
+        realm.path("clients").forEach(c -> clients.put(c.path("clientId").asText(), c));
+        Map<String, String> cluster = environment(services.get(ORCHESTRATION));
+        JsonNode app = clients.get(appEnvironment.get("SPRING_SECURITY_OAUTH2_CLIENT_REGISTRATION_KEYCLOAK_CLIENTID"));
+        assertThat(app).as("the app's sign-in client in the realm").isNotNull();
+        assertThat(appEnvironment.get("CAMUNDA_CLIENT_AUTH_CLIENTID")).isEqualTo(app.path("clientId").asText());
+        assertThat(app.path("serviceAccountsEnabled").asBoolean()).as("client credentials").isTrue();
+        assertThat(app.path("redirectUris").toString()).contains("/login/oauth2/code/keycloak");
+        JsonNode orchestration = clients.get(cluster.get("CAMUNDA_SECURITY_AUTHENTICATION_OIDC_CLIENTID"));
+        assertThat(orchestration).as("the cluster's client in the realm").isNotNull();
+        assertThat(orchestration.path("redirectUris").toString()).contains("/sso-callback");
+
+        // Secrets: one value in .env, handed to both sides.
+        assertThat(secretVariable(app.path("secret").asText()))
+                .isEqualTo(secretVariable(rawEnvironment(appService).get("CAMUNDA_CLIENT_AUTH_CLIENTSECRET")))
+                .isEqualTo(secretVariable(rawEnvironment(appService)
+                        .get("SPRING_SECURITY_OAUTH2_CLIENT_REGISTRATION_KEYCLOAK_CLIENTSECRET")));
+        assertThat(secretVariable(orchestration.path("secret").asText())).isEqualTo(secretVariable(
+                rawEnvironment(ORCHESTRATION).get("CAMUNDA_SECURITY_AUTHENTICATION_OIDC_CLIENTSECRET")));
+        for (JsonNode client : List.of(app, orchestration)) {
+            Matcher placeholder = VARIABLE.matcher(client.toString());
+            while (placeholder.find()) {
+                assertThat(keycloak).as("keycloak's environment for ${%s} in the realm", placeholder.group(1))
+                        .containsKey(placeholder.group(1));
+            }
+        }
+
+        // The token the app gets carries the audience the cluster accepts.
+        String audience = required("CAMUNDA_CLIENT_AUTH_AUDIENCE");
+        assertThat(cluster.entrySet().stream().filter(e -> e.getKey().startsWith(
+                "CAMUNDA_SECURITY_AUTHENTICATION_OIDC_AUDIENCES_")).map(Map.Entry::getValue)).contains(audience);
+        assertThat(app.path("protocolMappers").toString()).contains(audience);
+        assertThat(cluster).containsEntry("CAMUNDA_SECURITY_AUTHENTICATION_OIDC_USERNAMECLAIM", "preferred_username");
+        assertThat(appEnvironment).containsEntry("SPRING_SECURITY_OAUTH2_CLIENT_PROVIDER_KEYCLOAK_USERNAMEATTRIBUTE",
+                "preferred_username");
+        for (String backChannel : List.of(required("CAMUNDA_CLIENT_AUTH_TOKENURL"),
+                required("SPRING_SECURITY_OAUTH2_CLIENT_PROVIDER_KEYCLOAK_TOKENURI"),
+                cluster.get("CAMUNDA_SECURITY_AUTHENTICATION_OIDC_TOKENURI"),
+                cluster.get("CAMUNDA_SECURITY_AUTHENTICATION_OIDC_JWKSETURI"))) {
+            assertThat(host(backChannel)).as("back channel %s", backChannel).isEqualTo(KEYCLOAK);
+            assertThat(backChannel).contains("/realms/" + realm.path("realm").asText() + "/");
+        }
+        assertThat(dependsOn(services.get(appService))).containsEntry(KEYCLOAK, "service_healthy");
+        assertThat(dependsOn(services.get(ORCHESTRATION))).containsEntry(KEYCLOAK, "service_healthy");
+
+        List<String> users = new ArrayList<>();
+        realm.path("users").forEach(u -> users.add(u.path("username").asText()));
+        assertThat(users).as("Keycloak users: the app's accounts by the same names")
+                .contains(DemoStudyData.RESEARCHER, DemoStudyData.COORDINATOR, DemoStudyData.ADMIN);
+    }
+
+    /** The app starts on PostgreSQL only with OIDC (demo logins refuse a non-H2 database) and its settings resolve. */
+    @Test
+    void theAppSignsInThroughOidcAndItsRegistrationResolves() {
+        assertThat(appEnvironment).containsEntry("DICOMSTAGE_SECURITY_MODE", "oidc");
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new SystemEnvironmentPropertySource(ENVIRONMENT,
+                new HashMap<>(appEnvironment)));
+        OAuth2ClientProperties oauth = Binder.get(environment)
+                .bind("spring.security.oauth2.client", OAuth2ClientProperties.class).get();
+        oauth.validate();
+        List<ClientRegistration> registrations = new ArrayList<>(
+                new OAuth2ClientPropertiesMapper(oauth).asClientRegistrations().values());
+        assertThat(registrations).singleElement().satisfies(r -> {
+            assertThat(r.getAuthorizationGrantType().getValue()).isEqualTo("authorization_code");
+            assertThat(r.getScopes()).contains("openid");
+            assertThat(r.getProviderDetails().getJwkSetUri()).isNotBlank();
+            assertThat(r.getProviderDetails().getUserInfoEndpoint().getUserNameAttributeName())
+                    .isEqualTo("preferred_username");
+        });
+        assertThat(environment.getProperty("camunda.client.auth.method")).isEqualTo("oidc");
     }
 
     @Test
@@ -271,6 +397,44 @@ class ProductionTopologyTest {
     }
 
     // ---- helpers ----
+
+    private static final String ORCHESTRATION = "orchestration";
+    private static final String KEYCLOAK = "keycloak";
+
+    private static int[] version(String text) {
+        Matcher m = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)").matcher(text);
+        assertThat(m.find()).as("version in %s", text).isTrue();
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))};
+    }
+
+    private static List<String> volumeTargets(String service) {
+        return volumes(service).stream().map(v -> v.split(":")[1]).toList();
+    }
+
+    private static List<String> volumeSources(String service) {
+        return volumes(service).stream().map(v -> v.split(":")[0]).toList();
+    }
+
+    private static List<String> volumes(String service) {
+        return ((List<?>) services.get(service).getOrDefault("volumes", List.of())).stream().map(String::valueOf)
+                .toList();
+    }
+
+    /** The environment as written, variables not resolved. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> rawEnvironment(String service) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        ((Map<String, Object>) services.get(service).get("environment"))
+                .forEach((k, v) -> environment.put(k, String.valueOf(v)));
+        return environment;
+    }
+
+    /** NAME of a value that is exactly ${NAME...}. */
+    private static String secretVariable(String value) {
+        Matcher m = VARIABLE.matcher(String.valueOf(value));
+        assertThat(m.matches()).as("%s is one variable", value).isTrue();
+        return m.group(1);
+    }
 
     private static String required(String variable) {
         String value = appEnvironment.get(variable);

@@ -1,0 +1,234 @@
+package org.dicomstage.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.camunda.client.CamundaClient;
+import io.camunda.client.api.response.DeploymentEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.dicomstage.testing.CamundaRestStub;
+import org.dicomstage.workflow.ProcessDefinition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the process view, the Requests page, Edit, retry and the modeler send to the orchestration cluster over
+ * REST, and what they make of its answers, checked against Camunda's 8.8 OpenAPI spec by {@link CamundaRestStub}.
+ * The client is the real one with its default transport (REST preferred).
+ */
+class CamundaRestProcessInstancesContractTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String STUDY = "RT-HN-2026";
+    private static final long INSTANCE = 2251799813685249L;
+
+    private CamundaRestStub stub;
+    private CamundaClient client;
+    private CamundaRestProcessInstances instances;
+
+    @BeforeEach
+    void start() {
+        stub = new CamundaRestStub();
+        client = stub.client();
+        instances = new CamundaRestProcessInstances(client);
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        stub.close();
+    }
+
+    @Test
+    void theStudiesInstancesAreFilteredByTheClusterAndPagedThroughToTheEnd() throws Exception {
+        List<String> firstPage = IntStream.range(0, CamundaRestProcessInstances.PAGE_SIZE)
+                .mapToObj(i -> instance(INSTANCE + i)).toList();
+        stub.on("POST", "/process-instances/search", 200, page(firstPage, "WzEwMF0="),
+                page(List.of(instance(INSTANCE + 500)), "WzUwMF0="));
+        stub.on("POST", "/variables/search", 200, variables(Map.of("studyId", "\"" + STUDY + "\"",
+                "requestedBy", "\"researcher\"")));
+
+        List<ProcessInstances.Instance> found = instances.list(Set.of(STUDY));
+
+        assertThat(stub.violations()).isEmpty();
+        assertThat(found).hasSize(CamundaRestProcessInstances.PAGE_SIZE + 1)
+                .allSatisfy(i -> assertThat(i.studyId()).isEqualTo(STUDY));
+        List<CamundaRestStub.Exchange> searches = stub.exchanges("POST", "/process-instances/search");
+        JsonNode first = JSON.readTree(searches.get(0).body());
+        assertThat(first.at("/filter/variables/0/name").asText()).isEqualTo("studyId");
+        assertThat(first.at("/filter/variables/0/value/$in/0").asText()).isEqualTo("\"" + STUDY + "\"");
+        assertThat(JSON.readTree(searches.get(1).body()).at("/page/after").asText()).isEqualTo("WzEwMF0=");
+        JsonNode rowVariables = JSON.readTree(stub.exchanges("POST", "/variables/search").getFirst().body());
+        assertThat(rowVariables.at("/filter/name").toString()).contains("studyId").doesNotContain("verification");
+        assertThat(stub.exchanges("POST", "/variables/search"))
+                .allSatisfy(e -> assertThat(e.query()).contains("truncateValues=false"));
+    }
+
+    /** The Requests page shows the verification report from the instance's variables: whole, however long. */
+    @Test
+    void aVerificationReportOverEightKilobytesReachesTheRequestsPageWhole() throws Exception {
+        List<Map<String, Object>> rows = IntStream.range(0, 120).mapToObj(i -> Map.<String, Object>of(
+                "series", "1.2.826.0.1.3680043.2.1125.7." + i, "check", "pixel digests", "ok", true,
+                "detail", "512 of 512 instances, every digest equal")).toList();
+        String report = JSON.writeValueAsString(rows);
+        assertThat(report.length()).isGreaterThan(8191);
+        stub.on("POST", "/process-instances/search", 200, page(List.of(instance(INSTANCE)), null));
+        stub.on("POST", "/variables/search", 200, variables(Map.of("studyId", "\"" + STUDY + "\"",
+                "verified", "true", "verificationReport", report)));
+        stub.on("POST", "/element-instances/search", 200, page(List.of(element("verify", "COMPLETED", 1),
+                element("review-staged-copy", "ACTIVE", 2)), null));
+        stub.on("POST", "/incidents/search", 200, page(List.of(), null));
+
+        ProcessInstances.Detail detail = instances.get(INSTANCE).orElseThrow();
+
+        assertThat(stub.violations()).isEmpty();
+        assertThat((List<?>) detail.variables().get(ProcessDefinition.Variables.VERIFICATION_REPORT)).hasSize(120);
+        assertThat(detail.activeElements()).containsExactly("review-staged-copy");
+        assertThat(stub.exchanges("POST", "/variables/search").getFirst().query()).contains("truncateValues=false");
+    }
+
+    @Test
+    void aReportThatComesBackTruncatedIsAnErrorNamingItNotAnEmptyReport() {
+        stub.on("POST", "/process-instances/search", 200, page(List.of(instance(INSTANCE)), null));
+        stub.on("POST", "/variables/search", 200, """
+                {"items": [{"name": "verificationReport", "value": "[{\\"series\\": \\"1.2", "isTruncated": true,
+                  "variableKey": "1", "scopeKey": "%d", "processInstanceKey": "%d", "tenantId": "<default>"}],
+                 "page": {"totalItems": 1}}""".formatted(INSTANCE, INSTANCE));
+
+        assertThatThrownBy(() -> instances.get(INSTANCE)).hasMessageContaining("verificationReport")
+                .hasMessageContaining("truncated");
+        assertThat(stub.violations()).isEmpty();
+    }
+
+    @Test
+    void incidentsDefinitionsAndTheModelAreReadAsTheSpecDescribesThem() {
+        stub.on("POST", "/process-instances/search", 200, page(List.of(instance(INSTANCE)), null));
+        stub.on("POST", "/variables/search", 200, page(List.of(), null));
+        stub.on("POST", "/element-instances/search", 200, page(List.of(element("stage-series", "ACTIVE", 3)),
+                null));
+        stub.on("POST", "/incidents/search", 200, page(List.of("""
+                {"incidentKey": "41", "processInstanceKey": "%d", "processDefinitionKey": "5",
+                 "processDefinitionId": "%s", "elementId": "stage-series", "elementInstanceKey": "3",
+                 "errorType": "JOB_NO_RETRIES", "errorMessage": "Study0 unreachable", "state": "ACTIVE",
+                 "jobKey": "11", "tenantId": "<default>", "creationTime": "2026-12-02T08:00:00.000Z"}"""
+                .formatted(INSTANCE, ProcessDefinition.PROCESS_ID)), null));
+        stub.on("POST", "/process-definitions/search", 200, page(List.of("""
+                {"processDefinitionKey": "5", "processDefinitionId": "%s", "version": 2,
+                 "resourceName": "create-project-specific-dicom.bpmn", "name": "Create project-specific DICOM",
+                 "tenantId": "<default>", "hasStartForm": false}""".formatted(ProcessDefinition.PROCESS_ID)),
+                null));
+        stub.answer("GET", "/process-definitions/5/xml", 200, "text/xml", "<definitions/>");
+
+        ProcessInstances.Detail detail = instances.get(INSTANCE).orElseThrow();
+        List<ProcessInstances.Definition> definitions = instances.definitions();
+        String xml = instances.xml(5).orElseThrow();
+
+        assertThat(stub.violations()).isEmpty();
+        assertThat(detail.incidents()).singleElement().satisfies(i -> {
+            assertThat(i.jobKey()).isEqualTo(11L);
+            assertThat(i.message()).isEqualTo("Study0 unreachable");
+        });
+        assertThat(definitions).singleElement().extracting(ProcessInstances.Definition::version).isEqualTo(2);
+        assertThat(xml).isEqualTo("<definitions/>");
+    }
+
+    /** Edit (create instance), retry (job retries, incident resolution) and deployment, as the app sends them. */
+    @Test
+    void theCommandsTheWebSendsAreWhatTheSpecAccepts() throws Exception {
+        stub.on("POST", "/process-instances", 200, """
+                {"processDefinitionId": "%s", "processDefinitionKey": "5", "processDefinitionVersion": 2,
+                 "tenantId": "<default>", "variables": {}, "processInstanceKey": "%d"}"""
+                .formatted(ProcessDefinition.PROCESS_ID, INSTANCE));
+        stub.on("PATCH", "/jobs/11", 204);
+        stub.on("POST", "/incidents/41/resolution", 204);
+        stub.on("POST", "/deployments", 200, """
+                {"tenantId": "<default>", "deploymentKey": "7", "deployments": [
+                  {"processDefinition": {"processDefinitionId": "%s", "processDefinitionVersion": 3,
+                   "resourceName": "create-project-specific-dicom.bpmn", "processDefinitionKey": "8",
+                   "tenantId": "<default>"}},
+                  {"form": {"formId": "pick-series", "version": 1, "resourceName": "dicomstage-pick-series.form",
+                   "tenantId": "<default>", "formKey": "9"}}]}""".formatted(ProcessDefinition.PROCESS_ID));
+
+        long key = client.newCreateInstanceCommand().bpmnProcessId(ProcessDefinition.PROCESS_ID).latestVersion()
+                .variables(Map.of("requestedBy", "researcher", "studyId", STUDY)).send().join()
+                .getProcessInstanceKey();
+        client.newUpdateRetriesCommand(11).retries(1).send().join();
+        client.newResolveIncidentCommand(41).send().join();
+        DeploymentEvent deployed = client.newDeployResourceCommand()
+                .addResourceStringUtf8(Files.readString(Path.of(ProcessDefinition.BPMN_RESOURCE)),
+                        "create-project-specific-dicom.bpmn")
+                .addResourceFile("forms/dicomstage-pick-series.form")
+                .send().join();
+
+        assertThat(stub.violations()).isEmpty();
+        assertThat(key).isEqualTo(INSTANCE);
+        assertThat(deployed.getProcesses()).singleElement().satisfies(p -> assertThat(p.getVersion()).isEqualTo(3));
+        JsonNode create = JSON.readTree(stub.exchanges("POST", "/process-instances").getFirst().body());
+        assertThat(create.path("processDefinitionId").asText()).isEqualTo(ProcessDefinition.PROCESS_ID);
+        assertThat(create.at("/variables/studyId").asText()).isEqualTo(STUDY);
+        assertThat(JSON.readTree(stub.exchanges("PATCH", "/jobs/11").getFirst().body())
+                .at("/changeset/retries").asInt()).isEqualTo(1);
+        assertThat(stub.exchanges("POST", "/deployments").getFirst().contentType()).startsWith("multipart/form-data");
+    }
+
+    /** A deviating answer is caught here too: an instance without its required start date and state. */
+    @Test
+    void anAnswerMissingRequiredFieldsIsCaught() {
+        stub.on("POST", "/process-instances/search", 200, """
+                {"items": [{"processInstanceKey": "%d", "processDefinitionId": "%s"}], "page": {"totalItems": 1}}"""
+                .formatted(INSTANCE, ProcessDefinition.PROCESS_ID));
+        stub.on("POST", "/variables/search", 200, page(List.of(), null));
+
+        // What the app then makes of it does not matter here (it fails on the missing definition key).
+        org.assertj.core.api.Assertions.catchThrowable(() -> instances.list(Set.of(STUDY)));
+
+        assertThat(stub.violations()).anySatisfy(v -> assertThat(v)
+                .startsWith("response to POST /v2/process-instances/search").contains("startDate"));
+    }
+
+    // ---- canned answers, each checked against the spec by the stub when it is sent ----
+
+    private static String instance(long key) {
+        return """
+                {"processInstanceKey": "%d", "processDefinitionId": "%s", "processDefinitionName": "Create project-specific DICOM",
+                 "processDefinitionVersion": 2, "processDefinitionKey": "5", "startDate": "2026-12-02T08:00:00.000Z",
+                 "state": "ACTIVE", "hasIncident": false, "tenantId": "<default>"}"""
+                .formatted(key, ProcessDefinition.PROCESS_ID);
+    }
+
+    private static String element(String elementId, String state, long key) {
+        return """
+                {"elementInstanceKey": "%d", "processInstanceKey": "%d", "processDefinitionKey": "5",
+                 "processDefinitionId": "%s", "elementId": "%s", "elementName": "%s", "type": "SERVICE_TASK",
+                 "state": "%s", "hasIncident": false, "tenantId": "<default>",
+                 "startDate": "2026-12-02T08:00:00.000Z"}"""
+                .formatted(key, INSTANCE, ProcessDefinition.PROCESS_ID, elementId, elementId, state);
+    }
+
+    private static String page(List<String> items, String endCursor) {
+        return "{\"items\": [" + String.join(",", items) + "], \"page\": {\"totalItems\": " + items.size()
+                + (endCursor == null ? "" : ", \"startCursor\": \"WzFd\", \"endCursor\": \"" + endCursor + "\"")
+                + "}}";
+    }
+
+    private static String variables(Map<String, String> jsonValues) throws Exception {
+        List<String> items = new ArrayList<>();
+        long key = 100;
+        for (Map.Entry<String, String> v : jsonValues.entrySet()) {
+            items.add("{\"name\": " + JSON.writeValueAsString(v.getKey()) + ", \"value\": "
+                    + JSON.writeValueAsString(v.getValue()) + ", \"isTruncated\": false, \"variableKey\": \""
+                    + key++ + "\", \"scopeKey\": \"" + INSTANCE + "\", \"processInstanceKey\": \"" + INSTANCE
+                    + "\", \"tenantId\": \"<default>\"}");
+        }
+        return page(items, null);
+    }
+}
