@@ -101,7 +101,20 @@ public final class PixelDataDigest {
      * every undefined-length sequence is delimited); throws {@link IllegalArgumentException} naming the defect.
      */
     public static void checkStructure(Path part10OrRawFile) {
-        locate(readAll(part10OrRawFile), part10OrRawFile.toString());
+        checkStructure(part10OrRawFile, part10OrRawFile.toString());
+    }
+
+    /**
+     * As {@link #checkStructure(Path)}, and within {@link DicomLimits#current()}, naming the object {@code name} in the
+     * exception (a received file's own name means nothing to the sender).
+     */
+    public static void checkStructure(Path part10OrRawFile, String name) {
+        locate(readAll(part10OrRawFile), name);
+    }
+
+    /** As {@link #checkStructure(Path)} for a data set without meta information in a known transfer syntax. */
+    public static void checkStructure(byte[] dataset, TransferSyntax syntax, String name) {
+        new Parser(dataset, syntax.isExplicitVR(), syntax.isBigEndian(), name).locateTopLevel();
     }
 
     /**
@@ -343,6 +356,9 @@ public final class PixelDataDigest {
         private String lastVr;
         /** The bytes are an inflated copy of a deflated stream, not the file as stored. */
         private boolean inflated;
+        /** Sequences this region is nested in. */
+        private int depth;
+        private final DicomLimits limits = DicomLimits.current();
 
         Parser(byte[] data, boolean explicit, boolean bigEndian, String name) {
             this(data, explicit, bigEndian, name, 0, data.length);
@@ -393,7 +409,7 @@ public final class PixelDataDigest {
             require(length, tag);
             int valueEnd = pos + (int) length;
             if (isSequence(tag)) {
-                Parser inner = new Parser(data, explicit, bigEndian, name, pos, valueEnd);
+                Parser inner = nested(explicit, pos, valueEnd);
                 inner.sequence(explicit, false);
             }
             pos = valueEnd;
@@ -432,6 +448,19 @@ public final class PixelDataDigest {
          * one, checking that every item is complete.
          */
         private void sequence(boolean explicitInside, boolean delimited) {
+            if (depth + 1 > limits.maxSequenceDepth()) {
+                throw malformed("sequences are nested deeper than " + limits.maxSequenceDepth()
+                        + " levels (the limit, dicomstage.limits.max-sequence-depth)");
+            }
+            depth++;
+            try {
+                walkItems(explicitInside, delimited);
+            } finally {
+                depth--;
+            }
+        }
+
+        private void walkItems(boolean explicitInside, boolean delimited) {
             while (true) {
                 if (!delimited && pos == end) {
                     return;
@@ -446,11 +475,11 @@ public final class PixelDataDigest {
                 }
                 Parser item;
                 if (length == UNDEFINED) {
-                    item = new Parser(data, explicitInside, bigEndian, name, pos, end);
+                    item = nested(explicitInside, pos, end);
                     item.item(true);
                 } else {
                     require(length, tag);
-                    item = new Parser(data, explicitInside, bigEndian, name, pos, pos + (int) length);
+                    item = nested(explicitInside, pos, pos + (int) length);
                     item.item(false);
                 }
                 pos = item.pos;
@@ -526,7 +555,18 @@ public final class PixelDataDigest {
             return tag;
         }
 
+        /** A parser for a region inside this one, as deep in sequences as this one is. */
+        private Parser nested(boolean explicitInside, int from, int to) {
+            Parser inner = new Parser(data, explicitInside, bigEndian, name, from, to);
+            inner.depth = depth;
+            return inner;
+        }
+
         void require(long length, int tag) {
+            if (length > limits.maxElementBytes()) {
+                throw malformed(hex(tag) + " declares " + length + " bytes, more than the limit of "
+                        + limits.maxElementBytes() + " (dicomstage.limits.max-element-bytes)");
+            }
             if (length > end - pos) {
                 throw malformed(hex(tag) + " declares " + length + " bytes but only " + (end - pos)
                         + " remain" + (end == data.length ? " (truncated)" : " in the enclosing item"));
