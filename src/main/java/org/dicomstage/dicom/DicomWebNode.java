@@ -282,10 +282,16 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
     private Path withPart10Header(String operation, URI uri, Path dataset) throws IOException {
         AttributeList header = new AttributeList();
         String transferSyntax;
+        try {
+            // within DicomLimits before PixelMed allocates what the part declares
+            PixelDataDigest.checkStructure(dataset, "a part");
+        } catch (IllegalArgumentException e) {
+            throw failure(operation, uri, e.getMessage(), e);
+        }
         try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(Files.newInputStream(dataset)))) {
             header.read(in, TagFromName.PixelData);
             transferSyntax = in.getTransferSyntaxToReadDataSet().getUID();
-        } catch (DicomException | IOException e) {
+        } catch (DicomException | IOException | StackOverflowError | OutOfMemoryError e) {
             throw failure(operation, uri, "a part is neither a Part-10 file nor a readable dataset: " + e, e);
         }
         String sopClass = Attribute.getSingleStringValueOrEmptyString(header, TagFromName.SOPClassUID);

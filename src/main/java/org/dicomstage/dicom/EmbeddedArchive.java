@@ -131,9 +131,9 @@ public final class EmbeddedArchive implements AutoCloseable {
             while (it.hasNext()) {
                 Path file = it.next();
                 try {
-                    AttributeList header = readHeader(file);
+                    AttributeList header = checkedHeader(file, file.toString());
                     index.put(ArchiveIndex.entryOf(file, Dimse.string(header, TagFromName.TransferSyntaxUID), header));
-                } catch (IOException | DicomException e) {
+                } catch (IOException | DicomException | IllegalArgumentException e) {
                     log.warn("embedded archive {}: skipping unreadable {}: {}", aeTitle, file, e.getMessage());
                 }
             }

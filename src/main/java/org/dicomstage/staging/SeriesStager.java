@@ -128,6 +128,9 @@ final class SeriesStager {
                         progress.accept(staged.incrementAndGet());
                     } catch (PseudonymizationException e) {
                         problems.add(describe(in, n) + ": " + reason(e, in));
+                    } catch (StackOverflowError | OutOfMemoryError e) {
+                        // one object too deep or too big for the parser: that instance fails, not the worker
+                        problems.add(describe(in, n) + ": cannot be read (" + e.getClass().getSimpleName() + ")");
                     } catch (RuntimeException e) {
                         technical.compareAndSet(null, e);
                     } finally {

@@ -31,8 +31,7 @@ public final class HostileObjectGenerator {
         public byte[] part10() {
             try {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                out.write(new byte[128]);
-                out.write("DICM".getBytes(StandardCharsets.US_ASCII));
+                // PixelMed writes the preamble and DICM itself when given a meta information transfer syntax
                 DicomOutputStream meta = new DicomOutputStream(out, TransferSyntax.ExplicitVRLittleEndian, null);
                 new FileMetaInformation(sopClassUid, sopInstanceUid, transferSyntaxUid, "HOSTILE").getAttributeList()
                         .write(meta);
