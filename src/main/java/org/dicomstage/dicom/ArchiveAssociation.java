@@ -1,25 +1,18 @@
 package org.dicomstage.dicom;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.DicomOutputStream;
-import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.LongStringAttribute;
 import com.pixelmed.dicom.SetOfDicomFiles;
 import com.pixelmed.dicom.TagFromName;
@@ -36,17 +29,13 @@ import com.pixelmed.network.CGetResponseCommandMessage;
 import com.pixelmed.network.CMoveRequestCommandMessage;
 import com.pixelmed.network.CMoveResponseCommandMessage;
 import com.pixelmed.network.CStoreRequestCommandMessage;
-import com.pixelmed.network.CompositeResponseHandler;
 import com.pixelmed.network.DicomNetworkException;
 import com.pixelmed.network.MessageServiceElementCommand;
 import com.pixelmed.network.MultipleInstanceTransferStatusHandler;
-import com.pixelmed.network.PDataPDU;
-import com.pixelmed.network.PresentationDataValue;
 import com.pixelmed.network.ResponseStatus;
 import com.pixelmed.network.StorageSOPClassSCU;
 import com.pixelmed.query.QueryResponseGenerator;
 import com.pixelmed.query.RetrieveResponseGenerator;
-import com.pixelmed.utils.ByteArray;
 
 /**
  * One association with the {@link EmbeddedArchive}, served with PixelMed's association, message and storage SCU
@@ -59,11 +48,7 @@ import com.pixelmed.utils.ByteArray;
 final class ArchiveAssociation implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(ArchiveAssociation.class);
-    /** A command set is a few hundred bytes; anything near this is not one. */
-    private static final int MAX_COMMAND_BYTES = 64 * 1024;
-    /** Query and retrieve identifiers are small; a bigger one is refused before it is parsed. */
-    private static final int MAX_IDENTIFIER_BYTES = 1024 * 1024;
-    private static final int NO_DATA_SET = 0x0101;
+    static final int NO_DATA_SET = 0x0101;
     private static final AttributeTag COMMAND_GROUP_LENGTH = new AttributeTag(0x0000, 0x0000);
     /** PS3.7 C.4.2.1.4: Cannot understand (the data set, or what the command says about it). */
     static final int CANNOT_UNDERSTAND = 0xC000;
@@ -112,7 +97,7 @@ final class ArchiveAssociation implements Runnable {
         }
         try {
             while (true) {
-                Request request = new Request();
+                ArchiveRequest request = new ArchiveRequest(archive);
                 association.setReceivedDataHandler(request);
                 try {
                     association.waitForPDataPDUsUntilHandlerReportsDone();
@@ -129,10 +114,10 @@ final class ArchiveAssociation implements Runnable {
         }
     }
 
-    private void respond(Association association, Request request)
+    private void respond(Association association, ArchiveRequest request)
             throws DicomNetworkException, DicomException, IOException {
-        switch (request.command) {
-            case MessageServiceElementCommand.C_ECHO_RQ -> association.send(request.pc, new CEchoResponseCommandMessage(
+        switch (request.command()) {
+            case MessageServiceElementCommand.C_ECHO_RQ -> association.send(request.pc(), new CEchoResponseCommandMessage(
                     request.affectedSopClass(), request.messageId(), ResponseStatus.Success).getBytes(), null);
             case MessageServiceElementCommand.C_STORE_RQ -> store(association, request);
             case MessageServiceElementCommand.C_FIND_RQ -> find(association, request);
@@ -141,30 +126,30 @@ final class ArchiveAssociation implements Runnable {
             case MessageServiceElementCommand.C_CANCEL_RQ -> {
                 // our responses are complete before the next command is read: nothing left to cancel
             }
-            default -> throw new DicomNetworkException("unsupported command 0x" + Integer.toHexString(request.command));
+            default -> throw new DicomNetworkException("unsupported command 0x" + Integer.toHexString(request.command()));
         }
     }
 
-    private void store(Association association, Request request)
+    private void store(Association association, ArchiveRequest request)
             throws DicomNetworkException, DicomException, IOException {
-        CStoreRequestCommandMessage rq = new CStoreRequestCommandMessage(request.commandList);
+        CStoreRequestCommandMessage rq = new CStoreRequestCommandMessage(request.commandList());
         StoreOutcome outcome;
         try {
-            outcome = request.refusal != null ? request.refusal
-                    : archive.store(request.received, rq.getAffectedSOPInstanceUID());
+            outcome = request.refusal() != null ? request.refusal()
+                    : archive.store(request.received(), rq.getAffectedSOPInstanceUID());
         } finally {
-            if (request.received != null) {
-                Files.deleteIfExists(request.received);
+            if (request.received() != null) {
+                Files.deleteIfExists(request.received());
             }
         }
         if (outcome.status() != ResponseStatus.Success) {
             log.warn("archive {}: C-STORE from {} refused (0x{}): {}", archive.aeTitle(),
                     printable(association.getCallingAETitle()), Integer.toHexString(outcome.status()), outcome.reason());
         }
-        association.send(request.pc, storeResponse(rq, outcome), null);
+        association.send(request.pc(), storeResponse(rq, outcome), null);
     }
 
-    private void find(Association association, Request request)
+    private void find(Association association, ArchiveRequest request)
             throws DicomNetworkException, DicomException, IOException {
         String sopClass = request.affectedSopClass();
         AttributeList identifier = request.identifier(association);
@@ -174,24 +159,24 @@ final class ArchiveAssociation implements Runnable {
         }
         int status = identifier == null ? ResponseStatus.UnableToProcess : query.getStatus();
         if (status != ResponseStatus.Success) {
-            association.send(request.pc, new CFindResponseCommandMessage(sopClass, request.messageId(), status, false,
-                    query.getOffendingElement(), request.identifierProblem).getBytes(), null);
+            association.send(request.pc(), new CFindResponseCommandMessage(sopClass, request.messageId(), status, false,
+                    query.getOffendingElement(), request.identifierProblem()).getBytes(), null);
             return;
         }
-        String ts = association.getTransferSyntaxForPresentationContextID(request.pc);
+        String ts = association.getTransferSyntaxForPresentationContextID(request.pc());
         AttributeList match;
         while ((match = query.next()) != null) {
-            association.send(request.pc, new CFindResponseCommandMessage(sopClass, request.messageId(),
+            association.send(request.pc(), new CFindResponseCommandMessage(sopClass, request.messageId(),
                     ResponseStatus.MatchesAreContinuingOptionalKeysSupported, true).getBytes(), null);
-            association.send(request.pc, null, encode(match, ts));
+            association.send(request.pc(), null, encode(match, ts));
         }
-        association.send(request.pc, new CFindResponseCommandMessage(sopClass, request.messageId(),
+        association.send(request.pc(), new CFindResponseCommandMessage(sopClass, request.messageId(),
                 ResponseStatus.Success, false).getBytes(), null);
     }
 
-    private void retrieve(Association association, Request request)
+    private void retrieve(Association association, ArchiveRequest request)
             throws DicomNetworkException, DicomException, IOException {
-        boolean move = request.command == MessageServiceElementCommand.C_MOVE_RQ;
+        boolean move = request.command() == MessageServiceElementCommand.C_MOVE_RQ;
         String sopClass = request.affectedSopClass();
         AttributeList identifier = request.identifier(association);
         RetrieveResponseGenerator retrieve = archive.newRetrieve();
@@ -200,11 +185,11 @@ final class ArchiveAssociation implements Runnable {
         }
         SetOfDicomFiles files = retrieve.getDicomFiles();
         int status = identifier == null ? ResponseStatus.UnableToProcess : retrieve.getStatus();
-        String comment = request.identifierProblem;
+        String comment = request.identifierProblem();
         InetSocketAddress destination = null;
         String destinationAe = null;
         if (status == ResponseStatus.Success && move) {
-            destinationAe = new CMoveRequestCommandMessage(request.commandList).getMoveDestination();
+            destinationAe = new CMoveRequestCommandMessage(request.commandList()).getMoveDestination();
             destination = archive.moveDestination(destinationAe);
             if (destination == null) {
                 status = ResponseStatus.RefusedMoveDestinationUnknown;
@@ -217,7 +202,7 @@ final class ArchiveAssociation implements Runnable {
                             retrieve.getOffendingElement(), comment).getBytes()
                     : new CGetResponseCommandMessage(sopClass, request.messageId(), status, false,
                             retrieve.getOffendingElement(), comment).getBytes();
-            association.send(request.pc, response, null);
+            association.send(request.pc(), response, null);
             return;
         }
         Progress progress = new Progress(association, request, move);
@@ -237,14 +222,14 @@ final class ArchiveAssociation implements Runnable {
     /** Pending responses while sub-operations run, then the final one with the counts. */
     private static final class Progress extends MultipleInstanceTransferStatusHandler {
         private final Association association;
-        private final Request request;
+        private final ArchiveRequest request;
         private final boolean move;
         int remaining;
         int completed;
         int failed;
         int warning;
 
-        Progress(Association association, Request request, boolean move) {
+        Progress(Association association, ArchiveRequest request, boolean move) {
             this.association = association;
             this.request = request;
             this.move = move;
@@ -258,7 +243,7 @@ final class ArchiveAssociation implements Runnable {
             this.warning = warning;
             if (remaining > 0) {
                 try {
-                    association.send(request.pc, response(ResponseStatus.SubOperationsAreContinuing), null);
+                    association.send(request.pc(), response(ResponseStatus.SubOperationsAreContinuing), null);
                 } catch (DicomNetworkException | DicomException | IOException e) {
                     log.debug("pending response not sent: {}", e.getMessage());
                 }
@@ -268,7 +253,7 @@ final class ArchiveAssociation implements Runnable {
         void sendFinal() throws DicomNetworkException, DicomException, IOException {
             failed += remaining;
             remaining = 0;
-            association.send(request.pc, response(failed > 0 ? ResponseStatus.SubOperationsCompleteOneOrMoreFailures
+            association.send(request.pc(), response(failed > 0 ? ResponseStatus.SubOperationsCompleteOneOrMoreFailures
                     : ResponseStatus.SubOperationsCompleteNoFailures), null);
         }
 
@@ -341,152 +326,5 @@ final class ArchiveAssociation implements Runnable {
             sb.append(c >= 0x20 && c < 0x7F ? c : '?');
         }
         return sb.toString();
-    }
-
-    /**
-     * Collects one request: its command set, and its data set, which a C-STORE streams into a file the archive names
-     * in its incoming folder (never after anything the peer sent) and anything else keeps, bounded, in memory.
-     */
-    private final class Request extends CompositeResponseHandler {
-        private byte[] commandBytes;
-        private AttributeList commandList;
-        private int command = -1;
-        private byte pc;
-        private byte[] data;
-        private boolean dataTooLarge;
-        private Path received;
-        private OutputStream out;
-        private StoreOutcome refusal;
-        private String identifierProblem;
-
-        @Override
-        public void sendPDataIndication(PDataPDU pdata, Association association)
-                throws DicomNetworkException, DicomException, IOException {
-            for (Object o : pdata.getPDVList()) {
-                PresentationDataValue pdv = (PresentationDataValue) o;
-                pc = pdv.getPresentationContextID();
-                if (pdv.isCommand()) {
-                    command(pdv, association);
-                } else {
-                    data(pdv);
-                }
-            }
-        }
-
-        private void command(PresentationDataValue pdv, Association association)
-                throws DicomNetworkException, DicomException, IOException {
-            commandBytes = ByteArray.concatenate(commandBytes, pdv.getValue());
-            if (commandBytes.length > MAX_COMMAND_BYTES) {
-                throw new DicomNetworkException("command set longer than " + MAX_COMMAND_BYTES + " bytes");
-            }
-            if (!pdv.isLastFragment()) {
-                return;
-            }
-            commandList = getAttributeListFromCommandOrData(commandBytes, TransferSyntax.Default);
-            command = Attribute.getSingleIntegerValueOrDefault(commandList,
-                    TagFromName.CommandField, 0xFFFF);
-            int dataSetType = Attribute.getSingleIntegerValueOrDefault(commandList,
-                    TagFromName.CommandDataSetType, NO_DATA_SET);
-            if (command == MessageServiceElementCommand.C_STORE_RQ) {
-                prepareStore(association);
-            }
-            if (dataSetType == NO_DATA_SET) {
-                setDone(true);
-            }
-        }
-
-        private void prepareStore(Association association) throws DicomNetworkException, IOException {
-            String sopClass = Attribute.getSingleStringValueOrEmptyString(commandList,
-                    TagFromName.AffectedSOPClassUID);
-            String sopInstance = Attribute.getSingleStringValueOrEmptyString(commandList,
-                    TagFromName.AffectedSOPInstanceUID);
-            if (!Uids.isValid(sopInstance)) {
-                refusal = StoreOutcome.refused(CANNOT_UNDERSTAND, "Affected SOP Instance UID is not a valid UID");
-                return;
-            }
-            if (!Uids.isValid(sopClass)) {
-                refusal = StoreOutcome.refused(CANNOT_UNDERSTAND, "Affected SOP Class UID is not a valid UID");
-                return;
-            }
-            received = archive.newIncomingFile();
-            out = Files.newOutputStream(received, StandardOpenOption.WRITE);
-            try {
-                DicomOutputStream meta = new DicomOutputStream(out, TransferSyntax.ExplicitVRLittleEndian, null);
-                new FileMetaInformation(sopClass, sopInstance, association.getTransferSyntaxForPresentationContextID(pc),
-                        association.getCallingAETitle()).getAttributeList().write(meta);
-                meta.flush();
-            } catch (DicomException e) {
-                refusal = StoreOutcome.refused(CANNOT_UNDERSTAND, "cannot write file meta information: "
-                        + e.getMessage());
-                closeOutput();
-            }
-        }
-
-        private void data(PresentationDataValue pdv) throws IOException {
-            if (command == MessageServiceElementCommand.C_STORE_RQ) {
-                if (out != null) {
-                    out.write(pdv.getValue());
-                }
-            } else if (!dataTooLarge) {
-                data = ByteArray.concatenate(data, pdv.getValue());
-                if (data.length > MAX_IDENTIFIER_BYTES) {
-                    dataTooLarge = true;
-                    data = null;
-                }
-            }
-            if (pdv.isLastFragment()) {
-                closeOutput();
-                setDone(true);
-            }
-        }
-
-        void closeOutput() {
-            if (out != null) {
-                try {
-                    out.close();
-                } catch (IOException e) {
-                    refusal = StoreOutcome.refused(OUT_OF_RESOURCES, "cannot write the received instance: "
-                            + e.getMessage());
-                }
-                out = null;
-            }
-        }
-
-        String affectedSopClass() {
-            return Attribute.getSingleStringValueOrEmptyString(commandList,
-                    TagFromName.AffectedSOPClassUID);
-        }
-
-        int messageId() {
-            return Attribute.getSingleIntegerValueOrDefault(commandList, TagFromName.MessageID, 0);
-        }
-
-        /**
-         * The query or retrieve identifier, checked against {@link DicomLimits} before PixelMed parses it; null (and
-         * {@link #identifierProblem} set) when it is too big, malformed or too deep.
-         */
-        AttributeList identifier(Association association) {
-            if (dataTooLarge || data == null) {
-                identifierProblem = dataTooLarge ? "identifier longer than " + MAX_IDENTIFIER_BYTES + " bytes"
-                        : "no identifier";
-                return null;
-            }
-            try {
-                String ts = association.getTransferSyntaxForPresentationContextID(pc);
-                AttributeList list = new AttributeList();
-                PixelDataDigest.checkStructure(data, new TransferSyntax(ts), "identifier");
-                list.read(new DicomInputStream(new ByteArrayInputStream(data), ts, false));
-                return list;
-            } catch (IllegalArgumentException | DicomNetworkException | DicomException | IOException e) {
-                identifierProblem = printable(e.getMessage());
-            } catch (StackOverflowError | OutOfMemoryError e) {
-                identifierProblem = "identifier cannot be parsed: " + e;
-            }
-            return null;
-        }
-
-        @Override
-        protected void evaluateStatusAndSetSuccess(AttributeList list) {
-        }
     }
 }
