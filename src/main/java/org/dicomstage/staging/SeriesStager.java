@@ -175,6 +175,8 @@ final class SeriesStager {
     /** Names a received instance by its SOP Instance UID when its header can still be read. */
     private static String describe(Path file, int number) {
         try {
+            // the file may be the very object that failed: walked within the DICOM limits before PixelMed reads it
+            org.dicomstage.dicom.PixelDataDigest.checkStructure(file);
             com.pixelmed.dicom.AttributeList header = new com.pixelmed.dicom.AttributeList();
             header.read(file.toString(), com.pixelmed.dicom.TagFromName.PixelData);
             String sop = com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(header,
@@ -182,7 +184,8 @@ final class SeriesStager {
             if (!sop.isEmpty()) {
                 return "SOP instance " + sop;
             }
-        } catch (IOException | com.pixelmed.dicom.DicomException | RuntimeException e) {
+        } catch (IOException | com.pixelmed.dicom.DicomException | RuntimeException | StackOverflowError
+                | OutOfMemoryError e) {
             // fall through: the number is all we can offer
         }
         return "instance #" + number + " of the retrieval";
