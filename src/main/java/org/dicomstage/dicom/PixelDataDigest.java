@@ -112,6 +112,39 @@ public final class PixelDataDigest {
         locate(readAll(part10OrRawFile), name);
     }
 
+    private static final int SOP_INSTANCE_UID = 0x00080018;
+    private static final int NAME_PREFIX = 64 * 1024;
+
+    /**
+     * The SOP Instance UID of a file, found by walking only the elements before it (within the same checks as
+     * {@link #checkStructure}), so that a file whose later structure is damaged can still be named; null when the
+     * first 64 KB cannot tell or the value is not a valid UID.
+     */
+    public static String sopInstanceUid(Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            long size = Files.size(file);
+            byte[] prefix = in.readNBytes((int) Math.min(size, NAME_PREFIX));
+            Parser parser = parse(prefix, (int) Math.min(size, Integer.MAX_VALUE), file.toString());
+            while (parser != null && parser.pos < prefix.length) {
+                int tag = parser.tag();
+                long length = parser.header(tag);
+                if (Integer.compareUnsigned(tag, SOP_INSTANCE_UID) > 0 || length == UNDEFINED) {
+                    return null;
+                }
+                parser.require(length, tag);
+                if (tag == SOP_INSTANCE_UID) {
+                    String value = new String(prefix, parser.pos, (int) length, StandardCharsets.US_ASCII)
+                            .replace('\0', ' ').trim();
+                    return Uids.isValid(value) ? value : null;
+                }
+                parser.pos += (int) length;
+            }
+            return null;
+        } catch (IOException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            return null;
+        }
+    }
+
     /** As {@link #checkStructure(Path)} for a data set without meta information in a known transfer syntax. */
     public static void checkStructure(byte[] dataset, TransferSyntax syntax, String name) {
         new Parser(dataset, syntax.isExplicitVR(), syntax.isBigEndian(), name).locateTopLevel();

@@ -174,24 +174,11 @@ final class SeriesStager {
 
     /** Names a received instance by its SOP Instance UID when its header can still be read. */
     private static String describe(Path file, int number) {
-        try {
-            // the file may be the very object that failed: walked within the DICOM limits before PixelMed reads it
-            org.dicomstage.dicom.PixelDataDigest.checkStructure(file);
-            com.pixelmed.dicom.AttributeList header = new com.pixelmed.dicom.AttributeList();
-            header.read(file.toString(), com.pixelmed.dicom.TagFromName.PixelData);
-            String sop = com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(header,
-                    com.pixelmed.dicom.TagFromName.SOPInstanceUID);
-            if (!sop.isEmpty()) {
-                return "SOP instance " + sop;
-            }
-        } catch (IOException | com.pixelmed.dicom.DicomException | RuntimeException | StackOverflowError
-                | OutOfMemoryError e) {
-            // fall through: the number is all we can offer
-        }
-        return "instance #" + number + " of the retrieval";
+        // the file may be the very object that failed: only the elements before its SOP Instance UID are walked
+        String sop = org.dicomstage.dicom.PixelDataDigest.sopInstanceUid(file);
+        return sop != null ? "SOP instance " + sop : "instance #" + number + " of the retrieval";
     }
 
-    /** The pseudonymizer's reason without our private work file's path, which means nothing to a reader. */
     private static String reason(PseudonymizationException e, Path workFile) {
         String message = String.valueOf(e.getMessage());
         return message.replace("cannot read " + workFile + ": ", "").replace(workFile + ": ", "")

@@ -60,7 +60,10 @@ class HostileObjectsStagingTest {
 
             assertThat(result.status()).isEqualTo(StageResult.Status.FAILED);
             assertThat(result.problems()).as(String.join("\n", result.problems())).hasSize(REASONS.size());
-            REASONS.values().forEach(reason -> assertThat(result.problems()).anyMatch(p -> p.contains(reason)));
+            for (HostileObject object : HostileObjectGenerator.all()) {
+                assertThat(result.problems()).as(object.name()).anyMatch(p -> p.startsWith(
+                        "SOP instance " + object.sopInstanceUid() + ": ") && p.contains(REASONS.get(object.name())));
+            }
             assertThat(project.size()).isEqualTo(1);
         }
     }
