@@ -11,13 +11,15 @@ import com.pixelmed.display.ImageEditUtilities;
 import com.pixelmed.display.SourceImage;
 
 import java.awt.Shape;
-import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Vector;
 
@@ -67,57 +69,85 @@ public final class PixelMask {
 
     /**
      * Compares the decoded pixels of a source and its masked copy: equal outside the rule's rectangles, one value
-     * throughout inside each of them. Returns null when that holds, or what differs first.
+     * throughout inside each of them. Returns null when that holds, or what differs.
      */
     public static String compare(AttributeList source, AttributeList masked, PixelRules.Rule rule) {
-        SourceImage before;
-        SourceImage after;
+        String before = digestOutside(source, rule);
+        String after = digestOutside(masked, rule);
+        if (!before.equals(after)) {
+            return before.startsWith("!") ? before.substring(1) : after.startsWith("!") ? after.substring(1)
+                    : "pixels outside the masked rectangles differ from the source";
+        }
+        return notBlackedOut(masked, rule);
+    }
+
+    /**
+     * SHA-256 over every decoded sample outside the rule's rectangles, frame by frame: what a source and its masked
+     * copy must share. A value starting with "!" says why the pixels could not be decoded.
+     */
+    public static String digestOutside(AttributeList list, PixelRules.Rule rule) {
+        MessageDigest sha = sha256();
         try {
-            before = new SourceImage(source);
-            after = new SourceImage(masked);
+            SourceImage image = new SourceImage(list);
+            for (int frame = 0; frame < image.getNumberOfBufferedImages(); frame++) {
+                Raster raster = image.getBufferedImage(frame).getRaster();
+                update(sha, raster.getWidth(), raster.getHeight(), raster.getNumBands());
+                for (int y = 0; y < raster.getHeight(); y++) {
+                    for (int x = 0; x < raster.getWidth(); x++) {
+                        if (rectangleAt(rule, x, y) < 0) {
+                            for (int band = 0; band < raster.getNumBands(); band++) {
+                                update(sha, raster.getSample(x, y, band));
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (DicomException | RuntimeException e) {
+            return "!pixel data cannot be decoded for comparison: " + e.getMessage();
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** Null when every rectangle holds one value throughout, in every frame; otherwise the first that does not. */
+    public static String notBlackedOut(AttributeList list, PixelRules.Rule rule) {
+        try {
+            SourceImage image = new SourceImage(list);
+            for (int frame = 0; frame < image.getNumberOfBufferedImages(); frame++) {
+                Raster raster = image.getBufferedImage(frame).getRaster();
+                for (PixelRules.Rectangle r : rule.rectangles()) {
+                    int fill = raster.getSample(r.x(), r.y(), 0);
+                    for (int y = r.y(); y < r.y() + r.height(); y++) {
+                        for (int x = r.x(); x < r.x() + r.width(); x++) {
+                            for (int band = 0; band < raster.getNumBands(); band++) {
+                                if (raster.getSample(x, y, band) != fill) {
+                                    return "frame " + (frame + 1) + ": rectangle " + r + " is not blacked out";
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         } catch (DicomException | RuntimeException e) {
             return "pixel data cannot be decoded for comparison: " + e.getMessage();
-        }
-        if (before.getNumberOfBufferedImages() != after.getNumberOfBufferedImages()) {
-            return "number of frames: source " + before.getNumberOfBufferedImages() + ", copy "
-                    + after.getNumberOfBufferedImages();
-        }
-        for (int frame = 0; frame < before.getNumberOfBufferedImages(); frame++) {
-            String difference = compare(before.getBufferedImage(frame), after.getBufferedImage(frame), rule, frame);
-            if (difference != null) {
-                return difference;
-            }
         }
         return null;
     }
 
-    private static String compare(BufferedImage before, BufferedImage after, PixelRules.Rule rule, int frame) {
-        Raster a = before.getRaster();
-        Raster b = after.getRaster();
-        if (a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight() || a.getNumBands() != b.getNumBands()) {
-            return "frame " + (frame + 1) + ": image size or samples per pixel differ";
+    private static void update(MessageDigest sha, int... values) {
+        for (int value : values) {
+            sha.update((byte) (value >>> 24));
+            sha.update((byte) (value >>> 16));
+            sha.update((byte) (value >>> 8));
+            sha.update((byte) value);
         }
-        Integer[] fill = new Integer[rule.rectangles().size()];
-        for (int y = 0; y < a.getHeight(); y++) {
-            for (int x = 0; x < a.getWidth(); x++) {
-                int inside = rectangleAt(rule, x, y);
-                for (int band = 0; band < a.getNumBands(); band++) {
-                    int sample = b.getSample(x, y, band);
-                    if (inside < 0) {
-                        if (sample != a.getSample(x, y, band)) {
-                            return "frame " + (frame + 1) + ": pixel (" + x + "," + y + ") outside the masked"
-                                    + " rectangles differs from the source";
-                        }
-                    } else if (fill[inside] == null) {
-                        fill[inside] = sample;
-                    } else if (fill[inside] != sample) {
-                        return "frame " + (frame + 1) + ": rectangle " + rule.rectangles().get(inside)
-                                + " is not blacked out";
-                    }
-                }
-            }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
-        return null;
     }
 
     private static int rectangleAt(PixelRules.Rule rule, int x, int y) {
