@@ -25,7 +25,8 @@ class ArchitectureTest {
             "org.dicomstage.staging..", "org.dicomstage.study..", "org.dicomstage.workflow..", "org.dicomstage.web..",
             "org.dicomstage.config.."};
 
-    private final JavaClasses classes = new ClassFileImporter()
+    /** Imported once for all rules: an import resolves every dependency and takes many seconds. */
+    private static final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("org.dicomstage");
 
@@ -80,7 +81,7 @@ class ArchitectureTest {
                 .and(DescribedPredicate.not(resideInAPackage(own)));
         DescribedPredicate<JavaClass> dicomButNoValueType = resideInAPackage("org.dicomstage.dicom..")
                 .and(DescribedPredicate.not(DICOM_VALUE_TYPE));
-        return otherFeature.or(dicomButNoValueType).as("another feature package, or a class of dicom that is not"
-                + " a value type");
+        return otherFeature.or(dicomButNoValueType).as("belong to another feature package, or to dicom but"
+                + " are no value type");
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.dicomstage.testing.Dciodvfy;
 import org.dicomstage.testing.DicomFiles;
 import org.dicomstage.testing.SharedData;
 import org.junit.jupiter.api.Test;
@@ -136,6 +137,8 @@ class PixelRulesTest {
         Path out = dir.resolve("masked.dcm");
 
         assertThat(pseudonymizer.prepare(acme)).as("a masked object takes the general path").isNull();
+        assertThat(pseudonymizer.dryRun(acme).entries()).anySatisfy(e -> assertThat(e.action())
+                .isEqualTo(DryRunReport.Action.MASK_PIXELS));
         pseudonymizer.pseudonymize(acme, out);
 
         AttributeList source = DicomFiles.read(acme);
@@ -152,6 +155,7 @@ class PixelRulesTest {
         assertThat(codes(masked)).contains("113101");
         assertThat(Attribute.getDelimitedStringValuesOrEmptyString(masked, TagFromName.DeidentificationMethod))
                 .contains("Clean Pixel Data");
+        assertThat(Dciodvfy.errors(out)).as("dciodvfy errors the masked copy adds").isSubsetOf(Dciodvfy.errors(acme));
         // The comparison notices a copy whose pixels were not masked, and one changed outside the rectangles.
         assertThat(PixelMask.compare(source, source, rule)).contains("is not blacked out");
         Path otherSlice = dir.resolve("other.dcm");
