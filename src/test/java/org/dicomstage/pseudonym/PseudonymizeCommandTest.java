@@ -71,11 +71,13 @@ class PseudonymizeCommandTest {
                 true);
 
         int copied = run("--profile", "rt-research", "--secret-file", secret.toString(), "--subject-id", "SUBJ-1",
-                "--in", in.toString(), "--out", dir.resolve("out").toString());
+                "--sponsor", "Sponsor", "--protocol-id", "P-1", "--in", in.toString(), "--out",
+                dir.resolve("out").toString());
         String copyOutput = stdout.toString();
         stdout.reset();
         int dryRun = run("--profile", "rt-research", "--secret-file", secret.toString(), "--subject-id", "SUBJ-1",
-                "--in", in.toString(), "--out", dir.resolve("dry").toString(), "--dry-run");
+                "--sponsor", "Sponsor", "--protocol-id", "P-1", "--in", in.toString(), "--out",
+                dir.resolve("dry").toString(), "--dry-run");
 
         assertThat(copied).as(stderr.toString()).isZero();
         assertThat(dryRun).as(stderr.toString()).isZero();
