@@ -27,7 +27,9 @@ public record DryRunReport(String patientPseudonym, List<Entry> entries, Set<Str
         /** Date moved by the subject's day offset (Retain Longitudinal Temporal Information, modified dates). */
         SHIFT_DATE,
         /** Set to a value from the study (patient pseudonym, clinical trial, de-identification method). */
-        SET
+        SET,
+        /** Pixel data with rectangles blacked out by a pixel rule (Clean Pixel Data). */
+        MASK_PIXELS
     }
 
     /**

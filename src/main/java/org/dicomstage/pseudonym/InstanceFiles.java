@@ -34,7 +34,7 @@ final class InstanceFiles {
     private static final int HEADER_PREFIX = 64 * 1024;
     private static final String SOURCE_AE = "DICOMSTAGE";
 
-    /** Turns a source dataset, named for errors, into its pseudonymized copy. */
+    /** Turns a source dataset, named for errors, into its pseudonymized copy; null sends it the general path. */
     @FunctionalInterface
     interface HeaderTransform {
         AttributeList apply(AttributeList source, String name);
@@ -72,6 +72,9 @@ final class InstanceFiles {
                 return null;
             }
             AttributeList output = transform.apply(list, in.toString());
+            if (output == null) {
+                return null;
+            }
             output.put(VerbatimNativePixelData.headerOnly(pixels,
                     Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 16)));
             output.removeGroupLengthAttributes();
@@ -164,9 +167,21 @@ final class InstanceFiles {
      * byte, and only then writes it ({@link #writeAtomically}).
      */
     static void write(Source source, AttributeList output, Path in, Path out) {
+        write(source, output, in, out, false);
+    }
+
+    /**
+     * Like {@link #write}, for a copy whose pixels a pixel rule masked: they differ from the input's by design, so
+     * only their length is checked here (the staging verification compares them outside the rectangles).
+     */
+    static void writeMasked(Source source, AttributeList output, Path in, Path out) {
+        write(source, output, in, out, true);
+    }
+
+    private static void write(Source source, AttributeList output, Path in, Path out, boolean masked) {
         byte[] bytes;
         try {
-            if (!source.fragments.isEmpty()) {
+            if (!source.fragments.isEmpty() && !masked) {
                 // PixelMed re-pads fragments it read; write the stored items back byte for byte instead.
                 output.put(new VerbatimEncapsulatedPixelData(source.fragments));
             }
@@ -189,7 +204,8 @@ final class InstanceFiles {
             throw new PseudonymizationException(in + ": the output cannot be read back (" + e.getMessage()
                     + "); nothing written", e);
         }
-        boolean kept = source.pixels == null ? written == null : written != null && written.sameBytes(source.pixels);
+        boolean kept = source.pixels == null ? written == null : written != null && (masked
+                ? written.nativeLength() == source.pixels.nativeLength() : written.sameBytes(source.pixels));
         if (!kept) {
             throw new PseudonymizationException(in + ": pixel data of the output differs from the input"
                     + "; nothing written");

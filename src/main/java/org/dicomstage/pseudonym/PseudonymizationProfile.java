@@ -61,7 +61,9 @@ public final class PseudonymizationProfile {
     }
 
     private static final Set<String> TOP_KEYS = Set.of("name", "description", "patientIdentity", "options",
-            "keepUnknownAttributes");
+            "keepUnknownAttributes", "clinicalTrial", "pixelData");
+    private static final Set<String> TRIAL_KEYS = Set.of("sponsorName", "protocolID", "protocolName", "siteID",
+            "siteName");
     private static final Set<String> IDENTITY_KEYS = Set.of("mode", "prefix");
     private static final Set<String> OPTION_KEYS = Set.of("longitudinalTemporalInformation", "maxDateShiftDays",
             "retainPatientCharacteristics", "retainDeviceIdentity", "retainInstitutionIdentity", "retainUIDs",
@@ -91,11 +93,14 @@ public final class PseudonymizationProfile {
     private final Set<Option> flags;
     private final List<SafePrivateTag> safePrivate;
     private final Set<AttributeTag> keepUnknownAttributes;
+    private final ClinicalTrial clinicalTrial;
+    private final PixelRules pixelRules;
 
     private PseudonymizationProfile(String name, String description, PatientIdentity patientIdentity,
             String pseudonymPrefix, Dates dates, int maxDateShiftDays, boolean retainPatientCharacteristics,
             boolean retainDeviceIdentity, boolean retainInstitutionIdentity, boolean cleanDescriptors,
-            Set<Option> flags, List<SafePrivateTag> safePrivate, Set<AttributeTag> keepUnknownAttributes) {
+            Set<Option> flags, List<SafePrivateTag> safePrivate, Set<AttributeTag> keepUnknownAttributes,
+            ClinicalTrial clinicalTrial, PixelRules pixelRules) {
         this.name = name;
         this.description = description;
         this.patientIdentity = patientIdentity;
@@ -109,6 +114,8 @@ public final class PseudonymizationProfile {
         this.flags = flags.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flags));
         this.safePrivate = List.copyOf(safePrivate);
         this.keepUnknownAttributes = Set.copyOf(keepUnknownAttributes);
+        this.clinicalTrial = clinicalTrial;
+        this.pixelRules = pixelRules;
     }
 
     public static PseudonymizationProfile parse(String yamlText) {
@@ -173,7 +180,8 @@ public final class PseudonymizationProfile {
         return new PseudonymizationProfile(name, description, mode, prefix, dates, maxShift,
                 flag(options, "retainPatientCharacteristics"), flag(options, "retainDeviceIdentity"),
                 flag(options, "retainInstitutionIdentity"), flag(options, "cleanDescriptors"), flags, safePrivate,
-                unknownAttributes(top.getOrDefault("keepUnknownAttributes", List.of())));
+                unknownAttributes(top.getOrDefault("keepUnknownAttributes", List.of())),
+                clinicalTrial(top.get("clinicalTrial")), PixelRules.parse(top.get("pixelData")));
     }
 
     /**
@@ -208,6 +216,21 @@ public final class PseudonymizationProfile {
             tags.add(tag);
         }
         return tags;
+    }
+
+    /** Clinical trial attributes a profile written for one study may carry; the CLI's options override them. */
+    private static ClinicalTrial clinicalTrial(Object yaml) {
+        if (yaml == null) {
+            return ClinicalTrial.none();
+        }
+        Map<String, Object> trial = map(yaml, "clinicalTrial", TRIAL_KEYS);
+        return new ClinicalTrial(optional(trial, "sponsorName"), optional(trial, "protocolID"),
+                optional(trial, "protocolName"), optional(trial, "siteID"), optional(trial, "siteName"));
+    }
+
+    private static String optional(Map<String, Object> map, String key) {
+        Object value = map.get(key);
+        return value == null || String.valueOf(value).isBlank() ? null : String.valueOf(value).trim();
     }
 
     public static PseudonymizationProfile load(Path yaml) {
@@ -324,6 +347,16 @@ public final class PseudonymizationProfile {
         return safePrivate;
     }
 
+    /** The clinical trial attributes the profile gives (any may be null): defaults for the CLI's options. */
+    public ClinicalTrial clinicalTrial() {
+        return clinicalTrial;
+    }
+
+    /** What happens to objects that may carry identity in their pixels. */
+    public PixelRules pixelRules() {
+        return pixelRules;
+    }
+
     public boolean retainSafePrivate() {
         return !safePrivate.isEmpty();
     }
@@ -334,7 +367,7 @@ public final class PseudonymizationProfile {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value, String what, Set<String> allowedKeys) {
+    static Map<String, Object> map(Object value, String what, Set<String> allowedKeys) {
         if (!(value instanceof Map<?, ?> raw)) {
             throw new IllegalArgumentException(what + " must be a mapping");
         }
@@ -363,7 +396,7 @@ public final class PseudonymizationProfile {
         return b;
     }
 
-    private static <E extends Enum<E>> E enumValue(Class<E> type, Object value, String what) {
+    static <E extends Enum<E>> E enumValue(Class<E> type, Object value, String what) {
         try {
             return Enum.valueOf(type, String.valueOf(value).trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

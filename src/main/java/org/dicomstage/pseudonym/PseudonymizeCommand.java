@@ -32,10 +32,13 @@ public final class PseudonymizeCommand {
 
     static final String USAGE_TEXT = """
             usage: pseudonymize --profile NAME|PATH.yaml (--secret-file FILE | --secret-env VAR) --subject-id ID
-                                [--sponsor TEXT] [--protocol-id TEXT] [--protocol-name TEXT]
+                                --sponsor TEXT --protocol-id TEXT [--protocol-name TEXT]
                                 [--site-id TEXT] [--site-name TEXT]
                                 --in DIR --out DIR [--threads N] [--dry-run]
               --profile      built-in profile (basic, rt-research) or a profile YAML file
+              --sponsor, --protocol-id
+                             ClinicalTrialSponsorName and ClinicalTrialProtocolID, Type 1 in every output:
+                             required unless the profile's clinicalTrial gives them (options win)
               --secret-file  file holding the study secret (trailing line breaks ignored; at least 16 bytes)
               --secret-env   environment variable holding the study secret
               --threads      parallel workers (default: all cores)
@@ -103,7 +106,14 @@ public final class PseudonymizeCommand {
             PseudonymizationProfile profile = profile(options.get("--profile"));
             byte[] secret = secret(options);
             ClinicalTrial trial = new ClinicalTrial(options.get("--sponsor"), options.get("--protocol-id"),
-                    options.get("--protocol-name"), options.get("--site-id"), options.get("--site-name"));
+                    options.get("--protocol-name"), options.get("--site-id"), options.get("--site-name"))
+                    .orElse(profile.clinicalTrial());
+            if (!trial.missingType1().isEmpty()) {
+                Arrays.fill(secret, (byte) 0);
+                return usage(err, "--sponsor and --protocol-id are required (or the profile's clinicalTrial"
+                        + " sponsorName and protocolID): every output must carry " + String.join(" and ",
+                        trial.missingType1()) + " (Type 1)");
+            }
             pseudonymizer = new Pseudonymizer(profile, new PseudonymContext(secret, options.get("--subject-id"), trial));
             Arrays.fill(secret, (byte) 0);
         } catch (IllegalArgumentException | UncheckedIOException e) {

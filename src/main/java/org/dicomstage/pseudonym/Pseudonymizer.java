@@ -1,6 +1,7 @@
 package org.dicomstage.pseudonym;
 
 import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.TagFromName;
 import org.dicomstage.dicom.PixelDataDigest;
 import org.dicomstage.dicom.SplicedInstance;
 import org.dicomstage.pseudonym.PseudonymizationProfile.Dates;
@@ -9,7 +10,9 @@ import org.dicomstage.pseudonym.PseudonymizationProfile.PatientIdentity;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
@@ -19,7 +22,8 @@ import java.util.concurrent.ConcurrentSkipListSet;
 /**
  * Pseudonymizes datasets for one study subject under one profile: PS3.15 Annex E Basic Profile with the
  * profile's options, applied at every depth; keyed UID mapping; patient pseudonym and clinical trial
- * attributes; private attributes removed unless allow-listed. Pixel data is never decoded or re-encoded.
+ * attributes; private attributes removed unless allow-listed. Pixel data is never decoded or re-encoded, except
+ * where a {@link PixelRules pixel rule} masks it; objects a rule refuses fail, naming the rule.
  * Thread-safe: one instance can serve many files in parallel.
  *
  * <p>The entry points; the work is in {@link InstanceFiles} (files and pixel bytes), {@link DatasetTransformer}
@@ -32,6 +36,8 @@ public final class Pseudonymizer {
     private final String patientPseudonym;
     private final int dateShiftDays;
     private final DatasetTransformer transformer;
+    private final StudyAttributes studyAttributes;
+    private final List<String> missingTrial;
     private final Set<String> unknownRemoved = new ConcurrentSkipListSet<>();
 
     public Pseudonymizer(PseudonymizationProfile profile, PseudonymContext context) {
@@ -51,9 +57,10 @@ public final class Pseudonymizer {
             this.dateShiftDays = 0;
         }
         ProfileRules rules = new ProfileRules(profile, ConfidentialityTable.standard());
+        this.studyAttributes = new StudyAttributes(profile, rules, context, patientPseudonym);
         this.transformer = new DatasetTransformer(profile, rules,
-                new AttributeActions(uids, dateShiftDays, rules.timezoneKept()),
-                new StudyAttributes(profile, rules, context, patientPseudonym));
+                new AttributeActions(uids, dateShiftDays, rules.timezoneKept()), studyAttributes);
+        this.missingTrial = context.trial().missingType1();
     }
 
     /** What PatientID and PatientName become. */
@@ -70,12 +77,17 @@ public final class Pseudonymizer {
         return profile;
     }
 
-    /** Returns a new, pseudonymized list; the source list and its attributes are not modified. */
+    /**
+     * Returns a new, pseudonymized list; the source list and its attributes are not modified. An object the pixel
+     * rules mask is refused here: masking works on files ({@link #pseudonymize(Path, Path)}).
+     */
     public AttributeList pseudonymize(AttributeList source) {
+        unmaskedOrRefused(source, "dataset");
         return run(source, "dataset", false).output();
     }
 
     public DryRunReport dryRun(AttributeList source) {
+        unmaskedOrRefused(source, "dataset");
         DatasetTransformer.Result result = run(source, "dataset", true);
         return new DryRunReport(patientPseudonym, result.entries(), result.unknown());
     }
@@ -116,7 +128,16 @@ public final class Pseudonymizer {
      */
     public void pseudonymizeInFull(Path in, Path out) {
         InstanceFiles.Source source = InstanceFiles.read(in, true);
-        InstanceFiles.write(source, transformInstance(source.list(), in.toString()), in, out);
+        String name = in.toString();
+        PixelRules.Decision pixels = pixelDecision(source.list(), name);
+        AttributeList output = transformInstance(source.list(), name);
+        if (pixels.action() != PixelRules.Action.MASK) {
+            InstanceFiles.write(source, output, in, out);
+            return;
+        }
+        PixelMask.apply(in, pixels.rule(), name).forEach(output::put);
+        studyAttributes.declarePixelsCleaned(output);
+        InstanceFiles.writeMasked(source, output, in, out);
     }
 
     /**
@@ -130,14 +151,25 @@ public final class Pseudonymizer {
      * @throws PseudonymizationException when the file cannot be read or its header cannot be pseudonymized
      */
     public SplicedInstance prepare(Path in) {
-        return InstanceFiles.splice(in, this::transformInstance);
+        // A masked object's pixels must be rewritten: it takes the general path, which reads them.
+        return InstanceFiles.splice(in, (header, name) -> pixelDecision(header, name).action()
+                == PixelRules.Action.MASK ? null : transformInstance(header, name));
     }
 
     /** Reads a file the way {@link #pseudonymize(Path, Path)} does, with compressed pixel data kept encapsulated. */
     public DryRunReport dryRun(Path in) {
         InstanceFiles.Source source = InstanceFiles.read(in, false);
-        DatasetTransformer.Result result = run(source.list(), in.toString(), true);
-        return new DryRunReport(patientPseudonym, result.entries(), result.unknown());
+        String name = in.toString();
+        PixelRules.Decision pixels = pixelDecision(source.list(), name);
+        requireTrial(name);
+        DatasetTransformer.Result result = run(source.list(), name, true);
+        List<DryRunReport.Entry> entries = new ArrayList<>(result.entries());
+        if (pixels.action() == PixelRules.Action.MASK) {
+            entries.add(new DryRunReport.Entry("PixelData", "(7FE0,0010)", "PixelData",
+                    DryRunReport.Action.MASK_PIXELS, "pixel rule '" + pixels.rule().name() + "'", "",
+                    pixels.rule().rectangles().toString()));
+        }
+        return new DryRunReport(patientPseudonym, entries, result.unknown());
     }
 
     /**
@@ -145,7 +177,36 @@ public final class Pseudonymizer {
      * per instance rather than per attribute belongs here.
      */
     private AttributeList transformInstance(AttributeList source, String name) {
+        requireTrial(name);
         return run(source, name, false).output();
+    }
+
+    /** Sponsor and protocol ID are Type 1: without them every written file would be invalid. */
+    private void requireTrial(String name) {
+        if (!missingTrial.isEmpty()) {
+            throw new PseudonymizationException(name + ": the study gives no " + String.join(" and ", missingTrial)
+                    + ", which every pseudonymized object must carry (Type 1); nothing written");
+        }
+    }
+
+    /** The pixel rules' decision for an object; a refusal throws, naming the object and the rule. */
+    private PixelRules.Decision pixelDecision(AttributeList header, String name) {
+        PixelRules.Decision decision = profile.pixelRules().decide(header);
+        if (decision.action() == PixelRules.Action.REFUSE) {
+            String sop = PixelRules.text(header, TagFromName.SOPInstanceUID);
+            throw new PseudonymizationException(name + (sop.isEmpty() ? "" : " (SOP instance " + sop + ")")
+                    + ": refused by pixel rule '" + decision.rule().name() + "' of profile " + profile.name()
+                    + ": its pixel data may show identifying text");
+        }
+        return decision;
+    }
+
+    private void unmaskedOrRefused(AttributeList source, String name) {
+        PixelRules.Decision decision = pixelDecision(source, name);
+        if (decision.action() == PixelRules.Action.MASK) {
+            throw new PseudonymizationException(name + ": pixel rule '" + decision.rule().name()
+                    + "' masks pixel data, which works on files only");
+        }
     }
 
     private DatasetTransformer.Result run(AttributeList source, String name, boolean recording) {

@@ -95,6 +95,51 @@ final class StudyAttributes {
     }
 
     /**
+     * For a copy whose pixels a pixel rule masked: BurnedInAnnotation becomes NO, and Clean Pixel Data (113101)
+     * joins the methods applied, in code order, in the code sequence and in DeidentificationMethod.
+     */
+    void declarePixelsCleaned(AttributeList out) {
+        SpecificCharacterSet charset = new SpecificCharacterSet(out);
+        putString(out, TagFromName.BurnedInAnnotation, "NO", charset);
+        if (out.get(TagFromName.DeidentificationMethodCodeSequence) instanceof SequenceAttribute codes) {
+            AttributeList item = new AttributeList();
+            putString(item, TagFromName.CodeValue, CLEAN_PIXEL_DATA[0], charset);
+            putString(item, TagFromName.CodingSchemeDesignator, DCM, charset);
+            putString(item, TagFromName.CodeMeaning, CLEAN_PIXEL_DATA[1], charset);
+            SequenceAttribute ordered = new SequenceAttribute(TagFromName.DeidentificationMethodCodeSequence);
+            boolean added = false;
+            for (SequenceItem existing : iterable(codes)) {
+                String code = Attribute.getSingleStringValueOrEmptyString(existing.getAttributeList(),
+                        TagFromName.CodeValue);
+                if (!added && code.compareTo(CLEAN_PIXEL_DATA[0]) > 0) {
+                    ordered.addItem(item);
+                    added = true;
+                }
+                ordered.addItem(existing);
+            }
+            if (!added) {
+                ordered.addItem(item);
+            }
+            out.put(ordered);
+        }
+        Attribute method = out.get(TagFromName.DeidentificationMethod);
+        if (method != null) {
+            // After the Basic Profile, as in the code sequence: 113101 precedes every Option's code.
+            Attribute rewritten = newAttribute(TagFromName.DeidentificationMethod, ValueRepresentation.LO, charset);
+            for (String value : strings(method)) {
+                addValue(rewritten, value);
+                if (value.equals(BASIC_MEANING)) {
+                    addValue(rewritten, CLEAN_PIXEL_DATA[1]);
+                }
+            }
+            out.put(rewritten);
+        }
+    }
+
+    private static final String BASIC_MEANING = "Basic Application Confidentiality Profile";
+    private static final String[] CLEAN_PIXEL_DATA = {"113101", "Clean Pixel Data Option"};
+
+    /**
      * CID 7050 codes of exactly what this profile applies, in code order: the Basic Profile, then each Option
      * that {@link ProfileRules} applies (an Option without a cleaner cannot be turned on, see the profile).
      */

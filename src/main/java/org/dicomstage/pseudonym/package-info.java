@@ -19,6 +19,10 @@
  * machine-readable copy.</li>
  * <li>{@link org.dicomstage.pseudonym.PseudonymizationProfile}: YAML profiles; built-ins in
  * {@code src/main/resources/profiles/} ({@code basic}, {@code rt-research}).</li>
+ * <li>{@link org.dicomstage.pseudonym.PixelRules}: what happens to objects that may show identity in their
+ * pixels (refuse, mask, allow; BurnedInAnnotation YES and Secondary Capture refused by default);
+ * {@link org.dicomstage.pseudonym.PixelMask}: PixelMed's blackout of native pixel data, and the comparison of a
+ * masked copy with its source outside the rectangles.</li>
  * <li>{@link org.dicomstage.pseudonym.UidMapper}: {@code 2.25.} + first 128 bits of HMAC-SHA256(secret, UID).</li>
  * <li>{@link org.dicomstage.pseudonym.PseudonymizeCommand}: {@code java -jar dicom-stage.jar pseudonymize ...}
  * over a folder, in parallel, without Spring.</li>

@@ -23,6 +23,8 @@ import org.dicomstage.dicom.DicomNode;
 import org.dicomstage.dicom.InstanceEntry;
 import org.dicomstage.dicom.PixelDataDigest;
 import org.dicomstage.dicom.SeriesEntry;
+import org.dicomstage.pseudonym.PixelMask;
+import org.dicomstage.pseudonym.PixelRules;
 import org.dicomstage.pseudonym.UidMapper;
 
 /**
@@ -32,7 +34,8 @@ import org.dicomstage.pseudonym.UidMapper;
  *   <li>the target holds as many instances as the source, with exactly the expected mapped SOP Instance UIDs;</li>
  *   <li>no source identifier is left in any staged header: patient IDs, names, accession numbers, original
  *       UIDs, at any depth, private tags included;</li>
- *   <li>each target instance's pixel data is bit-identical to its source's;</li>
+ *   <li>each target instance's pixel data is bit-identical to its source's; where a pixel rule masked it, its
+ *       decoded pixels equal the source's outside the rule's rectangles, and each rectangle holds one value;</li>
  *   <li>every reference inside staged objects resolves to a staged object, or is reported as dangling.</li>
  * </ul>
  */
@@ -83,6 +86,8 @@ final class SeriesVerifier {
 
         // 2. Read the source once: pixel digests by expected target UID, and every identifier it carries.
         Map<String, String> expectedDigests = new HashMap<>();
+        Map<String, Masked> masked = new HashMap<>();
+        PixelRules pixelRules = spec.profile().pixelRules();
         Identifiers identifiers = new Identifiers();
         spec.source().retrieveSeries(spec.studyInstanceUID(), series, file -> {
             Read read = readOrReport(file, "source", problems);
@@ -92,7 +97,11 @@ final class SeriesVerifier {
             AttributeList source = read.list();
             String sop = Attribute.getSingleStringValueOrEmptyString(source, TagFromName.SOPInstanceUID);
             String digest = read.pixelDigest();
-            if (digest != null) {
+            PixelRules.Decision pixels = pixelRules.decide(source);
+            if (pixels.action() == PixelRules.Action.MASK) {
+                // Masked on purpose: only the pixels outside the rule's rectangles must be the source's.
+                masked.put(uids.map(sop), new Masked(pixels.rule(), PixelMask.digestOutside(source, pixels.rule())));
+            } else if (digest != null) {
                 expectedDigests.put(uids.map(sop), digest);
             }
             collectIdentifiers(source, identifiers);
@@ -115,7 +124,17 @@ final class SeriesVerifier {
             String sop = Attribute.getSingleStringValueOrEmptyString(target, TagFromName.SOPInstanceUID);
             String expectedDigest = expectedDigests.get(sop);
             String actualDigest = read.pixelDigest();
-            if (expectedDigest != null || actualDigest != null) {
+            Masked mask = masked.get(sop);
+            if (mask != null) {
+                digestsCompared[0]++;
+                String difference = !mask.digestOutside().equals(PixelMask.digestOutside(target, mask.rule()))
+                        ? "pixels outside the masked rectangles differ from the source"
+                        : PixelMask.notBlackedOut(target, mask.rule());
+                if (difference != null) {
+                    problems.add("masked pixel data (rule '" + mask.rule().name() + "') is wrong: " + difference
+                            + ": SOP instance " + sop);
+                }
+            } else if (expectedDigest != null || actualDigest != null) {
                 digestsCompared[0]++;
                 if (expectedDigest == null || !expectedDigest.equals(actualDigest)) {
                     problems.add("pixel data differs from the source: SOP instance " + sop);
@@ -152,6 +171,10 @@ final class SeriesVerifier {
                 ? SeriesVerification.Status.VERIFIED : SeriesVerification.Status.FAILED;
         return new SeriesVerification(series, targetSeries, status, sourceInstances.size(), targetInstances.size(),
                 digestsCompared[0], referenced.size(), problems, warnings);
+    }
+
+    /** The rule that masked a source instance, and the digest of its pixels outside the rule's rectangles. */
+    private record Masked(PixelRules.Rule rule, String digestOutside) {
     }
 
     /** A dataset and the digest of its pixel data as encoded in the file (null without pixel data). */

@@ -82,7 +82,8 @@ class StagingBenchmark {
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), "org.dicomstage.DicomStageApplication",
                     "pseudonymize", "--profile", "rt-research", "--secret-file", secretFile.toString(),
-                    "--subject-id", "BENCH-001", "--in", source.toString(), "--out", temp.resolve("cli-jvm").toString(),
+                    "--subject-id", "BENCH-001", "--sponsor", "Sponsor", "--protocol-id", "BENCH", "--in",
+                    source.toString(), "--out", temp.resolve("cli-jvm").toString(),
                     "--threads", Integer.toString(cores)).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             assertThat(p.waitFor()).as("exit code of the CLI in a fresh JVM").isZero();
@@ -170,7 +171,8 @@ class StagingBenchmark {
     private void cli(Path secretFile, Path source, int cores) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int exit = PseudonymizeCommand.run(new String[] {"--profile", "rt-research", "--secret-file",
-                secretFile.toString(), "--subject-id", "BENCH-001", "--in", source.toString(), "--out",
+                secretFile.toString(), "--subject-id", "BENCH-001", "--sponsor", "Sponsor", "--protocol-id", "BENCH",
+                "--in", source.toString(), "--out",
                 temp.resolve("cli").toString(), "--threads", Integer.toString(cores)},
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();

@@ -45,7 +45,7 @@ class PseudonymizeCommandTest {
         Path out = dir.resolve("out");
 
         int status = run("--profile", "rt-research", "--secret-file", secret.toString(), "--subject-id", "SUBJ-1",
-                "--sponsor", "Sponsor", "--site-name", "Site", "--in", in.toString(), "--out", out.toString(),
+                "--sponsor", "Sponsor", "--protocol-id", "P-1", "--site-name", "Site", "--in", in.toString(), "--out", out.toString(),
                 "--threads", "2");
 
         assertThat(status).as(stderr.toString()).isZero();
@@ -71,11 +71,13 @@ class PseudonymizeCommandTest {
                 true);
 
         int copied = run("--profile", "rt-research", "--secret-file", secret.toString(), "--subject-id", "SUBJ-1",
-                "--in", in.toString(), "--out", dir.resolve("out").toString());
+                "--sponsor", "Sponsor", "--protocol-id", "P-1", "--in", in.toString(), "--out",
+                dir.resolve("out").toString());
         String copyOutput = stdout.toString();
         stdout.reset();
         int dryRun = run("--profile", "rt-research", "--secret-file", secret.toString(), "--subject-id", "SUBJ-1",
-                "--in", in.toString(), "--out", dir.resolve("dry").toString(), "--dry-run");
+                "--sponsor", "Sponsor", "--protocol-id", "P-1", "--in", in.toString(), "--out",
+                dir.resolve("dry").toString(), "--dry-run");
 
         assertThat(copied).as(stderr.toString()).isZero();
         assertThat(dryRun).as(stderr.toString()).isZero();
@@ -91,7 +93,8 @@ class PseudonymizeCommandTest {
         Files.copy(SharedData.pydicom("MR_truncated.dcm"), bad);
         Path out = dir.resolve("out");
 
-        int status = run("--profile", "basic", "--secret-file", secret.toString(), "--subject-id", "SUBJ-1", "--in",
+        int status = run("--profile", "basic", "--secret-file", secret.toString(), "--subject-id", "SUBJ-1",
+                "--sponsor", "Sponsor", "--protocol-id", "P-1", "--in",
                 in.toString(), "--out", out.toString());
 
         assertThat(status).isEqualTo(PseudonymizeCommand.FAILED);
@@ -105,13 +108,70 @@ class PseudonymizeCommandTest {
     void dryRunPrintsChangesAndWritesNothing() {
         Path out = dir.resolve("out");
 
-        int status = run("--profile", "basic", "--secret-file", secret.toString(), "--subject-id", "SUBJ-1", "--in",
+        int status = run("--profile", "basic", "--secret-file", secret.toString(), "--subject-id", "SUBJ-1",
+                "--sponsor", "Sponsor", "--protocol-id", "P-1", "--in",
                 in.toString(), "--out", out.toString(), "--dry-run");
 
         assertThat(status).as(stderr.toString()).isZero();
         assertThat(stdout.toString()).contains("== RS.dcm").containsPattern("PatientName\\t\\(0010,0010\\)\\tPatientName\\tSET")
                 .contains("MAP_UID");
         assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void refusesToWriteFilesWithoutTheType1ClinicalTrialAttributes() {
+        Path out = dir.resolve("out");
+
+        int status = run("--profile", "basic", "--secret-file", secret.toString(), "--subject-id", "SUBJ-1",
+                "--sponsor", "Sponsor", "--in", in.toString(), "--out", out.toString());
+
+        assertThat(status).isEqualTo(PseudonymizeCommand.USAGE);
+        assertThat(stderr.toString()).contains("--protocol-id", "ClinicalTrialProtocolID (0012,0020)", "Type 1")
+                .doesNotContain("ClinicalTrialSponsorName (0012,0010)");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void takesTheClinicalTrialFromTheProfileAndLetsOptionsWin() throws Exception {
+        Path profile = dir.resolve("study.yaml");
+        Files.writeString(profile, """
+                name: study
+                clinicalTrial: { sponsorName: Profile Sponsor, protocolID: PROT-9, siteName: Site Nine }
+                """);
+        Path out = dir.resolve("out");
+
+        int status = run("--profile", profile.toString(), "--secret-file", secret.toString(), "--subject-id",
+                "SUBJ-1", "--site-name", "Option Site", "--in", in.toString(), "--out", out.toString());
+
+        assertThat(status).as(stderr.toString()).isZero();
+        com.pixelmed.dicom.AttributeList written = DicomFiles.read(out.resolve("RP.dcm"));
+        assertThat(Attribute.getSingleStringValueOrEmptyString(written, TagFromName.ClinicalTrialSponsorName))
+                .isEqualTo("Profile Sponsor");
+        assertThat(Attribute.getSingleStringValueOrEmptyString(written, TagFromName.ClinicalTrialProtocolID))
+                .isEqualTo("PROT-9");
+        assertThat(Attribute.getSingleStringValueOrEmptyString(written, TagFromName.ClinicalTrialSiteName))
+                .isEqualTo("Option Site");
+    }
+
+    @Test
+    void exitsNonZeroNamingAFileWhosePixelsMayCarryIdentity() throws Exception {
+        Path flagged = in.resolve("CT").resolve("CT.2.dcm");
+        DicomFiles.rewrite(SharedData.rtSet().resolve("CT").resolve("CT.2.dcm"), flagged,
+                list -> DicomFiles.set(list, "BurnedInAnnotation", "YES"));
+        Path out = dir.resolve("out");
+
+        for (String profile : new String[] {"basic", "rt-research"}) {
+            stderr.reset();
+            int status = run("--profile", profile, "--secret-file", secret.toString(), "--subject-id", "SUBJ-1",
+                    "--sponsor", "Sponsor", "--protocol-id", "P-1", "--in", in.toString(), "--out",
+                    out.resolve(profile).toString());
+
+            assertThat(status).isEqualTo(PseudonymizeCommand.FAILED);
+            assertThat(stderr.toString()).contains("FAILED " + flagged, "SOP instance " + SharedData.RT_CT_SOP_UIDS
+                    .get(1), "refused by pixel rule 'default: BurnedInAnnotation YES'");
+            assertThat(out.resolve(profile).resolve("CT").resolve("CT.2.dcm")).doesNotExist();
+            assertThat(out.resolve(profile).resolve("CT").resolve("CT.1.dcm")).isRegularFile();
+        }
     }
 
     @Test

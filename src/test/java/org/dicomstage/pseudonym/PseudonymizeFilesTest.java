@@ -31,7 +31,7 @@ class PseudonymizeFilesTest {
         Path in = SharedData.pydicom(name);
         Path result = out.resolve(name);
 
-        Fixtures.rtResearch("SUBJ-001").pseudonymize(in, result);
+        Fixtures.rtResearchAllowingSecondaryCapture("SUBJ-001").pseudonymize(in, result);
 
         String inputDigest = PixelDataDigest.sha256(in);
         assertThat(inputDigest).as("fixture has pixel data").isNotNull();
@@ -104,6 +104,22 @@ class PseudonymizeFilesTest {
         assertThatThrownBy(() -> Fixtures.basic("SUBJ-001").pseudonymize(copy, copy))
                 .isInstanceOf(PseudonymizationException.class).hasMessageContaining("overwrite");
         assertThat(Files.readAllBytes(copy)).isEqualTo(Files.readAllBytes(SharedData.pydicom("CT_small.dcm")));
+    }
+
+    @Test
+    void refusesToWriteWithoutTheType1SponsorAndProtocolId() {
+        Pseudonymizer noProtocol = new Pseudonymizer(PseudonymizationProfile.builtin("rt-research"),
+                new PseudonymContext(Fixtures.SECRET, "SUBJ-001", new ClinicalTrial("Sponsor", " ", "Name", "S1",
+                        "Site")));
+        Path ct = SharedData.rtSet().resolve("CT").resolve("CT.1.dcm");
+        Path result = out.resolve("CT.1.dcm");
+
+        // Both paths: the spliced one that staging takes first, and the general one.
+        assertThatThrownBy(() -> noProtocol.prepare(ct)).isInstanceOf(PseudonymizationException.class)
+                .hasMessageContaining("ClinicalTrialProtocolID (0012,0020)").hasMessageContaining("Type 1");
+        assertThatThrownBy(() -> noProtocol.pseudonymize(SharedData.rtSet().resolve("RP.dcm"), result))
+                .isInstanceOf(PseudonymizationException.class).hasMessageContaining("ClinicalTrialProtocolID");
+        assertThat(result).doesNotExist();
     }
 
     @Test
