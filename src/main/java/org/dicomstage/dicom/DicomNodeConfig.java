@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param connectTimeout   TCP connect timeout
  * @param readTimeout      time to wait for a response before giving up
  * @param maxAssociations  most concurrent associations (or HTTP requests) this node is given
+ * @param orthancRestUrl   Orthanc's REST root behind a DICOMweb node (e.g. http://holding:8042), which it deletes
+ *                         series through: the DICOMweb standard has no delete. Null: the node cannot delete.
  */
 public record DicomNodeConfig(
         String name,
@@ -32,7 +34,17 @@ public record DicomNodeConfig(
         String storageDirectory,
         Duration connectTimeout,
         Duration readTimeout,
-        int maxAssociations) {
+        int maxAssociations,
+        String orthancRestUrl) {
+
+    /** A node that cannot delete (no {@code orthancRestUrl}). */
+    public DicomNodeConfig(String name, Kind kind, String aeTitle, String host, int port, String callingAeTitle,
+                           RetrieveMethod retrieve, String moveDestinationAeTitle, String baseUrl,
+                           String storageDirectory, Duration connectTimeout, Duration readTimeout,
+                           int maxAssociations) {
+        this(name, kind, aeTitle, host, port, callingAeTitle, retrieve, moveDestinationAeTitle, baseUrl,
+                storageDirectory, connectTimeout, readTimeout, maxAssociations, null);
+    }
 
     public enum Kind { DIMSE, DICOMWEB, EMBEDDED }
 

@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * dicomstage.nodes.&lt;name&gt;.kind: DIMSE | DICOMWEB | EMBEDDED
  * dicomstage.nodes.&lt;name&gt;.ae-title / host / port / calling-ae-title / retrieve (C_GET | C_MOVE)
  *   / move-destination-ae-title / base-url / storage-directory / connect-timeout / read-timeout / max-associations
+ *   / orthanc-rest-url (DICOMWEB: Orthanc's REST root, which series are deleted through; needed by a holding node)
  * dicomstage.move-receiver.ae-title / port / directory   # our storage SCP for C-MOVE nodes
  * </pre>
  */
@@ -42,14 +43,16 @@ public record DicomNodeProperties(
             String storageDirectory,
             @DefaultValue("5s") Duration connectTimeout,
             @DefaultValue("60s") Duration readTimeout,
-            @DefaultValue("4") int maxAssociations) {
+            @DefaultValue("4") int maxAssociations,
+            String orthancRestUrl) {
 
         DicomNodeConfig toConfig(String name) {
             if (kind == null) {
                 throw new IllegalArgumentException("dicomstage.nodes." + name + ".kind is required (DIMSE, DICOMWEB or EMBEDDED)");
             }
             return new DicomNodeConfig(name, kind, aeTitle, host, port, callingAeTitle, retrieve,
-                    moveDestinationAeTitle, baseUrl, storageDirectory, connectTimeout, readTimeout, maxAssociations);
+                    moveDestinationAeTitle, baseUrl, storageDirectory, connectTimeout, readTimeout, maxAssociations,
+                    orthancRestUrl);
         }
     }
 

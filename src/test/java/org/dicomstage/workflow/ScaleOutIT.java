@@ -196,13 +196,16 @@ class ScaleOutIT {
                 DemoStudyData.RESEARCHER, DemoStudyData.RT_HN_2026, DemoStudyData.pid(24), "1.2.3.24"));
         studies.replaceSeries(request, List.of(new org.dicomstage.study.SeriesSelection("1.2.3.24", "1.2.3.24.1", "CT",
                 "busy test", 1)), List.of());
+        long processInstance = 2251799813685999L;
+        assertThat(studies.bindProcess(request, processInstance)).isTrue();
         // The first worker of a job that timed out is still copying this series.
         assertThat(studies.claimSeries(request, "1.2.3.24.1", "first-worker", Duration.ofMinutes(2))).isTrue();
         int before = project.size();
 
         StagingWorkflow workflow = apps.get(1).getBean(StagingWorkflow.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> workflow.stageSeries(DemoStudyData.RT_HN_2026,
-                        Map.of(SeriesObjects.SERIES_UID, "1.2.3.24.1", SeriesObjects.STAGING_REQUEST_ID, request)))
+                        Map.of(SeriesObjects.SERIES_UID, "1.2.3.24.1", SeriesObjects.STAGING_REQUEST_ID, request),
+                        processInstance))
                 .isInstanceOf(StagingWorkflow.SeriesBusy.class).hasMessageContaining("another worker");
         assertThat(project.size()).isEqualTo(before);
         studies.releaseSeries(request, "1.2.3.24.1", "first-worker");
