@@ -69,7 +69,7 @@ public final class LocalDicomStage {
     }
 
     /**
-     * Two embedded archives on fixed loopback ports, and the workers' poll interval. System properties rank below program arguments, so
+     * Two embedded archives on fixed loopback ports, the holding node, and the workers' poll interval. System properties rank below program arguments, so
      * {@code --dicomstage.nodes.study0.port=...} still wins (a repeated argument would be joined, not replaced).
      */
     private static void archiveDefaults() {
@@ -83,6 +83,11 @@ public final class LocalDicomStage {
         defaults.put("dicomstage.nodes.project.ae-title", "PROJECT");
         defaults.put("dicomstage.nodes.project.port", PROJECT_PORT);
         defaults.put("dicomstage.nodes.project.storage-directory", archives.resolve("project"));
+        // Where staged copies wait for review; on a free port, since nobody outside needs to reach it.
+        defaults.put("dicomstage.nodes.holding.kind", "EMBEDDED");
+        defaults.put("dicomstage.nodes.holding.ae-title", "HOLDING");
+        defaults.put("dicomstage.nodes.holding.port", 0);
+        defaults.put("dicomstage.nodes.holding.storage-directory", archives.resolve("holding"));
         // The record-stream user-task adapter waits for an idle engine; workers polling every 100 ms (the default)
         // can keep it from ever looking idle. 200 ms is what the real-worker process tests run with.
         defaults.put("camunda.client.worker.defaults.poll-interval", "200ms");

@@ -149,6 +149,16 @@ final class ArchiveIndex {
         }
     }
 
+    /** Removes the instance if its entry is still this one (a newer copy of it stays). */
+    boolean remove(Entry entry) {
+        lock.writeLock().lock();
+        try {
+            return bySopInstance.remove(entry.sopInstanceUID(), entry);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     Optional<Entry> get(String sopInstanceUID) {
         lock.readLock().lock();
         try {

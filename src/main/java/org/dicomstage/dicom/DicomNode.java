@@ -56,6 +56,23 @@ public interface DicomNode {
      */
     StoreSession openStoreSession();
 
+    /**
+     * Deletes every instance of a series; deleting a series that is not there does nothing. Only nodes that can
+     * ({@link #canDelete()}) serve as the holding node: DIMSE has no delete operation, and the DICOMweb standard none
+     * either (Orthanc's REST API has one, see {@link DicomWebNode}).
+     *
+     * @return the number of instances deleted, where the node tells; -1 where it does not
+     */
+    default int deleteSeries(String studyInstanceUID, String seriesInstanceUID) {
+        throw new UnsupportedOperationException("node '" + name() + "' cannot delete series: "
+                + getClass().getSimpleName() + " has no delete operation");
+    }
+
+    /** Whether {@link #deleteSeries} works on this node. */
+    default boolean canDelete() {
+        return false;
+    }
+
     /** Receives one retrieved instance. */
     @FunctionalInterface
     interface InstanceConsumer {

@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param readTimeout      time to wait for a response before giving up
  * @param maxAssociations  most concurrent associations (or HTTP requests) this node is given
  * @param peerAeTitles     calling AE titles an embedded archive answers; others are refused
+ * @param orthancRestUrl   Orthanc's REST root behind a DICOMweb node (e.g. http://holding:8042), which it deletes
+ *                         series through: the DICOMweb standard has no delete. Null: the node cannot delete.
  */
 public record DicomNodeConfig(
         String name,
@@ -34,19 +36,23 @@ public record DicomNodeConfig(
         Duration connectTimeout,
         Duration readTimeout,
         int maxAssociations,
-        java.util.Set<String> peerAeTitles) {
+        java.util.Set<String> peerAeTitles,
+        String orthancRestUrl) {
 
     public DicomNodeConfig {
         peerAeTitles = peerAeTitles == null || peerAeTitles.isEmpty() ? EmbeddedArchive.DEFAULT_PEERS
                 : java.util.Set.copyOf(peerAeTitles);
     }
 
-    /** A node whose embedded archive, if it is one, answers {@link EmbeddedArchive#DEFAULT_PEERS} only. */
+    /**
+     * A node whose embedded archive, if it is one, answers {@link EmbeddedArchive#DEFAULT_PEERS} only, and which
+     * cannot delete (no {@code orthancRestUrl}).
+     */
     public DicomNodeConfig(String name, Kind kind, String aeTitle, String host, int port, String callingAeTitle,
             RetrieveMethod retrieve, String moveDestinationAeTitle, String baseUrl, String storageDirectory,
             Duration connectTimeout, Duration readTimeout, int maxAssociations) {
         this(name, kind, aeTitle, host, port, callingAeTitle, retrieve, moveDestinationAeTitle, baseUrl,
-                storageDirectory, connectTimeout, readTimeout, maxAssociations, null);
+                storageDirectory, connectTimeout, readTimeout, maxAssociations, null, null);
     }
 
     public enum Kind { DIMSE, DICOMWEB, EMBEDDED }

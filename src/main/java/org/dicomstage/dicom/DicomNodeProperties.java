@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * dicomstage.nodes.&lt;name&gt;.ae-title / host / port / calling-ae-title / retrieve (C_GET | C_MOVE)
  *   / move-destination-ae-title / base-url / storage-directory / connect-timeout / read-timeout / max-associations
  *   / peer-ae-titles                      # EMBEDDED: calling AE titles it answers (default DICOMSTAGE)
+ *   / orthanc-rest-url (DICOMWEB: Orthanc's REST root, which series are deleted through; needed by a holding node)
  * dicomstage.move-receiver.ae-title / port / directory   # our storage SCP for C-MOVE nodes
  * dicomstage.limits.max-element-bytes / max-sequence-depth  # what a DICOM object from outside may declare
  * </pre>
@@ -46,7 +47,8 @@ public record DicomNodeProperties(
             @DefaultValue("5s") Duration connectTimeout,
             @DefaultValue("60s") Duration readTimeout,
             @DefaultValue("4") int maxAssociations,
-            @DefaultValue("DICOMSTAGE") java.util.Set<String> peerAeTitles) {
+            @DefaultValue("DICOMSTAGE") java.util.Set<String> peerAeTitles,
+            String orthancRestUrl) {
 
         DicomNodeConfig toConfig(String name) {
             if (kind == null) {
@@ -54,7 +56,7 @@ public record DicomNodeProperties(
             }
             return new DicomNodeConfig(name, kind, aeTitle, host, port, callingAeTitle, retrieve,
                     moveDestinationAeTitle, baseUrl, storageDirectory, connectTimeout, readTimeout, maxAssociations,
-                    peerAeTitles);
+                    peerAeTitles, orthancRestUrl);
         }
     }
 

@@ -72,6 +72,8 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
     private final int maxRequests;
     private final ObjectMapper json = new ObjectMapper();
     private final Path temporaryDirectory;
+    /** Orthanc's REST root, for deleting series; null when not configured. */
+    private final URI orthancRestUri;
 
     /** Temporary part files go to the JVM's temporary directory. */
     public DicomWebNode(DicomNodeConfig config) {
@@ -97,6 +99,9 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
         this.maxRequests = Math.max(1, config.maxAssociations());
         this.requests = new Semaphore(maxRequests, true);
         this.temporaryDirectory = temporaryDirectory;
+        String rest = config.orthancRestUrl() == null ? "" : config.orthancRestUrl().strip();
+        this.orthancRestUri = rest.isEmpty() ? null
+                : URI.create(rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest);
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(positiveOr(config.connectTimeout(), DEFAULT_CONNECT_TIMEOUT))
@@ -512,6 +517,50 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
             regex.append(Pattern.quote(literal.toString()));
         }
         return Pattern.compile(regex.toString(), Pattern.DOTALL);
+    }
+
+    // ---- delete (Orthanc REST: DICOMweb defines none)
+
+    @Override
+    public boolean canDelete() {
+        return orthancRestUri != null;
+    }
+
+    /**
+     * Looks the series up in Orthanc ({@code POST /tools/lookup} with the UID) and deletes each match
+     * ({@code DELETE /series/{id}}). The instance count comes from QIDO-RS before the delete.
+     */
+    @Override
+    public int deleteSeries(String studyInstanceUID, String seriesInstanceUID) {
+        if (orthancRestUri == null) {
+            return DicomNode.super.deleteSeries(studyInstanceUID, seriesInstanceUID);
+        }
+        uid(seriesInstanceUID);
+        int instances = findInstances(studyInstanceUID, seriesInstanceUID).size();
+        URI lookup = URI.create(orthancRestUri + "/tools/lookup");
+        List<String> ids = withSlot("delete series", lookup, () -> {
+            Answer answer = exchange("delete series", HttpRequest.newBuilder(lookup).timeout(readTimeout)
+                    .header("Content-Type", "text/plain")
+                    .POST(HttpRequest.BodyPublishers.ofString(seriesInstanceUID)).build());
+            requireStatus("delete series", lookup, answer.status(), answer.body(), 200);
+            List<String> found = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode match : json.readTree(answer.body())) {
+                if ("Series".equals(match.path("Type").asText())) {
+                    found.add(match.path("ID").asText());
+                }
+            }
+            return found;
+        });
+        for (String id : ids) {
+            URI series = URI.create(orthancRestUri + "/series/" + requireQuerySafe(id));
+            withSlot("delete series", series, () -> {
+                Answer answer = exchange("delete series", HttpRequest.newBuilder(series).timeout(readTimeout)
+                        .DELETE().build());
+                requireStatus("delete series", series, answer.status(), answer.body(), 200, 404);
+                return null;
+            });
+        }
+        return instances;
     }
 
     // ---- HTTP plumbing

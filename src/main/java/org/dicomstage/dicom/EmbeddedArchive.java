@@ -231,6 +231,37 @@ public final class EmbeddedArchive implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes every instance of a series, index entry and file; deleting what is not there does nothing.
+     *
+     * @return the number of instances deleted
+     */
+    public int deleteSeries(String studyInstanceUID, String seriesInstanceUID) {
+        int deleted = 0;
+        synchronized (storeLock) {
+            for (ArchiveIndex.Entry entry : index.select(ArchiveIndex.Level.SERIES,
+                    Queries.seriesRetrieve(studyInstanceUID, seriesInstanceUID))) {
+                if (index.remove(entry)) {
+                    try {
+                        Files.deleteIfExists(entry.file());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot delete " + entry.file() + " from " + aeTitle + ": "
+                                + e.getMessage(), e);
+                    }
+                    deleted++;
+                }
+            }
+            Path seriesDirectory = storageDirectory.resolve(studyInstanceUID).resolve(seriesInstanceUID);
+            try {
+                Files.deleteIfExists(seriesDirectory);
+                Files.deleteIfExists(seriesDirectory.getParent());
+            } catch (IOException e) {
+                // not empty (another series of the study, or a file the index never knew): the files are what count
+            }
+        }
+        return deleted;
+    }
+
     /** Imports every regular file below {@code directory}; returns how many were imported. */
     public int importDirectory(Path directory) {
         List<Path> files;

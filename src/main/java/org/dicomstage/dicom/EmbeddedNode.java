@@ -99,6 +99,20 @@ public final class EmbeddedNode implements DicomNode {
     }
 
     @Override
+    public int deleteSeries(String studyInstanceUID, String seriesInstanceUID) {
+        try {
+            return archive.deleteSeries(studyInstanceUID, seriesInstanceUID);
+        } catch (RuntimeException e) {
+            throw failure("deleting series " + seriesInstanceUID, e);
+        }
+    }
+
+    @Override
+    public boolean canDelete() {
+        return true;
+    }
+
+    @Override
     public StoreSession openStoreSession() {
         return new StoreSession() {
             @Override

@@ -191,7 +191,7 @@ final class SeriesStager {
 
     private static Path createWorkDirectory() {
         try {
-            return Files.createTempDirectory("dicomstage-stage-");
+            return Files.createTempDirectory(WorkFiles.PREFIX + ProcessHandle.current().pid() + "-");
         } catch (IOException e) {
             throw new StagingException("cannot create a work directory for staging: " + e.getMessage(), e);
         }

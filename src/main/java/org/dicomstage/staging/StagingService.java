@@ -23,6 +23,7 @@ public class StagingService {
     private final SeriesStager stager;
     private final SeriesVerifier verifier = new SeriesVerifier();
     private final NodePermits permits;
+    private final SeriesPublisher publisher;
 
     /** One process without a shared database: only each node's own in-process bound applies. */
     public StagingService(int concurrency) {
@@ -34,6 +35,7 @@ public class StagingService {
     StagingService(@Value("${dicomstage.staging.concurrency:4}") int concurrency, NodePermits permits) {
         this.stager = new SeriesStager(concurrency, permits);
         this.permits = permits;
+        this.publisher = new SeriesPublisher(permits);
     }
 
     /**
@@ -58,6 +60,30 @@ public class StagingService {
         try (NodePermits.Lease t = permits.acquire(spec.target().name(), 1);
              NodePermits.Lease s = permits.acquire(spec.source().name(), 1)) {
             return verifier.verify(spec);
+        }
+    }
+
+    /**
+     * Publishes the held copy of a staged series: {@code spec.target()} is the holding node it was staged and
+     * verified in; the copy goes to {@code project} unchanged and is checked there against the held one. Technical
+     * failures are thrown and worth a retry; a published copy that differs comes back with its problems.
+     */
+    public PublicationResult publish(SeriesStagingSpec spec, DicomNode project) {
+        UidMapper uids = new UidMapper(spec.context().studySecret());
+        return publisher.publish(spec.target(), project, uids.map(spec.studyInstanceUID()),
+                uids.map(spec.seriesInstanceUID()));
+    }
+
+    /**
+     * Deletes the held copy of a series from {@code spec.target()}, the holding node; a series that is not held
+     * (never staged, or deleted before) is no error.
+     *
+     * @return the instances deleted, or -1 where the node does not tell
+     */
+    public int clearHeld(SeriesStagingSpec spec) {
+        UidMapper uids = new UidMapper(spec.context().studySecret());
+        try (NodePermits.Lease held = permits.acquire(spec.target().name(), 1)) {
+            return spec.target().deleteSeries(uids.map(spec.studyInstanceUID()), uids.map(spec.seriesInstanceUID()));
         }
     }
 

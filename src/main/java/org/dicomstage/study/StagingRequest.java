@@ -59,6 +59,10 @@ class StagingRequest {
     @Column(name = "outcome", length = 32)
     private RequestOutcome outcome;
 
+    /** TRUE while open, null once closed: the unique constraint on it allows one open request per study0 study. */
+    @Column(name = "open_marker")
+    private Boolean openMarker = Boolean.TRUE;
+
     protected StagingRequest() {
     }
 
@@ -123,6 +127,7 @@ class StagingRequest {
         }
         closedAt = when;
         outcome = how;
+        openMarker = null;
         return true;
     }
 

@@ -2,6 +2,7 @@ package org.dicomstage.study;
 
 import java.util.List;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 
 interface StagingRequestRepository extends JpaRepository<StagingRequest, Long> {
@@ -22,4 +23,21 @@ interface StagingRequestRepository extends JpaRepository<StagingRequest, Long> {
             select r from StagingRequest r join fetch r.study
             where r.processInstanceKey = :processInstanceKey order by r.id""")
     List<StagingRequest> findByProcessInstance(long processInstanceKey);
+
+    /**
+     * Binds an open request to a process unless another process owns it: a conditional update, so of two callers
+     * at once only one wins.
+     */
+    @Modifying(flushAutomatically = true, clearAutomatically = true)
+    @Query(value = "UPDATE staging_request SET process_instance_key = :key, version = version + 1 WHERE id = :id"
+            + " AND closed_at IS NULL AND (process_instance_key IS NULL OR process_instance_key = :key)",
+            nativeQuery = true)
+    int bindProcess(long id, long key);
+
+    /** As {@link #bindProcess}, taking the request over from a process that has ended ({@code previous}). */
+    @Modifying(flushAutomatically = true, clearAutomatically = true)
+    @Query(value = "UPDATE staging_request SET process_instance_key = :key, version = version + 1 WHERE id = :id"
+            + " AND closed_at IS NULL AND (process_instance_key = :previous OR process_instance_key = :key)",
+            nativeQuery = true)
+    int rebindProcess(long id, long previous, long key);
 }

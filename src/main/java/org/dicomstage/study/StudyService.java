@@ -152,7 +152,11 @@ public class StudyService {
 
     // ---------------------------------------------------------------- staging requests
 
-    /** Needs STAGE in a DICOM-enabled project study the subject is enrolled in; returns the new request's id. */
+    /**
+     * Needs STAGE in a DICOM-enabled project study the subject is enrolled in; returns the new request's id. Throws
+     * {@link org.springframework.dao.DataIntegrityViolationException} while the subject's Study0 study has an open
+     * request already (see {@link #findOpenRequest}): the database decides between two callers at once.
+     */
     public long createStagingRequest(NewStagingRequest request) {
         Membership membership = require(request.username(), request.studyIdentifier(), Right.STAGE, request.pid());
         Study study = membership.study();
@@ -241,21 +245,14 @@ public class StudyService {
     }
 
     /**
-     * The newest request for this subject and Study0 study that is neither closed nor fully verified, so that a
-     * repeated staging resumes it instead of starting over.
+     * The open request for this subject and Study0 study, if any: the database allows only one (a second
+     * {@link #createStagingRequest} for them fails), so staging the same study again resumes it.
      */
     @Transactional(readOnly = true)
     public Optional<StagingRequestView> findOpenRequest(String studyIdentifier, String pid,
                                                          String study0StudyInstanceUid) {
-        for (StagingRequest candidate : requests.findUnclosed(studyIdentifier, pid, study0StudyInstanceUid)) {
-            StagingRequestView view = view(candidate);
-            boolean done = !view.series().isEmpty()
-                    && view.series().stream().allMatch(s -> s.status() == SeriesStatus.VERIFIED);
-            if (!done) {
-                return Optional.of(view);
-            }
-        }
-        return Optional.empty();
+        return requests.findUnclosed(studyIdentifier, pid, study0StudyInstanceUid).stream().findFirst()
+                .map(this::view);
     }
 
     /** The study's requests, newest first: needs LOOKUP. */
@@ -275,6 +272,19 @@ public class StudyService {
 
     public void setProcessInstanceKey(long requestId, long processInstanceKey) {
         request(requestId).processInstanceKey(processInstanceKey);
+    }
+
+    /**
+     * Makes the process the owner of an open request that has none yet (or already is its owner). False when the
+     * request is closed or another process owns it: a process never takes over another one's request.
+     */
+    public boolean bindProcess(long requestId, long processInstanceKey) {
+        return requests.bindProcess(requestId, processInstanceKey) == 1;
+    }
+
+    /** As {@link #bindProcess}, for a request whose process {@code previous} has ended without closing it. */
+    public boolean rebindProcess(long requestId, long previous, long processInstanceKey) {
+        return requests.rebindProcess(requestId, previous, processInstanceKey) == 1;
     }
 
     /**
@@ -300,6 +310,12 @@ public class StudyService {
             ids.add(request.id());
         }
         return ids;
+    }
+
+    /** The requests a process instance owns, by id. */
+    @Transactional(readOnly = true)
+    public List<StagingRequestView> requestsOf(long processInstanceKey) {
+        return requests.findByProcessInstance(processInstanceKey).stream().map(this::view).toList();
     }
 
     // ---------------------------------------------------------------- audit

@@ -12,8 +12,8 @@ import org.dicomstage.study.Right;
 import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StudyService;
 import org.dicomstage.workflow.ProcessDefinition;
-import org.dicomstage.workflow.ProcessDefinition.Decisions;
 import org.dicomstage.workflow.ProcessDefinition.Variables;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -27,6 +27,9 @@ import org.springframework.web.bind.annotation.RestController;
 class StagingController {
 
     static final String PROCESS_STARTED = "PROCESS_STARTED";
+    /** How long Edit waits for a concurrent Edit's process to start before starting one itself. */
+    private static final java.time.Duration STARTING_WAIT = java.time.Duration.ofSeconds(15);
+    private static final java.time.Duration STARTING_POLL = java.time.Duration.ofMillis(50);
 
     private final StudyService studies;
     private final CamundaClient camunda;
@@ -38,42 +41,88 @@ class StagingController {
         this.instances = instances;
     }
 
+    /**
+     * Resumes the process of the open request for this subject and Study0 study, or opens the request and starts a
+     * process for it. The database allows one open request per study, so of several Edits at once one opens it and
+     * starts the process; the others wait for that process and resume it.
+     */
     @PostMapping("/api/studies/{study}/subjects/{pid}/dicom-studies/{uid}/edit")
     Started edit(@PathVariable String study, @PathVariable String pid, @PathVariable String uid, Principal user) {
         String username = user.getName();
         LookupController.requireEnrolled(studies, username, study, pid, Right.STAGE);
-        Optional<StagingRequestView> open = studies.findOpenRequest(study, pid, uid);
-        if (open.isPresent() && open.get().processInstanceKey() != null) {
-            long previous = open.get().processInstanceKey();
+        long deadline = System.nanoTime() + STARTING_WAIT.toNanos();
+        while (true) {
+            Optional<StagingRequestView> open = studies.findOpenRequest(study, pid, uid);
+            if (open.isEmpty()) {
+                long requestId;
+                try {
+                    requestId = studies.createStagingRequest(new NewStagingRequest(username, study, pid, uid));
+                } catch (DataIntegrityViolationException e) {
+                    continue; // another Edit opened it a moment ago: resume that one
+                }
+                return start(username, study, pid, uid, requestId, null);
+            }
+            StagingRequestView request = open.get();
+            Long previous = request.processInstanceKey();
+            if (previous == null) {
+                boolean abandoned = request.requestedAt().isBefore(java.time.Instant.now().minus(STARTING_WAIT));
+                if (!abandoned && System.nanoTime() < deadline) {
+                    pause(); // another Edit is starting its process
+                    continue;
+                }
+                // Its Edit died between opening the request and starting the process: start one for it now.
+                return start(username, study, pid, uid, request.id(), null);
+            }
             String state = processState(previous);
             if ("ACTIVE".equals(state)) {
-                return new Started(Long.toString(previous), true, open.get().id());
+                return new Started(Long.toString(previous), true, request.id());
             }
             if ("TERMINATED".equals(state)) {
                 // Cancelled in the engine, so no close task ran: that request is over, and its record says how.
                 studies.closeRequestsOf(previous, RequestOutcome.CANCELLED);
-                open = Optional.empty();
+                continue;
             }
+            // Completed without closing it (its close job failed): a new process takes the request over.
+            return start(username, study, pid, uid, request.id(), previous);
         }
+    }
+
+    /**
+     * Starts a process for the request with study, subject and Study0 study fixed, then binds the request to it. If
+     * another Edit bound it first, this process is cancelled again and that one resumed: one request, one process.
+     */
+    private Started start(String username, String study, String pid, String uid, long requestId, Long previous) {
         String subjectId = studies.studyForStaging(study, pid).enrolment().studySubjectId();
-        // The request exists before the process does, so a second Edit resumes instead of starting another one, and
-        // the progress page lists it from the start. query-study0 finds it again (findOpenRequest) and fills it.
-        long requestId = open.map(StagingRequestView::id).orElseGet(() -> studies.createStagingRequest(
-                new NewStagingRequest(username, study, pid, uid)));
-        // Pre-filled so that Activate study and Select patient only need a confirmation: the user has already
-        // chosen both on the lookup page. The process still checks access itself.
         Map<String, Object> variables = new LinkedHashMap<>();
         variables.put(Variables.REQUESTED_BY, username);
-        variables.put(Variables.AVAILABLE_STUDIES, stageableStudies(username));
         variables.put(Variables.STUDY_ID, study);
-        variables.put(Variables.SUBJECT_SELECTION_MODE, Decisions.ONE_SUBJECT);
-        variables.put(Variables.SUBJECT_ID, subjectId);
+        variables.put(Variables.SELECTED_SUBJECT_IDS, List.of(subjectId));
         variables.put(Variables.STUDY0_STUDY_INSTANCE_UID, uid);
+        variables.put(Variables.STAGING_REQUEST_ID, requestId);
         long key = camunda.newCreateInstanceCommand().bpmnProcessId(ProcessDefinition.PROCESS_ID).latestVersion()
                 .variables(variables).send().join().getProcessInstanceKey();
-        studies.setProcessInstanceKey(requestId, key);
-        studies.record(username, PROCESS_STARTED, study, pid, "process instance " + key + ", Study0 study " + uid);
+        boolean bound = previous == null ? studies.bindProcess(requestId, key)
+                : studies.rebindProcess(requestId, previous, key);
+        if (!bound) {
+            camunda.newCancelInstanceCommand(key).send().join();
+            StagingRequestView winner = studies.stagingRequest(requestId);
+            if (winner.closedAt() != null || winner.processInstanceKey() == null) {
+                throw new IllegalStateException("staging request " + requestId + " changed while its process started");
+            }
+            return new Started(Long.toString(winner.processInstanceKey()), true, requestId);
+        }
+        studies.record(username, PROCESS_STARTED, study, pid, "process instance " + key + ", Study0 study " + uid
+                + ", request " + requestId);
         return new Started(Long.toString(key), false, requestId);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(STARTING_POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a process to start", e);
+        }
     }
 
     @GetMapping("/api/studies/{study}/requests")
@@ -109,14 +158,6 @@ class StagingController {
      */
     private String processState(long processInstanceKey) {
         return instances.get(processInstanceKey).map(d -> d.instance().state()).orElse("ACTIVE");
-    }
-
-    /** Options for the Activate study form: DICOM-enabled project studies in which the user may stage. */
-    private List<Map<String, String>> stageableStudies(String username) {
-        return studies.studiesOf(username).stream()
-                .filter(s -> s.dicomEnabled() && s.rights().contains(Right.STAGE))
-                .map(s -> Map.of("label", s.identifier() + " – " + s.name(), "value", s.identifier()))
-                .toList();
     }
 
     /** @param verified null until the verify step has run */

@@ -37,7 +37,8 @@ public class ExpandSelectionWorker {
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(Errors.NOTHING_SELECTED), "expanding the selection", () -> {
             StagingWorkflow.ExpandedSelection r = workflow.expandSelection(in.requestedBy(), in.studyId(),
-                    in.pickedSeriesUids(), in.pickedRtSeriesUids(), in.availableSeries());
+                    in.pickedSeriesUids(), in.pickedRtSeriesUids(), in.availableSeries(),
+                    job.getProcessInstanceKey());
             return new Output(r.expandedSelection(), r.selectionOptions(), r.confirmedSeriesUids(),
                     r.selectionWarnings());
         });

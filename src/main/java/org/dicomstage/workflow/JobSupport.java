@@ -32,7 +32,8 @@ class JobSupport {
 
     /** The retries the model gives a job type (taskDefinition retries); the default is 3. */
     private static final Map<String, Integer> MODEL_RETRIES = Map.of(JobTypes.STAGE_SERIES,
-            ProcessDefinition.STAGE_SERIES_RETRIES);
+            ProcessDefinition.STAGE_SERIES_RETRIES, JobTypes.PUBLISH, ProcessDefinition.STAGE_SERIES_RETRIES,
+            JobTypes.CLEAR_HOLDING, ProcessDefinition.STAGE_SERIES_RETRIES);
     private static final int DEFAULT_RETRIES = 3;
 
     private static final Logger log = LoggerFactory.getLogger(JobSupport.class);

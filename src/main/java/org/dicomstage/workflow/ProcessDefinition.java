@@ -43,9 +43,16 @@ public final class ProcessDefinition {
          * {@link Headers#REQUEST_OUTCOME} header; the last step before every end of the process.
          */
         public static final String CLOSE_REQUEST = "dicomstage.close-request";
+        /**
+         * On Accept: copies the verified series from the holding node to the project node, verifies the published
+         * copy (count, exact UIDs, digests), then empties the holding copy.
+         */
+        public static final String PUBLISH = "dicomstage.publish";
+        /** On Send back and Abort: deletes the process's series from the holding node. */
+        public static final String CLEAR_HOLDING = "dicomstage.clear-holding";
 
         public static final List<String> ALL = List.of(CHECK_ACCESS, QUERY_STUDY0, EXPAND_SELECTION, STAGE_SERIES,
-                VERIFY, REMIND_REVIEWER, CLOSE_REQUEST);
+                VERIFY, REMIND_REVIEWER, CLOSE_REQUEST, PUBLISH, CLEAR_HOLDING);
     }
 
     /** Task headers: static settings of a service task, read by its worker. */
@@ -93,6 +100,10 @@ public final class ProcessDefinition {
         private Elements() {
         }
 
+        /** Gateway: started by Edit on the lookup (study, subject and Study0 study fixed) or from Tasklist. */
+        public static final String STARTED_FROM_LOOKUP = "StartedFromLookup";
+        /** Gateway after the access check: skips Select patient for a start from the lookup. */
+        public static final String SUBJECT_CHOSEN = "SubjectChosen";
         public static final String ACTIVATE_STUDY = "ActivateStudy";
         public static final String CHECK_STUDY_ACCESS = "CheckStudyAccess";
         public static final String SELECT_PATIENT = "SelectPatient";
@@ -106,6 +117,9 @@ public final class ProcessDefinition {
         public static final String REVIEW_REMINDER = "ReviewReminder";
         public static final String REMIND_REVIEWER = "RemindReviewer";
         public static final String RESOLVE_STAGING_PROBLEM = "ResolveStagingProblem";
+        public static final String PUBLISH_ACCEPTED_COPY = "PublishAcceptedCopy";
+        public static final String CLEAR_HOLDING_SENT_BACK = "ClearHoldingSentBack";
+        public static final String CLEAR_HOLDING_ABORTED = "ClearHoldingAborted";
         public static final String CLOSE_REQUEST_ACCEPTED = "CloseRequestAccepted";
         public static final String CLOSE_REQUEST_ABORTED = "CloseRequestAborted";
         public static final String CLOSE_REQUEST_ACCESS_DENIED = "CloseRequestAccessDenied";
@@ -140,6 +154,13 @@ public final class ProcessDefinition {
          * of the subject, if it is one of theirs; the staging request for it was created by the server at the start.
          */
         public static final String STUDY0_STUDY_INSTANCE_UID = "study0StudyInstanceUid";
+        /**
+         * The staging request Edit on the lookup opened before starting the process (web UI start only). Its presence
+         * is the start from the lookup: the gateways skip Activate study and Select patient, since {@link #STUDY_ID},
+         * {@link #SELECTED_SUBJECT_IDS} and {@link #STUDY0_STUDY_INSTANCE_UID} are set at the start and no later task
+         * outputs them.
+         */
+        public static final String STAGING_REQUEST_ID = "stagingRequestId";
         /** ISO-8601 duration before the reviewer is reminded, repeatedly; {@link #DEFAULT_REVIEW_REMINDER} if unset. */
         public static final String REVIEW_REMINDER_AFTER = "reviewReminderAfter";
 
@@ -181,6 +202,14 @@ public final class ProcessDefinition {
          * picks from the table do not. Either way the objects a pick references come with it.
          */
         public static final String RT_TREE = "rtTree";
+        /**
+         * Study0 studies of the selected subjects that another process has an open request for: not offered, and
+         * never taken over. Rows: studySubjectId, studyInstanceUid, studyDate, studyDescription, stagingRequestId,
+         * requestedBy, link (the request's page).
+         */
+        public static final String BUSY_STUDIES = "busyStudies";
+        /** The same in words for the Pick series form; empty when nothing is busy. */
+        public static final String BUSY_STUDIES_NOTICE = "busyStudiesNotice";
 
         // Pick series (form) -> expand-selection.
         public static final String PICKED_SERIES_UIDS = "pickedSeriesUids";
@@ -229,6 +258,10 @@ public final class ProcessDefinition {
         /** "retry" or "abort". */
         public static final String RESOLVE_DECISION = "resolveDecision";
         public static final String RESOLVE_COMMENT = "resolveComment";
+
+        // publish -> close-request (accepted).
+        /** Rows: seriesInstanceUid (the copy's), seriesDescription, instances, result. */
+        public static final String PUBLICATION_REPORT = "publicationReport";
 
         // close-request -> end.
         /** Ids of the staging requests the process used, now closed. */

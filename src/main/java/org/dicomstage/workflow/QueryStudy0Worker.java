@@ -16,11 +16,13 @@ import org.springframework.stereotype.Component;
 public class QueryStudy0Worker {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Input(String requestedBy, String studyId, List<String> selectedSubjectIds, String study0StudyInstanceUid) {
+    record Input(String requestedBy, String studyId, List<String> selectedSubjectIds, String study0StudyInstanceUid,
+                 Long stagingRequestId) {
     }
 
     record Output(List<Map<String, Object>> availableSeries, List<Map<String, Object>> seriesTable,
-                  List<Map<String, Object>> seriesOptions, List<Map<String, Object>> rtTree) {
+                  List<Map<String, Object>> seriesOptions, List<Map<String, Object>> rtTree,
+                  List<Map<String, Object>> busyStudies, String busyStudiesNotice) {
     }
 
     private final StagingWorkflow workflow;
@@ -35,8 +37,10 @@ public class QueryStudy0Worker {
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(), "querying Study0 for subjects " + in.selectedSubjectIds(), () -> {
             StagingWorkflow.Study0Result r = workflow.queryStudy0(in.requestedBy(), in.studyId(),
-                    in.selectedSubjectIds(), in.study0StudyInstanceUid(), job.getProcessInstanceKey());
-            return new Output(r.availableSeries(), r.seriesTable(), r.seriesOptions(), r.rtTree());
+                    in.selectedSubjectIds(), in.study0StudyInstanceUid(), in.stagingRequestId(),
+                    job.getProcessInstanceKey());
+            return new Output(r.availableSeries(), r.seriesTable(), r.seriesOptions(), r.rtTree(), r.busyStudies(),
+                    r.busyNotice());
         });
     }
 }

@@ -64,6 +64,17 @@ final class SeriesObjects {
         return string(series, MODALITY) + (description == null || description.isBlank() ? "" : " '" + description + "'");
     }
 
+    /** A series object for a registered row of a request, as the workers' variables would carry it. */
+    static Map<String, Object> reference(org.dicomstage.study.StagingSeriesView row, long requestId) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put(SERIES_UID, row.seriesInstanceUid());
+        o.put(STUDY_UID, row.studyInstanceUid());
+        o.put(MODALITY, row.modality());
+        o.put(DESCRIPTION, row.description());
+        o.put(STAGING_REQUEST_ID, requestId);
+        return o;
+    }
+
     static Map<String, Object> copy(Map<String, Object> series) {
         return new LinkedHashMap<>(series);
     }

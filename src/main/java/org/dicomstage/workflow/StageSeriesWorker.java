@@ -44,7 +44,7 @@ public class StageSeriesWorker {
         try {
             return jobs.run(job, in.studyId(), Set.of(), what, () -> {
                 try {
-                    return new Output(workflow.stageSeries(in.studyId(), in.series()));
+                    return new Output(workflow.stageSeries(in.studyId(), in.series(), job.getProcessInstanceKey()));
                 } catch (StagingWorkflow.SeriesBusy e) {
                     busy[0] = true;
                     throw e;
@@ -52,7 +52,8 @@ public class StageSeriesWorker {
             });
         } catch (io.camunda.client.exception.JobError e) {
             if (!busy[0]) { // the series row belongs to the worker that is staging it
-                workflow.stagingAttemptFailed(in.studyId(), in.series(), e.getErrorMessage());
+                workflow.stagingAttemptFailed(in.studyId(), in.series(), e.getErrorMessage(),
+                        job.getProcessInstanceKey());
             }
             throw e;
         }

@@ -76,6 +76,8 @@ class StagingWorkflow {
     private final DicomNodeRegistry nodes;
     private final StagingMetrics metrics;
     private final WorkflowProperties properties;
+    private final RequestSlots requests;
+    private final HoldingNode holding;
     private final Map<String, PseudonymizationProfile> profiles = new ConcurrentHashMap<>();
 
     /**
@@ -93,7 +95,9 @@ class StagingWorkflow {
     });
 
     StagingWorkflow(StudyService studies, StagingService staging, DicomNodeRegistry nodes, StagingMetrics metrics,
-                    WorkflowProperties properties) {
+                    WorkflowProperties properties, RequestSlots requests, HoldingNode holding) {
+        this.requests = requests;
+        this.holding = holding;
         this.studies = studies;
         this.staging = staging;
         this.nodes = nodes;
@@ -120,17 +124,24 @@ class StagingWorkflow {
 
     // ---------------------------------------------------------------- query-study0
 
+    /**
+     * @param busyStudies Study0 studies left out because another process has an open request for them: one row each
+     *                    with the subject, the study, the request and a link to it
+     * @param busyNotice  the same in words for the form, empty when nothing is busy
+     */
     record Study0Result(List<Map<String, Object>> availableSeries, List<Map<String, Object>> seriesTable,
-                        List<Map<String, Object>> seriesOptions, List<Map<String, Object>> rtTree) {
+                        List<Map<String, Object>> seriesOptions, List<Map<String, Object>> rtTree,
+                        List<Map<String, Object>> busyStudies, String busyNotice) {
     }
 
     /**
      * @param study0StudyUid the Study0 study the process was started for (Edit on the lookup page), or null: a
      *                       subject with that study is shown only that one. It only narrows what the subject's own
      *                       PID query returned, so a forged value can hide studies but never add one.
+     * @param startRequestId the request the lookup's Edit opened for this process before starting it, or null
      */
     Study0Result queryStudy0(String requestedBy, String studyId, List<String> selectedSubjectIds,
-                             String study0StudyUid, long processInstanceKey) {
+                             String study0StudyUid, Long startRequestId, long processInstanceKey) {
         studies.requireRight(requestedBy, studyId, Right.STAGE);
         if (selectedSubjectIds == null || selectedSubjectIds.isEmpty()) {
             throw new RejectedInput("no subject was selected");
@@ -145,6 +156,7 @@ class StagingWorkflow {
         List<Map<String, Object>> table = new ArrayList<>();
         List<Map<String, Object>> options = new ArrayList<>();
         List<Map<String, Object>> rtRows = new ArrayList<>();
+        List<Map<String, Object>> busy = new ArrayList<>();
         for (String subjectId : new LinkedHashSet<>(selectedSubjectIds)) {
             SubjectEnrolment enrolment = bySubjectId.get(subjectId);
             if (enrolment == null) {
@@ -156,11 +168,16 @@ class StagingWorkflow {
             }
             int seriesCount = 0;
             for (StudyEntry study : found) {
+                RequestSlots.RequestSlot slot = requests.slotFor(requestedBy, studyId, enrolment.pid(), study.studyInstanceUID(),
+                        startRequestId, processInstanceKey);
+                if (slot.busyWith() != null) {
+                    busy.add(busyRow(enrolment, study, slot.busyWith()));
+                    continue;
+                }
+                long requestId = slot.requestId();
                 List<SeriesEntry> series = source.findSeries(study.studyInstanceUID());
                 seriesCount += series.size();
                 String inProject = staging.stagedStatus(source, target, secret, study.studyInstanceUID()).label();
-                long requestId = stagingRequest(requestedBy, studyId, enrolment.pid(), study.studyInstanceUID(),
-                        processInstanceKey);
                 for (SeriesEntry s : series) {
                     Map<String, Object> object = seriesObject(s, study, enrolment, requestId, inProject);
                     available.add(object);
@@ -175,16 +192,29 @@ class StagingWorkflow {
             studies.record(requestedBy, STUDY0_QUERIED, studyId, enrolment.pid(), "node '" + source.name() + "': "
                     + found.size() + " study(ies), " + seriesCount + " series");
         }
-        return new Study0Result(available, table, options, rtRows);
+        return new Study0Result(available, table, options, rtRows, busy, busyNotice(busy));
     }
 
-    private long stagingRequest(String requestedBy, String studyId, String pid, String study0StudyUid,
-                                long processInstanceKey) {
-        long id = studies.findOpenRequest(studyId, pid, study0StudyUid).map(StagingRequestView::id)
-                .orElseGet(() -> studies.createStagingRequest(
-                        new NewStagingRequest(requestedBy, studyId, pid, study0StudyUid)));
-        studies.setProcessInstanceKey(id, processInstanceKey);
-        return id;
+    private static Map<String, Object> busyRow(SubjectEnrolment enrolment, StudyEntry study, StagingRequestView open) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put(SeriesObjects.STUDY_SUBJECT_ID, enrolment.studySubjectId());
+        row.put(SeriesObjects.STUDY_UID, study.studyInstanceUID());
+        row.put(SeriesObjects.STUDY_DATE, date(study.studyDate()));
+        row.put(SeriesObjects.STUDY_DESCRIPTION, study.studyDescription());
+        row.put(SeriesObjects.STAGING_REQUEST_ID, open.id());
+        row.put(Variables.REQUESTED_BY, open.requestedBy());
+        row.put("link", RequestSlots.link(open.id()));
+        return row;
+    }
+
+    private static String busyNotice(List<Map<String, Object>> busy) {
+        List<String> lines = new ArrayList<>();
+        for (Map<String, Object> b : busy) {
+            lines.add(b.get(SeriesObjects.STUDY_SUBJECT_ID) + ", Study0 study of " + b.get(SeriesObjects.STUDY_DATE)
+                    + ": busy in request #" + b.get(SeriesObjects.STAGING_REQUEST_ID) + " of "
+                    + b.get(Variables.REQUESTED_BY) + " (" + b.get("link") + "), not offered here");
+        }
+        return String.join("\n", lines);
     }
 
     private static Map<String, Object> seriesObject(SeriesEntry s, StudyEntry study, SubjectEnrolment enrolment,
@@ -264,7 +294,8 @@ class StagingWorkflow {
      * whole subtree too (a CT with everything drawn, planned and dosed on it).
      */
     ExpandedSelection expandSelection(String requestedBy, String studyId, List<String> pickedFromTable,
-                                      List<String> pickedFromRtView, List<Map<String, Object>> availableSeries) {
+                                      List<String> pickedFromRtView, List<Map<String, Object>> availableSeries,
+                                      long processInstanceKey) {
         Set<String> tablePicks = new LinkedHashSet<>(pickedFromTable == null ? List.of() : pickedFromTable);
         Set<String> rtPicks = new LinkedHashSet<>(pickedFromRtView == null ? List.of() : pickedFromRtView);
         Map<String, Map<String, Object>> available = new LinkedHashMap<>();
@@ -306,7 +337,7 @@ class StagingWorkflow {
             expand(tree, ofStudy, tablePicks, rtPicks, result, warnings);
         }
 
-        registerInStagingRequests(studyId, result.values());
+        registerInStagingRequests(studyId, result.values(), processInstanceKey);
         List<Map<String, Object>> options = new ArrayList<>();
         for (Map<String, Object> s : result.values()) {
             Object because = s.get(SeriesObjects.ADDED_BECAUSE);
@@ -411,12 +442,13 @@ class StagingWorkflow {
         return tree.nodes().stream().filter(n -> seriesUid.equals(n.seriesInstanceUID())).findFirst().orElse(null);
     }
 
-    private void registerInStagingRequests(String studyId, Iterable<Map<String, Object>> selection) {
+    private void registerInStagingRequests(String studyId, Iterable<Map<String, Object>> selection,
+                                           long processInstanceKey) {
         Map<Long, List<SeriesSelection>> chosen = new LinkedHashMap<>();
         Map<Long, List<SeriesSelection>> added = new LinkedHashMap<>();
         for (Map<String, Object> s : selection) {
             long requestId = SeriesObjects.requestId(s);
-            requireRequestOfStudy(requestId, studyId);
+            requests.requireOwned(requestId, studyId, processInstanceKey);
             SeriesSelection row = new SeriesSelection(SeriesObjects.string(s, SeriesObjects.STUDY_UID),
                     SeriesObjects.uid(s), SeriesObjects.string(s, SeriesObjects.MODALITY),
                     SeriesObjects.string(s, SeriesObjects.DESCRIPTION),
@@ -432,15 +464,6 @@ class StagingWorkflow {
         }
     }
 
-    private StagingRequestView requireRequestOfStudy(long requestId, String studyId) {
-        StagingRequestView request = studies.stagingRequest(requestId);
-        if (!request.studyIdentifier().equals(studyId)) {
-            throw new RejectedInput("staging request " + requestId + " belongs to study '"
-                    + request.studyIdentifier() + "', not to '" + studyId + "'");
-        }
-        return request;
-    }
-
     // ---------------------------------------------------------------- stage-series
 
     /** The stagingResult variable of one series. */
@@ -449,17 +472,25 @@ class StagingWorkflow {
     }
 
     /** One registered series; which one to copy and for whom comes from the staging request, not the variable. */
-    StagingOutcome stageSeries(String studyId, Map<String, Object> series) {
-        Target t = target(studyId, series);
+    StagingOutcome stageSeries(String studyId, Map<String, Object> series, long processInstanceKey) {
+        Target t = target(studyId, series, processInstanceKey);
+        return withClaim(t, () -> stageClaimed(studyId, series, t));
+    }
+
+    /**
+     * Runs the body while holding the claim on the series' row, renewed while it runs: staging and publishing a
+     * series are done by one worker at a time, even when a job is handed out again after a timeout.
+     */
+    <T> T withClaim(Target t, java.util.function.Supplier<T> body) {
         String owner = INSTANCE + "/" + UUID.randomUUID();
         if (!studies.claimSeries(t.request.id(), t.row.seriesInstanceUid(), owner, CLAIM_LEASE)) {
             throw new SeriesBusy("series " + t.row.seriesInstanceUid() + " of staging request " + t.request.id()
-                    + " is being staged by another worker right now");
+                    + " is being worked on by another worker right now");
         }
         ScheduledFuture<?> renewal = claimRenewer.scheduleAtFixedRate(() -> renewClaim(t, owner),
                 CLAIM_RENEWAL.toMillis(), CLAIM_RENEWAL.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            return stageClaimed(studyId, series, t);
+            return body.get();
         } finally {
             renewal.cancel(false);
             studies.releaseSeries(t.request.id(), t.row.seriesInstanceUid(), owner);
@@ -504,11 +535,11 @@ class StagingWorkflow {
     }
 
     /** A technical failure the job will retry: the series shows why in the meantime. */
-    void stagingAttemptFailed(String studyId, Map<String, Object> series, String message) {
+    void stagingAttemptFailed(String studyId, Map<String, Object> series, String message, long processInstanceKey) {
         metrics.failure(studyId, "technical");
         try {
             long requestId = SeriesObjects.requestId(series);
-            requireRequestOfStudy(requestId, studyId);
+            requests.requireOwned(requestId, studyId, processInstanceKey);
             studies.markSeries(requestId, SeriesObjects.uid(series), SeriesStatus.FAILED, null, message, null);
         } catch (RuntimeException e) {
             log.warn("could not record the failure of series {}: {}", SeriesObjects.uid(series), e.getMessage());
@@ -540,7 +571,7 @@ class StagingWorkflow {
 
     /** Verifies every confirmed series, also those staged in an earlier round, so the report is complete. */
     VerificationOutcome verify(String studyId, List<Map<String, Object>> expandedSelection,
-                               List<String> confirmedSeriesUids) {
+                               List<String> confirmedSeriesUids, long processInstanceKey) {
         Set<String> confirmed = new LinkedHashSet<>(confirmedSeriesUids == null ? List.of() : confirmedSeriesUids);
         List<Map<String, Object>> report = new ArrayList<>();
         List<Map<String, Object>> failed = new ArrayList<>();
@@ -549,7 +580,7 @@ class StagingWorkflow {
             if (!confirmed.contains(SeriesObjects.uid(series))) {
                 continue;
             }
-            Target t = target(studyId, series);
+            Target t = target(studyId, series, processInstanceKey);
             String what = SeriesObjects.label(series) + " (" + t.row.seriesInstanceUid() + ")";
             Map<String, Object> row = new LinkedHashMap<>();
             row.put(SeriesObjects.DESCRIPTION, SeriesObjects.label(series));
@@ -626,13 +657,15 @@ class StagingWorkflow {
 
     // ---------------------------------------------------------------- shared
 
-    private record Target(StagingRequestView request, StagingSeriesView row, SeriesStagingSpec spec) {
+    /** A registered series of one of the process's own requests; the spec stages into the holding node. */
+    record Target(StagingRequestView request, StagingSeriesView row, SeriesStagingSpec spec) {
     }
 
-    private Target target(String studyId, Map<String, Object> series) {
+    Target target(String studyId, Map<String, Object> series, long processInstanceKey) {
         Objects.requireNonNull(series, Variables.SERIES);
         String uid = SeriesObjects.uid(series);
-        StagingRequestView request = requireRequestOfStudy(SeriesObjects.requestId(series), studyId);
+        StagingRequestView request = requests.requireOwned(SeriesObjects.requestId(series), studyId,
+                processInstanceKey);
         StagingSeriesView row = request.series().stream().filter(r -> r.seriesInstanceUid().equals(uid)).findFirst()
                 .orElseThrow(() -> new RejectedInput("series " + uid + " is not registered in staging request "
                         + request.id() + " of study '" + studyId + "'"));
@@ -642,7 +675,7 @@ class StagingWorkflow {
                 enrolment.siteId(), enrolment.siteName());
         PseudonymContext context = new PseudonymContext(studies.studySecret(studyId), enrolment.studySubjectId(),
                 trial);
-        SeriesStagingSpec spec = new SeriesStagingSpec(sourceNode(), projectNode(studyId), profile(study.profileName()),
+        SeriesStagingSpec spec = new SeriesStagingSpec(sourceNode(), holding.node(), profile(study.profileName()),
                 context, row.studyInstanceUid(), uid);
         return new Target(request, row, spec);
     }
@@ -665,7 +698,7 @@ class StagingWorkflow {
     /** " from node 'study0' to node 'project'", for messages; empty if the nodes cannot be resolved. */
     String route(String studyId) {
         try {
-            return " from node '" + sourceNode().name() + "' to node '" + projectNode(studyId).name() + "'";
+            return " from node '" + sourceNode().name() + "' to node '" + holding.node().name() + "'";
         } catch (RuntimeException e) {
             return "";
         }

@@ -35,7 +35,7 @@ public class VerifyWorker {
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(), "verifying the project copy", () -> {
             StagingWorkflow.VerificationOutcome r = workflow.verify(in.studyId(), in.expandedSelection(),
-                    in.confirmedSeriesUids());
+                    in.confirmedSeriesUids(), job.getProcessInstanceKey());
             return new Output(r.verified(), r.verificationReport(), r.failedSeries(), r.stagingProblems());
         });
     }

@@ -47,7 +47,8 @@ class ConcurrentRequestsBenchmark {
                 .initializers(new ZptEngineInitializer(), context -> context.getEnvironment().getPropertySources()
                         .addFirst(new MapPropertySource("benchmark", Map.of(
                                 "dicomstage.nodes.study0.storage-directory", temp.resolve("study0").toString(),
-                                "dicomstage.nodes.project.storage-directory", temp.resolve("project").toString()))))
+                                "dicomstage.nodes.project.storage-directory", temp.resolve("project").toString(),
+                                "dicomstage.nodes.holding.storage-directory", temp.resolve("holding").toString()))))
                 .run()) {
             DicomNodeRegistry nodes = app.getBean(DicomNodeRegistry.class);
             ConcurrentRequests.seed(nodes.archive(DemoStudyData.STUDY0_NODE).orElseThrow(), temp.resolve("generated"),

@@ -178,6 +178,19 @@ class ProductionTopologyTest {
         });
     }
 
+    /** Send back, Abort and Cancel delete the held copy: DIMSE cannot, a DICOMweb node needs Orthanc's REST root. */
+    @Test
+    void theHoldingNodeCanDeleteSeries() {
+        assertThat(appEnvironment.get("DICOMSTAGE_NODES_HOLDING_KIND")).isIn("DICOMWEB", "EMBEDDED");
+        if ("DICOMWEB".equals(appEnvironment.get("DICOMSTAGE_NODES_HOLDING_KIND"))) {
+            String rest = required("DICOMSTAGE_NODES_HOLDING_ORTHANCRESTURL");
+            assertThat(required("DICOMSTAGE_NODES_HOLDING_BASEURL")).startsWith(rest + "/");
+            assertThat(environment(services.get(host(rest)))).containsKey("ORTHANC__DICOM_AET");
+        }
+        assertThat(appEnvironment.get("DICOMSTAGE_NODES_HOLDING_BASEURL"))
+                .isNotEqualTo(appEnvironment.get("DICOMSTAGE_NODES_PROJECT_BASEURL"));
+    }
+
     @Test
     void theAppsEnvironmentBindsToRealProperties() throws IOException {
         KnownProperties known = KnownProperties.load();

@@ -227,6 +227,30 @@ class DicomWebNodeIT {
         }
     }
 
+    /** A holding node behind DICOMweb deletes through Orthanc's REST API; without its root it cannot delete. */
+    @Test
+    void anOrthancHoldingNodeDeletesASeriesAndLeavesTheOthers() {
+        try (OrthancServer holding = OrthancServer.builder().aet("HOLDING").start();
+             DicomWebNode target = new DicomWebNode(new DicomNodeConfig("holding", DicomNodeConfig.Kind.DICOMWEB,
+                     null, null, 0, null, null, null, holding.dicomWebUrl(), null, Duration.ofSeconds(5),
+                     Duration.ofSeconds(30), 4, null, holding.restUrl()));
+             DicomWebNode withoutRest = new DicomWebNode(config("holding", holding.dicomWebUrl()))) {
+            try (DicomNode.StoreSession session = target.openStoreSession()) {
+                node.retrieveSeries(STUDY, CT_SERIES, session::store);
+                session.store(SharedData.rtSet().resolve("RP.dcm"));
+            }
+            assertThat(target.canDelete()).isTrue();
+            assertThat(withoutRest.canDelete()).isFalse();
+            assertThatThrownBy(() -> withoutRest.deleteSeries(STUDY, CT_SERIES))
+                    .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("holding");
+
+            assertThat(target.deleteSeries(STUDY, CT_SERIES)).isEqualTo(5);
+            assertThat(target.findInstances(STUDY, CT_SERIES)).isEmpty();
+            assertThat(target.findInstances(STUDY, RP_SERIES)).hasSize(1);
+            assertThat(target.deleteSeries(STUDY, CT_SERIES)).as("deleting again").isZero();
+        }
+    }
+
     @Test
     void storeOfABrokenOrNonDicomFileFailsNamingTheFile(@TempDir Path directory) throws IOException {
         Path truncated = SharedData.pydicom("MR_truncated.dcm");

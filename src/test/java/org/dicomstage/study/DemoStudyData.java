@@ -42,6 +42,8 @@ public class DemoStudyData implements ApplicationRunner {
     public static final String SITE_B = "site-b";
 
     public static final String PROJECT_NODE = "project";
+    /** Where staging writes until a copy is accepted (the workflow's holding node). */
+    public static final String HOLDING_NODE = "holding";
     public static final String STUDY0_NODE = "study0";
     public static final String PROFILE = "rt-research";
 

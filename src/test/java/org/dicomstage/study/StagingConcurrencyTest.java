@@ -55,11 +55,15 @@ class StagingConcurrencyTest {
         workers.shutdownNow();
     }
 
+    /** Study0 studies of this class's requests: each test opens its own, since only one may be open per study. */
+    static final java.util.concurrent.atomic.AtomicInteger STUDY0_STUDIES = new java.util.concurrent.atomic.AtomicInteger();
+
     long requestWith(SeriesSelection... series) {
         return new TransactionTemplate(transactionManager).execute(status -> {
             demo.seed();
             long id = service.createStagingRequest(new NewStagingRequest(DemoStudyData.RESEARCHER,
-                    DemoStudyData.RT_HN_2026, DemoStudyData.RT_FIXTURE_PID, STUDY_UID));
+                    DemoStudyData.RT_HN_2026, DemoStudyData.RT_FIXTURE_PID,
+                    STUDY_UID + ".0." + STUDY0_STUDIES.incrementAndGet()));
             service.addSeries(id, List.of(series), List.of());
             return id;
         });
@@ -117,6 +121,46 @@ class StagingConcurrencyTest {
         assertThat(failures).isEqualTo(1);
         assertThat(service.stagingRequest(id).series().get(0).status())
                 .isIn(SeriesStatus.STAGED, SeriesStatus.FAILED);
+    }
+
+    @Test
+    void ofFiveRequestsOpenedAtOnceForOneStudy0StudyTheDatabaseKeepsOneAndOneMayOpenAfterItCloses()
+            throws Exception {
+        String study0Study = STUDY_UID + ".5." + STUDY0_STUDIES.incrementAndGet();
+        inTransaction(demo::seed);
+        ExecutorService five = Executors.newFixedThreadPool(5);
+        CyclicBarrier together = new CyclicBarrier(5);
+        List<Future<Long>> attempts = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                attempts.add(five.submit(() -> {
+                    await(together);
+                    return service.createStagingRequest(new NewStagingRequest(DemoStudyData.RESEARCHER,
+                            DemoStudyData.RT_HN_2026, DemoStudyData.RT_FIXTURE_PID, study0Study));
+                }));
+            }
+            List<Long> opened = new ArrayList<>();
+            int refused = 0;
+            for (Future<Long> attempt : attempts) {
+                try {
+                    opened.add(attempt.get(30, TimeUnit.SECONDS));
+                } catch (ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(org.springframework.dao.DataIntegrityViolationException.class);
+                    refused++;
+                }
+            }
+            assertThat(opened).hasSize(1);
+            assertThat(refused).isEqualTo(4);
+            assertThat(service.findOpenRequest(DemoStudyData.RT_HN_2026, DemoStudyData.RT_FIXTURE_PID, study0Study))
+                    .get().extracting(StagingRequestView::id).isEqualTo(opened.getFirst());
+
+            service.closeRequest(opened.getFirst(), RequestOutcome.ABORTED);
+            long next = service.createStagingRequest(new NewStagingRequest(DemoStudyData.RESEARCHER,
+                    DemoStudyData.RT_HN_2026, DemoStudyData.RT_FIXTURE_PID, study0Study));
+            assertThat(next).isNotEqualTo(opened.getFirst());
+        } finally {
+            five.shutdownNow();
+        }
     }
 
     private void inTransaction(Runnable work) {

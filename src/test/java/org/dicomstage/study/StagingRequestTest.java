@@ -173,7 +173,7 @@ class StagingRequestTest {
     }
 
     @Test
-    void anOpenRequestIsFoundForResumingUntilVerifiedOrClosed() {
+    void anOpenRequestIsFoundForResumingUntilClosedAndOnlyThenANewOneCanBeOpened() {
         long id = newRequest();
         service.addSeries(id, List.of(CT, RTSTRUCT), List.of());
         service.setProcessInstanceKey(id, 2251799813685249L);
@@ -184,18 +184,36 @@ class StagingRequestTest {
         assertThat(service.findOpenRequest(RT_HN_2026, RT_FIXTURE_PID, "1.2.3.other")).isEmpty();
         assertThat(service.findOpenRequest(RT_HN_2026, "PID-0001", STUDY_UID)).isEmpty();
 
+        // Verified but not accepted yet: the copy waits in the holding node, the request is still open.
         service.markSeries(id, CT.seriesInstanceUid(), SeriesStatus.VERIFIED, 5, null, "2.25.1");
-        assertThat(service.findOpenRequest(RT_HN_2026, RT_FIXTURE_PID, STUDY_UID)).isPresent();
         service.markSeries(id, RTSTRUCT.seriesInstanceUid(), SeriesStatus.VERIFIED, 1, null, "2.25.2");
-        assertThat(service.findOpenRequest(RT_HN_2026, RT_FIXTURE_PID, STUDY_UID)).isEmpty();
+        assertThat(service.findOpenRequest(RT_HN_2026, RT_FIXTURE_PID, STUDY_UID)).get()
+                .extracting(StagingRequestView::id).isEqualTo(id);
 
+        service.closeRequest(id, RequestOutcome.ABORTED);
+        assertThat(service.findOpenRequest(RT_HN_2026, RT_FIXTURE_PID, STUDY_UID)).isEmpty();
+        assertThat(service.stagingRequest(id).closedAt()).isNotNull();
+        assertThat(service.stagingRequest(id).outcome()).isEqualTo(RequestOutcome.ABORTED);
         long next = newRequest();
         assertThat(service.findOpenRequest(RT_HN_2026, RT_FIXTURE_PID, STUDY_UID)).get()
                 .extracting(StagingRequestView::id).isEqualTo(next);
-        service.closeRequest(next, RequestOutcome.ABORTED);
-        assertThat(service.findOpenRequest(RT_HN_2026, RT_FIXTURE_PID, STUDY_UID)).isEmpty();
-        assertThat(service.stagingRequest(next).closedAt()).isNotNull();
-        assertThat(service.stagingRequest(next).outcome()).isEqualTo(RequestOutcome.ABORTED);
+    }
+
+    @Test
+    void aProcessBindsAFreeRequestButNeverTakesOverAnotherProcesssOne() {
+        long id = newRequest();
+        assertThat(service.bindProcess(id, 11L)).isTrue();
+        assertThat(service.bindProcess(id, 11L)).as("its own, again").isTrue();
+        assertThat(service.bindProcess(id, 12L)).isFalse();
+        assertThat(service.stagingRequest(id).processInstanceKey()).isEqualTo(11L);
+
+        // Process 11 ended without closing it: Edit hands the request to a new process, once.
+        assertThat(service.rebindProcess(id, 11L, 13L)).isTrue();
+        assertThat(service.rebindProcess(id, 11L, 14L)).isFalse();
+        assertThat(service.stagingRequest(id).processInstanceKey()).isEqualTo(13L);
+
+        service.closeRequest(id, RequestOutcome.ACCEPTED);
+        assertThat(service.bindProcess(id, 13L)).as("closed").isFalse();
     }
 
     @Test

@@ -37,6 +37,8 @@ class StagingProgressTest {
     StudyService studies;
     @Autowired
     CamundaClient camunda;
+    @Autowired
+    ProcessInstances instances;
 
     @Test
     void membersFollowARequestSeriesBySeriesWithTheVerificationReportAndEditResumesIt() throws Exception {
@@ -123,5 +125,48 @@ class StagingProgressTest {
         long next = com.jayway.jsonpath.JsonPath.parse(again).read("$.requestId", Long.class);
         assertThat(next).isNotEqualTo(id);
         assertThat(studies.stagingRequest(next).closedAt()).isNull();
+    }
+
+    @Test
+    void fiveEditsAtOnceOnOneStudy0StudyStartOneProcessWithOneOpenRequestAndTheOthersResumeIt() throws Exception {
+        String study0Study = STUDY_UID + ".9";
+        String pid = DemoStudyData.pid(9);
+        String edit = "/api/studies/RT-HN-2026/subjects/" + pid + "/dicom-studies/" + study0Study + "/edit";
+        java.util.concurrent.ExecutorService five = java.util.concurrent.Executors.newFixedThreadPool(5);
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(5);
+        List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                answers.add(five.submit(() -> {
+                    together.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    return mvc.perform(post(edit).with(user(DemoStudyData.RESEARCHER)).with(csrf()))
+                            .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+                }));
+            }
+            java.util.Set<String> keys = new java.util.HashSet<>();
+            java.util.Set<Long> requestIds = new java.util.HashSet<>();
+            int started = 0;
+            for (var answer : answers) {
+                String body = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                var json = com.jayway.jsonpath.JsonPath.parse(body);
+                keys.add(json.read("$.processInstanceKey", String.class));
+                requestIds.add(json.read("$.requestId", Long.class));
+                started += Boolean.TRUE.equals(json.read("$.resumed", Boolean.class)) ? 0 : 1;
+            }
+            assertThat(keys).as("one process for all five").hasSize(1);
+            assertThat(requestIds).as("one request for all five").hasSize(1);
+            assertThat(started).as("one Edit started it, four resumed it").isEqualTo(1);
+
+            long request = requestIds.iterator().next();
+            assertThat(studies.stagingRequests(DemoStudyData.RESEARCHER, DemoStudyData.RT_HN_2026)).filteredOn(
+                    r -> r.pid().equals(pid) && r.closedAt() == null).extracting(r -> r.id()).containsExactly(request);
+            assertThat(studies.stagingRequest(request).processInstanceKey()).hasToString(keys.iterator().next());
+            // No second process is left running for the subject (one that lost the race was cancelled again).
+            assertThat(instances.list()).filteredOn(i -> "ACTIVE".equals(i.state())
+                    && "HN-009".equals(i.subjectId())).extracting(ProcessInstances.Instance::key)
+                    .containsExactly(Long.parseLong(keys.iterator().next()));
+        } finally {
+            five.shutdownNow();
+        }
     }
 }

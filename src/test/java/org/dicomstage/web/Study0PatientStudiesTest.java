@@ -42,7 +42,7 @@ class Study0PatientStudiesTest {
     @DynamicPropertySource
     static void nodes(DynamicPropertyRegistry registry) {
         org.dicomstage.testing.EmbeddedNodes.register(registry, () -> archives,
-                List.of(DemoStudyData.STUDY0_NODE, DemoStudyData.PROJECT_NODE));
+                List.of(DemoStudyData.STUDY0_NODE, DemoStudyData.PROJECT_NODE, DemoStudyData.HOLDING_NODE));
     }
 
     @Autowired

@@ -54,7 +54,7 @@ class WebUiJourneyIT {
     @DynamicPropertySource
     static void embeddedArchives(DynamicPropertyRegistry registry) {
         org.dicomstage.testing.EmbeddedNodes.register(registry, () -> directories,
-                List.of(DemoStudyData.STUDY0_NODE, DemoStudyData.PROJECT_NODE));
+                List.of(DemoStudyData.STUDY0_NODE, DemoStudyData.PROJECT_NODE, DemoStudyData.HOLDING_NODE));
     }
 
     @LocalServerPort

@@ -97,12 +97,15 @@ class CreateProjectSpecificDicomProcessTest {
         UserTask review = openTask(Elements.REVIEW_STAGED_COPY, Forms.REVIEW_STAGED_COPY);
         assertThat(review.variables()).containsKey(Variables.VERIFICATION_REPORT);
         userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
+        publish();
         closeRequest(Elements.CLOSE_REQUEST_ACCEPTED, RequestOutcome.ACCEPTED);
 
-        assertInstance().isCompleted().hasNoIncidents().hasPassedElementsInOrder(Elements.ACTIVATE_STUDY,
-                Elements.CHECK_STUDY_ACCESS, Elements.SELECT_PATIENT, Elements.QUERY_STUDY0, Elements.PICK_SERIES,
+        assertInstance().isCompleted().hasNoIncidents().hasPassedElementsInOrder(Elements.STARTED_FROM_LOOKUP,
+                Elements.ACTIVATE_STUDY, Elements.CHECK_STUDY_ACCESS, Elements.SUBJECT_CHOSEN,
+                Elements.SELECT_PATIENT, Elements.QUERY_STUDY0, Elements.PICK_SERIES,
                 Elements.EXPAND_SELECTION, Elements.CONFIRM_SELECTION, Elements.VERIFY_STAGED_COPY,
-                Elements.REVIEW_STAGED_COPY, Elements.CLOSE_REQUEST_ACCEPTED, Elements.END_ACCEPTED)
+                Elements.REVIEW_STAGED_COPY, Elements.PUBLISH_ACCEPTED_COPY, Elements.CLOSE_REQUEST_ACCEPTED,
+                Elements.END_ACCEPTED)
                 // The multi-instance body plus one instance per confirmed series.
                 .hasPassedElement(Elements.STAGE_SERIES, 3);
         assertThat(userTasks.open(instance)).isEmpty();
@@ -169,6 +172,7 @@ class CreateProjectSpecificDicomProcessTest {
         verify(true, List.of());
         userTasks.complete(openTask(Elements.REVIEW_STAGED_COPY, Forms.REVIEW_STAGED_COPY).key(),
                 Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
+        publish();
         closeRequest(Elements.CLOSE_REQUEST_ACCEPTED, RequestOutcome.ACCEPTED);
 
         assertInstance().isCompleted().hasPassedElement(Elements.RESOLVE_STAGING_PROBLEM)
@@ -182,10 +186,12 @@ class CreateProjectSpecificDicomProcessTest {
         verify(false, List.of(CT));
         userTasks.complete(openTask(Elements.RESOLVE_STAGING_PROBLEM, Forms.RESOLVE_STAGING_PROBLEM).key(),
                 Map.of(Variables.RESOLVE_DECISION, Decisions.ABORT, Variables.RESOLVE_COMMENT, "archive down"));
+        clearHolding(Elements.CLEAR_HOLDING_ABORTED);
         closeRequest(Elements.CLOSE_REQUEST_ABORTED, RequestOutcome.ABORTED);
 
-        assertInstance().isCompleted().hasPassedElementsInOrder(Elements.CLOSE_REQUEST_ABORTED,
-                Elements.END_STAGING_ABORTED).hasNotPassedElement(Elements.REVIEW_STAGED_COPY);
+        assertInstance().isCompleted().hasPassedElementsInOrder(Elements.CLEAR_HOLDING_ABORTED,
+                Elements.CLOSE_REQUEST_ABORTED, Elements.END_STAGING_ABORTED)
+                .hasNotPassedElement(Elements.REVIEW_STAGED_COPY).hasNotPassedElement(Elements.PUBLISH_ACCEPTED_COPY);
     }
 
     @Test
@@ -195,13 +201,53 @@ class CreateProjectSpecificDicomProcessTest {
         verify(true, List.of());
         userTasks.complete(openTask(Elements.REVIEW_STAGED_COPY, Forms.REVIEW_STAGED_COPY).key(),
                 Map.of(Variables.REVIEW_DECISION, Decisions.SEND_BACK, Variables.REVIEW_COMMENT, "plan missing"));
+        assertThat(userTasks.open(instance)).as("picking waits until the holding copy is emptied").isEmpty();
+        clearHolding(Elements.CLEAR_HOLDING_SENT_BACK);
 
         UserTask pick = openTask(Elements.PICK_SERIES, Forms.PICK_SERIES);
         assertThat(pick.variables().get(Variables.PICK_SERIES_NOTICE)).isEqualTo("Sent back at review: plan missing");
         assertThat(pick.variables().get(Variables.PICKED_SERIES_UIDS)).as("previous picks pre-filled")
                 .isEqualTo(List.of("1.2.3.1"));
-        assertInstance().isActive().hasNotPassedElement(Elements.END_ACCEPTED);
+        assertInstance().isActive().hasNotPassedElement(Elements.END_ACCEPTED)
+                .hasNotPassedElement(Elements.PUBLISH_ACCEPTED_COPY);
         assertRequestStaysOpen();
+    }
+
+    @Test
+    void editOnTheLookupSkipsActivateStudyAndSelectPatientAndAFormCannotChangeThemLater() {
+        client.newCancelInstanceCommand(instance).send().join();
+        instance = client.newCreateInstanceCommand().bpmnProcessId(ProcessDefinition.PROCESS_ID).latestVersion()
+                .variables(Map.of(Variables.REQUESTED_BY, RESEARCHER, Variables.STUDY_ID, "HNC",
+                        Variables.SELECTED_SUBJECT_IDS, List.of("HNC-001"),
+                        Variables.STUDY0_STUDY_INSTANCE_UID, "1.2.3", Variables.STAGING_REQUEST_ID, 7))
+                .send().join().getProcessInstanceKey();
+        jobs = new TestJobs(client, instance);
+        assertThat(userTasks.open(instance)).as("no Activate study").isEmpty();
+        jobs.complete(JobTypes.CHECK_ACCESS, Map.of(Variables.STUDY_NAME, "Head and neck cohort",
+                Variables.ENROLLED_SUBJECTS, List.of(option("HNC-001", "HNC-001 (site A)"))));
+        ActivatedJob query = jobs.complete(JobTypes.QUERY_STUDY0, Map.of(
+                Variables.AVAILABLE_SERIES, List.of(CT), Variables.SERIES_TABLE, List.of(CT),
+                Variables.SERIES_OPTIONS, List.of(option("1.2.3.1", "CT")), Variables.RT_TREE, List.of()));
+        assertThat(query.getVariablesAsMap()).containsEntry(Variables.SELECTED_SUBJECT_IDS, List.of("HNC-001"))
+                .containsEntry(Variables.STAGING_REQUEST_ID, 7);
+
+        // A forged submission tries to move the process to another study and subject: the values stay local to the
+        // task (its output mappings name what leaves it), and the next job still sees the fixed ones.
+        UserTask pick = openTask(Elements.PICK_SERIES, Forms.PICK_SERIES);
+        userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, List.of("1.2.3.1"),
+                Variables.STUDY_ID, "OTHER", Variables.SELECTED_SUBJECT_IDS, List.of("HNC-002"),
+                Variables.STUDY0_STUDY_INSTANCE_UID, "9.9.9", Variables.STAGING_REQUEST_ID, 8));
+        ActivatedJob expand = jobs.complete(JobTypes.EXPAND_SELECTION, Map.of(
+                Variables.EXPANDED_SELECTION, List.of(CT), Variables.SELECTION_OPTIONS, List.of(),
+                Variables.CONFIRMED_SERIES_UIDS, List.of("1.2.3.1"), Variables.SELECTION_WARNINGS, ""));
+        assertThat(expand.getVariablesAsMap()).containsEntry(Variables.STUDY_ID, "HNC")
+                .containsEntry(Variables.SELECTED_SUBJECT_IDS, List.of("HNC-001"))
+                .containsEntry(Variables.STUDY0_STUDY_INSTANCE_UID, "1.2.3")
+                .containsEntry(Variables.STAGING_REQUEST_ID, 7);
+
+        assertInstance().hasPassedElementsInOrder(Elements.STARTED_FROM_LOOKUP, Elements.CHECK_STUDY_ACCESS,
+                        Elements.SUBJECT_CHOSEN, Elements.QUERY_STUDY0, Elements.PICK_SERIES)
+                .hasNotPassedElement(Elements.ACTIVATE_STUDY).hasNotPassedElement(Elements.SELECT_PATIENT);
     }
 
     @Test
@@ -351,6 +397,17 @@ class CreateProjectSpecificDicomProcessTest {
         assertThat(job.getElementId()).isEqualTo(closeTask);
         assertThat(job.getCustomHeaders()).containsEntry(Headers.REQUEST_OUTCOME, outcome.name());
         assertInstance().hasVariableWithValue(Variables.CLOSED_REQUEST_IDS, List.of(7));
+    }
+
+    private void publish() {
+        ActivatedJob job = jobs.complete(JobTypes.PUBLISH, Map.of(Variables.PUBLICATION_REPORT,
+                List.of(Map.of("seriesInstanceUid", "2.25.1", "result", "published"))));
+        assertThat(job.getElementId()).isEqualTo(Elements.PUBLISH_ACCEPTED_COPY);
+    }
+
+    private void clearHolding(String clearTask) {
+        ActivatedJob job = jobs.complete(JobTypes.CLEAR_HOLDING, Map.of("clearedSeries", 1));
+        assertThat(job.getElementId()).isEqualTo(clearTask);
     }
 
     /** Sent back or reminded, the review goes on: nothing may close the request meanwhile. */

@@ -29,8 +29,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The local run's configuration: both archives are EMBEDDED nodes that the registry starts itself (in-process
- * access, no DIMSE in between). The RT fixture is staged and verified through the real workers.
+ * The local run's configuration: the archives and the holding node are EMBEDDED nodes that the registry starts
+ * itself (in-process access, no DIMSE in between). The RT fixture is staged into the holding node, verified there,
+ * and published to the project archive on Accept, through the real workers.
  */
 @PollingWorkers
 @SpringBootTest(classes = DicomStageApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
@@ -45,7 +46,7 @@ class EmbeddedNodesProcessTest {
     @DynamicPropertySource
     static void nodes(DynamicPropertyRegistry registry) {
         org.dicomstage.testing.EmbeddedNodes.register(registry, () -> archives,
-                List.of(DemoStudyData.STUDY0_NODE, DemoStudyData.PROJECT_NODE));
+                List.of(DemoStudyData.STUDY0_NODE, DemoStudyData.PROJECT_NODE, DemoStudyData.HOLDING_NODE));
     }
 
     @Autowired
@@ -78,11 +79,21 @@ class EmbeddedNodesProcessTest {
 
         UserTask review = await(instance, Elements.REVIEW_STAGED_COPY);
         assertThat(review.variables().get(Variables.VERIFIED)).isEqualTo(true);
+        EmbeddedArchive holding = nodes.archive(DemoStudyData.HOLDING_NODE).orElseThrow();
+        assertThat(holding.size()).as("verified and reviewed in the holding node").isEqualTo(8);
+        assertThat(project.size()).as("nothing published before Accept").isZero();
+        userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
+
+        org.dicomstage.testing.Poll.until(Duration.ofSeconds(60), () -> ProcessInstances.isActive(instance) ? null
+                : true, () -> "instance still active; open: " + userTasks.open(instance));
         assertThat(project.size()).isEqualTo(8);
         try (var files = Files.walk(project.storageDirectory())) {
             assertThat(files.filter(f -> f.toString().endsWith(".dcm")).count()).isEqualTo(8);
         }
-        userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
+        assertThat(holding.size()).as("the holding copy is emptied once published").isZero();
+        try (var files = Files.walk(holding.storageDirectory())) {
+            assertThat(files.filter(f -> f.toString().endsWith(".dcm")).count()).isZero();
+        }
     }
 
     private void complete(long instance, String elementId, Map<String, Object> variables) {

@@ -85,6 +85,8 @@ class RealWorkersProcessTest {
     @Qualifier(TestArchives.PROJECT_BEAN)
     EmbeddedArchive project;
     @Autowired
+    org.dicomstage.dicom.DicomNodeRegistry nodes;
+    @Autowired
     @Qualifier(TestArchives.DEMO_RT_PATIENT)
     DemoRtPatientGenerator.DemoRtPatient demoRt;
     @Autowired
@@ -95,6 +97,8 @@ class RealWorkersProcessTest {
     CtSeriesGenerator.Series corruptibleB;
 
     private long instance;
+    /** Instances a test started besides the current one. */
+    private final List<Long> started = new ArrayList<>();
 
     @BeforeEach
     void recordStream() {
@@ -104,9 +108,16 @@ class RealWorkersProcessTest {
     @AfterEach
     void cleanUp() {
         study0.start(); // a test that stopped it and failed must not break the next one
-        if (instance != 0 && ProcessInstances.isActive(instance)) {
-            client.newCancelInstanceCommand(instance).send().join();
+        started.add(instance);
+        for (long key : started) {
+            if (key != 0 && ProcessInstances.isActive(key)) {
+                client.newCancelInstanceCommand(key).send().join();
+                // What Edit does when it finds a process cancelled in the engine: otherwise the request stays open
+                // and the next test's process finds that subject's study busy.
+                studies.closeRequestsOf(key, RequestOutcome.CANCELLED);
+            }
         }
+        started.clear();
         BpmnAssert.resetRecordStream();
     }
 
@@ -143,6 +154,9 @@ class RealWorkersProcessTest {
         assertThat(review.variables().get(Variables.VERIFIED)).isEqualTo(true);
         List<Map<String, Object>> report = rows(review, Variables.VERIFICATION_REPORT);
         assertThat(report).hasSize(4).allSatisfy(r -> assertThat((String) r.get("result")).startsWith("OK"));
+        // Verified and under review, the copy is held: nothing of it is in the project archive yet.
+        assertThat(headersOfPatient(holding().storageDirectory(), DemoStudyData.RT_FIXTURE_SUBJECT_ID)).hasSize(8);
+        assertThat(projectHeadersOfPatient(DemoStudyData.RT_FIXTURE_SUBJECT_ID)).isEmpty();
 
         // Nobody reviews for two days: the reviewer is reminded (audit + log; there is no mail server).
         engine.increaseTime(Duration.ofDays(2).plusMinutes(1));
@@ -154,9 +168,11 @@ class RealWorkersProcessTest {
         awaitCompleted();
         assertInstance().hasPassedElement(Elements.END_ACCEPTED).hasNoIncidents();
 
-        // The project archive: 5 CT + RTSTRUCT + RTPLAN + RTDOSE, no trace of the PID, references resolve.
+        // The project archive: 5 CT + RTSTRUCT + RTPLAN + RTDOSE, no trace of the PID, references resolve; the
+        // holding copy is gone.
         List<AttributeList> copies = projectHeadersOfPatient(DemoStudyData.RT_FIXTURE_SUBJECT_ID);
         assertThat(copies).hasSize(8);
+        assertThat(headersOfPatient(holding().storageDirectory(), DemoStudyData.RT_FIXTURE_SUBJECT_ID)).isEmpty();
         Map<String, Set<String>> sopsByModality = new java.util.HashMap<>();
         Map<String, Set<String>> referencesByModality = new java.util.HashMap<>();
         for (AttributeList copy : copies) {
@@ -176,7 +192,7 @@ class RealWorkersProcessTest {
         assertThat(referencesByModality.get("RTSTRUCT")).containsAll(sopsByModality.get("CT"));
 
         StagingRequestView request = requestOf(instance);
-        assertThat(request.series()).hasSize(4).allSatisfy(s -> assertThat(s.status()).isEqualTo(SeriesStatus.VERIFIED));
+        assertThat(request.series()).hasSize(4).allSatisfy(s -> assertThat(s.status()).isEqualTo(SeriesStatus.PUBLISHED));
         assertThat(request.requestedBy()).isEqualTo(DemoStudyData.RESEARCHER);
         assertClosed(request, RequestOutcome.ACCEPTED);
 
@@ -185,7 +201,7 @@ class RealWorkersProcessTest {
                 .events().stream().filter(e -> DemoStudyData.RT_FIXTURE_PID.equals(e.subjectPid())).toList();
         assertThat(trail).extracting(org.dicomstage.study.AuditEventView::action).contains("STAGING_REQUESTED",
                 StagingWorkflow.STUDY0_QUERIED, "RT_HEADERS_RETRIEVED", StagingWorkflow.SERIES_STAGED,
-                StagingWorkflow.SERIES_VERIFIED, AuditActions.STAGING_REQUEST_CLOSED);
+                StagingWorkflow.SERIES_VERIFIED, HoldingArea.SERIES_PUBLISHED, AuditActions.STAGING_REQUEST_CLOSED);
         assertThat(trail).allSatisfy(e -> assertThat(e.username()).isEqualTo(DemoStudyData.RESEARCHER));
 
         assertThat(meters.get("dicomstage.staged.instances").tag("study", DemoStudyData.RT_HN_2026).counter()
@@ -207,21 +223,37 @@ class RealWorkersProcessTest {
     }
 
     @Test
-    void editThenChoosingAStudyWithoutAccessClosesTheRequestEditMade() {
-        long request = startAsEdit(DemoStudyData.pid(4));
-        activate(DemoStudyData.STUDY0); // the researcher is no member of Study0's own study
-        awaitCompleted();
-        assertInstance().hasPassedElement(Elements.END_ACCESS_DENIED);
-        assertClosed(studies.stagingRequest(request), RequestOutcome.ACCESS_DENIED);
+    void editOnTheLookupGoesStraightToPickingThatStudyAndAnotherProcessFindsItBusyInsteadOfTakingItOver() {
+        long request = startAsEdit(DemoStudyData.RESEARCHER, DemoStudyData.pid(3), corruptibleA.studyInstanceUid());
+        long editInstance = instance;
+        started.add(editInstance);
+        UserTask pick = awaitTask(Elements.PICK_SERIES);
+        assertThat(rows(pick, Variables.SERIES_TABLE)).extracting(r -> r.get("seriesInstanceUid"))
+                .containsExactly(corruptibleA.seriesInstanceUid());
+        assertInstance().hasPassedElement(Elements.STARTED_FROM_LOOKUP).hasPassedElement(Elements.SUBJECT_CHOSEN)
+                .hasNotPassedElement(Elements.ACTIVATE_STUDY).hasNotPassedElement(Elements.SELECT_PATIENT);
+        assertThat(studies.stagingRequest(request).processInstanceKey()).isEqualTo(editInstance);
+
+        // Started from Tasklist for the same subject: the study Edit works on is busy, the other one is offered.
+        UserTask other = pickSeriesOf("HN-003");
+        assertThat(rows(other, Variables.SERIES_TABLE)).extracting(r -> r.get("seriesInstanceUid"))
+                .containsExactly(corruptibleB.seriesInstanceUid());
+        assertThat(rows(other, Variables.BUSY_STUDIES)).singleElement().satisfies(b -> {
+            assertThat(b.get("studyInstanceUid")).isEqualTo(corruptibleA.studyInstanceUid());
+            assertThat(((Number) b.get("stagingRequestId")).longValue()).isEqualTo(request);
+            assertThat(b.get("link")).isEqualTo("/requests.html?request=" + request);
+        });
+        assertThat((String) other.variables().get(Variables.BUSY_STUDIES_NOTICE)).contains("busy in request #"
+                + request, "/requests.html?request=" + request);
+        assertThat(studies.stagingRequest(request).processInstanceKey()).as("not taken over").isEqualTo(editInstance);
     }
 
     @Test
-    void editThenChoosingAStudyWithoutDicomEndsWithoutACopyAndClosesTheRequest() {
-        long request = startAsEdit(DemoStudyData.pid(5));
-        activate(DemoStudyData.QOL_2025);
+    void aUserWithoutAccessStartedFromTheLookupIsDeniedAndTheRequestIsClosed() {
+        long request = startAsEdit(DemoStudyData.OUTSIDER, DemoStudyData.pid(4), "1.2.826.0.1.3680043.10.9.99.4");
         awaitCompleted();
-        assertInstance().hasPassedElement(Elements.END_DICOM_NOT_ENABLED);
-        assertClosed(studies.stagingRequest(request), RequestOutcome.DICOM_NOT_ENABLED);
+        assertInstance().hasPassedElement(Elements.END_ACCESS_DENIED).hasNotPassedElement(Elements.ACTIVATE_STUDY);
+        assertClosed(studies.stagingRequest(request), RequestOutcome.ACCESS_DENIED);
     }
 
     @Test
@@ -310,7 +342,7 @@ class RealWorkersProcessTest {
         userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
         awaitCompleted();
         assertInstance().hasPassedElement(Elements.END_ACCEPTED);
-        assertThat(requestOf(instance).series().getFirst().status()).isEqualTo(SeriesStatus.VERIFIED);
+        assertThat(requestOf(instance).series().getFirst().status()).isEqualTo(SeriesStatus.PUBLISHED);
         assertClosed(requestOf(instance), RequestOutcome.ACCEPTED);
     }
 
@@ -356,10 +388,16 @@ class RealWorkersProcessTest {
             userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS,
                     List.of(corruptibleA.seriesInstanceUid())));
             UserTask resolve = awaitTask(Elements.RESOLVE_STAGING_PROBLEM);
+            long projectBefore = projectFiles();
+            assertThat(files(holding().storageDirectory())).as("the truncated series is held").isPositive();
             userTasks.complete(resolve.key(), Map.of(Variables.RESOLVE_DECISION, Decisions.ABORT,
                     Variables.RESOLVE_COMMENT, "source file broken"));
             awaitCompleted();
-            assertInstance().hasPassedElement(Elements.END_STAGING_ABORTED);
+            assertInstance().hasPassedElement(Elements.CLEAR_HOLDING_ABORTED)
+                    .hasPassedElement(Elements.END_STAGING_ABORTED);
+            assertThat(projectFiles()).as("nothing of the aborted request in the project archive")
+                    .isEqualTo(projectBefore);
+            assertThat(files(holding().storageDirectory())).as("holding copy emptied").isZero();
         });
         // HN-003 has several Study0 studies, each with a request of this process: the one of the picked series.
         StagingRequestView aborted = studies.stagingRequests(DemoStudyData.ADMIN, DemoStudyData.RT_HN_2026).stream()
@@ -398,12 +436,17 @@ class RealWorkersProcessTest {
                 confirm.variables().get(Variables.CONFIRMED_SERIES_UIDS)));
 
         UserTask review = awaitTask(Elements.REVIEW_STAGED_COPY);
-        List<AttributeList> firstRound = projectHeadersOfPatient("HN-001");
+        List<AttributeList> firstRound = headersOfPatient(holding().storageDirectory(), "HN-001");
         Set<String> firstUids = sopUids(firstRound);
+        assertThat(firstUids).isNotEmpty();
         userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.SEND_BACK,
                 Variables.REVIEW_COMMENT, "stage it again"));
 
         UserTask again = awaitTask(Elements.PICK_SERIES);
+        // Sent back: the copy is nowhere, neither held nor in the project archive.
+        assertThat(headersOfPatient(holding().storageDirectory(), "HN-001")).isEmpty();
+        assertThat(projectHeadersOfPatient("HN-001")).isEmpty();
+        assertThat(requestOf(instance).series()).allSatisfy(r -> assertThat(r.status()).isEqualTo(SeriesStatus.PENDING));
         assertThat(again.variables().get(Variables.PICK_SERIES_NOTICE)).isEqualTo("Sent back at review: stage it again");
         userTasks.complete(again.key(), Map.of(Variables.PICKED_RT_SERIES_UIDS, List.of(planA)));
         UserTask confirmAgain = awaitTask(Elements.CONFIRM_SELECTION);
@@ -412,10 +455,13 @@ class RealWorkersProcessTest {
         UserTask reviewAgain = awaitTask(Elements.REVIEW_STAGED_COPY);
         assertThat(reviewAgain.variables().get(Variables.VERIFIED)).isEqualTo(true);
 
-        assertThat(sopUids(projectHeadersOfPatient("HN-001"))).as("same instances, no duplicates")
+        assertThat(sopUids(headersOfPatient(holding().storageDirectory(), "HN-001"))).as("same instances")
                 .isEqualTo(firstUids);
         userTasks.complete(reviewAgain.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
         awaitCompleted();
+        // Exactly the accepted series, once: the same UIDs as the first round, no duplicates.
+        assertThat(sopUids(projectHeadersOfPatient("HN-001"))).isEqualTo(firstUids);
+        assertThat(projectHeadersOfPatient("HN-001")).hasSameSizeAs(firstRound);
         assertInstance().hasPassedElement(Elements.REVIEW_STAGED_COPY, 2).hasPassedElement(Elements.END_ACCEPTED);
         assertClosed(requestOf(instance), RequestOutcome.ACCEPTED);
     }
@@ -428,19 +474,19 @@ class RealWorkersProcessTest {
     }
 
     /**
-     * As "Edit" on the lookup page does it: the request exists before the process, which then knows the Study0
-     * study. Returns the request's id.
+     * As "Edit" on the lookup page does it: the request exists before the process, which is started with study,
+     * subject and Study0 study fixed and then owns the request. Returns the request's id.
      */
-    private long startAsEdit(String pid) {
-        String study0Study = "1.2.826.0.1.3680043.10.9.99." + pid.replaceAll("\\D", "");
+    private long startAsEdit(String user, String pid, String study0Study) {
         long request = studies.createStagingRequest(new NewStagingRequest(DemoStudyData.RESEARCHER,
                 DemoStudyData.RT_HN_2026, pid, study0Study));
+        String subjectId = studies.studyForStaging(DemoStudyData.RT_HN_2026, pid).enrolment().studySubjectId();
         instance = client.newCreateInstanceCommand().bpmnProcessId(ProcessDefinition.PROCESS_ID).latestVersion()
-                .variables(Map.of(Variables.REQUESTED_BY, DemoStudyData.RESEARCHER,
-                        Variables.STUDY_ID, DemoStudyData.RT_HN_2026,
-                        Variables.STUDY0_STUDY_INSTANCE_UID, study0Study))
+                .variables(Map.of(Variables.REQUESTED_BY, user, Variables.STUDY_ID, DemoStudyData.RT_HN_2026,
+                        Variables.SELECTED_SUBJECT_IDS, List.of(subjectId),
+                        Variables.STUDY0_STUDY_INSTANCE_UID, study0Study, Variables.STAGING_REQUEST_ID, request))
                 .send().join().getProcessInstanceKey();
-        studies.setProcessInstanceKey(request, instance);
+        assertThat(studies.bindProcess(request, instance)).isTrue();
         assertThat(studies.findOpenRequest(DemoStudyData.RT_HN_2026, pid, study0Study)).as("Edit resumes it")
                 .get().extracting(StagingRequestView::id).isEqualTo(request);
         return request;
@@ -543,9 +589,26 @@ class RealWorkersProcessTest {
                 .findFirst().orElseThrow().status();
     }
 
+    private EmbeddedArchive holding() {
+        return nodes.archive(DemoStudyData.HOLDING_NODE).orElseThrow();
+    }
+
     private List<AttributeList> projectHeadersOfPatient(String studySubjectId) throws IOException {
+        return headersOfPatient(project.storageDirectory(), studySubjectId);
+    }
+
+    private static long files(Path archive) throws IOException {
+        try (Stream<Path> files = Files.walk(archive)) {
+            return files.filter(f -> f.toString().endsWith(".dcm")).count();
+        }
+    }
+
+    private static List<AttributeList> headersOfPatient(Path archive, String studySubjectId) throws IOException {
         List<AttributeList> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(project.storageDirectory())) {
+        if (!Files.exists(archive)) {
+            return found;
+        }
+        try (Stream<Path> files = Files.walk(archive)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".dcm")).toList()) {
                 AttributeList list = read(file);
                 // The copy's PatientID is a keyed pseudonym; the clinical trial subject ID names the subject.

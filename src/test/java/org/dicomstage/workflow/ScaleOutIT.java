@@ -53,6 +53,8 @@ class ScaleOutIT {
     private ZeebeTestEngine engine;
     private EmbeddedArchive study0;
     private EmbeddedArchive project;
+    /** Shared by both instances, and able to delete: an Orthanc behind DICOMweb, as in docker-compose.yml. */
+    private org.dicomstage.testing.OrthancServer holding;
     private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
 
     @BeforeAll
@@ -62,6 +64,7 @@ class ScaleOutIT {
         project = new EmbeddedArchive("PROJECT", temp.resolve("project"), ZptEngines.freePort(), 16);
         study0.start();
         project.start();
+        holding = org.dicomstage.testing.OrthancServer.builder().aet("HOLDING").start();
         assertThat(ConcurrentRequests.seed(study0, temp.resolve("generated"), REQUESTS, INSTANCES_PER_SERIES))
                 .isEqualTo(REQUESTS * INSTANCES_PER_SERIES);
         String database = ThrowawayPostgres.newDatabaseUrl();
@@ -81,6 +84,9 @@ class ScaleOutIT {
         if (project != null) {
             project.close();
         }
+        if (holding != null) {
+            holding.close();
+        }
     }
 
     private ConfigurableApplicationContext app(String name, String database) {
@@ -97,6 +103,9 @@ class ScaleOutIT {
         p.put("dicomstage.cluster.max-associations." + DemoStudyData.PROJECT_NODE, PROJECT_LIMIT);
         TestArchives.node(p, DemoStudyData.STUDY0_NODE, study0);
         TestArchives.node(p, DemoStudyData.PROJECT_NODE, project);
+        p.put("dicomstage.nodes.holding.kind", "DICOMWEB");
+        p.put("dicomstage.nodes.holding.base-url", holding.dicomWebUrl());
+        p.put("dicomstage.nodes.holding.orthanc-rest-url", holding.restUrl());
         return new SpringApplicationBuilder(DicomStageApplication.class, ZptHarnessConfiguration.class,
                 DemoStudyData.class, CountedNodePermits.class)
                 .web(WebApplicationType.NONE)
@@ -125,11 +134,12 @@ class ScaleOutIT {
         assertThat(outcome.failures()).isEmpty();
         assertThat(outcome.completed()).hasSize(REQUESTS);
 
-        // Every series copied once, completely: the copy of each has exactly its source's instances.
-        assertThat(project.size()).isEqualTo(REQUESTS * INSTANCES_PER_SERIES);
+        // Every series copied once, completely: the copy of each has exactly its source's instances. Accepted at
+        // review (after the last task the test saw), each series is published and the holding copy emptied.
         JdbcTemplate db = a.getBean(JdbcTemplate.class);
-        assertThat(db.queryForObject("SELECT COUNT(*) FROM staging_series WHERE status = 'VERIFIED'", Integer.class))
-                .isEqualTo(REQUESTS);
+        awaitZero(db, "SELECT COUNT(*) FROM staging_series WHERE status <> 'PUBLISHED'", Duration.ofSeconds(60));
+        assertThat(project.size()).isEqualTo(REQUESTS * INSTANCES_PER_SERIES);
+        assertThat(holding.instanceCount()).isZero();
         assertThat(db.queryForList("SELECT request_id, series_uid FROM staging_series GROUP BY request_id, "
                 + "series_uid HAVING COUNT(*) > 1")).isEmpty();
         assertThat(db.queryForObject("SELECT COUNT(*) FROM staging_series WHERE claimed_by IS NOT NULL",
@@ -196,13 +206,16 @@ class ScaleOutIT {
                 DemoStudyData.RESEARCHER, DemoStudyData.RT_HN_2026, DemoStudyData.pid(24), "1.2.3.24"));
         studies.replaceSeries(request, List.of(new org.dicomstage.study.SeriesSelection("1.2.3.24", "1.2.3.24.1", "CT",
                 "busy test", 1)), List.of());
+        long processInstance = 2251799813685999L;
+        assertThat(studies.bindProcess(request, processInstance)).isTrue();
         // The first worker of a job that timed out is still copying this series.
         assertThat(studies.claimSeries(request, "1.2.3.24.1", "first-worker", Duration.ofMinutes(2))).isTrue();
         int before = project.size();
 
         StagingWorkflow workflow = apps.get(1).getBean(StagingWorkflow.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> workflow.stageSeries(DemoStudyData.RT_HN_2026,
-                        Map.of(SeriesObjects.SERIES_UID, "1.2.3.24.1", SeriesObjects.STAGING_REQUEST_ID, request)))
+                        Map.of(SeriesObjects.SERIES_UID, "1.2.3.24.1", SeriesObjects.STAGING_REQUEST_ID, request),
+                        processInstance))
                 .isInstanceOf(StagingWorkflow.SeriesBusy.class).hasMessageContaining("another worker");
         assertThat(project.size()).isEqualTo(before);
         studies.releaseSeries(request, "1.2.3.24.1", "first-worker");

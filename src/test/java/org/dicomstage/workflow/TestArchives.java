@@ -21,7 +21,7 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Two real DIMSE archives on loopback for process tests with the real workers: Study0 with test data and an
- * empty project archive. The application reaches them as DIMSE nodes (not in-process), so stopping the Study0
+ * empty project archive; and the holding node, an embedded archive (in-process, since DIMSE cannot delete). The application reaches them as DIMSE nodes (not in-process), so stopping the Study0
  * archive is what an unreachable PACS looks like. Each listens on a fixed port so it can be stopped and started
  * again at the same address.
  *
@@ -80,6 +80,12 @@ public final class TestArchives implements ApplicationContextInitializer<Configu
         Map<String, Object> p = new LinkedHashMap<>();
         node(p, DemoStudyData.STUDY0_NODE, study0);
         node(p, DemoStudyData.PROJECT_NODE, project);
+        // The holding node must delete, which DIMSE cannot: an embedded archive the registry starts (in-process).
+        p.put("dicomstage.nodes." + DemoStudyData.HOLDING_NODE + ".kind", "EMBEDDED");
+        p.put("dicomstage.nodes." + DemoStudyData.HOLDING_NODE + ".ae-title", "HOLDING");
+        p.put("dicomstage.nodes." + DemoStudyData.HOLDING_NODE + ".port", 0);
+        p.put("dicomstage.nodes." + DemoStudyData.HOLDING_NODE + ".storage-directory",
+                root.resolve("holding").toString());
         // Short backoff: the archive-down test runs through all retries in seconds.
         p.put("dicomstage.workflow.retry-backoff", "100ms");
         p.put("dicomstage.workflow.max-retry-backoff", "400ms");

@@ -44,6 +44,9 @@ public final class ZptEngines {
         properties.put("camunda.client.grpc-address", "http://localhost:" + port(engine));
         properties.put("camunda.client.rest-address", "http://localhost:" + freePort());
         properties.put("camunda.client.prefer-rest-over-grpc", "false");
+        // The first deployment into a fresh engine runs cold code; on a loaded 2-core machine it took over the
+        // client's default 10 s, and the context failed to start.
+        properties.put("camunda.client.request-timeout", "60s");
         return properties;
     }
 

@@ -1,0 +1,124 @@
+package org.dicomstage.workflow;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.dicomstage.dicom.DicomNode;
+import org.dicomstage.staging.PublicationResult;
+import org.dicomstage.staging.StagingService;
+import org.dicomstage.study.SeriesStatus;
+import org.dicomstage.study.StagingRequestView;
+import org.dicomstage.study.StagingSeriesView;
+import org.dicomstage.study.StudyService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * The two ends of a held copy: published to the project archive on Accept, or deleted on Send back, Abort and
+ * Cancel. Both act only on the process's own requests.
+ */
+@Service
+class HoldingArea {
+
+    private static final Logger log = LoggerFactory.getLogger(HoldingArea.class);
+
+    static final String SERIES_PUBLISHED = "SERIES_PUBLISHED";
+    static final String HOLDING_CLEARED = "HOLDING_CLEARED";
+
+    private final StagingWorkflow workflow;
+    private final StagingService staging;
+    private final StudyService studies;
+
+    HoldingArea(StagingWorkflow workflow, StagingService staging, StudyService studies) {
+        this.workflow = workflow;
+        this.staging = staging;
+        this.studies = studies;
+    }
+
+    /**
+     * Publishes every confirmed series (each must be verified in the holding node, or published by an earlier
+     * attempt of this job), checks each published copy against the held one, then deletes the held copies. A
+     * published copy that differs fails the job: the engine retries it, and an incident names the series.
+     */
+    List<Map<String, Object>> publish(String studyId, List<Map<String, Object>> expandedSelection,
+                                      List<String> confirmedSeriesUids, long processInstanceKey) {
+        Set<String> confirmed = new LinkedHashSet<>(confirmedSeriesUids == null ? List.of() : confirmedSeriesUids);
+        DicomNode project = workflow.projectNode(studyId);
+        List<StagingWorkflow.Target> published = new ArrayList<>();
+        List<Map<String, Object>> report = new ArrayList<>();
+        for (Map<String, Object> series : expandedSelection == null ? List.<Map<String, Object>>of() : expandedSelection) {
+            if (!confirmed.contains(SeriesObjects.uid(series))) {
+                continue;
+            }
+            StagingWorkflow.Target t = workflow.target(studyId, series, processInstanceKey);
+            SeriesStatus status = t.row().status();
+            if (status != SeriesStatus.VERIFIED && status != SeriesStatus.PUBLISHED) {
+                throw new StagingWorkflow.RejectedInput("series " + t.row().seriesInstanceUid() + " is " + status
+                        + ", not verified: only a verified copy is published");
+            }
+            PublicationResult result = workflow.withClaim(t, () -> staging.publish(t.spec(), project));
+            String what = SeriesObjects.label(series) + " (" + t.row().seriesInstanceUid() + ")";
+            if (!result.verified()) {
+                throw new IllegalStateException("the published copy of " + what + " in node '" + project.name()
+                        + "' differs from the held one: " + String.join("; ", result.problems()));
+            }
+            studies.markSeries(t.request().id(), t.row().seriesInstanceUid(), SeriesStatus.PUBLISHED, null, null, null);
+            studies.record(t.request().requestedBy(), SERIES_PUBLISHED, studyId, t.request().pid(), what + " -> "
+                    + result.seriesInstanceUID() + " in node '" + project.name() + "': " + result.instances()
+                    + " instance(s), UIDs and digests checked");
+            published.add(t);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put(SeriesObjects.SERIES_UID, result.seriesInstanceUID());
+            row.put(SeriesObjects.DESCRIPTION, SeriesObjects.label(series));
+            row.put("instances", result.instances());
+            row.put("result", "published to '" + project.name() + "': count, UIDs and digests match");
+            report.add(row);
+        }
+        if (report.isEmpty()) {
+            throw new StagingWorkflow.RejectedInput("nothing to publish: no confirmed series in the selection");
+        }
+        // Only once every series is in the project archive: a retry after a failure still finds the held copies.
+        published.forEach(t -> staging.clearHeld(t.spec()));
+        return report;
+    }
+
+    /**
+     * Deletes every series of the process's requests from the holding node, and marks those not failed PENDING
+     * again: nothing of them is held any more, and nothing reached the project archive.
+     *
+     * @return the number of series cleared
+     */
+    int clear(String studyId, long processInstanceKey) {
+        int cleared = 0;
+        for (StagingRequestView request : studies.requestsOf(processInstanceKey)) {
+            if (!request.studyIdentifier().equals(studyId)) {
+                throw new StagingWorkflow.RejectedInput("staging request " + request.id() + " belongs to study '"
+                        + request.studyIdentifier() + "', not to '" + studyId + "'");
+            }
+            int instances = 0;
+            for (StagingSeriesView row : request.series()) {
+                StagingWorkflow.Target t = workflow.target(studyId, SeriesObjects.reference(row, request.id()),
+                        processInstanceKey);
+                int deleted = workflow.withClaim(t, () -> staging.clearHeld(t.spec()));
+                instances += Math.max(0, deleted);
+                if (row.status() != SeriesStatus.FAILED && row.status() != SeriesStatus.PENDING) {
+                    studies.markSeries(request.id(), row.seriesInstanceUid(), SeriesStatus.PENDING, 0, null, null);
+                }
+                cleared++;
+            }
+            if (!request.series().isEmpty()) {
+                studies.record(request.requestedBy(), HOLDING_CLEARED, studyId, request.pid(), "request "
+                        + request.id() + ": " + request.series().size() + " series, " + instances
+                        + " instance(s) deleted from the holding node");
+                log.info("cleared {} series of request {} from the holding node", request.series().size(),
+                        request.id());
+            }
+        }
+        return cleared;
+    }
+}
