@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.Consumer;
 
 /**
  * Pseudonymizes datasets for one study subject under one profile: PS3.15 Annex E Basic Profile with the
@@ -72,7 +73,12 @@ public final class Pseudonymizer {
 
     /** Returns a new, pseudonymized list; the source list and its attributes are not modified. */
     public AttributeList pseudonymize(AttributeList source) {
-        return run(source, "dataset", false).output();
+        return pseudonymize(source, report -> { });
+    }
+
+    /** As {@link #pseudonymize(AttributeList)}, handing {@code reports} what the reviewer must see of the copy. */
+    public AttributeList pseudonymize(AttributeList source, Consumer<InstanceReport> reports) {
+        return transformInstance(source, "dataset", reports);
     }
 
     public DryRunReport dryRun(AttributeList source) {
@@ -115,8 +121,13 @@ public final class Pseudonymizer {
      * (encapsulated, deflated, padded): reads the whole file, and checks the written pixel data byte for byte.
      */
     public void pseudonymizeInFull(Path in, Path out) {
+        pseudonymizeInFull(in, out, report -> { });
+    }
+
+    /** As {@link #pseudonymizeInFull(Path, Path)}, handing {@code reports} what the reviewer must see of the copy. */
+    public void pseudonymizeInFull(Path in, Path out, Consumer<InstanceReport> reports) {
         InstanceFiles.Source source = InstanceFiles.read(in, true);
-        InstanceFiles.write(source, transformInstance(source.list(), in.toString()), in, out);
+        InstanceFiles.write(source, transformInstance(source.list(), in.toString(), reports), in, out);
     }
 
     /**
@@ -130,7 +141,15 @@ public final class Pseudonymizer {
      * @throws PseudonymizationException when the file cannot be read or its header cannot be pseudonymized
      */
     public SplicedInstance prepare(Path in) {
-        return InstanceFiles.splice(in, this::transformInstance);
+        return prepare(in, report -> { });
+    }
+
+    /**
+     * As {@link #prepare(Path)}, handing {@code reports} what the reviewer must see of the copy (only when the file
+     * took this path, that is when the result is not {@code null}).
+     */
+    public SplicedInstance prepare(Path in, Consumer<InstanceReport> reports) {
+        return InstanceFiles.splice(in, (source, name) -> transformInstance(source, name, reports));
     }
 
     /** Reads a file the way {@link #pseudonymize(Path, Path)} does, with compressed pixel data kept encapsulated. */
@@ -144,8 +163,10 @@ public final class Pseudonymizer {
      * The one place both file paths hand over an instance's header (pixel data not yet attached): whatever decides
      * per instance rather than per attribute belongs here.
      */
-    private AttributeList transformInstance(AttributeList source, String name) {
-        return run(source, name, false).output();
+    private AttributeList transformInstance(AttributeList source, String name, Consumer<InstanceReport> reports) {
+        DatasetTransformer.Result result = run(source, name, false);
+        reports.accept(result.report());
+        return result.output();
     }
 
     private DatasetTransformer.Result run(AttributeList source, String name, boolean recording) {

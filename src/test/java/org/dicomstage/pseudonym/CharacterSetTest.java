@@ -43,7 +43,7 @@ class CharacterSetTest {
         assertThat(value(back, TagFromName.ClinicalTrialSiteName)).isEqualTo("Klinik Zürich");
         assertThat(value(back, TagFromName.ClinicalTrialProtocolName)).isEqualTo("Protokoll Größe");
         assertThat(value(back, TagFromName.ClinicalTrialSubjectID)).isEqualTo("SUBJ-Ä1");
-        assertThat(value(back, TagFromName.SeriesDescription)).isEqualTo("ANONYMIZED");
+        assertThat(value(back, TagFromName.SeriesDescription)).isEqualTo("Thorax [name]");
         assertThat(contains(out, "Klinik Zürich", StandardCharsets.ISO_8859_1)).isTrue();
         assertThat(contains(out, "Müller", StandardCharsets.ISO_8859_1)).isFalse();
     }
@@ -63,7 +63,7 @@ class CharacterSetTest {
         assertThat(value(back, TagFromName.ClinicalTrialSiteName)).isEqualTo("Ærøskøbing Sygehus");
         assertThat(value(back, TagFromName.ClinicalTrialProtocolName)).isEqualTo("研究");
         assertThat(value(back, TagFromName.ClinicalTrialSubjectID)).isEqualTo("被験者-1");
-        assertThat(value(back, TagFromName.SeriesDescription)).isEqualTo("ANONYMIZED");
+        assertThat(value(back, TagFromName.SeriesDescription)).isEqualTo("Kopf [name]");
         assertThat(contains(out, "Ærøskøbing Sygehus", StandardCharsets.UTF_8)).isTrue();
         assertThat(contains(out, "山田", StandardCharsets.UTF_8)).isFalse();
     }
