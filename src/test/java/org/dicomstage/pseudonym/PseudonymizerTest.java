@@ -64,7 +64,7 @@ class PseudonymizerTest {
         AttributeList rt = Fixtures.rtResearch("SUBJ-1").pseudonymize(source);
 
         assertThat(codes(basic)).containsExactly("113100");
-        assertThat(codes(rt)).containsExactly("113100", "113105", "113107", "113108", "113109", "113111");
+        assertThat(codes(rt)).containsExactly("113100", "113104", "113105", "113107", "113108", "113109", "113111");
         assertThat(value(basic, TagFromName.PatientIdentityRemoved)).isEqualTo("YES");
         assertThat(value(basic, TagFromName.LongitudinalTemporalInformationModified)).isEqualTo("REMOVED");
         assertThat(value(rt, TagFromName.LongitudinalTemporalInformationModified)).isEqualTo("MODIFIED");
