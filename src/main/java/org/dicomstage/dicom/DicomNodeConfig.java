@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param connectTimeout   TCP connect timeout
  * @param readTimeout      time to wait for a response before giving up
  * @param maxAssociations  most concurrent associations (or HTTP requests) this node is given
+ * @param peerAeTitles     calling AE titles an embedded archive answers; others are refused
  */
 public record DicomNodeConfig(
         String name,
@@ -32,7 +33,21 @@ public record DicomNodeConfig(
         String storageDirectory,
         Duration connectTimeout,
         Duration readTimeout,
-        int maxAssociations) {
+        int maxAssociations,
+        java.util.Set<String> peerAeTitles) {
+
+    public DicomNodeConfig {
+        peerAeTitles = peerAeTitles == null || peerAeTitles.isEmpty() ? EmbeddedArchive.DEFAULT_PEERS
+                : java.util.Set.copyOf(peerAeTitles);
+    }
+
+    /** A node whose embedded archive, if it is one, answers {@link EmbeddedArchive#DEFAULT_PEERS} only. */
+    public DicomNodeConfig(String name, Kind kind, String aeTitle, String host, int port, String callingAeTitle,
+            RetrieveMethod retrieve, String moveDestinationAeTitle, String baseUrl, String storageDirectory,
+            Duration connectTimeout, Duration readTimeout, int maxAssociations) {
+        this(name, kind, aeTitle, host, port, callingAeTitle, retrieve, moveDestinationAeTitle, baseUrl,
+                storageDirectory, connectTimeout, readTimeout, maxAssociations, null);
+    }
 
     public enum Kind { DIMSE, DICOMWEB, EMBEDDED }
 

@@ -28,6 +28,7 @@ public final class DicomNodeRegistry implements AutoCloseable {
     private final DicomNodes factory;
 
     public DicomNodeRegistry(DicomNodeProperties properties) {
+        DicomLimits.configure(properties.limits() == null ? DicomLimits.DEFAULT : properties.limits().toLimits());
         this.sourceNode = properties.sourceNode();
         this.moveReceiver = needsMoveReceiver(properties) ? startMoveReceiver(properties.moveReceiver()) : null;
         this.factory = new DicomNodes(moveReceiver);

@@ -252,7 +252,7 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
                 if (!partType.equalsIgnoreCase(DICOM)) {
                     throw failure(operation, uri, "part " + (count + 1) + " is " + partType + ", not " + DICOM, null);
                 }
-                part10 = hasPart10Header(part) ? part : withPart10Header(operation, uri, part);
+                part10 = hasPart10Header(part) ? part : withPart10Header(operation, uri, part, count + 1);
                 deliver(operation, consumer, part10);
                 count++;
             } finally {
@@ -279,14 +279,21 @@ public final class DicomWebNode implements DicomNode, AutoCloseable {
      * Some archives (Orthanc, for files uploaded without one) send the dataset without the Part-10 header that
      * WADO-RS promises. Prepends one; the dataset's bytes stay as they came.
      */
-    private Path withPart10Header(String operation, URI uri, Path dataset) throws IOException {
+    private Path withPart10Header(String operation, URI uri, Path dataset, int number) throws IOException {
         AttributeList header = new AttributeList();
         String transferSyntax;
+        try {
+            // within DicomLimits before PixelMed allocates what the part declares
+            PixelDataDigest.checkStructure(dataset, "part " + number);
+        } catch (IllegalArgumentException e) {
+            throw failure(operation, uri, e.getMessage(), e);
+        }
         try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(Files.newInputStream(dataset)))) {
             header.read(in, TagFromName.PixelData);
             transferSyntax = in.getTransferSyntaxToReadDataSet().getUID();
-        } catch (DicomException | IOException e) {
-            throw failure(operation, uri, "a part is neither a Part-10 file nor a readable dataset: " + e, e);
+        } catch (DicomException | IOException | StackOverflowError | OutOfMemoryError e) {
+            throw failure(operation, uri, "part " + number + " is neither a Part-10 file nor a readable dataset: " + e,
+                    e);
         }
         String sopClass = Attribute.getSingleStringValueOrEmptyString(header, TagFromName.SOPClassUID);
         String sopInstance = Attribute.getSingleStringValueOrEmptyString(header, TagFromName.SOPInstanceUID);

@@ -15,8 +15,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -30,28 +30,31 @@ import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.SetOfDicomFiles;
-import com.pixelmed.dicom.StoredFilePathStrategy;
 import com.pixelmed.dicom.TagFromName;
-import com.pixelmed.network.ApplicationEntityMap;
-import com.pixelmed.network.PresentationAddress;
-import com.pixelmed.network.ReceivedObjectHandler;
 import com.pixelmed.network.ResponseStatus;
-import com.pixelmed.network.StorageSOPClassSCP;
 import com.pixelmed.query.QueryResponseGenerator;
 import com.pixelmed.query.RetrieveResponseGenerator;
 
 /**
  * An in-process DICOM archive on loopback: one Part-10 file per instance under
- * {@code storageDirectory/study/series/sop.dcm}, an in-memory index rebuilt from the files at start, and a
- * PixelMed SCP answering C-ECHO, C-STORE, C-FIND, C-GET and C-MOVE (patient and study root).
+ * {@code storageDirectory/study/series/sop.dcm}, an in-memory index rebuilt from the files at start, and an SCP
+ * ({@link ArchiveAssociation}) answering C-ECHO, C-STORE, C-FIND, C-GET and C-MOVE (patient and study root) to the
+ * calling AE titles configured as its peers.
+ *
+ * <p>What a peer sends never names a file: a received instance lands in a file the archive creates in its incoming
+ * folder, and is filed under its study, series and SOP Instance UIDs only once each is a valid UID and the SOP
+ * Instance UID in the data set is the Affected SOP Instance UID of the C-STORE. Before PixelMed parses it, its
+ * structure is walked within {@link DicomLimits}. Anything else gets a failure status with the reason.
  */
 public final class EmbeddedArchive implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedArchive.class);
-    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
     private static final String INCOMING = ".incoming";
+    /** The calling AE title DICOM Stage uses by default (dicomstage.nodes.*.calling-ae-title). */
+    public static final Set<String> DEFAULT_PEERS = Set.of("DICOMSTAGE");
 
     private final String aeTitle;
+    private final Set<String> peers;
     private final Path storageDirectory;
     private final Path incoming;
     private final ArchiveIndex index = new ArchiveIndex();
@@ -67,7 +70,16 @@ public final class EmbeddedArchive implements AutoCloseable {
      * @param maxAssociations  most associations served at once; more wait their turn
      */
     public EmbeddedArchive(String aeTitle, Path storageDirectory, int port, int maxAssociations) {
+        this(aeTitle, storageDirectory, port, maxAssociations, DEFAULT_PEERS);
+    }
+
+    /** As above, answering only associations whose calling AE title is one of {@code peers}. */
+    public EmbeddedArchive(String aeTitle, Path storageDirectory, int port, int maxAssociations, Set<String> peers) {
         this.aeTitle = require(aeTitle, "aeTitle");
+        if (peers == null || peers.isEmpty()) {
+            throw new IllegalArgumentException("embedded archive " + aeTitle + " needs at least one peer AE title");
+        }
+        this.peers = Set.copyOf(peers);
         this.storageDirectory = storageDirectory.toAbsolutePath();
         this.incoming = this.storageDirectory.resolve(INCOMING);
         this.server = new ScpServer("archive-" + aeTitle, InetAddress.getLoopbackAddress(), port,
@@ -80,7 +92,7 @@ public final class EmbeddedArchive implements AutoCloseable {
             throw new IllegalArgumentException("node '" + config.name() + "': embedded archive needs a storageDirectory");
         }
         return new EmbeddedArchive(config.aeTitle(), Path.of(config.storageDirectory()), config.port(),
-                config.maxAssociations() > 0 ? config.maxAssociations() : 8);
+                config.maxAssociations() > 0 ? config.maxAssociations() : 8, config.peerAeTitles());
     }
 
     private static String require(String value, String what) {
@@ -119,9 +131,9 @@ public final class EmbeddedArchive implements AutoCloseable {
             while (it.hasNext()) {
                 Path file = it.next();
                 try {
-                    AttributeList header = readHeader(file);
+                    AttributeList header = checkedHeader(file, file.toString());
                     index.put(ArchiveIndex.entryOf(file, Dimse.string(header, TagFromName.TransferSyntaxUID), header));
-                } catch (IOException | DicomException e) {
+                } catch (IOException | DicomException | IllegalArgumentException e) {
                     log.warn("embedded archive {}: skipping unreadable {}: {}", aeTitle, file, e.getMessage());
                 }
             }
@@ -143,6 +155,34 @@ public final class EmbeddedArchive implements AutoCloseable {
     /** Number of instances stored. */
     public int size() {
         return index.size();
+    }
+
+    /** The calling AE titles this archive answers. */
+    public Set<String> peers() {
+        return peers;
+    }
+
+    boolean isPeer(String callingAeTitle) {
+        return callingAeTitle != null && peers.contains(callingAeTitle.trim());
+    }
+
+    /** Where C-MOVE sends to {@code aeTitle}, or null when it is not a known destination. */
+    InetSocketAddress moveDestination(String aeTitle) {
+        return aeTitle == null ? null : moveDestinations.get(aeTitle.trim());
+    }
+
+    QueryResponseGenerator newQuery() {
+        return new Query();
+    }
+
+    RetrieveResponseGenerator newRetrieve() {
+        return new Retrieve();
+    }
+
+    /** A new, empty file of the archive's own naming in its incoming folder, for one received instance. */
+    Path newIncomingFile() throws IOException {
+        Files.createDirectories(incoming);
+        return Files.createTempFile(incoming, "store-", ".part");
     }
 
     /** Lets C-MOVE send to {@code aeTitle} at host:port. */
@@ -182,11 +222,11 @@ public final class EmbeddedArchive implements AutoCloseable {
                 } else {
                     writeWithMetaHeader(file, temp);
                 }
-                ingest(temp);
+                ingest(temp, checkedHeader(temp, file.toString()));
             } finally {
                 Files.deleteIfExists(temp);
             }
-        } catch (IOException | DicomException e) {
+        } catch (IOException | DicomException | IllegalArgumentException e) {
             throw new IllegalArgumentException("cannot import " + file + " into " + aeTitle + ": " + e.getMessage(), e);
         }
     }
@@ -219,6 +259,7 @@ public final class EmbeddedArchive implements AutoCloseable {
     }
 
     private void writeWithMetaHeader(Path source, Path target) throws IOException, DicomException {
+        PixelDataDigest.checkStructure(source);
         AttributeList list = new AttributeList();
         String transferSyntax;
         try (DicomInputStream din = new DicomInputStream(new BufferedInputStream(Files.newInputStream(source)))) {
@@ -230,9 +271,51 @@ public final class EmbeddedArchive implements AutoCloseable {
         list.write(target.toFile(), transferSyntax, true, true);
     }
 
+    /**
+     * Files one received instance, or says why not: the status and reason its C-STORE is answered with.
+     *
+     * @param received               the Part-10 file the archive created for it
+     * @param affectedSopInstanceUID what the C-STORE request says it is (already a valid UID)
+     */
+    ArchiveAssociation.StoreOutcome store(Path received, String affectedSopInstanceUID) {
+        String name = "SOP instance " + affectedSopInstanceUID;
+        try {
+            AttributeList header = checkedHeader(received, name);
+            String sop = Dimse.string(header, TagFromName.SOPInstanceUID);
+            if (!affectedSopInstanceUID.equals(sop)) {
+                return ArchiveAssociation.StoreOutcome.refused(ArchiveAssociation.CANNOT_UNDERSTAND,
+                        "data set's SOP Instance UID is not the Affected SOP Instance UID");
+            }
+            ingest(received, header);
+            return ArchiveAssociation.StoreOutcome.STORED;
+        } catch (IllegalArgumentException | DicomException e) {
+            return ArchiveAssociation.StoreOutcome.refused(ArchiveAssociation.CANNOT_UNDERSTAND, reason(e, name));
+        } catch (IOException e) {
+            return ArchiveAssociation.StoreOutcome.refused(ArchiveAssociation.OUT_OF_RESOURCES, reason(e, name));
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            // One object's damage, not the archive's: the association and the other instances carry on.
+            log.warn("embedded archive {}: {} could not be read: {}", aeTitle, name, e.toString());
+            return ArchiveAssociation.StoreOutcome.refused(ArchiveAssociation.OUT_OF_RESOURCES,
+                    name + " could not be read: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static String reason(Exception e, String name) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        return message.startsWith(name) ? message : name + ": " + message;
+    }
+
+    /**
+     * The header of a file from outside, read by PixelMed only after its structure passed {@link DicomLimits}: every
+     * declared length fits, no element is too long, no sequences too deep.
+     */
+    private static AttributeList checkedHeader(Path part10, String name) throws IOException, DicomException {
+        PixelDataDigest.checkStructure(part10, name);
+        return readHeader(part10);
+    }
+
     /** Moves a complete Part-10 file into its place (atomically) and indexes it. */
-    private void ingest(Path part10) throws IOException, DicomException {
-        AttributeList header = readHeader(part10);
+    private void ingest(Path part10, AttributeList header) throws IOException, DicomException {
         String study = uid(header, TagFromName.StudyInstanceUID);
         String series = uid(header, TagFromName.SeriesInstanceUID);
         String sop = uid(header, TagFromName.SOPInstanceUID);
@@ -246,7 +329,8 @@ public final class EmbeddedArchive implements AutoCloseable {
             }
             Optional<ArchiveIndex.Entry> previous = index.put(ArchiveIndex.entryOf(target,
                     Dimse.string(header, TagFromName.TransferSyntaxUID), header));
-            if (previous.isPresent() && !previous.get().file().equals(target)) {
+            if (previous.isPresent() && !previous.get().file().equals(target)
+                    && previous.get().file().toAbsolutePath().normalize().startsWith(storageDirectory)) {
                 // same SOP instance re-filed under another study or series: keep one copy only
                 Files.deleteIfExists(previous.get().file());
             }
@@ -255,8 +339,8 @@ public final class EmbeddedArchive implements AutoCloseable {
 
     private static String uid(AttributeList header, AttributeTag tag) throws DicomException {
         String value = Dimse.string(header, tag);
-        if (!UID.matcher(value).matches()) {
-            throw new DicomException("missing or malformed " + tag + ": '" + value + "'");
+        if (!Uids.isValid(value)) {
+            throw new DicomException(AttributeList.getDictionary().getNameFromTag(tag) + " in the data set is missing or not a valid UID");
         }
         return value;
     }
@@ -270,35 +354,13 @@ public final class EmbeddedArchive implements AutoCloseable {
     }
 
     private Runnable newAssociation(Socket socket) {
-        ApplicationEntityMap destinations = new ApplicationEntityMap();
-        moveDestinations.forEach((ae, address) ->
-                destinations.put(ae, new PresentationAddress(address.getHostString(), address.getPort()), "STUDYROOT", null));
-        try {
-            return new StorageSOPClassSCP(socket, aeTitle, Dimse.MAX_PDU_LENGTH, Dimse.SOCKET_BUFFER, Dimse.SOCKET_BUFFER,
-                    incoming.toFile(), StoredFilePathStrategy.BYSOPINSTANCEUIDINSINGLEFOLDER, new Ingester(),
-                    null, Query::new, Retrieve::new, destinations, new ScpServer.AcceptingPolicy());
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot serve association: " + e.getMessage(), e);
-        }
+        return new ArchiveAssociation(socket, this);
     }
 
     @Override
     public synchronized void close() {
         server.close();
         started = false;
-    }
-
-    private final class Ingester extends ReceivedObjectHandler {
-        @Override
-        public void sendReceivedObjectIndication(String fileName, String transferSyntax, String callingAETitle)
-                throws DicomException, IOException {
-            Path received = Path.of(fileName);
-            try {
-                ingest(received);
-            } finally {
-                Files.deleteIfExists(received);
-            }
-        }
     }
 
     /**

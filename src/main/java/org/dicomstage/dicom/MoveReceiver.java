@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
 
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.StoredFilePathStrategy;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.network.ReceivedObjectHandler;
 import com.pixelmed.network.StorageSOPClassSCP;
@@ -109,7 +108,7 @@ public final class MoveReceiver implements AutoCloseable {
     private Runnable newAssociation(Socket socket) {
         try {
             return new StorageSOPClassSCP(socket, aeTitle, Dimse.MAX_PDU_LENGTH, Dimse.SOCKET_BUFFER, Dimse.SOCKET_BUFFER,
-                    directory.toFile(), StoredFilePathStrategy.BYSOPINSTANCEUIDINSINGLEFOLDER, new Router(),
+                    directory.toFile(), new ReceiverNamedFiles(), new Router(),
                     null, null, null, null, new ScpServer.AcceptingPolicy());
         } catch (Exception e) {
             throw new IllegalStateException("cannot serve association: " + e.getMessage(), e);
@@ -124,7 +123,14 @@ public final class MoveReceiver implements AutoCloseable {
             // a unique name, so a retrieve that deletes after use never races the next instance with this UID
             Path handed = received.resolveSibling(received.getFileName() + "." + System.nanoTime() + ".dcm");
             Files.move(received, handed);
-            AttributeList header = EmbeddedArchive.readHeader(handed);
+            AttributeList header;
+            try {
+                PixelDataDigest.checkStructure(handed, "instance from " + callingAETitle);
+                header = EmbeddedArchive.readHeader(handed);
+            } catch (IllegalArgumentException | StackOverflowError | OutOfMemoryError e) {
+                Files.deleteIfExists(handed);
+                throw new DicomException("received instance cannot be read: " + e.getMessage());
+            }
             String series = Dimse.string(header, TagFromName.SeriesInstanceUID);
             Expectation expectation = expectations.get(series);
             String sop = Dimse.string(header, TagFromName.SOPInstanceUID);

@@ -101,7 +101,53 @@ public final class PixelDataDigest {
      * every undefined-length sequence is delimited); throws {@link IllegalArgumentException} naming the defect.
      */
     public static void checkStructure(Path part10OrRawFile) {
-        locate(readAll(part10OrRawFile), part10OrRawFile.toString());
+        checkStructure(part10OrRawFile, part10OrRawFile.toString());
+    }
+
+    /**
+     * As {@link #checkStructure(Path)}, and within {@link DicomLimits#current()}, naming the object {@code name} in the
+     * exception (a received file's own name means nothing to the sender).
+     */
+    public static void checkStructure(Path part10OrRawFile, String name) {
+        locate(readAll(part10OrRawFile), name);
+    }
+
+    private static final int SOP_INSTANCE_UID = 0x00080018;
+    private static final int NAME_PREFIX = 64 * 1024;
+
+    /**
+     * The SOP Instance UID of a file, found by walking only the elements before it (within the same checks as
+     * {@link #checkStructure}), so that a file whose later structure is damaged can still be named; null when the
+     * first 64 KB cannot tell or the value is not a valid UID.
+     */
+    public static String sopInstanceUid(Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            long size = Files.size(file);
+            byte[] prefix = in.readNBytes((int) Math.min(size, NAME_PREFIX));
+            Parser parser = parse(prefix, (int) Math.min(size, Integer.MAX_VALUE), file.toString());
+            while (parser != null && parser.pos < prefix.length) {
+                int tag = parser.tag();
+                long length = parser.header(tag);
+                if (Integer.compareUnsigned(tag, SOP_INSTANCE_UID) > 0 || length == UNDEFINED) {
+                    return null;
+                }
+                parser.require(length, tag);
+                if (tag == SOP_INSTANCE_UID) {
+                    String value = new String(prefix, parser.pos, (int) length, StandardCharsets.US_ASCII)
+                            .replace('\0', ' ').trim();
+                    return Uids.isValid(value) ? value : null;
+                }
+                parser.pos += (int) length;
+            }
+            return null;
+        } catch (IOException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            return null;
+        }
+    }
+
+    /** As {@link #checkStructure(Path)} for a data set without meta information in a known transfer syntax. */
+    public static void checkStructure(byte[] dataset, TransferSyntax syntax, String name) {
+        new Parser(dataset, syntax.isExplicitVR(), syntax.isBigEndian(), name).locateTopLevel();
     }
 
     /**
@@ -343,6 +389,9 @@ public final class PixelDataDigest {
         private String lastVr;
         /** The bytes are an inflated copy of a deflated stream, not the file as stored. */
         private boolean inflated;
+        /** Sequences this region is nested in. */
+        private int depth;
+        private final DicomLimits limits = DicomLimits.current();
 
         Parser(byte[] data, boolean explicit, boolean bigEndian, String name) {
             this(data, explicit, bigEndian, name, 0, data.length);
@@ -393,7 +442,7 @@ public final class PixelDataDigest {
             require(length, tag);
             int valueEnd = pos + (int) length;
             if (isSequence(tag)) {
-                Parser inner = new Parser(data, explicit, bigEndian, name, pos, valueEnd);
+                Parser inner = nested(explicit, pos, valueEnd);
                 inner.sequence(explicit, false);
             }
             pos = valueEnd;
@@ -432,6 +481,19 @@ public final class PixelDataDigest {
          * one, checking that every item is complete.
          */
         private void sequence(boolean explicitInside, boolean delimited) {
+            if (depth + 1 > limits.maxSequenceDepth()) {
+                throw malformed("sequences are nested deeper than " + limits.maxSequenceDepth()
+                        + " levels (the limit, dicomstage.limits.max-sequence-depth)");
+            }
+            depth++;
+            try {
+                walkItems(explicitInside, delimited);
+            } finally {
+                depth--;
+            }
+        }
+
+        private void walkItems(boolean explicitInside, boolean delimited) {
             while (true) {
                 if (!delimited && pos == end) {
                     return;
@@ -446,11 +508,11 @@ public final class PixelDataDigest {
                 }
                 Parser item;
                 if (length == UNDEFINED) {
-                    item = new Parser(data, explicitInside, bigEndian, name, pos, end);
+                    item = nested(explicitInside, pos, end);
                     item.item(true);
                 } else {
                     require(length, tag);
-                    item = new Parser(data, explicitInside, bigEndian, name, pos, pos + (int) length);
+                    item = nested(explicitInside, pos, pos + (int) length);
                     item.item(false);
                 }
                 pos = item.pos;
@@ -526,7 +588,18 @@ public final class PixelDataDigest {
             return tag;
         }
 
+        /** A parser for a region inside this one, as deep in sequences as this one is. */
+        private Parser nested(boolean explicitInside, int from, int to) {
+            Parser inner = new Parser(data, explicitInside, bigEndian, name, from, to);
+            inner.depth = depth;
+            return inner;
+        }
+
         void require(long length, int tag) {
+            if (length > limits.maxElementBytes()) {
+                throw malformed(hex(tag) + " declares " + length + " bytes, more than the limit of "
+                        + limits.maxElementBytes() + " (dicomstage.limits.max-element-bytes)");
+            }
             if (length > end - pos) {
                 throw malformed(hex(tag) + " declares " + length + " bytes but only " + (end - pos)
                         + " remain" + (end == data.length ? " (truncated)" : " in the enclosing item"));

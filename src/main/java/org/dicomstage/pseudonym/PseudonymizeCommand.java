@@ -173,6 +173,9 @@ public final class PseudonymizeCommand {
             } catch (PseudonymizationException e) {
                 failed++;
                 err.println("FAILED " + file + ": " + e.getMessage());
+            } catch (StackOverflowError | OutOfMemoryError e) {
+                failed++;
+                err.println("FAILED " + file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
             }
         }
         out.printf(Locale.ROOT, "dry run over %d files, %d failed%n", files.size(), failed);

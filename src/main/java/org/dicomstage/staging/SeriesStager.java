@@ -139,6 +139,9 @@ final class SeriesStager {
                         progress.accept(staged.incrementAndGet());
                     } catch (PseudonymizationException e) {
                         problems.add(describe(in, n) + ": " + reason(e, in));
+                    } catch (StackOverflowError | OutOfMemoryError e) {
+                        // one object too deep or too big for the parser: that instance fails, not the worker
+                        problems.add(describe(in, n) + ": cannot be read (" + e.getClass().getSimpleName() + ")");
                     } catch (RuntimeException e) {
                         technical.compareAndSet(null, e);
                     } finally {
@@ -197,21 +200,11 @@ final class SeriesStager {
 
     /** Names a received instance by its SOP Instance UID when its header can still be read. */
     private static String describe(Path file, int number) {
-        try {
-            com.pixelmed.dicom.AttributeList header = new com.pixelmed.dicom.AttributeList();
-            header.read(file.toString(), com.pixelmed.dicom.TagFromName.PixelData);
-            String sop = com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(header,
-                    com.pixelmed.dicom.TagFromName.SOPInstanceUID);
-            if (!sop.isEmpty()) {
-                return "SOP instance " + sop;
-            }
-        } catch (IOException | com.pixelmed.dicom.DicomException | RuntimeException e) {
-            // fall through: the number is all we can offer
-        }
-        return "instance #" + number + " of the retrieval";
+        // the file may be the very object that failed: only the elements before its SOP Instance UID are walked
+        String sop = org.dicomstage.dicom.PixelDataDigest.sopInstanceUid(file);
+        return sop != null ? "SOP instance " + sop : "instance #" + number + " of the retrieval";
     }
 
-    /** The pseudonymizer's reason without our private work file's path, which means nothing to a reader. */
     private static String reason(PseudonymizationException e, Path workFile) {
         String message = String.valueOf(e.getMessage());
         return message.replace("cannot read " + workFile + ": ", "").replace(workFile + ": ", "")

@@ -39,7 +39,7 @@ class EmbeddedArchiveDcmtkIT {
 
     @BeforeAll
     static void start() throws Exception {
-        archive = new EmbeddedArchive("DCMCHECK", temp.resolve("archive"), 0, 4);
+        archive = new EmbeddedArchive("DCMCHECK", temp.resolve("archive"), 0, 4, Set.of("DCMTK"));
         archive.start();
         rtFiles = Fixtures.rtFiles();
     }
