@@ -5,23 +5,27 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.SpecificCharacterSet;
+import com.pixelmed.dicom.StringAttribute;
 import com.pixelmed.dicom.ValueRepresentation;
 import org.dicomstage.pseudonym.ProfileRules.Clean;
 import org.dicomstage.pseudonym.ProfileRules.Decision;
 
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.Year;
 import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
-import java.time.DateTimeException;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.dicomstage.pseudonym.Attributes.addValue;
 import static org.dicomstage.pseudonym.Attributes.display;
-import static org.dicomstage.pseudonym.Attributes.joined;
 import static org.dicomstage.pseudonym.Attributes.newAttribute;
 import static org.dicomstage.pseudonym.Attributes.strings;
 
@@ -99,14 +103,8 @@ final class AttributeActions {
             out.put(pseudonym);
             run.report(path, attribute, keyword, DryRunReport.Action.DUMMY, decision.reason() + " (keyed AE title)",
                     () -> display(pseudonym));
-        } else if (TextCleaner.isText(vr) && run.cleaner.containsIdentifier(joined(attribute))) {
-            // Clean Descriptors, and a safety net for every kept text: a value that names this patient
-            // (or the physicians, IDs, accession number of this dataset) does not leave, whatever the option.
-            Attribute dummy = dummy(attribute, charset);
-            out.put(dummy);
-            run.report(path, attribute, keyword, DryRunReport.Action.DUMMY,
-                    (decision.clean() == Clean.TEXT ? decision.reason() : "kept attribute")
-                            + ": contains an identifier of this dataset", display(dummy));
+        } else if (TextCleaner.isText(vr) && !TextCleaner.isCoded(keyword)) {
+            keepText(attribute, out, path, keyword, decision, run, charset);
         } else {
             out.put(attribute);
             run.report(path, attribute, keyword, DryRunReport.Action.KEEP, decision.reason(), () -> display(attribute));
@@ -125,6 +123,68 @@ final class AttributeActions {
                     shift ? reason + " (" + dateShiftDays + " days)" : reason + " (time zone offset removed)",
                     display(kept));
         }
+    }
+
+    /**
+     * Clean Descriptors and Clean Structured Content clean a kept text fully; every other kept text, whatever the
+     * option that keeps it, loses at least the names and IDs of this dataset. A person name is never cleaned into
+     * half a name: it stays whole or becomes a dummy.
+     */
+    private static void keepText(Attribute attribute, AttributeList out, String path, String keyword,
+            Decision decision, Run run, SpecificCharacterSet charset) {
+        String vr = attribute.getVRAsString();
+        boolean full = decision.clean() == Clean.TEXT && !"PN".equals(vr);
+        int maxLength = attribute instanceof StringAttribute s ? s.getMaximumLengthOfSingleValue() : Integer.MAX_VALUE;
+        List<String> values = new ArrayList<>();
+        Set<FreeTextCleaner.Kind> removed = EnumSet.noneOf(FreeTextCleaner.Kind.class);
+        String unsafe = null;
+        for (String value : strings(attribute)) {
+            FreeTextCleaner.Cleaned cleaned = full ? run.cleaner.clean(value, maxLength)
+                    : run.cleaner.cleanNamesAndIds(value, maxLength);
+            removed.addAll(cleaned.removed());
+            if (cleaned.unsafe() != null) {
+                unsafe = cleaned.unsafe();
+                break;
+            }
+            values.add(cleaned.text());
+        }
+        String why = decision.clean() == Clean.TEXT ? decision.reason() : "kept attribute (" + decision.reason() + ")";
+        if (unsafe != null || ("PN".equals(vr) && !removed.isEmpty())) {
+            Attribute dummy = dummy(attribute, charset);
+            out.put(dummy);
+            String because = unsafe != null ? "cannot be cleaned safely: " + unsafe : "names a person of this dataset";
+            if (unsafe != null) {
+                run.cleaningNotes.add(path + " " + Attributes.tagText(attribute.getTag())
+                        + " replaced by a dummy value: " + unsafe);
+            }
+            run.report(path, attribute, keyword, DryRunReport.Action.DUMMY, why + ": " + because, display(dummy));
+            recordKept(keyword, dummy, decision, run);
+            return;
+        }
+        Attribute written = attribute;
+        if (!removed.isEmpty()) {
+            written = newAttribute(attribute.getTag(), attribute.getVR(), charset);
+            for (String value : values) {
+                addValue(written, value);
+            }
+        }
+        out.put(written);
+        Attribute result = written;
+        run.report(path, attribute, keyword, removed.isEmpty() ? DryRunReport.Action.KEEP : DryRunReport.Action.CLEAN,
+                removed.isEmpty() ? why : why + ": removed " + describe(removed), () -> display(result));
+        recordKept(keyword, written, decision, run);
+    }
+
+    private static void recordKept(String keyword, Attribute written, Decision decision, Run run) {
+        if (decision.clean() == Clean.TEXT) {
+            for (String value : strings(written)) {
+                run.kept(keyword, value.strip());
+            }
+        }
+    }
+
+    private static String describe(Set<FreeTextCleaner.Kind> removed) {
+        return removed.stream().map(k -> k.placeholder).reduce((a, b) -> a + ", " + b).orElse("");
     }
 
     /** "AE" and 14 hex digits of the keyed hash: 16 characters, as AE allows; one device keeps one name. */

@@ -9,6 +9,7 @@ import com.pixelmed.dicom.SpecificCharacterSet;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.UnknownAttribute;
 import org.dicomstage.pseudonym.PseudonymizationProfile.SafePrivateTag;
+import org.dicomstage.pseudonym.ProfileRules.Clean;
 import org.dicomstage.pseudonym.ProfileRules.Decision;
 
 import java.util.List;
@@ -34,8 +35,17 @@ final class DatasetTransformer {
             TagFromName.MediaStorageSOPClassUID, TagFromName.TransferSyntaxUID, TagFromName.ImplementationClassUID,
             TagFromName.ImplementationVersionName);
 
-    /** @param unknown public attributes removed because nothing says what they are: tag and keyword if any */
-    record Result(AttributeList output, List<DryRunReport.Entry> entries, Set<String> unknown) {
+    /**
+     * @param unknown public attributes removed because nothing says what they are: tag and keyword if any
+     * @param report  what the reviewer must see of the copy
+     */
+    /** Sequences of content items (SR content, acquisition context, specimen preparation) and graphic annotations. */
+    private static final Set<AttributeTag> CLEANED_INSIDE = Set.of(TagFromName.ContentSequence,
+            Attributes.DICTIONARY.getTagFromName("AcquisitionContextSequence"),
+            Attributes.DICTIONARY.getTagFromName("SpecimenPreparationSequence"),
+            TagFromName.GraphicAnnotationSequence);
+
+    record Result(AttributeList output, List<DryRunReport.Entry> entries, Set<String> unknown, InstanceReport report) {
     }
 
     private final PseudonymizationProfile profile;
@@ -59,7 +69,11 @@ final class DatasetTransformer {
             SpecificCharacterSet charset = new SpecificCharacterSet(source);
             AttributeList output = transform(source, "", run, charset);
             study.set(output, run, charset);
-            return new Result(output, run.entries, run.unknown);
+            TextEncoding.ensureWritable(output, run);
+            InstanceReport report = new InstanceReport(
+                    Attributes.singleString(output.get(TagFromName.SOPInstanceUID)), List.copyOf(run.keptText),
+                    run.cleaningNotes);
+            return new Result(output, run.entries, run.unknown, report);
         } catch (PseudonymizationException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -87,6 +101,8 @@ final class DatasetTransformer {
                 transformPrivate(in, attribute, out, path, run, charset);
             } else if (tag.getElement() == 0x0000) {
                 run.report(path, attribute, keyword, DryRunReport.Action.REMOVE, "group length", "");
+            } else if (isOverlayOrCurve(tag)) {
+                graphics(attribute, out, path, keyword, run);
             } else {
                 transformPublic(attribute, out, path, keyword, run, charset);
             }
@@ -155,6 +171,27 @@ final class DatasetTransformer {
         }
     }
 
+    /** The repeating groups of overlays (6000-601E) and curves (5000-501E): even groups only. */
+    static boolean isOverlayOrCurve(AttributeTag tag) {
+        int group = tag.getGroup();
+        return (group & 1) == 0 && (group >= 0x6000 && group <= 0x601E || group >= 0x5000 && group <= 0x501E);
+    }
+
+    /**
+     * An overlay or curve goes whole or stays whole: its rows, columns and origin without its data (or the reverse)
+     * describe a graphic that is not there, which is invalid. Kept only under Clean Graphics.
+     */
+    private void graphics(Attribute attribute, AttributeList out, String path, String keyword, Run run) {
+        String what = attribute.getTag().getGroup() >= 0x6000 ? "overlay" : "curve";
+        if (profile.cleanGraphics()) {
+            out.put(attribute);
+            run.report(path, attribute, keyword, DryRunReport.Action.KEEP,
+                    "clean graphics: " + what + " group kept whole", () -> display(attribute));
+        } else {
+            run.report(path, attribute, keyword, DryRunReport.Action.REMOVE, what + " group removed whole", "");
+        }
+    }
+
     private void transformPublic(Attribute attribute, AttributeList out, String path, String keyword, Run run,
             SpecificCharacterSet charset) {
         AttributeTag tag = attribute.getTag();
@@ -167,6 +204,17 @@ final class DatasetTransformer {
         if (decision.unknown()) {
             run.unknown(tag, keyword);
         }
+        String vr = attribute.getVRAsString();
+        if (run.cleanInsideDepth > 0 && decision.action() == ConfidentialityTable.Action.KEEP
+                && TextCleaner.isText(vr) && !"PN".equals(vr) && !TextCleaner.isCoded(keyword)
+                && !"CodeMeaning".equals(keyword)) {
+            // The text of an SR content item is prose like a descriptor; a code's meaning is the scheme's, not ours.
+            decision = new Decision(decision.action(), decision.reason() + ", text cleaned", Clean.TEXT);
+        }
+        if (run.dummyItemsDepth > 0 && ConfidentialityTable.standard().rule(tag) == null) {
+            // Only the attributes a verifying observer item defines, each with its own row, get a dummy value.
+            decision = new Decision(ConfidentialityTable.Action.REMOVE, "not part of a dummied item", Clean.NONE);
+        }
         switch (decision.action()) {
             case REMOVE -> run.report(path, attribute, keyword, DryRunReport.Action.REMOVE, decision.reason(), "");
             case EMPTY -> actions.empty(attribute, out, path, keyword, decision, run, charset);
@@ -176,7 +224,17 @@ final class DatasetTransformer {
                 // Reported before its items, so that the report reads top-down.
                 run.report(path, attribute, keyword, DryRunReport.Action.KEEP,
                         decision.reason() + " (items processed)", "");
-                out.put(transformSequence((SequenceAttribute) attribute, path, run, charset));
+                // Kept only under Clean Structured Content or Clean Graphics: the text inside is cleaned.
+                boolean cleanInside = CLEANED_INSIDE.contains(attribute.getTag());
+                boolean dummyItems = attribute.getTag().equals(TagFromName.VerifyingObserverSequence);
+                run.cleanInsideDepth += cleanInside ? 1 : 0;
+                run.dummyItemsDepth += dummyItems ? 1 : 0;
+                try {
+                    out.put(transformSequence((SequenceAttribute) attribute, path, run, charset));
+                } finally {
+                    run.cleanInsideDepth -= cleanInside ? 1 : 0;
+                    run.dummyItemsDepth -= dummyItems ? 1 : 0;
+                }
             }
             case KEEP -> actions.keep(attribute, out, path, keyword, decision, run, charset);
         }

@@ -20,6 +20,8 @@ public record DryRunReport(String patientPseudonym, List<Entry> entries, Set<Str
         REMOVE,
         /** Kept with a zero-length value (Z). */
         EMPTY,
+        /** Kept with identifying words replaced by placeholders ([name], [date], ...): Clean Descriptors. */
+        CLEAN,
         /** Replaced by a dummy value (D). */
         DUMMY,
         /** UID replaced by its keyed mapping (U). */

@@ -82,6 +82,11 @@ final class ProfileRules {
      * @param unreadable the value arrived as UN, so it cannot be cleaned, shifted or mapped
      */
     Decision decide(AttributeTag tag, String keyword, String vr, boolean sequence, boolean unreadable) {
+        if (sequence && !unreadable && tag.equals(TagFromName.VerifyingObserverSequence)) {
+            // Type 1C in an SR marked VERIFIED: removing it invalidates the SR. Its items' own rows (observer name
+            // and organization D, identification code Z, date-time D) make every value in it a dummy.
+            return new Decision(Action.RECURSE, "basic D: items get dummy values", Clean.NONE);
+        }
         Rule rule = table.rule(tag);
         if (rule == null && keyword == null) {
             if (profile.keepUnknownAttributes().contains(tag)) {

@@ -68,14 +68,9 @@ public final class PseudonymizationProfile {
     private static final Set<String> OPTION_KEYS = Set.of("longitudinalTemporalInformation", "maxDateShiftDays",
             "retainPatientCharacteristics", "retainDeviceIdentity", "retainInstitutionIdentity", "retainUIDs",
             "cleanDescriptors", "cleanStructuredContent", "cleanGraphics", "retainSafePrivate");
-    /**
-     * Options offered in the model whose cleaner this build does not have yet: a profile that turns one on is
-     * refused, so that no output claims a cleaning it did not get.
-     */
     /** The yes/no options held as Table E.1-1 columns only (the others have their own fields). */
     private static final Map<String, Option> FLAG_OPTIONS = Map.of("retainUIDs", Option.UIDS,
             "cleanStructuredContent", Option.STRUCTURED_CONTENT, "cleanGraphics", Option.GRAPHICS);
-    private static final Set<String> NOT_YET_CLAIMABLE = Set.of("cleanStructuredContent", "cleanGraphics");
     private static final Pattern TAG = Pattern.compile("([0-9A-Fa-f]{4}),([0-9A-Fa-f]{4})");
     private static final Set<String> PRIVATE_KEYS = Set.of("creator", "group", "element");
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_-]{0,16}");
@@ -170,10 +165,6 @@ public final class PseudonymizationProfile {
         for (Map.Entry<String, Option> flag : FLAG_OPTIONS.entrySet()) {
             if (!flag(options, flag.getKey())) {
                 continue;
-            }
-            if (NOT_YET_CLAIMABLE.contains(flag.getKey())) {
-                throw new IllegalArgumentException("options." + flag.getKey() + " cannot be turned on: this version"
-                        + " has no cleaner for it, and an output must not claim a cleaning it did not get");
             }
             flags.add(flag.getValue());
         }

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.Consumer;
 
 /**
  * Pseudonymizes datasets for one study subject under one profile: PS3.15 Annex E Basic Profile with the
@@ -82,8 +83,13 @@ public final class Pseudonymizer {
      * rules mask is refused here: masking works on files ({@link #pseudonymize(Path, Path)}).
      */
     public AttributeList pseudonymize(AttributeList source) {
+        return pseudonymize(source, report -> { });
+    }
+
+    /** As {@link #pseudonymize(AttributeList)}, handing {@code reports} what the reviewer must see of the copy. */
+    public AttributeList pseudonymize(AttributeList source, Consumer<InstanceReport> reports) {
         unmaskedOrRefused(source, "dataset");
-        return run(source, "dataset", false).output();
+        return transformInstance(source, "dataset", reports);
     }
 
     public DryRunReport dryRun(AttributeList source) {
@@ -127,10 +133,15 @@ public final class Pseudonymizer {
      * (encapsulated, deflated, padded): reads the whole file, and checks the written pixel data byte for byte.
      */
     public void pseudonymizeInFull(Path in, Path out) {
+        pseudonymizeInFull(in, out, report -> { });
+    }
+
+    /** As {@link #pseudonymizeInFull(Path, Path)}, handing {@code reports} what the reviewer must see of the copy. */
+    public void pseudonymizeInFull(Path in, Path out, Consumer<InstanceReport> reports) {
         InstanceFiles.Source source = InstanceFiles.read(in, true);
         String name = in.toString();
         PixelRules.Decision pixels = pixelDecision(source.list(), name);
-        AttributeList output = transformInstance(source.list(), name);
+        AttributeList output = transformInstance(source.list(), name, reports);
         if (pixels.action() != PixelRules.Action.MASK) {
             InstanceFiles.write(source, output, in, out);
             return;
@@ -151,9 +162,17 @@ public final class Pseudonymizer {
      * @throws PseudonymizationException when the file cannot be read or its header cannot be pseudonymized
      */
     public SplicedInstance prepare(Path in) {
+        return prepare(in, report -> { });
+    }
+
+    /**
+     * As {@link #prepare(Path)}, handing {@code reports} what the reviewer must see of the copy (only when the file
+     * took this path, that is when the result is not {@code null}).
+     */
+    public SplicedInstance prepare(Path in, Consumer<InstanceReport> reports) {
         // A masked object's pixels must be rewritten: it takes the general path, which reads them.
         return InstanceFiles.splice(in, (header, name) -> pixelDecision(header, name).action()
-                == PixelRules.Action.MASK ? null : transformInstance(header, name));
+                == PixelRules.Action.MASK ? null : transformInstance(header, name, reports));
     }
 
     /** Reads a file the way {@link #pseudonymize(Path, Path)} does, with compressed pixel data kept encapsulated. */
@@ -176,9 +195,11 @@ public final class Pseudonymizer {
      * The one place both file paths hand over an instance's header (pixel data not yet attached): whatever decides
      * per instance rather than per attribute belongs here.
      */
-    private AttributeList transformInstance(AttributeList source, String name) {
+    private AttributeList transformInstance(AttributeList source, String name, Consumer<InstanceReport> reports) {
         requireTrial(name);
-        return run(source, name, false).output();
+        DatasetTransformer.Result result = run(source, name, false);
+        reports.accept(result.report());
+        return result.output();
     }
 
     /** Sponsor and protocol ID are Type 1: without them every written file would be invalid. */

@@ -141,7 +141,7 @@ final class StudyAttributes {
 
     /**
      * CID 7050 codes of exactly what this profile applies, in code order: the Basic Profile, then each Option
-     * that {@link ProfileRules} applies (an Option without a cleaner cannot be turned on, see the profile).
+     * that {@link ProfileRules} applies.
      */
     List<String[]> methods() {
         List<String[]> methods = new ArrayList<>();

@@ -11,8 +11,11 @@
  * {@link org.dicomstage.dicom.PixelDataDigest} and only then moves the file into place.</li>
  * <li>{@code DatasetTransformer}: the walk over a dataset at every depth; {@code ProfileRules}: Table E.1-1
  * resolved under the profile's options; {@code AttributeActions}: what each action does to a value;
- * {@code TextCleaner}: whether a kept text may leave; {@code StudyAttributes}: pseudonym, clinical trial and
- * de-identification method attributes.</li>
+ * {@code StudyAttributes}: pseudonym, clinical trial and de-identification method attributes.</li>
+ * <li>The text cleaner: {@code ObjectIdentifiers} (the names and IDs an object carries, at any depth),
+ * {@code FreeTextCleaner} (removes them and dates, phones, addresses from one value), {@code TextCleaner} (which
+ * kept text gets which cleaning, one compiled cleaner per set of names); {@code TextEncoding}: every text is
+ * written as it reads, in UTF-8 where PixelMed cannot encode the declared character set.</li>
  * <li>{@code confidentiality-profile-attributes.tsv} (next to these classes): PS3.15 Table E.1-1 as data, edition
  * named in the file, one attribute per line with its Basic Profile action and every Option column
  * ({@code ConfidentialityTable}); {@code ConfidentialityTableTest} compares it with the standard's published

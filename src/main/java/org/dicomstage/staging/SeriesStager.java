@@ -5,9 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -22,6 +25,8 @@ import java.util.stream.Stream;
 import org.dicomstage.dicom.DicomNode;
 import org.dicomstage.dicom.InstanceEntry;
 import org.dicomstage.dicom.SplicedInstance;
+import org.dicomstage.pseudonym.InstanceReport;
+import org.dicomstage.pseudonym.KeptText;
 import org.dicomstage.pseudonym.PseudonymizationException;
 import org.dicomstage.pseudonym.Pseudonymizer;
 import org.dicomstage.pseudonym.UidMapper;
@@ -74,7 +79,7 @@ final class SeriesStager {
         if (expected.isEmpty()) {
             return new StageResult(series, targetStudy, targetSeries, StageResult.Status.FAILED, 0, 0,
                     List.of("series " + series + " has no instances in node '" + spec.source().name() + "'"),
-                    List.of(), elapsedMillis(started));
+                    List.of(), elapsedMillis(started), List.of(), List.of());
         }
 
         Pseudonymizer pseudonymizer = new Pseudonymizer(spec.profile(), spec.context());
@@ -85,6 +90,7 @@ final class SeriesStager {
         AtomicInteger staged = new AtomicInteger();
         AtomicInteger sequence = new AtomicInteger();
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<InstanceReport> reports = new ConcurrentLinkedQueue<>();
         AtomicReference<RuntimeException> technical = new AtomicReference<>();
         int retrieved;
         try {
@@ -108,9 +114,10 @@ final class SeriesStager {
                 workers.execute(() -> {
                     try {
                         // Usually only the header is new, and the store sends the pixel bytes from where they lie.
-                        SplicedInstance spliced = pseudonymizer.prepare(in);
+                        AtomicReference<InstanceReport> report = new AtomicReference<>();
+                        SplicedInstance spliced = pseudonymizer.prepare(in, report::set);
                         if (spliced == null) {
-                            pseudonymizer.pseudonymizeInFull(in, out);
+                            pseudonymizer.pseudonymizeInFull(in, out, report::set);
                         }
                         DicomNode.StoreSession session = sessions.computeIfAbsent(Thread.currentThread(),
                                 t -> spec.target().openStoreSession());
@@ -124,6 +131,10 @@ final class SeriesStager {
                             sessions.remove(Thread.currentThread());
                             closeQuietly(session);
                             throw e;
+                        }
+                        // Only what reached the target counts as having left the archive.
+                        if (report.get() != null) {
+                            reports.add(report.get());
                         }
                         progress.accept(staged.incrementAndGet());
                     } catch (PseudonymizationException e) {
@@ -159,9 +170,24 @@ final class SeriesStager {
         StageResult.Status status = sorted.isEmpty() && staged.get() == expected.size()
                 ? StageResult.Status.STAGED : StageResult.Status.FAILED;
         StageResult result = new StageResult(series, targetStudy, targetSeries, status, expected.size(),
-                staged.get(), sorted, List.copyOf(pseudonymizer.unknownAttributesRemoved()), elapsedMillis(started));
+                staged.get(), sorted, List.copyOf(pseudonymizer.unknownAttributesRemoved()), elapsedMillis(started),
+                keptDescriptors(reports), cleaningNotes(reports));
         log.info("staged series {} -> {}: {} ({} ms)", series, targetSeries, result.summary(), result.millis());
         return result;
+    }
+
+    /** The series' kept descriptor values, each distinct value once, in a stable order for the reviewer. */
+    static List<KeptText> keptDescriptors(Collection<InstanceReport> reports) {
+        Set<KeptText> kept = new TreeSet<>(Comparator.comparing(KeptText::keyword).thenComparing(KeptText::value));
+        reports.forEach(r -> kept.addAll(r.keptText()));
+        return List.copyOf(kept);
+    }
+
+    static List<String> cleaningNotes(Collection<InstanceReport> reports) {
+        List<String> notes = new ArrayList<>();
+        reports.forEach(r -> r.cleaningNotes().forEach(n -> notes.add("SOP instance " + r.sopInstanceUID() + ": " + n)));
+        notes.sort(Comparator.naturalOrder());
+        return notes;
     }
 
     private static void linkOrCopy(Path file, Path link) throws IOException {

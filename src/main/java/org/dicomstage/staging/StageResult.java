@@ -2,6 +2,8 @@ package org.dicomstage.staging;
 
 import java.util.List;
 
+import org.dicomstage.pseudonym.KeptText;
+
 /**
  * The outcome of staging one series. {@code FAILED} is a business outcome (an instance could not be
  * pseudonymized, the series is missing); technical failures are thrown as exceptions so the caller retries.
@@ -15,6 +17,10 @@ import java.util.List;
  * @param unknownAttributesRemoved public attributes removed from the copy because neither PS3.15 Table E.1-1 nor
  *                                the dictionary says what they are, by tag (see the profile's
  *                                {@code keepUnknownAttributes})
+ * @param keptDescriptors         every distinct descriptor and SR text value the staged copies carry, after cleaning,
+ *                                sorted by keyword and value: what the reviewer must read before accepting
+ * @param cleaningNotes           one line per value that could not be cleaned safely and was replaced by a dummy,
+ *                                naming the staged instance and the attribute (never the value)
  */
 public record StageResult(
         String seriesInstanceUID,
@@ -25,13 +31,17 @@ public record StageResult(
         int stagedInstances,
         List<String> problems,
         List<String> unknownAttributesRemoved,
-        long millis) {
+        long millis,
+        List<KeptText> keptDescriptors,
+        List<String> cleaningNotes) {
 
     public enum Status { STAGED, FAILED }
 
     public StageResult {
         problems = List.copyOf(problems);
         unknownAttributesRemoved = List.copyOf(unknownAttributesRemoved);
+        keptDescriptors = List.copyOf(keptDescriptors);
+        cleaningNotes = List.copyOf(cleaningNotes);
     }
 
     /**

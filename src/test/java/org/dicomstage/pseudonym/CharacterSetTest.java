@@ -43,7 +43,7 @@ class CharacterSetTest {
         assertThat(value(back, TagFromName.ClinicalTrialSiteName)).isEqualTo("Klinik Zürich");
         assertThat(value(back, TagFromName.ClinicalTrialProtocolName)).isEqualTo("Protokoll Größe");
         assertThat(value(back, TagFromName.ClinicalTrialSubjectID)).isEqualTo("SUBJ-Ä1");
-        assertThat(value(back, TagFromName.SeriesDescription)).isEqualTo("ANONYMIZED");
+        assertThat(value(back, TagFromName.SeriesDescription)).isEqualTo("Thorax [name]");
         assertThat(contains(out, "Klinik Zürich", StandardCharsets.ISO_8859_1)).isTrue();
         assertThat(contains(out, "Müller", StandardCharsets.ISO_8859_1)).isFalse();
     }
@@ -63,7 +63,7 @@ class CharacterSetTest {
         assertThat(value(back, TagFromName.ClinicalTrialSiteName)).isEqualTo("Ærøskøbing Sygehus");
         assertThat(value(back, TagFromName.ClinicalTrialProtocolName)).isEqualTo("研究");
         assertThat(value(back, TagFromName.ClinicalTrialSubjectID)).isEqualTo("被験者-1");
-        assertThat(value(back, TagFromName.SeriesDescription)).isEqualTo("ANONYMIZED");
+        assertThat(value(back, TagFromName.SeriesDescription)).isEqualTo("Kopf [name]");
         assertThat(contains(out, "Ærøskøbing Sygehus", StandardCharsets.UTF_8)).isTrue();
         assertThat(contains(out, "山田", StandardCharsets.UTF_8)).isFalse();
     }
@@ -95,6 +95,83 @@ class CharacterSetTest {
                 .isInstanceOf(PseudonymizationException.class)
                 .hasMessageContaining(in.toString()).hasMessageContaining("ClinicalTrialSiteName");
         assertThat(out).doesNotExist();
+    }
+
+    /**
+     * The issue's finding: PixelMed reads ISO 2022 IR 87 but writes every such character as "?". The copy is
+     * written in UTF-8 instead, and the dry run says so and shows the value as it will read.
+     */
+    @Test
+    void japaneseIso2022ValuesAreWrittenBackAsTheyReadNeverAsQuestionMarks() throws Exception {
+        String text = "頭部単純ＣＴ";
+        Path in = writeIso2022Japanese("jp.dcm", text);
+        assertThat(value(DicomFiles.read(in), TagFromName.StudyDescription)).isEqualTo(text);
+        Path out = dir.resolve("out-jp.dcm");
+        Pseudonymizer rt = Fixtures.rtResearch("SUBJ-1");
+
+        rt.pseudonymize(in, out);
+        DryRunReport report = rt.dryRun(in);
+
+        AttributeList back = DicomFiles.read(out);
+        assertThat(value(back, TagFromName.StudyDescription)).isEqualTo(text);
+        assertThat(value(back, TagFromName.SpecificCharacterSet)).isEqualTo("ISO_IR 192");
+        assertThat(contains(out, text, StandardCharsets.UTF_8)).isTrue();
+        assertThat(report.entries()).filteredOn(e -> e.keyword().equals("StudyDescription")).singleElement()
+                .satisfies(e -> assertThat(e.after()).isEqualTo(text));
+        assertThat(report.entries()).filteredOn(e -> e.keyword().equals("SpecificCharacterSet")
+                && e.action() == DryRunReport.Action.SET).singleElement().satisfies(e -> {
+                    assertThat(e.before()).contains("ISO 2022 IR 87");
+                    assertThat(e.after()).isEqualTo("ISO_IR 192");
+                    assertThat(e.reason()).contains("StudyDescription").contains("ISO 2022 IR 87");
+                });
+    }
+
+    @Test
+    void aValueThatWasNeverDecodedFailsTheObjectNamingIt() throws Exception {
+        AttributeList source = new AttributeList();
+        SpecificCharacterSet utf8 = new SpecificCharacterSet(new String[] {"ISO_IR 192"});
+        put(source, TagFromName.SpecificCharacterSet, "ISO_IR 192", utf8);
+        put(source, TagFromName.PatientName, "Doe^Jane", utf8);
+        com.pixelmed.dicom.SequenceAttribute concept = new com.pixelmed.dicom.SequenceAttribute(
+                TagFromName.ConceptNameCodeSequence);
+        AttributeList code = new AttributeList();
+        put(code, TagFromName.CodeValue, "12\uFFFD", utf8);
+        concept.addItem(code);
+        source.put(concept);
+
+        assertThatThrownBy(() -> Fixtures.rtResearch("SUBJ-1").pseudonymize(source))
+                .isInstanceOf(PseudonymizationException.class)
+                .hasMessageContaining("ConceptNameCodeSequence[0]/CodeValue").hasMessageContaining("ISO_IR 192")
+                .hasMessageContaining("could not be decoded");
+    }
+
+    /**
+     * PixelMed cannot encode ISO 2022 IR 87, so the value goes in as ASCII of the right length and its bytes are
+     * then replaced by the JIS X 0208 bytes Java's ISO-2022-JP encoder gives (ESC $ B ... ESC ( B).
+     */
+    private Path writeIso2022Japanese(String name, String text) throws Exception {
+        byte[] jis = text.getBytes(Charset.forName("ISO-2022-JP"));
+        String placeholder = "X".repeat(jis.length);
+        SpecificCharacterSet ascii = new SpecificCharacterSet(new String[0]);
+        AttributeList list = new AttributeList();
+        Attribute declaration = AttributeFactory.newAttribute(TagFromName.SpecificCharacterSet,
+                DicomDictionary.StandardDictionary.getValueRepresentationFromTag(TagFromName.SpecificCharacterSet));
+        declaration.addValue("");
+        declaration.addValue("ISO 2022 IR 87");
+        list.put(declaration);
+        put(list, TagFromName.SOPClassUID, SOPClass.CTImageStorage, ascii);
+        put(list, TagFromName.SOPInstanceUID, "1.2.826.0.1.3680043.10.999.11", ascii);
+        put(list, TagFromName.PatientName, "Yamada^Tarou", ascii);
+        put(list, TagFromName.PatientID, "PID-1", ascii);
+        put(list, TagFromName.StudyDescription, placeholder, ascii);
+        FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, "TEST");
+        Path file = dir.resolve(name);
+        list.write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
+        byte[] bytes = Files.readAllBytes(file);
+        int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf(placeholder);
+        System.arraycopy(jis, 0, bytes, at, jis.length);
+        Files.write(file, bytes);
+        return file;
     }
 
     private Path write(String name, String charset, String patientName, String studyDescription,

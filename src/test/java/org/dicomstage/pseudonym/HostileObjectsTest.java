@@ -61,7 +61,7 @@ class HostileObjectsTest {
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
 
         int status = PseudonymizeCommand.run(new String[] {"--profile", "rt-research", "--secret-file",
-            secret.toString(), "--subject-id", "SUBJ-1", "--in", in.toString(), "--out", out.toString(), "--threads",
+            secret.toString(), "--subject-id", "SUBJ-1", "--sponsor", "Sponsor", "--protocol-id", "P-1", "--in", in.toString(), "--out", out.toString(), "--threads",
             "2"}, new PrintStream(stdout, true, StandardCharsets.UTF_8),
                 new PrintStream(stderr, true, StandardCharsets.UTF_8));
 

@@ -70,9 +70,9 @@ class PhiResidueTest {
         }
 
         assertThat(unexpected).isEmpty();
-        // Clean Descriptors keeps descriptions, except those naming the patient.
+        // Clean Descriptors keeps descriptions, without the words naming the patient.
         assertThat(Attribute.getSingleStringValueOrEmptyString(ct, TagFromName.SeriesDescription))
-                .isEqualTo("ANONYMIZED");
+                .isEqualTo("CT Thorax [name]");
         assertThat(PhiScanner.values(ct).values()).noneMatch(v -> v.contains(PhiLadenGenerator.FAMILY_NAME)
                 || v.contains(PhiLadenGenerator.GIVEN_NAME) || v.contains(PhiLadenGenerator.PATIENT_ID));
         assertThat(Attribute.getSingleStringValueOrEmptyString(ct, TagFromName.PatientName))

@@ -59,15 +59,14 @@ class PseudonymizationProfileTest {
     }
 
     @Test
-    void offersEveryOptionButRefusesOnesThisVersionCannotClean() {
+    void offersEveryOption() {
         PseudonymizationProfile uids = PseudonymizationProfile.parse("name: x\noptions: {retainUIDs: true}");
 
         assertThat(uids.retainUIDs()).isTrue();
         assertThat(PseudonymizationProfile.builtin("rt-research").retainUIDs()).isFalse();
-        assertThatThrownBy(() -> PseudonymizationProfile.parse("name: x\noptions: {cleanGraphics: true}"))
-                .hasMessageContaining("cleanGraphics").hasMessageContaining("no cleaner");
-        assertThatThrownBy(() -> PseudonymizationProfile.parse("name: x\noptions: {cleanStructuredContent: true}"))
-                .hasMessageContaining("cleanStructuredContent").hasMessageContaining("no cleaner");
+        assertThat(PseudonymizationProfile.parse("name: x\noptions: {cleanGraphics: true}").cleanGraphics()).isTrue();
+        assertThat(PseudonymizationProfile.parse("name: x\noptions: {cleanStructuredContent: true}")
+                .cleanStructuredContent()).isTrue();
         assertThat(PseudonymizationProfile.parse("name: x\noptions: {cleanGraphics: false}").cleanGraphics())
                 .isFalse();
     }

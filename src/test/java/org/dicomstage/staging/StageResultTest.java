@@ -12,9 +12,9 @@ class StageResultTest {
     @Test
     void theSummaryNamesUnknownAttributesRemoved() {
         StageResult staged = new StageResult("1.2.3", "2.25.1", "2.25.2", StageResult.Status.STAGED, 5, 5, List.of(),
-                List.of("(3006,002D) ROIDateTime", "(3010,0101)"), 12);
+                List.of("(3006,002D) ROIDateTime", "(3010,0101)"), 12, List.of(), List.of());
         StageResult plain = new StageResult("1.2.3", "2.25.1", "2.25.2", StageResult.Status.STAGED, 5, 5, List.of(),
-                List.of(), 12);
+                List.of(), 12, List.of(), List.of());
 
         assertThat(staged.summary())
                 .isEqualTo("5 of 5 instances; removed unknown attributes (3006,002D) ROIDateTime, (3010,0101)");

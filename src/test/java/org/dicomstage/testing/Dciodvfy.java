@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  */
 public final class Dciodvfy {
 
-    private static final Pattern UID = Pattern.compile("\\b\\d+(?:\\.\\d+)+\\b");
+    // A UID, or a value named a UID even when it has one component (a fixture's invalid "0" becomes a valid UID in
+    // the copy: the same finding, not a new one).
+    private static final Pattern UID = Pattern.compile("\\b\\d+(?:\\.\\d+)+\\b|(?<=UID )\\d+\\b");
     private static final Pattern QUOTED_VALUE = Pattern.compile("= <[^>]*>");
 
     private Dciodvfy() {
