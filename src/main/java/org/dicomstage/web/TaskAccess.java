@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.dicomstage.study.AuditActions;
 import org.dicomstage.study.AuditEventView;
 import org.dicomstage.study.Right;
+import org.dicomstage.study.StudyAccessDenied;
 import org.dicomstage.study.StudyService;
 import org.dicomstage.study.StudySummary;
 import org.dicomstage.workflow.ProcessDefinition;
@@ -66,8 +67,16 @@ class TaskAccess {
                 throw deny(user, null, action + " task " + key + ": not the requester", notVisible(key));
             }
         } else {
-            // Audits the denial itself.
-            studies.requireRight(user, study, rightFor(task));
+            try {
+                // Audits the denial itself.
+                studies.requireRight(user, study, rightFor(task));
+            } catch (StudyAccessDenied e) {
+                if (e.missingRight() == null) {
+                    // Not a member: the same words as for a key that does not exist.
+                    throw new ApiErrors.Forbidden(e.getMessage(), notVisible(key));
+                }
+                throw e;
+            }
         }
         if (!action.equals("view") && task.assignee() != null && !task.assignee().equals(user)) {
             throw deny(user, study, action + " task " + key + ": assigned to someone else",

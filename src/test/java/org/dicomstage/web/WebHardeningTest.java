@@ -293,9 +293,18 @@ class WebHardeningTest {
                 .andExpect(status().isForbidden())
                 .andExpect(jsonPath("$.error").value(org.hamcrest.Matchers.startsWith(
                         "Task " + activate.key() + " was already completed by researcher at ")));
-        // Someone outside the study learns nothing about it.
+        // Someone outside the study learns nothing about it, nor about an open task of it.
         mvc.perform(get("/api/tasks/" + activate.key()).with(user(DemoStudyData.OUTSIDER)))
                 .andExpect(jsonPath("$.error").value("There is no open task " + activate.key() + " that you may see."));
+        String other = mvc.perform(post("/api/studies/RT-HN-2026/subjects/PID-0023/dicom-studies/"
+                        + TestPatientStudies.RT_STUDY_UID + "/edit").with(user(DemoStudyData.RESEARCHER)).with(csrf()))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        long otherInstance = Long.parseLong(json.readTree(other).path("processInstanceKey").asText());
+        UserTask next = org.dicomstage.testing.Poll.until(Duration.ofSeconds(10),
+                () -> tasks.open(otherInstance).stream().findFirst().orElse(null), () -> "no task in " + otherInstance);
+        mvc.perform(get("/api/tasks/" + next.key()).with(user(DemoStudyData.OUTSIDER)))
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.error").value("There is no open task " + next.key() + " that you may see."));
     }
 
     @Test
