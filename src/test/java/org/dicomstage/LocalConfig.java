@@ -1,6 +1,8 @@
 package org.dicomstage;
 
 import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import org.dicomstage.dicom.DicomNodeRegistry;
 import org.dicomstage.study.DemoStudyData;
 import org.dicomstage.web.ZptProcessInstances;
@@ -43,6 +45,14 @@ public class LocalConfig {
         return new LocalArchives(nodes);
     }
 
+    private static boolean isLoopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
     @EventListener
     void ready(ApplicationReadyEvent event) {
         String url = event.getApplicationContext() instanceof WebServerApplicationContext web
@@ -58,8 +68,12 @@ public class LocalConfig {
             System.out.println("  Archive '" + node + "': " + nodes.describe(node) + ", "
                     + nodes.archive(node).map(a -> a.size() + " instances").orElse("external"));
         }
-        System.out.println("  Engine: in-memory Zeebe, gRPC localhost:" + ZptEngines.port(engine)
-                + "; metrics: " + url + "/actuator/prometheus, health: " + url + "/actuator/health");
+        System.out.println("  Engine: in-memory Zeebe, gRPC 127.0.0.1:" + ZptEngines.port(engine)
+                + "; metrics (admins): " + url + "/actuator/prometheus, health: " + url + "/actuator/health");
+        String address = event.getApplicationContext().getEnvironment().getProperty("server.address", "0.0.0.0");
+        System.out.println("  Listening on " + address + " (web), 127.0.0.1 (engine gRPC, archives)"
+                + (isLoopback(address) ? ": not reachable from other machines"
+                : ": the web server is reachable from the network; demo accounts still sign in from loopback only"));
         System.out.println("  Started in " + LocalDicomStage.uptimeMillis() + " ms after JVM start");
         // Printed, not only logged: scripts and people wait for this exact line.
         System.out.println("DICOM Stage is ready: " + url);

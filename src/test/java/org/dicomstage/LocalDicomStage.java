@@ -2,6 +2,7 @@ package org.dicomstage;
 
 import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,12 +70,21 @@ public final class LocalDicomStage {
     }
 
     /**
-     * Two embedded archives on fixed loopback ports, the holding node, and the workers' poll interval. System properties rank below program arguments, so
+     * The web server listens on loopback only: the demo accounts' passwords are their names. (The engine's gateway
+     * is on loopback too, see {@link ZptEngines}; the embedded archives always are.) {@code --server.address=0.0.0.0}
+     * opens the web server to the network, and the demo accounts still sign in from loopback only.
+     */
+    public static Map<String, Object> bindDefaults() {
+        return Map.of("server.address", InetAddress.getLoopbackAddress().getHostAddress());
+    }
+
+    /**
+     * Two embedded archives on fixed loopback ports, the holding node, the workers' poll interval and {@link #bindDefaults()}. System properties rank below program arguments, so
      * {@code --dicomstage.nodes.study0.port=...} still wins (a repeated argument would be joined, not replaced).
      */
     private static void archiveDefaults() {
         Path archives = Path.of(ARCHIVES).toAbsolutePath();
-        Map<String, Object> defaults = new LinkedHashMap<>();
+        Map<String, Object> defaults = new LinkedHashMap<>(bindDefaults());
         defaults.put("dicomstage.nodes.study0.kind", "EMBEDDED");
         defaults.put("dicomstage.nodes.study0.ae-title", "STUDY0");
         defaults.put("dicomstage.nodes.study0.port", STUDY0_PORT);

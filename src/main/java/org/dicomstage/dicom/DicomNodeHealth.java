@@ -1,5 +1,8 @@
 package org.dicomstage.dicom;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,28 +12,45 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 
 /**
  * One health indicator per archive: C-ECHO for DIMSE, an HTTP round trip (QIDO) for DICOMweb, the listening
- * SCP for embedded archives. DOWN carries the node's own error message, which names the peer.
+ * SCP for embedded archives. DOWN carries the node's own error message, which names the peer. A result is reused
+ * for {@code cache}: /actuator/health is public, and each call must not open an association to every archive.
+ * Calls that arrive while a check runs wait for it rather than start their own.
  */
 final class DicomNodeHealth implements HealthIndicator {
 
     private final DicomNodeRegistry registry;
     private final String name;
+    private final Duration cache;
+    private final Clock clock;
+    private Health last;
+    private Instant checkedAt;
 
-    private DicomNodeHealth(DicomNodeRegistry registry, String name) {
+    private DicomNodeHealth(DicomNodeRegistry registry, String name, Duration cache, Clock clock) {
         this.registry = registry;
         this.name = name;
+        this.cache = cache;
+        this.clock = clock;
     }
 
-    static CompositeHealthContributor of(DicomNodeRegistry registry) {
+    static CompositeHealthContributor of(DicomNodeRegistry registry, Duration cache, Clock clock) {
         Map<String, HealthIndicator> indicators = new LinkedHashMap<>();
         for (String name : registry.names()) {
-            indicators.put(name, new DicomNodeHealth(registry, name));
+            indicators.put(name, new DicomNodeHealth(registry, name, cache, clock));
         }
         return CompositeHealthContributor.fromMap(indicators);
     }
 
     @Override
-    public Health health() {
+    public synchronized Health health() {
+        Instant now = clock.instant();
+        if (last == null || !now.isBefore(checkedAt.plus(cache))) {
+            last = check();
+            checkedAt = now;
+        }
+        return last;
+    }
+
+    private Health check() {
         long started = System.nanoTime();
         try {
             registry.node(name).echo();

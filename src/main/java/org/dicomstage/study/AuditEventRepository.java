@@ -13,4 +13,7 @@ interface AuditEventRepository extends JpaRepository<AuditEvent, Long> {
 
     @Query("select a from AuditEvent a where a.studyIdentifier = :studyIdentifier order by a.occurredAt desc, a.id desc")
     Page<AuditEvent> findByStudy(String studyIdentifier, Pageable page);
+
+    @Query("select a from AuditEvent a where a.action = :action and a.detail = :detail order by a.occurredAt desc, a.id desc")
+    Page<AuditEvent> findByActionAndDetail(String action, String detail, Pageable page);
 }

@@ -5,11 +5,17 @@ public class StudyAccessDenied extends RuntimeException {
 
     private final String username;
     private final String studyIdentifier;
+    private final Right missingRight;
 
     public StudyAccessDenied(String username, String studyIdentifier, String message) {
+        this(username, studyIdentifier, null, message);
+    }
+
+    public StudyAccessDenied(String username, String studyIdentifier, Right missingRight, String message) {
         super(message);
         this.username = username;
         this.studyIdentifier = studyIdentifier;
+        this.missingRight = missingRight;
     }
 
     public String username() {
@@ -18,5 +24,10 @@ public class StudyAccessDenied extends RuntimeException {
 
     public String studyIdentifier() {
         return studyIdentifier;
+    }
+
+    /** The right the user lacks as a member of the study; null when they are not a member at all. */
+    public Right missingRight() {
+        return missingRight;
     }
 }

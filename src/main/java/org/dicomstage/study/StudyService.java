@@ -30,6 +30,10 @@ public class StudyService {
 
     /** Hits shown for a search; the result says how many more there are. */
     public static final int SEARCH_LIMIT = 10;
+    /** Terms of one bulk search: a study's subjects, pasted, with room to spare. */
+    public static final int MAX_BULK_TERMS = 1000;
+    /** Longest term of a bulk search: the longest identifier (PID or study subject ID) a subject can have. */
+    public static final int MAX_TERM_LENGTH = 64;
 
     private static final int DETAIL_LIMIT = 2000;
     private static final int MAX_PAGE_SIZE = 500;
@@ -96,6 +100,17 @@ public class StudyService {
     public BulkSearchResult bulkSearch(String username, String studyIdentifier, String text) {
         Membership membership = require(username, studyIdentifier, Right.LOOKUP, null);
         List<String> terms = SubjectMatching.terms(text);
+        if (terms.size() > MAX_BULK_TERMS) {
+            throw new IllegalArgumentException("A bulk search takes at most " + MAX_BULK_TERMS + " terms, not "
+                    + terms.size() + ": split the list.");
+        }
+        for (int i = 0; i < terms.size(); i++) {
+            if (terms.get(i).length() > MAX_TERM_LENGTH) {
+                // Not echoed: a term can be megabytes long.
+                throw new IllegalArgumentException("Term " + (i + 1) + " is longer than " + MAX_TERM_LENGTH
+                        + " characters, longer than any subject's identifier.");
+            }
+        }
         List<SubjectEnrolment> candidates = terms.isEmpty() ? List.of()
                 : enrolments.findAllOf(membership.study()).stream().map(Enrolment::view).toList();
         SubjectMatching.Outcome outcome = SubjectMatching.match(terms, candidates);
@@ -324,6 +339,16 @@ public class StudyService {
         audit(username, action, studyIdentifier, subjectPid, detail);
     }
 
+    /**
+     * The newest event of this action with exactly this detail, without an access check: for saying who already did
+     * something (e.g. completed a task) to a member of the event's study.
+     */
+    @Transactional(readOnly = true)
+    public Optional<AuditEventView> lastEvent(String action, String detail) {
+        return audits.findByActionAndDetail(action, detail, PageRequest.of(0, 1)).stream().findFirst()
+                .map(AuditEvent::view);
+    }
+
     /** The user's own trail, newest first. */
     @Transactional(readOnly = true)
     public AuditPage auditFor(String username, int page, int size) {
@@ -361,7 +386,7 @@ public class StudyService {
                 : "User '" + username + "' lacks the " + right + " right in study '" + studyIdentifier + "'";
         audit(username == null ? "(anonymous)" : username, AuditActions.ACCESS_DENIED, studyIdentifier, subjectPid,
                 "needs " + right + ": " + message);
-        throw new StudyAccessDenied(username, studyIdentifier, message);
+        throw new StudyAccessDenied(username, studyIdentifier, found.isEmpty() ? null : right, message);
     }
 
     private void register(long requestId, List<SeriesSelection> selected, List<SeriesSelection> closure,

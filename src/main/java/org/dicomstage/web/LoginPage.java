@@ -16,8 +16,7 @@ class LoginPage {
     @ResponseBody
     String login(HttpServletRequest request) {
         CsrfToken csrf = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
-        boolean failed = request.getParameter("error") != null;
-        boolean loggedOut = request.getParameter("logout") != null;
+        String message = message(request);
         return """
                 <!DOCTYPE html>
                 <html lang="en">
@@ -38,9 +37,28 @@ class LoginPage {
                 </form>
                 </main>
                 </body></html>
-                """.formatted(
-                failed ? "<p role=\"alert\" class=\"error\">Wrong username or password.</p>"
-                        : loggedOut ? "<p role=\"status\">You have been signed out.</p>" : "",
+                """.formatted(message,
                 HtmlUtils.htmlEscape(csrf.getParameterName()), HtmlUtils.htmlEscape(csrf.getToken()));
+    }
+
+    private static String message(HttpServletRequest request) {
+        String wait = request.getParameter("wait");
+        if (wait != null && wait.matches("[0-9]{1,6}")) {
+            long seconds = Long.parseLong(wait);
+            String when = seconds < 120 ? seconds + " seconds" : (seconds + 59) / 60 + " minutes";
+            return alert("Too many failed sign-ins for this account or from this address. Try again in " + when
+                    + ".");
+        }
+        if (request.getParameter("remote") != null) {
+            return alert("The demo accounts sign in only from the machine DICOM Stage runs on (localhost).");
+        }
+        if (request.getParameter("error") != null) {
+            return alert("Wrong username or password.");
+        }
+        return request.getParameter("logout") != null ? "<p role=\"status\">You have been signed out.</p>" : "";
+    }
+
+    private static String alert(String text) {
+        return "<p role=\"alert\" class=\"error\" id=\"login-error\">" + HtmlUtils.htmlEscape(text) + "</p>";
     }
 }

@@ -1,5 +1,8 @@
 package org.dicomstage.web;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import java.security.Principal;
 import java.util.List;
 import org.dicomstage.study.AuditActions;
@@ -12,7 +15,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -20,28 +22,55 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class LookupController {
 
+    /** Room for {@link StudyService#MAX_BULK_TERMS} identifiers with their separators. */
+    static final int MAX_BULK_BODY = 64 * 1024;
+
     private final StudyService studies;
     private final ObjectProvider<PatientStudies> patientStudies;
+    private final ObjectMapper json;
 
-    LookupController(StudyService studies, ObjectProvider<PatientStudies> patientStudies) {
+    LookupController(StudyService studies, ObjectProvider<PatientStudies> patientStudies, ObjectMapper json) {
         this.studies = studies;
         this.patientStudies = patientStudies;
+        this.json = json;
     }
 
     @GetMapping("/api/studies/{study}/subjects")
     SubjectSearchResult search(@PathVariable String study, @RequestParam(defaultValue = "") String q,
                                Principal user) {
-        return studies.searchSubjects(user.getName(), study, q);
+        return studies.searchSubjects(user.getName(), Ids.study(study), Ids.query("q", q));
     }
 
+    /**
+     * The body is read here, up to {@link #MAX_BULK_BODY} bytes, instead of by the JSON converter: a pasted list of
+     * 700,000 terms would otherwise be parsed and matched in full before anything refused it.
+     */
     @PostMapping("/api/studies/{study}/subjects/bulk")
-    BulkSearchResult bulk(@PathVariable String study, @RequestBody BulkQuery query, Principal user) {
+    BulkSearchResult bulk(@PathVariable String study, HttpServletRequest request, Principal user)
+            throws IOException {
+        Ids.study(study);
+        byte[] body = request.getInputStream().readNBytes(MAX_BULK_BODY + 1);
+        if (body.length > MAX_BULK_BODY) {
+            throw new ApiErrors.BadRequest("A bulk search is at most " + MAX_BULK_BODY / 1024 + " KiB ("
+                    + StudyService.MAX_BULK_TERMS + " terms): split the list.");
+        }
+        BulkQuery query;
+        try {
+            query = json.readValue(body, BulkQuery.class);
+        } catch (IOException e) {
+            throw new ApiErrors.BadRequest("The request body is not the JSON this call expects: {\"text\": \"...\"}.");
+        }
         return studies.bulkSearch(user.getName(), study, query.text());
     }
 
     @GetMapping("/api/studies/{study}/subjects/{pid}/dicom-studies")
     List<StudyRowView> dicomStudies(@PathVariable String study, @PathVariable String pid, Principal user) {
-        requireEnrolled(studies, user.getName(), study, pid, Right.LOOKUP);
+        requireEnrolled(studies, user.getName(), Ids.study(study), Ids.pid(pid), Right.LOOKUP);
+        if (studies.studyForStaging(study).source()) {
+            // Study0 is where copies come from: it has no project archive to compare with, and no secret.
+            throw new ApiErrors.BadRequest("Study " + study + " is the research archive itself, not a project: "
+                    + "switch to a project study to look up what is staged.");
+        }
         PatientStudies port = patientStudies.getIfAvailable();
         if (port == null) {
             throw new ApiErrors.Unavailable("Study0 listing is not configured in this deployment");
@@ -59,7 +88,8 @@ class LookupController {
             studies.studyForStaging(study, pid);
         } catch (StudyNotFound e) {
             studies.record(user, AuditActions.ACCESS_DENIED, study, pid, "subject is not enrolled in the study");
-            throw new ApiErrors.Forbidden("subject not enrolled");
+            throw new ApiErrors.Forbidden("subject not enrolled",
+                    "Subject " + pid + " is not enrolled in study " + study + ".");
         }
     }
 

@@ -16,6 +16,8 @@ import org.dicomstage.study.Role;
 import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StudyService;
 import org.dicomstage.study.StudySummary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,6 +34,7 @@ import org.springframework.web.bind.annotation.RestController;
 class ProcessController {
 
     static final String INCIDENT_RETRIED = "INCIDENT_RETRIED";
+    private static final Logger log = LoggerFactory.getLogger(ProcessController.class);
     /** Never shown, whatever a worker may once put into a variable by mistake. */
     private static final Pattern SECRET = Pattern.compile("(?i).*(secret|password|passwd|token|credential).*");
     private static final int RETRIES = 1;
@@ -51,8 +54,8 @@ class ProcessController {
     List<Row> list(@RequestParam(required = false) String study, @RequestParam(required = false) String state,
                    Principal user) {
         Set<String> coordinated = coordinated(user.getName());
-        if (study != null && !study.isBlank() && !coordinated.contains(study)) {
-            throw deny(user.getName(), study, "process list");
+        if (study != null && !study.isBlank() && !coordinated.contains(Ids.study(study))) {
+            throw deny(user.getName(), study, "process list", "You do not coordinate study " + study + ".");
         }
         Set<String> shown = study == null || study.isBlank() ? coordinated : Set.of(study);
         Map<Long, Long> requestByInstance = new HashMap<>();
@@ -91,14 +94,18 @@ class ProcessController {
         ProcessInstances.Detail detail = require(user.getName(), key);
         ProcessInstances.Incident incident = detail.incidents().stream().filter(i -> i.key() == incidentKey)
                 .findFirst().orElseThrow(() -> deny(user.getName(), detail.instance().studyId(),
-                        "retry incident " + incidentKey + " not of process instance " + key));
+                        "retry incident " + incidentKey + " not of process instance " + key,
+                        "Process instance " + key + " has no open incident " + incidentKey
+                                + ": reload it to see its incidents now."));
         try {
             if (incident.jobKey() != null) {
                 camunda.newUpdateRetriesCommand(incident.jobKey()).retries(RETRIES).send().join();
             }
             camunda.newResolveIncidentCommand(incidentKey).send().join();
         } catch (ClientException e) {
-            throw new IllegalArgumentException("The engine refused the retry: " + e.getMessage(), e);
+            log.info("retry of incident {} refused by the engine: {}", incidentKey, e.getMessage());
+            throw new ApiErrors.BadRequest("The engine refused the retry: the incident may be resolved already. "
+                    + "Reload the process to see its state now.");
         }
         studies.record(user.getName(), INCIDENT_RETRIED, detail.instance().studyId(), null,
                 "incident " + incidentKey + " at " + incident.elementId() + " of process instance " + key);
@@ -118,12 +125,14 @@ class ProcessController {
 
     private ProcessInstances.Detail require(String user, long key) {
         ProcessInstances.Detail detail = instances.get(key).orElse(null);
+        // Unknown and not coordinated read the same, so keys cannot be probed.
+        String reason = "There is no process instance " + key + " in the studies you coordinate.";
         if (detail == null) {
-            throw deny(user, null, "process instance " + key + ": not found");
+            throw deny(user, null, "process instance " + key + ": not found", reason);
         }
         String study = detail.instance().studyId();
         if (study == null || !coordinated(user).contains(study)) {
-            throw deny(user, study, "process instance " + key + ": not a coordinator of its study");
+            throw deny(user, study, "process instance " + key + ": not a coordinator of its study", reason);
         }
         return detail;
     }
@@ -133,9 +142,9 @@ class ProcessController {
                 .map(StudySummary::identifier).collect(Collectors.toSet());
     }
 
-    private ApiErrors.Forbidden deny(String user, String study, String detail) {
+    private ApiErrors.Forbidden deny(String user, String study, String detail, String reason) {
         studies.record(user, AuditActions.ACCESS_DENIED, study, null, detail);
-        return new ApiErrors.Forbidden(detail);
+        return new ApiErrors.Forbidden(detail, reason);
     }
 
     /** Keys as strings: they exceed JavaScript's safe integers. */

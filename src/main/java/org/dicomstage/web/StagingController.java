@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.dicomstage.study.NewStagingRequest;
+import org.dicomstage.study.AuditActions;
 import org.dicomstage.study.RequestOutcome;
 import org.dicomstage.study.Right;
 import org.dicomstage.study.StagingRequestView;
+import org.dicomstage.study.StudyAccessDenied;
+import org.dicomstage.study.StudyNotFound;
 import org.dicomstage.study.StudyService;
 import org.dicomstage.workflow.ProcessDefinition;
 import org.dicomstage.workflow.ProcessDefinition.Variables;
@@ -49,7 +52,8 @@ class StagingController {
     @PostMapping("/api/studies/{study}/subjects/{pid}/dicom-studies/{uid}/edit")
     Started edit(@PathVariable String study, @PathVariable String pid, @PathVariable String uid, Principal user) {
         String username = user.getName();
-        LookupController.requireEnrolled(studies, username, study, pid, Right.STAGE);
+        Ids.uid("uid", uid);
+        LookupController.requireEnrolled(studies, username, Ids.study(study), Ids.pid(pid), Right.STAGE);
         long deadline = System.nanoTime() + STARTING_WAIT.toNanos();
         while (true) {
             Optional<StagingRequestView> open = studies.findOpenRequest(study, pid, uid);
@@ -127,12 +131,12 @@ class StagingController {
 
     @GetMapping("/api/studies/{study}/requests")
     List<StagingRequestView> requests(@PathVariable String study, Principal user) {
-        return studies.stagingRequests(user.getName(), study);
+        return studies.stagingRequests(user.getName(), Ids.study(study));
     }
 
     @GetMapping("/api/requests/{id}")
     StagingRequestView request(@PathVariable long id, Principal user) {
-        return studies.stagingRequest(user.getName(), id);
+        return visibleRequest(user.getName(), id);
     }
 
     /**
@@ -141,7 +145,7 @@ class StagingController {
      */
     @GetMapping("/api/requests/{id}/verification")
     Verification verification(@PathVariable long id, Principal user) {
-        StagingRequestView request = studies.stagingRequest(user.getName(), id);
+        StagingRequestView request = visibleRequest(user.getName(), id);
         if (request.processInstanceKey() == null) {
             return new Verification(null, List.of());
         }
@@ -149,6 +153,26 @@ class StagingController {
                 .map(ProcessInstances.Detail::variables).orElse(Map.of());
         return new Verification(variables.get(Variables.VERIFIED) instanceof Boolean b ? b : null,
                 variables.get(Variables.VERIFICATION_REPORT) instanceof List<?> rows ? rows : List.of());
+    }
+
+    /**
+     * The request if the user may see it. An unknown id is refused like someone else's request, with the same words
+     * and status, so ids cannot be probed; both are audited.
+     */
+    private StagingRequestView visibleRequest(String user, long id) {
+        try {
+            return studies.stagingRequest(user, id);
+        } catch (StudyNotFound e) {
+            studies.record(user, AuditActions.ACCESS_DENIED, null, null, "request " + id + ": not found");
+            throw notVisible(id);
+        } catch (StudyAccessDenied e) {
+            throw notVisible(id);
+        }
+    }
+
+    private static ApiErrors.Forbidden notVisible(long id) {
+        return new ApiErrors.Forbidden("request " + id, "There is no staging request " + id
+                + " in the studies you may look up.");
     }
 
     /**

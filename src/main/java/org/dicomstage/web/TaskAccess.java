@@ -1,10 +1,15 @@
 package org.dicomstage.web;
 
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.dicomstage.study.AuditActions;
+import org.dicomstage.study.AuditEventView;
 import org.dicomstage.study.Right;
+import org.dicomstage.study.StudyAccessDenied;
 import org.dicomstage.study.StudyService;
 import org.dicomstage.study.StudySummary;
 import org.dicomstage.workflow.ProcessDefinition;
@@ -21,6 +26,10 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class TaskAccess {
+
+    static final String TASK_COMPLETED = "TASK_COMPLETED";
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+            .withZone(ZoneOffset.UTC);
 
     private final UserTasks tasks;
     private final StudyService studies;
@@ -50,21 +59,60 @@ class TaskAccess {
         UserTask task = tasks.get(key).filter(t -> ProcessDefinition.PROCESS_ID.equals(t.bpmnProcessId()))
                 .orElse(null);
         if (task == null) {
-            throw deny(user, null, action + " task " + key + ": no such open task");
+            throw deny(user, null, action + " task " + key + ": no such open task", noLongerOpen(user, key));
         }
         String study = studyOf(task);
         if (study == null) {
             if (!user.equals(task.variables().get(Variables.REQUESTED_BY))) {
-                throw deny(user, null, action + " task " + key + ": not the requester");
+                throw deny(user, null, action + " task " + key + ": not the requester", notVisible(key));
             }
         } else {
-            // Audits the denial itself.
-            studies.requireRight(user, study, rightFor(task));
+            try {
+                // Audits the denial itself.
+                studies.requireRight(user, study, rightFor(task));
+            } catch (StudyAccessDenied e) {
+                if (e.missingRight() == null) {
+                    // Not a member: the same words as for a key that does not exist.
+                    throw new ApiErrors.Forbidden(e.getMessage(), notVisible(key));
+                }
+                throw e;
+            }
         }
         if (!action.equals("view") && task.assignee() != null && !task.assignee().equals(user)) {
-            throw deny(user, study, action + " task " + key + ": assigned to someone else");
+            throw deny(user, study, action + " task " + key + ": assigned to someone else",
+                    "Task " + key + " is claimed by " + task.assignee() + ".");
         }
         return task;
+    }
+
+    /** Records that the user completed the task, so that someone opening it later learns who and when. */
+    void completed(String user, UserTask task) {
+        studies.record(user, TASK_COMPLETED, studyOf(task), null, completionDetail(task.key()));
+    }
+
+    /**
+     * Who completed the task and when, for a member of its study (they could have seen the task itself); for
+     * everyone else the same words as for a key that never existed.
+     */
+    private String noLongerOpen(String user, long key) {
+        Optional<AuditEventView> done = studies.lastEvent(TASK_COMPLETED, completionDetail(key));
+        Set<String> memberOf = studies.studiesOf(user).stream().map(StudySummary::identifier)
+                .collect(Collectors.toSet());
+        if (done.isPresent() && (user.equals(done.get().username())
+                || done.get().studyIdentifier() != null && memberOf.contains(done.get().studyIdentifier()))) {
+            String who = user.equals(done.get().username()) ? "you" : done.get().username();
+            return "Task " + key + " was already completed by " + who + " at "
+                    + TIME.format(done.get().occurredAt()) + " UTC.";
+        }
+        return notVisible(key);
+    }
+
+    private static String notVisible(long key) {
+        return "There is no open task " + key + " that you may see.";
+    }
+
+    private static String completionDetail(long key) {
+        return "task " + key;
     }
 
     static String studyOf(UserTask task) {
@@ -77,8 +125,8 @@ class TaskAccess {
         return ProcessDefinition.Elements.REVIEW_STAGED_COPY.equals(task.elementId()) ? Right.REVIEW : Right.STAGE;
     }
 
-    private ApiErrors.Forbidden deny(String user, String study, String detail) {
+    private ApiErrors.Forbidden deny(String user, String study, String detail, String reason) {
         studies.record(user, AuditActions.ACCESS_DENIED, study, null, detail);
-        return new ApiErrors.Forbidden(detail);
+        return new ApiErrors.Forbidden(detail, reason);
     }
 }

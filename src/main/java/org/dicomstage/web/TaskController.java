@@ -77,11 +77,13 @@ class TaskController {
             // The chosen study is the one the rest of the process works in: the user must be able to stage there.
             Object chosen = variables.get(Variables.STUDY_ID);
             if (!(chosen instanceof String study)) {
-                throw new IllegalArgumentException("choose a study");
+                throw new ApiErrors.BadRequest("Choose a study.");
             }
+            Ids.study(study);
             studies.requireRight(user.getName(), study, Right.STAGE);
         }
         tasks.complete(key, variables);
+        access.completed(user.getName(), task);
         return ResponseEntity.noContent().build();
     }
 

@@ -1,6 +1,7 @@
 package org.dicomstage.web;
 
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -15,7 +16,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -26,6 +29,8 @@ import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.csrf.CsrfException;
 
 /**
  * Login and the coarse rules; per-study access is decided by StudyService on every call.
@@ -59,16 +64,26 @@ class WebSecurity {
 
     @Bean
     @ConditionalOnProperty(name = "dicomstage.security.mode", havingValue = "demo", matchIfMissing = true)
+    LoginThrottle loginThrottle() {
+        return new LoginThrottle(Clock.systemUTC());
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "dicomstage.security.mode", havingValue = "demo", matchIfMissing = true)
     SecurityFilterChain demoLogin(HttpSecurity http, UserDetailsService accounts, StudyService studies,
+                                  LoginThrottle throttle,
                                   @Value("${spring.datasource.url:}") String database,
                                   @Value("${dicomstage.security.demo-on-any-database:false}") boolean anyDatabase)
             throws Exception {
         requireEmbeddedDatabase(database, anyDatabase);
-        log.warn("Form login with demo passwords (dicomstage.security.mode=demo): for the embedded run only; "
-                + "production sets dicomstage.security.mode=oidc");
+        log.warn("Form login with demo passwords (dicomstage.security.mode=demo): for the embedded run only, and "
+                + "only from this machine (loopback); production sets dicomstage.security.mode=oidc");
         common(http, studies);
+        DemoLoginGuard guard = new DemoLoginGuard(throttle, studies);
         http.userDetailsService(accounts)
-                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false).permitAll());
+                .addFilterBefore(guard, UsernamePasswordAuthenticationFilter.class)
+                .formLogin(form -> form.loginPage("/login").permitAll()
+                        .successHandler(guard.successHandler()).failureHandler(guard.failureHandler()));
         return http.build();
     }
 
@@ -112,9 +127,10 @@ class WebSecurity {
     private static void common(HttpSecurity http, StudyService studies) throws Exception {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/error", "/vendor/**", "/app.css", "/favicon.ico").permitAll()
-                        // Container and load-balancer probes: status only, details need a login.
+                        // Container and load-balancer probes: status only; details are for admins
+                        // (management.endpoint.health.roles), as are metrics and Prometheus.
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        .requestMatchers("/modeler.html", "/api/admin/**").hasRole(ADMIN)
+                        .requestMatchers("/modeler.html", "/api/admin/**", "/actuator/**").hasRole(ADMIN)
                         .anyRequest().authenticated())
                 // CSRF stays on (the default); the pages send the token from /api/me in the X-CSRF-TOKEN header.
                 .exceptionHandling(e -> e.accessDeniedHandler(auditedDenial(studies)))
@@ -124,12 +140,20 @@ class WebSecurity {
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"));
     }
 
-    /** A refused page or API call is an access attempt worth an audit event, as StudyService audits its own. */
+    /**
+     * A refused page or API call is an access attempt worth an audit event, as StudyService audits its own. The
+     * error page says why in words ({@link ErrorPages}).
+     */
     private static AccessDeniedHandler auditedDenial(StudyService studies) {
         return (request, response, denied) -> {
-            String user = request.getUserPrincipal() == null ? "(anonymous)" : request.getUserPrincipal().getName();
+            // From the security context: the CSRF check runs before the request is wrapped to know its principal.
+            Authentication who = SecurityContextHolder.getContext().getAuthentication();
+            String user = who == null || !who.isAuthenticated() ? "(anonymous)" : who.getName();
             studies.record(user, AuditActions.ACCESS_DENIED, null, null,
                     request.getMethod() + " " + request.getRequestURI() + ": " + denied.getMessage());
+            request.setAttribute(ErrorPages.REASON, denied instanceof CsrfException
+                    ? "This page is out of date or your session has ended: reload it and try again."
+                    : "This is for administrators, and " + user + " is not one.");
             response.sendError(HttpServletResponse.SC_FORBIDDEN);
         };
     }

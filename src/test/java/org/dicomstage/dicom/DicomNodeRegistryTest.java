@@ -72,7 +72,7 @@ class DicomNodeRegistryTest {
 
     @Test
     void healthIsPerNodeAndDownNamesTheCause() {
-        runner().run(context -> {
+        runner().withPropertyValues("dicomstage.health.cache=0s").run(context -> {
             CompositeHealthContributor health = context.getBean("dicomNodes", CompositeHealthContributor.class);
             assertThat(((HealthIndicator) health.getContributor("study0")).health().getStatus()).isEqualTo(Status.UP);
             var pacs = ((HealthIndicator) health.getContributor("pacs")).health();
@@ -82,5 +82,27 @@ class DicomNodeRegistryTest {
             assertThat(((HealthIndicator) health.getContributor("study0")).health().getStatus())
                     .isEqualTo(Status.DOWN);
         });
+    }
+
+    /** Issue 11: /actuator/health is public, and 20 anonymous calls opened 20 associations to each archive. */
+    @Test
+    void twentyHealthChecksOpenOneAssociationPerCachePeriod() throws Exception {
+        try (EmbeddedArchive archive = new EmbeddedArchive("PACS", dir.resolve("pacs"), 0, 4)) {
+            archive.start();
+            new ApplicationContextRunner()
+                    .withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class))
+                    .withUserConfiguration(DicomConfiguration.class)
+                    .withPropertyValues("dicomstage.nodes.pacs.kind=DIMSE", "dicomstage.nodes.pacs.ae-title=PACS",
+                            "dicomstage.nodes.pacs.host=127.0.0.1", "dicomstage.nodes.pacs.port=" + archive.port())
+                    .run(context -> {
+                        HealthIndicator pacs = (HealthIndicator) context.getBean("dicomNodes",
+                                CompositeHealthContributor.class).getContributor("pacs");
+                        for (int i = 0; i < 20; i++) {
+                            assertThat(pacs.health().getStatus()).isEqualTo(Status.UP);
+                        }
+                        assertThat(archive.associationsAccepted()).as("associations for 20 health calls")
+                                .isEqualTo(1);
+                    });
+        }
     }
 }

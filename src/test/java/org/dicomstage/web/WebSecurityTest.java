@@ -90,7 +90,7 @@ class WebSecurityTest {
     void forgedStudyIdIsForbiddenAndAudited() throws Exception {
         mvc.perform(get("/api/studies/RT-HN-2026/subjects").param("q", "HN").with(user(DemoStudyData.OUTSIDER)))
                 .andExpect(status().isForbidden())
-                .andExpect(jsonPath("$.error").value("Access denied"));
+                .andExpect(jsonPath("$.error").value("You are not a member of study RT-HN-2026."));
         AuditEventView audit = lastAudit(DemoStudyData.OUTSIDER);
         assertThat(audit.action()).isEqualTo(AuditActions.ACCESS_DENIED);
         assertThat(audit.studyIdentifier()).isEqualTo(DemoStudyData.RT_HN_2026);

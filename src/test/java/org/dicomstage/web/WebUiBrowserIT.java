@@ -287,6 +287,23 @@ class WebUiBrowserIT {
         screenshot("modeler");
     }
 
+    /** Issue 12: a refused page says why in the app's own style, not Spring's white-label page. */
+    @Test
+    void aRefusedPageSaysWhyInTheAppsStyle() {
+        login(DemoStudyData.RESEARCHER);
+        browser.get(url("/modeler.html"));
+        waitFor(By.id("error-reason"));
+        assertThat(text(By.tagName("h1"))).isEqualTo("Access denied");
+        assertThat(text(By.id("error-reason"))).isEqualTo("This is for administrators, and researcher is not one.");
+        assertThat(browser.getPageSource()).doesNotContain("Whitelabel");
+        // Styled by app.css: the header bar of every page.
+        assertThat(browser.findElement(By.cssSelector("header.app")).getCssValue("background-color"))
+                .isEqualTo("rgba(18, 53, 91, 1)");
+        screenshot("access-denied");
+        browser.findElement(By.linkText("Back to DICOM Lookup")).click();
+        waitFor(By.id("subject-search"));
+    }
+
     private void login(String user) {
         browser.get(url("/"));
         wait.until(ExpectedConditions.urlContains("/login"));
