@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.dicomstage.LocalArchives;
 import org.dicomstage.dicom.DicomNodeRegistry;
 import org.dicomstage.dicom.EmbeddedArchive;
@@ -181,16 +180,16 @@ class WebUiJourneyIT {
         // Series by series: each says its own status, not the study's count.
         browser.findElement(By.cssSelector("td.nested tbody tr[data-study-uid] button.toggle")).click();
         wait.until(d -> d.findElements(By.cssSelector("table.series-status tbody tr")).size() == 7);
-        Map<String, String> status = new java.util.LinkedHashMap<>();
-        for (WebElement row : browser.findElements(By.cssSelector("table.series-status tbody tr"))) {
-            List<WebElement> cells = row.findElements(By.tagName("td"));
-            status.put(cells.get(0).getText() + " " + cells.get(2).getText(), cells.get(4).getText());
-        }
+        // Two doses are both called "Dose": a list of rows, not a map by name.
+        List<List<String>> status = browser.findElements(By.cssSelector("table.series-status tbody tr")).stream()
+                .map(row -> row.findElements(By.tagName("td")))
+                .map(cells -> List.of(cells.get(0).getText() + " " + cells.get(2).getText(), cells.get(4).getText()))
+                .toList();
         String accepted = "Yes, " + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + " (request #";
-        assertThat(status.values()).filteredOn(v -> v.startsWith(accepted)).as(status::toString).hasSize(4);
-        assertThat(status.values()).filteredOn("No"::equals).as(status::toString).hasSize(3);
-        assertThat(status.entrySet()).as("the MR is not referenced by the RT set and was not picked")
-                .filteredOn(e -> e.getKey().startsWith("MR ")).extracting(Map.Entry::getValue).containsOnly("No");
+        assertThat(status).filteredOn(r -> r.get(1).startsWith(accepted)).as(status::toString).hasSize(4);
+        assertThat(status).filteredOn(r -> r.get(1).equals("No")).as(status::toString).hasSize(3);
+        assertThat(status).as("the MR is not referenced by the RT set and was not picked")
+                .filteredOn(r -> r.get(0).startsWith("MR ")).extracting(r -> r.get(1)).containsOnly("No");
         screenshot("lookup-series-status");
         signOut();
 
