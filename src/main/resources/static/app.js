@@ -86,7 +86,18 @@ const DicomStage = (() => {
     target.replaceChildren(el('p', { role: 'alert', class: 'error' }, error.message || String(error)));
   }
 
+  /**
+   * A series' In project status as a badge: its words (from the server: "Yes, 2026-03-02 (request #4)", "No; being
+   * staged (request #6)", "No; failed: reason (request #6)") and a colour for what a glance should catch.
+   */
+  function projectBadge(series) {
+    const words = series.inProject || 'No';
+    const tone = /; failed:/.test(words) ? 'FAILED' : /; (being staged|held for review)/.test(words) ? 'STAGING'
+      : series.alreadyInProject ? 'Yes' : 'No';
+    return el('span', { class: 'badge project ' + tone }, words);
+  }
+
   function param(name) { return new URLSearchParams(window.location.search).get(name); }
 
-  return { api, el, start, activeStudy, hasRole, showError, param, me: () => me };
+  return { api, el, start, activeStudy, hasRole, showError, param, projectBadge, me: () => me };
 })();

@@ -107,12 +107,42 @@
       const rows = await api(`/api/studies/${enc(study)}/subjects/${enc(p.pid)}/dicom-studies`);
       if (!rows.length) { cell.replaceChildren(el('p', {}, 'No DICOM studies in Study0.')); return; }
       cell.replaceChildren(el('table', { 'aria-label': 'DICOM studies of ' + p.studySubjectId },
-        el('thead', {}, el('tr', {}, ['Date', 'Description', 'Modalities', 'Series', 'Project', ''].map(h => el('th', { scope: 'col' }, h)))),
-        el('tbody', {}, rows.map(r => el('tr', { 'data-study-uid': r.studyInstanceUid },
-          el('td', {}, r.studyDate || '—'), el('td', {}, r.description || ''), el('td', {}, r.modalities.join(', ')),
-          el('td', {}, r.seriesCount), el('td', { class: 'project' }, el('span', { class: 'badge ' + r.project.split(' ')[0] }, r.project)),
-          el('td', {}, el('button', { type: 'button', 'aria-label': `Edit ${r.description || r.studyInstanceUid}`,
-            onclick: e => edit(p, r, e.target) }, 'Edit')))))));
+        el('thead', {}, el('tr', {}, ['', 'Date', 'Description', 'Modalities', 'Series', 'Project', ''].map(h => el('th', { scope: 'col' }, h)))),
+        el('tbody', {}, rows.flatMap(r => studyRows(p, r)))));
+    } catch (e) { showError(cell, e); }
+  }
+
+  // A study row, and below it (collapsed) its series with their own In project status.
+  function studyRows(p, r) {
+    const id = 'series-' + r.studyInstanceUid.replace(/[^0-9A-Za-z]/g, '-');
+    const detail = el('tr', { hidden: true }, el('td', { colspan: 7, class: 'nested', id }));
+    const toggle = el('button', { type: 'button', class: 'toggle link', 'aria-expanded': 'false', 'aria-controls': id,
+      'aria-label': 'Show series of ' + (r.description || r.studyInstanceUid),
+      onclick: async () => {
+        const open = toggle.getAttribute('aria-expanded') !== 'true';
+        toggle.setAttribute('aria-expanded', String(open));
+        toggle.textContent = open ? '▾' : '▸';
+        detail.hidden = !open;
+        if (open) await loadSeries(p, r, detail.firstChild);
+      } }, '▸');
+    return [el('tr', { 'data-study-uid': r.studyInstanceUid },
+      el('td', {}, toggle),
+      el('td', {}, r.studyDate || '—'), el('td', {}, r.description || ''), el('td', {}, r.modalities.join(', ')),
+      el('td', {}, r.seriesCount), el('td', { class: 'project' }, el('span', { class: 'badge ' + r.project.split(' ')[0] }, r.project)),
+      el('td', {}, el('button', { type: 'button', 'aria-label': `Edit ${r.description || r.studyInstanceUid}`,
+        onclick: e => edit(p, r, e.target) }, 'Edit'))), detail];
+  }
+
+  async function loadSeries(p, r, cell) {
+    cell.replaceChildren(el('p', { class: 'muted' }, 'Loading…'));
+    try {
+      const series = await api(`/api/studies/${enc(study)}/subjects/${enc(p.pid)}/dicom-studies/${enc(r.studyInstanceUid)}/series`);
+      cell.replaceChildren(series.length === 0 ? el('p', {}, 'No series.') :
+        el('table', { class: 'series-status', 'aria-label': 'Series of ' + (r.description || r.studyInstanceUid) },
+          el('thead', {}, el('tr', {}, ['Modality', 'Series #', 'Series', 'Images', 'In project'].map(h => el('th', { scope: 'col' }, h)))),
+          el('tbody', {}, series.map(s => el('tr', { 'data-series-uid': s.seriesInstanceUid },
+            el('td', {}, s.modality || ''), el('td', {}, s.seriesNumber || ''), el('td', {}, s.description || ''),
+            el('td', {}, s.instanceCount), el('td', { class: 'in-project' }, DicomStage.projectBadge(s)))))));
     } catch (e) { showError(cell, e); }
   }
 

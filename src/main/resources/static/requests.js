@@ -32,6 +32,19 @@
           el('td', {}, summary(r)), el('td', {}, state(r)))))));
   }
 
+  /**
+   * A series of this request in words: in the project once the request was accepted, being staged or held for
+   * review while it is open, failed with the reason; otherwise not copied and why.
+   */
+  function seriesState(r, s) {
+    if (s.status === 'FAILED') return ['FAILED', 'Failed: ' + (s.failureInWords || 'reason not recorded')];
+    if (r.outcome === 'ACCEPTED' && s.status === 'VERIFIED')
+      return ['Yes', 'In project since ' + new Date(r.closedAt).toLocaleDateString() + ' (request #' + r.id + ')'];
+    if (r.closedAt) return ['No', 'Not copied (' + state(r) + ')'];
+    if (s.status === 'PENDING' || s.status === 'STAGING') return ['STAGING', 'Being staged'];
+    return ['STAGING', 'Held for review'];
+  }
+
   async function detail() {
     const r = await api('/api/requests/' + enc(id));
     content.replaceChildren(
@@ -41,13 +54,17 @@
         r.closedAt ? ` · ${state(r)} on ${new Date(r.closedAt).toLocaleString()}` : '',
         r.processInstanceKey && canSeeProcesses ? el('span', {}, ' · ', el('a', { href: '/process.html?key=' + r.processInstanceKey }, 'process view')) : null),
       el('table', { id: 'request-series' },
-        el('thead', {}, el('tr', {}, ['Modality', 'Series', 'Selected', 'State', 'Instances', 'Problem'].map(h => el('th', { scope: 'col' }, h)))),
-        el('tbody', {}, r.series.map(s => el('tr', {},
-          el('td', {}, s.modality || ''), el('td', {}, s.description || s.seriesInstanceUid),
-          el('td', {}, s.selected ? 'picked' : 'referenced'),
-          el('td', {}, el('span', { class: 'badge ' + s.status }, s.status)),
-          el('td', {}, `${s.stagedInstances} / ${s.expectedInstances || s.instanceCount}`),
-          el('td', { class: 'error' }, s.failureReason || ''))))));
+        el('thead', {}, el('tr', {}, ['Modality', 'Series', 'Selected', 'In project', 'Instances', canSeeProcesses ? 'Technical detail' : null]
+          .filter(Boolean).map(h => el('th', { scope: 'col' }, h)))),
+        el('tbody', {}, r.series.map(s => {
+          const [tone, words] = seriesState(r, s);
+          return el('tr', { 'data-series-uid': s.seriesInstanceUid },
+            el('td', {}, s.modality || ''), el('td', {}, s.description || s.seriesInstanceUid),
+            el('td', {}, s.selected ? 'picked' : 'referenced'),
+            el('td', { class: 'in-project' }, el('span', { class: 'badge project ' + tone }, words)),
+            el('td', {}, `${s.stagedInstances} / ${s.expectedInstances || s.instanceCount}`),
+            canSeeProcesses ? el('td', { class: 'muted' }, s.failureReason || '') : null);
+        }))));
     const verification = await api(`/api/requests/${enc(r.id)}/verification`);
     if (verification.verified !== null) {
       const columns = ['seriesDescription', 'expectedInstances', 'stagedInstances', 'checks', 'result'];

@@ -6,6 +6,8 @@
   const statusBox = document.getElementById('tasks-status');
   const instance = param('instance');
   let form = null, current = null, schema = null, data = {}, autoOpened = false, wanted = param('task');
+  let picker = null;
+  const PICK_KEYS = ['pickedSeriesUids', 'pickedRtSeriesUids'];
 
   async function loadTasks(attempt = 0) {
     let tasks;
@@ -63,18 +65,19 @@
       if (form) form.destroy();
       const container = document.getElementById('form-container');
       container.replaceChildren();
-      form = new DicomStageForms.Form({ container });
-      await form.importSchema(schema, data);
-      form.on('changed', e => { data = { ...data, ...e.data }; });
       const extra = document.getElementById('task-extra');
       extra.replaceChildren();
+      picker = null;
+      form = new DicomStageForms.Form({ container });
       if (current.elementId === 'PickSeries') {
-        extra.append(el('button', { type: 'button', class: 'secondary', id: 'open-series-dialog',
-          onclick: () => SeriesDialog.open(document.getElementById('series-dialog'), data, async picked => {
-            data = { ...data, ...picked };
-            await form.importSchema(schema, data);
-          }) }, 'Edit selected DICOM Study…'));
+        // One pick view: the tabbed picker stands in for the form's two checklists (Tasklist shows those) and
+        // submits under their keys.
+        await form.importSchema({ ...schema, components: schema.components.filter(c => !PICK_KEYS.includes(c.key)) }, data);
+        picker = SeriesPicker.mount(extra, data, picked => { data = { ...data, ...picked }; });
+      } else {
+        await form.importSchema(schema, data);
       }
+      form.on('changed', e => { data = { ...data, ...e.data }; });
       document.getElementById('task-heading').focus?.();
     } catch (e) { panel.hidden = false; showError(result, e); }
   }
@@ -88,7 +91,8 @@
       return;
     }
     try {
-      await api(`/api/tasks/${enc(current.key)}/complete`, { method: 'POST', body: submitted });
+      const body = picker ? { ...submitted, ...picker.picks() } : submitted;
+      await api(`/api/tasks/${enc(current.key)}/complete`, { method: 'POST', body });
       result.replaceChildren();
       document.getElementById('flash').replaceChildren(el('p', {}, `Task completed: ${current.name || current.elementId}.`));
       current = null;

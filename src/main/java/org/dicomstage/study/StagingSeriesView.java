@@ -1,5 +1,6 @@
 package org.dicomstage.study;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 
 /**
@@ -13,4 +14,10 @@ public record StagingSeriesView(String studyInstanceUid, String seriesInstanceUi
                                 String description, int instanceCount, boolean selected, SeriesStatus status,
                                 int expectedInstances, int stagedInstances, String failureReason,
                                 String targetSeriesInstanceUid, Instant updatedAt) {
+
+    /** The failure as a researcher reads it (no class names, no server paths); null unless FAILED. */
+    @JsonProperty("failureInWords")
+    public String failureInWords() {
+        return status == SeriesStatus.FAILED ? SeriesProjectStatus.inWords(failureReason) : null;
+    }
 }

@@ -5,9 +5,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.security.Principal;
 import java.util.List;
+import java.util.Map;
 import org.dicomstage.study.AuditActions;
 import org.dicomstage.study.BulkSearchResult;
 import org.dicomstage.study.Right;
+import org.dicomstage.study.SeriesProjectStatus;
+import org.dicomstage.study.SeriesProjectStatuses;
 import org.dicomstage.study.StudyNotFound;
 import org.dicomstage.study.StudyService;
 import org.dicomstage.study.SubjectSearchResult;
@@ -28,11 +31,14 @@ class LookupController {
     private final StudyService studies;
     private final ObjectProvider<PatientStudies> patientStudies;
     private final ObjectMapper json;
+    private final SeriesProjectStatuses projectStatuses;
 
-    LookupController(StudyService studies, ObjectProvider<PatientStudies> patientStudies, ObjectMapper json) {
+    LookupController(StudyService studies, ObjectProvider<PatientStudies> patientStudies, ObjectMapper json,
+                     SeriesProjectStatuses projectStatuses) {
         this.studies = studies;
         this.patientStudies = patientStudies;
         this.json = json;
+        this.projectStatuses = projectStatuses;
     }
 
     @GetMapping("/api/studies/{study}/subjects")
@@ -79,6 +85,23 @@ class LookupController {
     }
 
     /**
+     * The series of one Study0 study, each with its own In project status (from the staging requests), so a
+     * researcher can check series by series what is already copied.
+     */
+    @GetMapping("/api/studies/{study}/subjects/{pid}/dicom-studies/{studyUid}/series")
+    List<SeriesRowView> dicomSeries(@PathVariable String study, @PathVariable String pid,
+                                    @PathVariable String studyUid, Principal user) {
+        requireEnrolled(studies, user.getName(), study, pid, Right.LOOKUP);
+        PatientStudies port = patientStudies.getIfAvailable();
+        if (port == null) {
+            throw new ApiErrors.Unavailable("Study0 listing is not configured in this deployment");
+        }
+        Map<String, SeriesProjectStatus> status = projectStatuses.of(study, pid, studyUid);
+        return port.seriesOf(pid, studyUid).stream()
+                .map(r -> SeriesRowView.of(r, SeriesProjectStatuses.of(status, r.seriesInstanceUid()))).toList();
+    }
+
+    /**
      * The right in the study, and the subject enrolled in it: a PID from another study is refused like a forged
      * study id (audited, 403), so the lookup cannot be used to probe Study0 for arbitrary patients.
      */
@@ -94,6 +117,16 @@ class LookupController {
     }
 
     record BulkQuery(String text) {
+    }
+
+    /** A series with its In project status in words and as a flag. */
+    record SeriesRowView(String seriesInstanceUid, String modality, String seriesNumber, String description,
+                         int instanceCount, String inProject, boolean alreadyInProject, String activity) {
+
+        static SeriesRowView of(PatientStudies.SeriesRow row, SeriesProjectStatus status) {
+            return new SeriesRowView(row.seriesInstanceUid(), row.modality(), row.seriesNumber(), row.description(),
+                    row.instanceCount(), status.label(), status.inProject(), status.activity().name());
+        }
     }
 
     /** A row with the Project column worked out: No, Partial (n of m) or Yes. */

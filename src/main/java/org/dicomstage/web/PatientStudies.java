@@ -18,6 +18,17 @@ public interface PatientStudies {
     List<StudyRow> studiesOf(String studyIdentifier, String pid);
 
     /**
+     * @return the series of one of the patient's Study0 studies, by series number; empty when the study is not
+     *         the patient's
+     */
+    List<SeriesRow> seriesOf(String pid, String studyInstanceUid);
+
+    /** One series of a Study0 study, as Study0 lists it. */
+    record SeriesRow(String seriesInstanceUid, String modality, String seriesNumber, String description,
+                     int instanceCount) {
+    }
+
+    /**
      * One Study0 study of a patient.
      *
      * @param studyDate ISO date (yyyy-MM-dd), or null when the archive has none

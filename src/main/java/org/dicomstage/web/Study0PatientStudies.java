@@ -33,9 +33,7 @@ class Study0PatientStudies implements PatientStudies {
 
     @Override
     public List<StudyRow> studiesOf(String studyIdentifier, String pid) {
-        String sourceName = studies.sourceStudy().archiveNode();
-        DicomNode source = nodes.node(sourceName == null || sourceName.isBlank() ? nodes.defaultSourceNode()
-                : sourceName);
+        DicomNode source = source();
         StudyDetails project = studies.studyForStaging(studyIdentifier);
         // A study without its own archive has nothing staged: every row says No rather than the listing failing.
         DicomNode target = project.archiveNode() == null || project.archiveNode().isBlank() ? null
@@ -45,6 +43,33 @@ class Study0PatientStudies implements PatientStudies {
                 .sorted(Comparator.comparing((StudyEntry s) -> s.studyDate() == null ? "" : s.studyDate()).reversed())
                 .map(s -> row(source, target, secret, s))
                 .toList();
+    }
+
+    @Override
+    public List<SeriesRow> seriesOf(String pid, String studyInstanceUid) {
+        DicomNode source = source();
+        // Only a study the patient's own query returns: a UID of another patient's study lists nothing.
+        if (source.findStudies(pid).stream().noneMatch(s -> studyInstanceUid.equals(s.studyInstanceUID()))) {
+            return List.of();
+        }
+        return source.findSeries(studyInstanceUid).stream()
+                .map(s -> new SeriesRow(s.seriesInstanceUID(), s.modality(), s.seriesNumber(), s.seriesDescription(),
+                        s.numberOfSeriesRelatedInstances()))
+                .sorted(Comparator.comparingInt((SeriesRow r) -> number(r.seriesNumber())))
+                .toList();
+    }
+
+    private DicomNode source() {
+        String sourceName = studies.sourceStudy().archiveNode();
+        return nodes.node(sourceName == null || sourceName.isBlank() ? nodes.defaultSourceNode() : sourceName);
+    }
+
+    private static int number(String seriesNumber) {
+        try {
+            return seriesNumber == null ? Integer.MAX_VALUE : Integer.parseInt(seriesNumber.trim());
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     private StudyRow row(DicomNode source, DicomNode target, byte[] secret, StudyEntry study) {

@@ -136,8 +136,9 @@ public final class ProcessDefinition {
      * Process variables. "Options" are form-js option lists: {@code [{"label": "...", "value": "..."}]}.
      * A series object is {@code {"seriesInstanceUid", "studyInstanceUid", "patientId", "modality",
      * "seriesDescription", "seriesNumber", "instanceCount"}} plus whatever the workers need; the UID is the key.
-     * The workers add "studySubjectId", "studyDate", "studyDescription", "inProject" (staged status of its Study0
-     * study in the project: No / Partial (n of m) / Yes) and "stagingRequestId" (the study package's staging
+     * The workers add "studySubjectId", "studyDate", "studyDescription", "inProject" (the series' own status in
+     * the project, in words: "Yes, 2026-03-02 (request #4)", "No; being staged (request #6)", ...), "alreadyInProject"
+     * (true once an accepted request copied it) and "stagingRequestId" (the study package's staging
      * request; checked against the study and the registered series before anything is copied).
      */
     public static final class Variables {

@@ -22,8 +22,10 @@ final class SeriesObjects {
     static final String STUDY_DESCRIPTION = "studyDescription";
     /** Which staging request (study package) the series belongs to; the workers check it against the study. */
     static final String STAGING_REQUEST_ID = "stagingRequestId";
-    /** Staged status of the series' Study0 study in the project: No / Partial (n of m) / Yes. */
+    /** The series' own status in the project, in words: "Yes, 2026-03-02 (request #4)", "No; being staged ...". */
     static final String IN_PROJECT = "inProject";
+    /** True when an accepted request copied the series already: picking it again stages the same UIDs again. */
+    static final String ALREADY_IN_PROJECT = "alreadyInProject";
     static final String ADDED_BECAUSE = "addedBecause";
     static final String APPROVAL_STATUS = "approvalStatus";
 

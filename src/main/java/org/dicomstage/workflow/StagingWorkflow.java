@@ -39,6 +39,8 @@ import org.dicomstage.staging.StagingService;
 import org.dicomstage.study.NewStagingRequest;
 import org.dicomstage.study.RequestOutcome;
 import org.dicomstage.study.Right;
+import org.dicomstage.study.SeriesProjectStatus;
+import org.dicomstage.study.SeriesProjectStatuses;
 import org.dicomstage.study.SeriesSelection;
 import org.dicomstage.study.SeriesStatus;
 import org.dicomstage.study.StagingRequestView;
@@ -78,6 +80,7 @@ class StagingWorkflow {
     private final WorkflowProperties properties;
     private final RequestSlots requests;
     private final HoldingNode holding;
+    private final SeriesProjectStatuses projectStatuses;
     private final Map<String, PseudonymizationProfile> profiles = new ConcurrentHashMap<>();
 
     /**
@@ -95,10 +98,12 @@ class StagingWorkflow {
     });
 
     StagingWorkflow(StudyService studies, StagingService staging, DicomNodeRegistry nodes, StagingMetrics metrics,
-                    WorkflowProperties properties, RequestSlots requests, HoldingNode holding) {
+                    WorkflowProperties properties, RequestSlots requests, HoldingNode holding,
+                    SeriesProjectStatuses projectStatuses) {
         this.requests = requests;
         this.holding = holding;
         this.studies = studies;
+        this.projectStatuses = projectStatuses;
         this.staging = staging;
         this.nodes = nodes;
         this.metrics = metrics;
@@ -149,8 +154,7 @@ class StagingWorkflow {
         Map<String, SubjectEnrolment> bySubjectId = new HashMap<>();
         studies.enrolledSubjects(requestedBy, studyId).forEach(e -> bySubjectId.put(e.studySubjectId(), e));
         DicomNode source = sourceNode();
-        DicomNode target = projectNode(studyId);
-        byte[] secret = studies.studySecret(studyId);
+        projectNode(studyId); // a study without an archive is refused before anything is listed
 
         List<Map<String, Object>> available = new ArrayList<>();
         List<Map<String, Object>> table = new ArrayList<>();
@@ -177,17 +181,22 @@ class StagingWorkflow {
                 long requestId = slot.requestId();
                 List<SeriesEntry> series = source.findSeries(study.studyInstanceUID());
                 seriesCount += series.size();
-                String inProject = staging.stagedStatus(source, target, secret, study.studyInstanceUID()).label();
+                Map<String, SeriesProjectStatus> status = projectStatuses.of(studyId, enrolment.pid(),
+                        study.studyInstanceUID());
+                RtTree tree = rtTree(requestedBy, studyId, enrolment.pid(), source, series);
+                Map<String, String> rtLabels = rtLabels(tree);
                 for (SeriesEntry s : series) {
-                    Map<String, Object> object = seriesObject(s, study, enrolment, requestId, inProject);
+                    SeriesProjectStatus st = SeriesProjectStatuses.of(status, s.seriesInstanceUID());
+                    String description = describe(s, rtLabels);
+                    Map<String, Object> object = seriesObject(s, description, study, enrolment, requestId, st);
                     available.add(object);
                     table.add(object);
                     options.add(SeriesObjects.option(s.seriesInstanceUID(), enrolment.studySubjectId() + "  "
                             + date(study.studyDate()) + "  " + s.modality() + " #" + s.seriesNumber() + "  "
-                            + s.seriesDescription() + " (" + s.numberOfSeriesRelatedInstances() + " images)"));
+                            + description + " (" + s.numberOfSeriesRelatedInstances() + " images)  In project: "
+                            + st.label()));
                 }
-                RtTree tree = rtTree(requestedBy, studyId, enrolment.pid(), source, series);
-                rtRows.addAll(rtRows(tree));
+                rtRows.addAll(rtRows(tree, status));
             }
             studies.record(requestedBy, STUDY0_QUERIED, studyId, enrolment.pid(), "node '" + source.name() + "': "
                     + found.size() + " study(ies), " + seriesCount + " series");
@@ -217,22 +226,41 @@ class StagingWorkflow {
         return String.join("\n", lines);
     }
 
-    private static Map<String, Object> seriesObject(SeriesEntry s, StudyEntry study, SubjectEnrolment enrolment,
-                                                    long requestId, String inProject) {
+    private static Map<String, Object> seriesObject(SeriesEntry s, String description, StudyEntry study,
+                                                    SubjectEnrolment enrolment, long requestId,
+                                                    SeriesProjectStatus status) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put(SeriesObjects.SERIES_UID, s.seriesInstanceUID());
         o.put(SeriesObjects.STUDY_UID, study.studyInstanceUID());
         o.put(SeriesObjects.PATIENT_ID, enrolment.pid());
         o.put(SeriesObjects.STUDY_SUBJECT_ID, enrolment.studySubjectId());
         o.put(SeriesObjects.MODALITY, s.modality());
-        o.put(SeriesObjects.DESCRIPTION, s.seriesDescription());
+        o.put(SeriesObjects.DESCRIPTION, description);
         o.put(SeriesObjects.SERIES_NUMBER, s.seriesNumber());
         o.put(SeriesObjects.INSTANCE_COUNT, s.numberOfSeriesRelatedInstances());
         o.put(SeriesObjects.STUDY_DATE, date(study.studyDate()));
         o.put(SeriesObjects.STUDY_DESCRIPTION, study.studyDescription());
         o.put(SeriesObjects.STAGING_REQUEST_ID, requestId);
-        o.put(SeriesObjects.IN_PROJECT, inProject);
+        o.put(SeriesObjects.IN_PROJECT, status.label());
+        o.put(SeriesObjects.ALREADY_IN_PROJECT, status.inProject());
         return o;
+    }
+
+    /** RT objects often carry no series description; their plan or structure set label names them instead. */
+    private static String describe(SeriesEntry s, Map<String, String> rtLabels) {
+        String description = s.seriesDescription();
+        return description != null && !description.isBlank() ? description
+                : rtLabels.getOrDefault(s.seriesInstanceUID(), description);
+    }
+
+    private static Map<String, String> rtLabels(RtTree tree) {
+        Map<String, String> labels = new HashMap<>();
+        for (RtNode n : tree.nodes()) {
+            if (!n.isDangling() && n.seriesInstanceUID() != null && n.label() != null && !n.label().isBlank()) {
+                labels.putIfAbsent(n.seriesInstanceUID(), n.label());
+            }
+        }
+        return labels;
     }
 
     /** Retrieves the headers of the RT series only: C-FIND cannot return their references. */
@@ -252,7 +280,11 @@ class StagingWorkflow {
         return RtTreeBuilder.build(series, headers);
     }
 
-    private static List<Map<String, Object>> rtRows(RtTree tree) {
+    /**
+     * The RT view: RT objects and the image series they reference. An image series no RT object references is a
+     * root without children; it belongs to the table view only.
+     */
+    private static List<Map<String, Object>> rtRows(RtTree tree, Map<String, SeriesProjectStatus> status) {
         boolean hasRt = tree.nodes().stream().anyMatch(n -> n.kind() != RtNodeKind.IMAGE_SERIES
                 && n.kind() != RtNodeKind.OTHER);
         if (!hasRt) {
@@ -260,12 +292,17 @@ class StagingWorkflow {
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         for (RtNode root : tree.roots()) {
-            addRows(root, 0, rows);
+            boolean unreferencedImages = (root.kind() == RtNodeKind.IMAGE_SERIES || root.kind() == RtNodeKind.OTHER)
+                    && root.children().isEmpty();
+            if (!unreferencedImages) {
+                addRows(root, 0, rows, status);
+            }
         }
         return rows;
     }
 
-    private static void addRows(RtNode node, int depth, List<Map<String, Object>> rows) {
+    private static void addRows(RtNode node, int depth, List<Map<String, Object>> rows,
+                                Map<String, SeriesProjectStatus> status) {
         Map<String, Object> row = new LinkedHashMap<>();
         // The form submits this value; a series may sit under several parents and then repeats, harmlessly.
         row.put(SeriesObjects.SERIES_UID, node.isDangling() ? node.id() : node.seriesInstanceUID());
@@ -276,10 +313,17 @@ class StagingWorkflow {
         row.put(SeriesObjects.DESCRIPTION, node.isDangling() ? node.label() + " (not in Study0)" : node.label());
         row.put("depth", depth);
         row.put(SeriesObjects.APPROVAL_STATUS, node.approvalStatus());
+        row.put("rtPlanLabel", node.rtPlanLabel());
+        row.put("rtPlanName", node.rtPlanName());
         row.put("flagged", node.flagged() || !node.danglingReferences().isEmpty());
+        if (!node.isDangling()) {
+            SeriesProjectStatus st = SeriesProjectStatuses.of(status, node.seriesInstanceUID());
+            row.put(SeriesObjects.IN_PROJECT, st.label());
+            row.put(SeriesObjects.ALREADY_IN_PROJECT, st.inProject());
+        }
         rows.add(row);
         for (RtNode child : node.children()) {
-            addRows(child, depth + 1, rows);
+            addRows(child, depth + 1, rows, status);
         }
     }
 

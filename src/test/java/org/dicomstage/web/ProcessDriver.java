@@ -25,6 +25,11 @@ final class ProcessDriver {
     static final String PLAN_UNAPPROVED = STUDY_UID + ".5";
     static final String DOSE = STUDY_UID + ".6";
 
+    /** CT is already in the project (an accepted request copied it); the other series are not. */
+    static final String CT_IN_PROJECT = "Yes, 2026-03-01 (request #1)";
+    /** A plan label as a header may carry it: markdown that must stay text wherever it is shown. */
+    static final String HOSTILE_PLAN_LABEL = "[click](http://evil.example)";
+
     private final CamundaClient camunda;
     private final UserTasks tasks;
 
@@ -54,21 +59,46 @@ final class ProcessDriver {
                 "rtTree", List.of(
                         node(CT, "CT", "Planning CT", 0, null),
                         node(RTSTRUCT, "RTSTRUCT", "Contours", 1, null),
-                        node(PLAN_APPROVED, "RTPLAN", "Plan A", 2, "APPROVED"),
+                        plan(node(PLAN_APPROVED, "RTPLAN", "Plan A", 2, "APPROVED"), "PLAN_A", "Plan A"),
                         node(DOSE, "RTDOSE", "Dose A", 3, null),
-                        node(PLAN_UNAPPROVED, "RTPLAN", "Plan B", 2, "UNAPPROVED"),
+                        plan(node(PLAN_UNAPPROVED, "RTPLAN", "Plan B", 2, "UNAPPROVED"), HOSTILE_PLAN_LABEL,
+                                "Plan B"),
                         Map.of("seriesInstanceUid", "", "modality", "RTSTRUCT", "seriesDescription",
                                 "Missing structure set", "depth", 0, "kind", "DANGLING"))));
         return task(instance, "PickSeries");
     }
 
     private static Map<String, Object> row(String uid, String modality, int number, String description, int count) {
-        return Map.of("patientId", "HN-001", "studyDate", "2026-03-02", "studyDescription", "RT planning",
+        var row = new java.util.LinkedHashMap<String, Object>(Map.of("patientId", "PID-0001",
+                "studySubjectId", "HN-001", "studyDate", "2026-03-02", "studyDescription", "RT planning",
                 "modality", modality, "seriesNumber", number, "seriesDescription", description, "instanceCount", count,
-                "seriesInstanceUid", uid);
+                "seriesInstanceUid", uid));
+        row.putAll(inProject(uid));
+        return row;
     }
 
-    private static Map<String, Object> node(String uid, String modality, String description, int depth,
+    private static Map<String, Object> inProject(String uid) {
+        return CT.equals(uid) ? Map.of("inProject", CT_IN_PROJECT, "alreadyInProject", true)
+                : Map.of("inProject", "No", "alreadyInProject", false);
+    }
+
+    private static Map<String, Object> plan(Map<String, Object> node, String label, String name) {
+        node.put("rtPlanLabel", label);
+        node.put("rtPlanName", name);
+        return node;
+    }
+
+    /** Does expand-selection's part for the picks of the instance, with the given warning; returns Confirm. */
+    UserTask atConfirmSelection(long instance, String selectionWarnings) {
+        completeJob(instance, JobTypes.EXPAND_SELECTION, Map.of(
+                "expandedSelection", List.of(row(PLAN_UNAPPROVED, "RTPLAN", 5, "Plan B", 1)),
+                "selectionOptions", List.of(Map.of("label", "RTPLAN Plan B", "value", PLAN_UNAPPROVED)),
+                "confirmedSeriesUids", List.of(PLAN_UNAPPROVED),
+                "selectionWarnings", selectionWarnings));
+        return task(instance, "ConfirmSelection");
+    }
+
+    private static java.util.LinkedHashMap<String, Object> node(String uid, String modality, String description, int depth,
                                             String approval) {
         var node = new java.util.LinkedHashMap<String, Object>();
         node.put("seriesInstanceUid", uid);
@@ -76,6 +106,7 @@ final class ProcessDriver {
         node.put("seriesDescription", description);
         node.put("depth", depth);
         node.put("approvalStatus", approval);
+        node.putAll(inProject(uid));
         return node;
     }
 

@@ -9,6 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import io.camunda.client.CamundaClient;
 import org.dicomstage.study.DemoStudyData;
+import org.dicomstage.study.NewStagingRequest;
+import org.dicomstage.study.RequestOutcome;
+import org.dicomstage.study.SeriesSelection;
+import org.dicomstage.study.SeriesStatus;
 import org.dicomstage.study.StudyService;
 import org.dicomstage.workflow.UserTask;
 import org.dicomstage.workflow.UserTasks;
@@ -106,7 +110,7 @@ class WebUiBrowserIT {
         screenshot("patient-studies");
 
         // Edit starts the process and lands on its first task, whose Camunda Form form-js renders pre-filled.
-        browser.findElement(By.cssSelector("td.nested tbody tr button")).click();
+        browser.findElement(By.cssSelector("td.nested tbody tr button[aria-label^='Edit']")).click();
         wait.until(ExpectedConditions.urlContains("/tasks.html?instance="));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#form-container .fjs-form")));
         assertThat(text(By.id("task-heading"))).isEqualTo("Activate study");
@@ -150,47 +154,157 @@ class WebUiBrowserIT {
     }
 
     @Test
-    void researcherPicksSeriesInTheTableAndRtViewsOfTheSeriesDialog() {
-        UserTask pick = new ProcessDriver(camunda, tasks).atPickSeries();
+    void lookupShowsEachSeriesWithItsOwnProjectStatus() {
+        // HN-020: an accepted request copied CT and the structure set; an open one is staging Plan A, holds Plan B
+        // for review, and failed on the dose.
+        String pid = DemoStudyData.pid(20);
+        long accepted = studies.createStagingRequest(new NewStagingRequest(DemoStudyData.RESEARCHER,
+                DemoStudyData.RT_HN_2026, pid, TestPatientStudies.RT_STUDY_UID));
+        studies.addSeries(accepted, List.of(selection(ProcessDriver.CT, "CT"), selection(ProcessDriver.RTSTRUCT,
+                "RTSTRUCT")), List.of());
+        studies.markSeries(accepted, ProcessDriver.CT, SeriesStatus.VERIFIED, 120, null, "2.25.1");
+        studies.markSeries(accepted, ProcessDriver.RTSTRUCT, SeriesStatus.VERIFIED, 1, null, "2.25.2");
+        studies.closeRequest(accepted, RequestOutcome.ACCEPTED);
+        long open = studies.createStagingRequest(new NewStagingRequest(DemoStudyData.RESEARCHER,
+                DemoStudyData.RT_HN_2026, pid, TestPatientStudies.RT_STUDY_UID));
+        studies.addSeries(open, List.of(selection(ProcessDriver.PLAN_APPROVED, "RTPLAN"),
+                selection(ProcessDriver.PLAN_UNAPPROVED, "RTPLAN"), selection(ProcessDriver.DOSE, "RTDOSE")), List.of());
+        studies.markSeries(open, ProcessDriver.PLAN_APPROVED, SeriesStatus.STAGING, 0, null, null);
+        studies.markSeries(open, ProcessDriver.PLAN_UNAPPROVED, SeriesStatus.VERIFIED, 1, null, "2.25.3");
+        studies.markSeries(open, ProcessDriver.DOSE, SeriesStatus.FAILED, 0,
+                "java.io.IOException: C-GET returned 0 of 1 instances into /tmp/dicomstage-stage-42/x.dcm", null);
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+
+        login(DemoStudyData.RESEARCHER);
+        waitFor(By.id("subject-search"));
+        browser.findElement(By.id("bulk-text")).sendKeys("HN-020");
+        browser.findElement(By.id("bulk-search")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#patients tbody tr[data-pid]"), 1));
+        browser.findElement(By.cssSelector("#patients tbody tr[data-pid] button.toggle")).click();
+        waitFor(By.cssSelector("tr[data-study-uid='" + TestPatientStudies.RT_STUDY_UID + "'] button.toggle"));
+        browser.findElement(By.cssSelector("tr[data-study-uid='" + TestPatientStudies.RT_STUDY_UID + "'] button.toggle"))
+                .click();
+        waitFor(By.cssSelector("table.series-status tbody tr"));
+        assertThat(inProject(ProcessDriver.CT)).isEqualTo("Yes, " + today + " (request #" + accepted + ")");
+        assertThat(inProject(ProcessDriver.MR)).isEqualTo("No");
+        assertThat(inProject(ProcessDriver.RTSTRUCT)).isEqualTo("Yes, " + today + " (request #" + accepted + ")");
+        assertThat(inProject(ProcessDriver.PLAN_APPROVED)).isEqualTo("No; being staged (request #" + open + ")");
+        assertThat(inProject(ProcessDriver.PLAN_UNAPPROVED)).isEqualTo("No; held for review (request #" + open + ")");
+        assertThat(inProject(ProcessDriver.DOSE)).isEqualTo("No; failed: C-GET returned 0 of 1 instances into a file"
+                + " on the server (request #" + open + ")");
+        screenshot("series-status");
+
+        // The request page says the same in words, without the server path.
+        browser.get(url("/requests.html?request=" + open));
+        waitFor(By.cssSelector("#request-series tbody tr"));
+        assertThat(text(By.cssSelector("#request-series tr[data-series-uid='" + ProcessDriver.DOSE + "'] td.in-project")))
+                .isEqualTo("Failed: C-GET returned 0 of 1 instances into a file on the server");
+        assertThat(text(By.cssSelector("#request-series tr[data-series-uid='" + ProcessDriver.PLAN_APPROVED
+                + "'] td.in-project"))).isEqualTo("Being staged");
+        assertThat(text(By.cssSelector("#request-series tr[data-series-uid='" + ProcessDriver.PLAN_UNAPPROVED
+                + "'] td.in-project"))).isEqualTo("Held for review");
+        assertThat(browser.findElement(By.id("request-series")).getText()).doesNotContain("/tmp/");
+        screenshot("request-series-status");
+        browser.get(url("/requests.html?request=" + accepted));
+        waitFor(By.cssSelector("#request-series tbody tr"));
+        assertThat(text(By.cssSelector("#request-series tr[data-series-uid='" + ProcessDriver.CT + "'] td.in-project")))
+                .startsWith("In project since ");
+    }
+
+    private static SeriesSelection selection(String uid, String modality) {
+        return new SeriesSelection(TestPatientStudies.RT_STUDY_UID, uid, modality, modality, 1);
+    }
+
+    private String inProject(String seriesUid) {
+        return text(By.cssSelector("table.series-status tr[data-series-uid='" + seriesUid + "'] td.in-project"));
+    }
+
+    @Test
+    void researcherPicksSeriesInTheTableAndRtViewTabsOfOnePicker() {
+        ProcessDriver driver = new ProcessDriver(camunda, tasks);
+        UserTask pick = driver.atPickSeries();
         login(DemoStudyData.RESEARCHER);
         browser.get(url("/tasks.html?task=" + pick.key()));
-        waitFor(By.id("open-series-dialog"));
-        assertThat(text(By.id("task-heading"))).isEqualTo("Pick series");
-        browser.findElement(By.id("open-series-dialog")).click();
         waitFor(By.id("series-table"));
+        assertThat(text(By.id("task-heading"))).isEqualTo("Pick series");
+        // One pick view: two tabs, and none of the form's checklists beside them.
+        assertThat(browser.findElements(By.cssSelector("[role=tab]"))).extracting(WebElement::getText)
+                .containsExactly("Table View", "RT View");
+        assertThat(browser.findElements(By.cssSelector("#form-container .fjs-form-field-checklist"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("#form-container .fjs-form-field-table"))).isEmpty();
 
-        // Table view: filter by modality, sort, pick.
+        // Table view: the study subject ID, an In project column per series; filter by modality, sort, pick.
         assertThat(browser.findElements(By.cssSelector("#series-table tbody tr"))).hasSize(6);
+        assertThat(browser.findElements(By.cssSelector("#series-table thead th"))).extracting(WebElement::getText)
+                .contains("Subject", "In project");
+        assertThat(browser.findElement(By.id("series-table")).getText()).contains("HN-001").doesNotContain("PID-0001");
+        assertThat(inProjectCell("Planning CT")).isEqualTo(ProcessDriver.CT_IN_PROJECT);
+        assertThat(inProjectCell("T1 MPRAGE")).isEqualTo("No");
         new Select(browser.findElement(By.id("modality-filter"))).selectByValue("RTPLAN");
         assertThat(browser.findElements(By.cssSelector("#series-table tbody tr"))).hasSize(2);
         new Select(browser.findElement(By.id("modality-filter"))).selectByValue("");
         browser.findElement(By.xpath("//th/button[starts-with(., 'Images')]")).click();
         browser.findElement(By.xpath("//th/button[starts-with(., 'Images')]")).click();
-        assertThat(text(By.cssSelector("#series-table tbody tr:first-child td:last-child"))).isEqualTo("176");
+        assertThat(text(By.cssSelector("#series-table tbody tr:first-child td:nth-child(8)"))).isEqualTo("176");
         browser.findElement(By.cssSelector("#series-table tbody tr:first-child input[type=checkbox]")).click();
+        assertThat(browser.findElements(By.id("re-stage-dialog"))).as("MR is not in the project: no question").isEmpty();
         screenshot("table-view");
 
-        // RT view: a tree; checking the structure set checks everything below it, and the unapproved plan warns.
+        // Picking the CT, which is in the project already, asks first and says what staging it again does.
+        WebElement ct = browser.findElement(By.cssSelector("input[aria-label='Pick CT Planning CT']"));
+        ct.click();
+        waitFor(By.id("re-stage-dialog"));
+        assertThat(text(By.id("re-stage-dialog"))).contains("Already in the project")
+                .contains("CT 'Planning CT': " + ProcessDriver.CT_IN_PROJECT)
+                .contains("same pseudonymized UIDs").contains("no duplicates");
+        screenshot("re-stage-confirmation");
+        browser.findElement(By.id("re-stage-no")).click();
+        assertThat(ct.isSelected()).as("kept as is").isFalse();
+        ct.click();
+        waitFor(By.id("re-stage-dialog"));
+        browser.findElement(By.id("re-stage-yes")).click();
+        assertThat(ct.isSelected()).as("staged again").isTrue();
+
+        // RT view: a tree of RT objects with badges; checking the structure set checks everything below it.
         browser.findElement(By.id("tab-rt")).click();
         waitFor(By.cssSelector(".tree [role=treeitem]"));
+        assertThat(browser.findElement(By.id("panel-rt")).getText()).doesNotContain("T1 MPRAGE");
         WebElement structureSet = browser.findElement(By.id("rt-1"));
         structureSet.click();
         assertThat(browser.findElement(By.id("rt-2")).isSelected()).isTrue();
         assertThat(browser.findElement(By.id("rt-3")).isSelected()).isTrue();
         assertThat(browser.findElement(By.id("rt-4")).isSelected()).isTrue();
         assertThat(text(By.id("plan-warning"))).contains("Plan B (UNAPPROVED)");
+        WebElement planB = browser.findElement(By.xpath("//li[input[@id='rt-4']]"));
+        assertThat(planB.findElements(By.cssSelector(":scope > .badge"))).extracting(WebElement::getText)
+                .containsExactly("Label " + ProcessDriver.HOSTILE_PLAN_LABEL, "Name Plan B", "UNAPPROVED", "No");
+        assertThat(planB.findElements(By.tagName("a"))).as("a plan label is text, never a link").isEmpty();
         assertThat(browser.findElement(By.id("rt-5")).isEnabled()).as("dangling reference").isFalse();
         assertThat(browser.findElement(By.cssSelector("li.dangling")).getText()).contains("not in Study0");
         browser.findElement(By.cssSelector("button[aria-label='Collapse Contours']")).click();
         assertThat(browser.findElements(By.id("rt-2"))).isEmpty();
         screenshot("rt-view");
 
-        browser.findElement(By.id("series-apply")).click();
-        // The form's own checklists now hold the picks; completing submits them.
-        wait.until(d -> browser.findElements(By.cssSelector("#form-container input[type=checkbox]:checked")).size() >= 4);
-        screenshot("form-after-dialog");
+        // Back on the table tab, the RT picks stay RT picks: nothing moved into the table view's list.
+        browser.findElement(By.id("tab-table")).click();
+        assertThat(browser.findElements(By.cssSelector("#series-table tbody input[type=checkbox]:checked"))).hasSize(2);
         completeTask();
         assertThat(tasks.get(pick.key())).isEmpty();
+
+        // Confirm selection: a plan label inside a warning is shown as text, not as a link.
+        UserTask confirm = driver.atConfirmSelection(pick.processInstanceKey(),
+                "RTPLAN '" + ProcessDriver.HOSTILE_PLAN_LABEL + "' is UNAPPROVED");
+        browser.get(url("/tasks.html?task=" + confirm.key()));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("form-container"), "Warning:"));
+        assertThat(text(By.id("form-container"))).contains("RTPLAN '" + ProcessDriver.HOSTILE_PLAN_LABEL
+                + "' is UNAPPROVED");
+        assertThat(browser.findElements(By.cssSelector("#form-container .fjs-form-field-text a, #form-container a[href*='evil']")))
+                .isEmpty();
+        screenshot("confirm-escaped-label");
+    }
+
+    private String inProjectCell(String series) {
+        return text(By.xpath("//table[@id='series-table']//tr[td[.='" + series + "']]/td[9]"));
     }
 
     @Test
@@ -198,8 +312,7 @@ class WebUiBrowserIT {
         UserTask pick = new ProcessDriver(camunda, tasks).atPickSeries();
         login(DemoStudyData.RESEARCHER);
         browser.get(url("/tasks.html?task=" + pick.key()));
-        waitFor(By.id("open-series-dialog"));
-        browser.findElement(By.id("open-series-dialog")).click();
+        waitFor(By.id("tab-rt"));
         browser.findElement(By.id("tab-rt")).click();
         waitFor(By.cssSelector(".tree [role=treeitem]"));
 
@@ -253,9 +366,9 @@ class WebUiBrowserIT {
         assertThat(text(By.id("plan-warning"))).contains("Plan B (UNAPPROVED)");
         screenshot("rt-tree-keyboard");
 
-        // Tab leaves the tree for the dialog's buttons; Shift+Tab comes back to the item last focused.
+        // Tab leaves the tree for the task's button; Shift+Tab comes back to the item last focused.
         press(Keys.TAB);
-        assertThat(browser.switchTo().activeElement().getDomAttribute("id")).isEqualTo("series-apply");
+        assertThat(browser.switchTo().activeElement().getDomAttribute("id")).isEqualTo("complete-task");
         new Actions(browser).keyDown(Keys.SHIFT).sendKeys(Keys.TAB).keyUp(Keys.SHIFT).perform();
         assertThat(focusedItem()).isEqualTo("RTSTRUCT Contours");
         press(Keys.SPACE);

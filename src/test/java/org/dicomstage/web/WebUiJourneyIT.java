@@ -101,7 +101,7 @@ class WebUiJourneyIT {
         screenshot("lookup-no");
 
         // Edit starts the process; the two pre-filled steps only need a confirmation.
-        browser.findElement(By.cssSelector("td.nested tbody tr button")).click();
+        browser.findElement(By.cssSelector("td.nested tbody tr button[aria-label^='Edit']")).click();
         wait.until(ExpectedConditions.urlContains("/tasks.html?instance="));
         long instance = Long.parseLong(browser.getCurrentUrl().replaceAll(".*instance=(\\d+).*", "$1"));
         completeNext("Activate study");
@@ -110,7 +110,6 @@ class WebUiJourneyIT {
         // RT view: the structure set brings its plans and doses; the unapproved plan (and its dose) is unchecked.
         awaitTask("Pick series");
         screenshot("pick-series");
-        browser.findElement(By.id("open-series-dialog")).click();
         browser.findElement(By.id("tab-rt")).click();
         waitFor(By.cssSelector(".tree [role=treeitem]"));
         WebElement structureSet = treeItem("RTSTRUCT");
@@ -128,7 +127,6 @@ class WebUiJourneyIT {
         assertThat(browser.findElement(By.xpath("//li[@role='treeitem'][span[contains(@class,'badge') and "
                 + ".='UNAPPROVED']]")).findElements(By.cssSelector("input:checked"))).isEmpty();
         screenshot("rt-unapproved-unchecked");
-        browser.findElement(By.id("series-apply")).click();
         completeTask();
 
         // Confirm: the expanded selection holds the approved plan's set and not the unapproved plan.
@@ -141,9 +139,10 @@ class WebUiJourneyIT {
         browser.get(url("/requests.html"));
         waitFor(By.cssSelector("#requests a"));
         browser.findElement(By.cssSelector("#requests a")).click();
+        // Staged and verified, the copy is held for review until someone accepts it.
         new WebDriverWait(browser, Duration.ofSeconds(90)).until(d -> {
-            List<WebElement> badges = d.findElements(By.cssSelector("#request-series .badge"));
-            return !badges.isEmpty() && badges.stream().allMatch(b -> b.getText().equals("VERIFIED"));
+            List<WebElement> states = d.findElements(By.cssSelector("#request-series td.in-project"));
+            return !states.isEmpty() && states.stream().allMatch(b -> b.getText().equals("Held for review"));
         });
         // The page stops polling once every series is done; the report may land just after its last poll.
         new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> {
@@ -178,6 +177,20 @@ class WebUiJourneyIT {
         // CT, structure set, approved plan and its dose of the study's seven series.
         assertThat(text(By.cssSelector("td.nested tbody tr td.project"))).isEqualTo("Partial (4 of 7)");
         screenshot("lookup-project-column");
+        // Series by series: each says its own status, not the study's count.
+        browser.findElement(By.cssSelector("td.nested tbody tr[data-study-uid] button.toggle")).click();
+        wait.until(d -> d.findElements(By.cssSelector("table.series-status tbody tr")).size() == 7);
+        // Two doses are both called "Dose": a list of rows, not a map by name.
+        List<List<String>> status = browser.findElements(By.cssSelector("table.series-status tbody tr")).stream()
+                .map(row -> row.findElements(By.tagName("td")))
+                .map(cells -> List.of(cells.get(0).getText() + " " + cells.get(2).getText(), cells.get(4).getText()))
+                .toList();
+        String accepted = "Yes, " + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + " (request #";
+        assertThat(status).filteredOn(r -> r.get(1).startsWith(accepted)).as(status::toString).hasSize(4);
+        assertThat(status).filteredOn(r -> r.get(1).equals("No")).as(status::toString).hasSize(3);
+        assertThat(status).as("the MR is not referenced by the RT set and was not picked")
+                .filteredOn(r -> r.get(0).startsWith("MR ")).extracting(r -> r.get(1)).containsOnly("No");
+        screenshot("lookup-series-status");
         signOut();
 
         // A user without membership sees nothing of the study, in the page or through the API.

@@ -138,12 +138,12 @@ class FormsTest {
                 Map.of("seriesInstanceUid", "1.2.1", "modality", "CT", "seriesDescription", "Planning CT", "depth", 0),
                 Map.of("seriesInstanceUid", "1.2.2", "modality", "RTSTRUCT", "seriesDescription", "ROIs", "depth", 1),
                 Map.of("seriesInstanceUid", "1.2.3", "modality", "RTPLAN", "seriesDescription", "Plan A", "depth", 2,
-                        "approvalStatus", "UNAPPROVED")));
+                        "approvalStatus", "UNAPPROVED", "rtPlanLabel", "PLAN_A", "inProject", "No")));
         List<?> options = (List<?>) evaluate(labels, vars);
         assertThat(options).hasSize(3);
         assertThat(label(options.get(0))).isEqualTo("CT Planning CT");
         assertThat(label(options.get(1))).isEqualTo("\u00a0".repeat(4) + "└ RTSTRUCT ROIs");
-        assertThat(label(options.get(2))).isEqualTo("\u00a0".repeat(8) + "└ RTPLAN Plan A [UNAPPROVED]");
+        assertThat(label(options.get(2))).isEqualTo("\u00a0".repeat(8) + "└ RTPLAN Plan A [PLAN_A · UNAPPROVED] · In project: No");
         assertThat(((Map<?, ?>) options.get(2)).get("value")).isEqualTo("1.2.3");
     }
 

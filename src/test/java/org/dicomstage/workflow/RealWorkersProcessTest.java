@@ -136,6 +136,11 @@ class RealWorkersProcessTest {
         assertThat(table).extracting(r -> r.get("modality")).containsExactlyInAnyOrder("CT", "RTSTRUCT", "RTPLAN",
                 "RTDOSE");
         assertThat(table).allSatisfy(r -> assertThat(r.get("inProject")).isEqualTo("No"));
+        // The fixture's RT series have no description; the table names them as the RT tree does.
+        assertThat(table).filteredOn(r -> "RTSTRUCT".equals(r.get("modality")))
+                .extracting(r -> r.get("seriesDescription")).containsExactly("STRCTRLABEL");
+        assertThat(table).filteredOn(r -> "RTPLAN".equals(r.get("modality")))
+                .extracting(r -> r.get("seriesDescription")).containsExactly("APlan1");
         List<Map<String, Object>> tree = rows(pick, Variables.RT_TREE);
         assertThat(tree).extracting(r -> r.get("modality")).containsExactly("CT", "RTSTRUCT", "RTPLAN", "RTDOSE");
         assertThat(tree.get(2).get("approvalStatus")).isEqualTo("UNAPPROVED");

@@ -1,11 +1,14 @@
 'use strict';
-// "Edit selected DICOM Study": a richer editor for the Pick series task than the form's checklists. It reads the
-// task's seriesTable and rtTree variables and writes the same pickedSeriesUids / pickedRtSeriesUids the form submits.
-const SeriesDialog = (() => {
+// "Edit selected DICOM Study": the one pick view of the Pick series task, Table View and RT View as two tabs. It
+// reads the task's seriesTable and rtTree variables and yields the pickedSeriesUids / pickedRtSeriesUids that the
+// Camunda Form (Tasklist's view of the same task) binds to its two checklists.
+const SeriesPicker = (() => {
   const { el } = DicomStage;
   const PAGE = 10;
-  const COLUMNS = [['patientId', 'Subject'], ['studyDate', 'Study date'], ['studyDescription', 'Study'],
-    ['modality', 'Modality'], ['seriesNumber', 'Series #'], ['seriesDescription', 'Series'], ['instanceCount', 'Images']];
+  // The researcher's identifier is the study subject ID, as on the lookup page; the PID stays out of this view.
+  const COLUMNS = [['studySubjectId', 'Subject'], ['studyDate', 'Study date'], ['studyDescription', 'Study'],
+    ['modality', 'Modality'], ['seriesNumber', 'Series #'], ['seriesDescription', 'Series'], ['instanceCount', 'Images'],
+    ['inProject', 'In project']];
 
   /** rtTree is flattened depth-first; a node's parent is the nearest earlier node one level up. */
   function buildTree(flat) {
@@ -24,8 +27,16 @@ const SeriesDialog = (() => {
   const dangling = n => n.dangling === true || n.kind === 'DANGLING' || !n.seriesInstanceUid;
   const descendants = n => n.children.flatMap(c => [c, ...descendants(c)]);
 
-  function open(dialog, data, apply) {
+  /** The name a series goes by: its description, else its RT label (set by the worker), else its modality. */
+  const name = r => `${r.modality || '?'} '${r.seriesDescription || r.seriesInstanceUid}'`;
+
+  /**
+   * Renders the picker into container; onChange receives { pickedSeriesUids, pickedRtSeriesUids } after every
+   * change. Returns { picks } for the current picks.
+   */
+  function mount(container, data, onChange) {
     const rows = Array.isArray(data.seriesTable) ? data.seriesTable : [];
+    const inProject = new Map(rows.filter(r => r.alreadyInProject).map(r => [r.seriesInstanceUid, r]));
     const roots = buildTree(Array.isArray(data.rtTree) ? data.rtTree : []);
     const tableSet = new Set(data.pickedSeriesUids || []);
     const rtSet = new Set(data.pickedRtSeriesUids || []);
@@ -65,8 +76,13 @@ const SeriesDialog = (() => {
           el('tbody', {}, shown.map(r => el('tr', {},
             el('td', {}, el('input', { type: 'checkbox', checked: tableSet.has(r.seriesInstanceUid),
               'aria-label': `Pick ${r.modality} ${r.seriesDescription || r.seriesInstanceUid}`,
-              onchange: e => { e.target.checked ? tableSet.add(r.seriesInstanceUid) : tableSet.delete(r.seriesInstanceUid); } })),
-            COLUMNS.map(([key]) => el('td', {}, r[key] ?? '')))))),
+              onchange: async e => {
+                const box = e.target;
+                if (box.checked && r.alreadyInProject && !(await confirmRestage([r]))) { box.checked = false; return; }
+                box.checked ? tableSet.add(r.seriesInstanceUid) : tableSet.delete(r.seriesInstanceUid);
+                changed();
+              } })),
+            COLUMNS.map(([key]) => el('td', {}, key === 'inProject' ? DicomStage.projectBadge(r) : (r[key] ?? ''))))))),
         el('div', { class: 'pager' },
           el('button', { type: 'button', class: 'secondary', disabled: page === 0, onclick: () => { page--; renderTable(); } }, 'Previous'),
           el('span', {}, `Page ${page + 1} of ${pages} (${filtered.length} series)`),
@@ -110,11 +126,21 @@ const SeriesDialog = (() => {
 
     function moveTo(li) { if (li) { tabStop(li); li.focus(); } }
 
-    /** Checking a node checks its whole subtree (dangling references excepted); unchecking clears it. */
-    function pick(n, checked) {
-      for (const d of [n, ...descendants(n)]) if (!dangling(d)) checked ? rtSet.add(d.seriesInstanceUid) : rtSet.delete(d.seriesInstanceUid);
+    /**
+     * Checking a node checks its whole subtree (dangling references excepted); unchecking clears it. Series of
+     * the subtree already in the project are picked only once the researcher confirms staging them again.
+     */
+    async function pick(n, checked) {
+      const subtree = [n, ...descendants(n)].filter(d => !dangling(d));
+      if (checked) {
+        const again = [...new Set(subtree.filter(d => !rtSet.has(d.seriesInstanceUid) && d.alreadyInProject)
+          .map(d => d.seriesInstanceUid))].map(uid => subtree.find(d => d.seriesInstanceUid === uid));
+        if (!(await confirmRestage(again))) { active = n.index; renderTree(true); return; }
+      }
+      for (const d of subtree) checked ? rtSet.add(d.seriesInstanceUid) : rtSet.delete(d.seriesInstanceUid);
       active = n.index;
       renderTree(true);
+      changed();
     }
 
     function setOpen(n, open) {
@@ -175,8 +201,10 @@ const SeriesDialog = (() => {
         el('label', { for: 'rt-' + n.index, id: 'rt-label-' + n.index, style: 'display:inline;font-weight:normal', onmousedown: keepFocus },
           el('strong', {}, n.modality || '?'), ' ', n.seriesDescription || '',
           dangling(n) ? el('span', { class: 'muted' }, ' (referenced, not in Study0)') : null),
-        n.approvalStatus ? ' ' : null,
-        n.approvalStatus ? el('span', { class: 'badge ' + n.approvalStatus, id: 'rt-badge-' + n.index }, n.approvalStatus) : null,
+        n.rtPlanLabel ? el('span', { class: 'badge plan-label', title: 'RT Plan Label' }, 'Label ' + n.rtPlanLabel) : null,
+        n.rtPlanName ? el('span', { class: 'badge plan-name', title: 'RT Plan Name' }, 'Name ' + n.rtPlanName) : null,
+        n.approvalStatus ? el('span', { class: 'badge ' + n.approvalStatus, id: 'rt-badge-' + n.index, title: 'Approval status' }, n.approvalStatus) : null,
+        dangling(n) ? null : DicomStage.projectBadge(n),
         kids.length && open ? el('ul', { role: 'group' }, kids.map(c => treeItem(c, level + 1))) : null);
     }
 
@@ -198,18 +226,40 @@ const SeriesDialog = (() => {
       return { pickedSeriesUids: [...table], pickedRtSeriesUids: [...rt] };
     }
 
-    dialog.replaceChildren(
-      el('h2', { id: 'series-dialog-heading' }, 'Edit selected DICOM Study'),
+    /**
+     * Asks before a series already in the project is picked again, and says what staging it again does. Resolves
+     * true when there is nothing to ask or the researcher confirms.
+     */
+    function confirmRestage(series) {
+      if (!series.length) return Promise.resolve(true);
+      return new Promise(resolve => {
+        const ask = el('dialog', { id: 're-stage-dialog', 'aria-labelledby': 're-stage-heading', 'aria-describedby': 're-stage-text' });
+        const done = answer => { ask.close(); ask.remove(); resolve(answer); };
+        ask.append(
+          el('h2', { id: 're-stage-heading' }, series.length === 1 ? 'Already in the project' : `${series.length} series already in the project`),
+          el('ul', {}, series.map(r => el('li', {}, name(r) + ': ' + (r.inProject || inProject.get(r.seriesInstanceUid)?.inProject || 'in project')))),
+          el('p', { id: 're-stage-text' }, 'Staging again copies the same instances under the same pseudonymized UIDs: the ' +
+            'project archive keeps one copy of each, with no duplicates. It is only needed if that copy is incomplete or was changed.'),
+          el('p', {},
+            el('button', { type: 'button', id: 're-stage-yes', onclick: () => done(true) }, 'Stage again'), ' ',
+            el('button', { type: 'button', class: 'secondary', id: 're-stage-no', onclick: () => done(false) }, 'Keep as is')));
+        ask.addEventListener('cancel', e => { e.preventDefault(); done(false); });
+        container.append(ask);
+        ask.showModal();
+        document.getElementById('re-stage-no').focus();
+      });
+    }
+
+    const changed = () => onChange(picks());
+
+    container.replaceChildren(
+      el('h3', { id: 'series-picker-heading' }, 'Edit selected DICOM Study'),
       el('div', { role: 'tablist', 'aria-label': 'Views' }, tabTable, ' ', tabRt),
-      tablePanel, rtPanel,
-      el('p', {},
-        el('button', { type: 'button', id: 'series-apply', onclick: () => {
-          apply(picks()); dialog.close(); } }, 'Apply to form'), ' ',
-        el('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Cancel')));
+      tablePanel, rtPanel);
     renderTable();
     renderTree();
-    dialog.showModal();
+    return { picks };
   }
 
-  return { open, buildTree };
+  return { mount, buildTree };
 })();
