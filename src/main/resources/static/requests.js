@@ -6,12 +6,16 @@
   const enc = encodeURIComponent;
   const id = param('request');
   const canSeeProcesses = DicomStage.hasRole('COORDINATOR') || DicomStage.hasRole('ADMIN');
-  const done = s => s.status === 'VERIFIED' || s.status === 'FAILED';
+  const done = s => s.status === 'VERIFIED' || s.status === 'PUBLISHED' || s.status === 'FAILED';
+  // PUBLISHED: verified in the holding node, then published to the project archive and checked there.
+  const inProject = (r, s) => s.status === 'PUBLISHED' || (r.outcome === 'ACCEPTED' && s.status === 'VERIFIED');
 
   function summary(r) {
-    const verified = r.series.filter(s => s.status === 'VERIFIED').length;
+    const verified = r.series.filter(s => s.status === 'VERIFIED' || s.status === 'PUBLISHED').length;
+    const published = r.series.filter(s => s.status === 'PUBLISHED').length;
     const failed = r.series.filter(s => s.status === 'FAILED').length;
-    return `${verified} of ${r.series.length} verified` + (failed ? `, ${failed} failed` : '');
+    return `${verified} of ${r.series.length} verified` + (published ? `, ${published} in the project` : '')
+      + (failed ? `, ${failed} failed` : '');
   }
 
   // How the request's process ended; requests closed before outcomes were recorded have none.
@@ -38,7 +42,7 @@
    */
   function seriesState(r, s) {
     if (s.status === 'FAILED') return ['FAILED', 'Failed: ' + (s.failureInWords || 'reason not recorded')];
-    if (r.outcome === 'ACCEPTED' && s.status === 'VERIFIED')
+    if (inProject(r, s))
       return ['Yes', 'In project since ' + new Date(r.closedAt).toLocaleDateString() + ' (request #' + r.id + ')'];
     if (r.closedAt) return ['No', 'Not copied (' + state(r) + ')'];
     if (s.status === 'PENDING' || s.status === 'STAGING') return ['STAGING', 'Being staged'];
