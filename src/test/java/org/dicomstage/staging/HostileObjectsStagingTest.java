@@ -54,7 +54,7 @@ class HostileObjectsStagingTest {
             SeriesStagingSpec spec = new SeriesStagingSpec(new Delivering(delivered),
                     new EmbeddedNode("project", project), PseudonymizationProfile.builtin("rt-research"),
                     new PseudonymContext("a-study-secret-of-enough-length".getBytes(StandardCharsets.UTF_8),
-                            "SUBJ-1", ClinicalTrial.none()), "1.2", "1.2.3");
+                            "SUBJ-1", new ClinicalTrial("Sponsor", "P-1", null, null, null)), "1.2", "1.2.3");
 
             StageResult result = new StagingService(2).stage(spec);
 
