@@ -11,7 +11,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -26,13 +25,6 @@ import org.dicomstage.testing.HostileObjectGenerator.HostileObject;
  * sees it, and nothing escapes as an {@link Error}.
  */
 class DicomWebHostileObjectsTest {
-
-    private static final Map<String, String> REASONS = Map.of(
-            "declared-2GB-private-OB", "declares 2147483632 bytes",
-            "sequences-300-deep", "nested deeper than 64",
-            "sequences-1000-deep", "nested deeper than 64",
-            "truncated", "declares 8192 bytes but only 3000 remain",
-            "garbage-fragments", "declares 2147483632 bytes");
 
     @Test
     void eachHostilePartFailsTheRetrieveNamingItAndWhy() throws Exception {
@@ -53,7 +45,7 @@ class DicomWebHostileObjectsTest {
                             .isInstanceOf(DicomNodeException.class)
                             .hasMessageContaining("web1")
                             .hasMessageContaining("part 1")
-                            .hasMessageContaining(REASONS.get(object.name()));
+                            .hasMessageContaining(HostileObjectGenerator.REASONS.get(object.name()));
                     assertThat(consumed).as(object.name()).hasValue(0);
                 }
             }

@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,14 +23,6 @@ import org.dicomstage.testing.SharedData;
  */
 class HostileObjectsTest {
 
-    /** What each object's failure says, besides its file name. */
-    private static final Map<String, String> REASONS = Map.of(
-            "declared-2GB-private-OB", "declares 2147483632 bytes",
-            "sequences-300-deep", "nested deeper than 64",
-            "sequences-1000-deep", "nested deeper than 64",
-            "truncated", "declares 8192 bytes but only 3000 remain",
-            "garbage-fragments", "declares 2147483632 bytes");
-
     @TempDir
     Path dir;
 
@@ -45,7 +36,7 @@ class HostileObjectsTest {
             assertThatThrownBy(() -> pseudonymizer.pseudonymizeInFull(in, out)).as(object.name())
                     .isInstanceOf(PseudonymizationException.class)
                     .hasMessageContaining(in.toString())
-                    .hasMessageContaining(REASONS.get(object.name()));
+                    .hasMessageContaining(HostileObjectGenerator.REASONS.get(object.name()));
             assertThat(out).doesNotExist();
         }
     }
@@ -68,7 +59,7 @@ class HostileObjectsTest {
         assertThat(status).isEqualTo(PseudonymizeCommand.FAILED);
         assertThat(stdout.toString()).contains("pseudonymized 1 of 6 files");
         String errors = stderr.toString();
-        REASONS.forEach((name, reason) -> assertThat(errors).as(name)
+        HostileObjectGenerator.REASONS.forEach((name, reason) -> assertThat(errors).as(name)
                 .containsPattern("FAILED \\S*" + name + "\\.dcm: .*" + java.util.regex.Pattern.quote(reason)));
         assertThat(out.resolve("CT.1.dcm")).isRegularFile();
         try (var written = Files.list(out)) {

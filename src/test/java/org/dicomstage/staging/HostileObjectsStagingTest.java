@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,13 +32,6 @@ import org.dicomstage.testing.SharedData;
  */
 class HostileObjectsStagingTest {
 
-    private static final Map<String, String> REASONS = Map.of(
-            "declared-2GB-private-OB", "declares 2147483632 bytes",
-            "sequences-300-deep", "nested deeper than 64",
-            "sequences-1000-deep", "nested deeper than 64",
-            "truncated", "declares 8192 bytes but only 3000 remain",
-            "garbage-fragments", "declares 2147483632 bytes");
-
     @TempDir
     Path dir;
 
@@ -59,10 +51,10 @@ class HostileObjectsStagingTest {
             StageResult result = new StagingService(2).stage(spec);
 
             assertThat(result.status()).isEqualTo(StageResult.Status.FAILED);
-            assertThat(result.problems()).as(String.join("\n", result.problems())).hasSize(REASONS.size());
+            assertThat(result.problems()).as(String.join("\n", result.problems())).hasSize(HostileObjectGenerator.REASONS.size());
             for (HostileObject object : HostileObjectGenerator.all()) {
                 assertThat(result.problems()).as(object.name()).anyMatch(p -> p.startsWith(
-                        "SOP instance " + object.sopInstanceUid() + ": ") && p.contains(REASONS.get(object.name())));
+                        "SOP instance " + object.sopInstanceUid() + ": ") && p.contains(HostileObjectGenerator.REASONS.get(object.name())));
             }
             assertThat(project.size()).isEqualTo(1);
         }

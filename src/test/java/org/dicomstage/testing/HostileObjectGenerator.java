@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomOutputStream;
@@ -61,6 +62,17 @@ public final class HostileObjectGenerator {
     }
 
     /** The objects of issue 11: a 2 GB declared private OB, sequences 300 and 1,000 deep, truncated, garbage fragments. */
+    /**
+     * What the failure of each object of {@link #all()} says, besides the object's name, with the default limits
+     * (max-element-bytes 1 GiB, max-sequence-depth 64), whichever path reads it.
+     */
+    public static final Map<String, String> REASONS = Map.of(
+            "declared-2GB-private-OB", "declares 2147483632 bytes",
+            "sequences-300-deep", "nested deeper than 64",
+            "sequences-1000-deep", "nested deeper than 64",
+            "truncated", "declares 8192 bytes but only 3000 remain",
+            "garbage-fragments", "declares 2147483632 bytes");
+
     public static List<HostileObject> all() {
         return List.of(declaredTwoGigabytes(), deepSequences(300), deepSequences(1000), truncated(), garbageFragments());
     }
