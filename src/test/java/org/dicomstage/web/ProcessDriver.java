@@ -38,15 +38,33 @@ final class ProcessDriver {
         this.tasks = tasks;
     }
 
-    /** A new instance for the researcher and subject HN-001, waiting at Pick series; returns that task. */
-    UserTask atPickSeries() {
+    /**
+     * A new instance started the Tasklist way (no staging request, so no study or subject fixed) for the requester,
+     * waiting at Activate study; returns that task, assigned to the requester.
+     */
+    UserTask atActivateStudy(String requestedBy) {
         long instance = camunda.newCreateInstanceCommand().bpmnProcessId("create-project-specific-dicom")
-                .latestVersion().variables(Map.of("requestedBy", DemoStudyData.RESEARCHER, "availableStudies",
+                .latestVersion().variables(Map.of("requestedBy", requestedBy, "availableStudies",
                         List.of(Map.of("label", DemoStudyData.RT_HN_2026, "value", DemoStudyData.RT_HN_2026))))
                 .send().join().getProcessInstanceKey();
+        return task(instance, "ActivateStudy");
+    }
+
+    /**
+     * A Tasklist-started instance for the requester in which Activate study chose RT-HN-2026 and check-access
+     * offered the given study subject: it waits at Select patient, a task of that study assigned to the requester.
+     */
+    UserTask atSelectPatient(String requestedBy, String subjectId) {
+        long instance = atActivateStudy(requestedBy).processInstanceKey();
         tasks.complete(task(instance, "ActivateStudy").key(), Map.of("studyId", DemoStudyData.RT_HN_2026));
         completeJob(instance, JobTypes.CHECK_ACCESS, Map.of("studyName", "Adaptive RT",
-                "enrolledSubjects", List.of(Map.of("label", "HN-001 (Site A)", "value", "HN-001"))));
+                "enrolledSubjects", List.of(Map.of("label", subjectId + " (Site A)", "value", subjectId))));
+        return task(instance, "SelectPatient");
+    }
+
+    /** A new instance for the researcher and subject HN-001, waiting at Pick series; returns that task. */
+    UserTask atPickSeries() {
+        long instance = atSelectPatient(DemoStudyData.RESEARCHER, "HN-001").processInstanceKey();
         tasks.complete(task(instance, "SelectPatient").key(),
                 Map.of("subjectSelectionMode", "one", "subjectId", "HN-001"));
         completeJob(instance, JobTypes.QUERY_STUDY0, Map.of(

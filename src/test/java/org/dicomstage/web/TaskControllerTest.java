@@ -11,8 +11,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.List;
 import org.dicomstage.study.AuditActions;
 import org.dicomstage.study.DemoStudyData;
+import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StudyService;
 import org.dicomstage.workflow.ProcessDefinition;
 import org.dicomstage.workflow.UserTask;
@@ -39,21 +41,45 @@ class TaskControllerTest {
     ObjectMapper json;
     @Autowired
     io.camunda.client.CamundaClient camunda;
+    @Autowired
+    ProcessInstances instances;
 
     @Test
-    void editStartsTheProcessPreFilledAndTheRequesterCompletesActivateStudy() throws Exception {
+    void editStartsTheProcessWithStudySubjectAndStudy0StudyFixedAndSkipsActivateStudy() throws Exception {
         long instance = startAs(DemoStudyData.RESEARCHER, 3);
-        UserTask activate = firstTask(instance);
         // The server registered the staging request for the clicked Study0 study with this process.
-        assertThat(studies.findOpenRequest(DemoStudyData.RT_HN_2026, "PID-0003", TestPatientStudies.RT_STUDY_UID))
-                .hasValueSatisfying(r -> assertThat(r.processInstanceKey()).isEqualTo(instance));
-        assertThat(activate.variables()).containsEntry(ProcessDefinition.Variables.STUDY0_STUDY_INSTANCE_UID,
-                TestPatientStudies.RT_STUDY_UID);
+        StagingRequestView request = studies.findOpenRequest(DemoStudyData.RT_HN_2026, "PID-0003",
+                TestPatientStudies.RT_STUDY_UID).orElseThrow();
+        assertThat(request.processInstanceKey()).isEqualTo(instance);
         // A second Edit resumes it rather than starting another process for the same study.
         assertThat(startAs(DemoStudyData.RESEARCHER, 3)).isEqualTo(instance);
+
+        // Study, subject and Study0 study are fixed at the start, so the process skipped Activate study and Select
+        // patient and waits at the access check (its worker is off here), with no task for anyone.
+        ProcessInstances.Detail detail = org.dicomstage.testing.Poll.until(Duration.ofSeconds(10),
+                () -> instances.get(instance).filter(d -> d.activeElements()
+                        .contains(ProcessDefinition.Elements.CHECK_STUDY_ACCESS)).orElse(null),
+                () -> "process instance " + instance + " not at " + ProcessDefinition.Elements.CHECK_STUDY_ACCESS);
+        assertThat(detail.completedElements()).contains(ProcessDefinition.Elements.STARTED_FROM_LOOKUP)
+                .doesNotContain(ProcessDefinition.Elements.ACTIVATE_STUDY, ProcessDefinition.Elements.SELECT_PATIENT);
+        assertThat(detail.variables()).containsEntry(ProcessDefinition.Variables.STUDY_ID, DemoStudyData.RT_HN_2026)
+                .containsEntry(ProcessDefinition.Variables.SELECTED_SUBJECT_IDS, List.of("HN-003"))
+                .containsEntry(ProcessDefinition.Variables.REQUESTED_BY, DemoStudyData.RESEARCHER)
+                .containsEntry(ProcessDefinition.Variables.STUDY0_STUDY_INSTANCE_UID, TestPatientStudies.RT_STUDY_UID);
+        assertThat(((Number) detail.variables().get(ProcessDefinition.Variables.STAGING_REQUEST_ID)).longValue())
+                .isEqualTo(request.id());
+        assertThat(tasks.open(instance)).isEmpty();
+        mvc.perform(get("/api/tasks").param("processInstanceKey", Long.toString(instance))
+                        .with(user(DemoStudyData.RESEARCHER)))
+                .andExpect(status().isOk()).andExpect(jsonPath("$").isEmpty());
+    }
+
+    @Test
+    void aTasklistStartAsksTheRequesterForTheStudyAndKeepsOnlyTheFormsFields() throws Exception {
+        UserTask activate = driver().atActivateStudy(DemoStudyData.RESEARCHER);
+        long instance = activate.processInstanceKey();
         assertThat(activate.elementId()).isEqualTo(ProcessDefinition.Elements.ACTIVATE_STUDY);
-        assertThat(activate.variables()).containsEntry("studyId", DemoStudyData.RT_HN_2026)
-                .containsEntry("subjectId", "HN-003").containsEntry("requestedBy", DemoStudyData.RESEARCHER);
+        assertThat(activate.assignee()).isEqualTo(DemoStudyData.RESEARCHER);
 
         mvc.perform(get("/api/tasks").param("processInstanceKey", Long.toString(instance))
                         .with(user(DemoStudyData.RESEARCHER)))
@@ -72,34 +98,47 @@ class TaskControllerTest {
                         .content("{\"studyId\":\"RT-HN-2026\",\"requestedBy\":\"admin\"}"))
                 .andExpect(status().isNoContent());
         assertThat(tasks.get(activate.key())).isEmpty();
+        ProcessInstances.Detail detail = org.dicomstage.testing.Poll.until(Duration.ofSeconds(10),
+                () -> instances.get(instance).filter(d -> d.activeElements()
+                        .contains(ProcessDefinition.Elements.CHECK_STUDY_ACCESS)).orElse(null),
+                () -> "process instance " + instance + " not at " + ProcessDefinition.Elements.CHECK_STUDY_ACCESS);
+        assertThat(detail.variables()).containsEntry(ProcessDefinition.Variables.STUDY_ID, DemoStudyData.RT_HN_2026)
+                .containsEntry(ProcessDefinition.Variables.REQUESTED_BY, DemoStudyData.RESEARCHER);
     }
 
     @Test
     void otherMembersSeeTheTaskButCannotActOnTheRequestersTaskAndOutsidersSeeNothing() throws Exception {
-        long instance = startAs(DemoStudyData.RESEARCHER, 13);
-        UserTask activate = firstTask(instance);
+        // Select patient: a task of RT-HN-2026 (chosen at Activate study), assigned to the requester.
+        UserTask select = driver().atSelectPatient(DemoStudyData.RESEARCHER, "HN-013");
 
         mvc.perform(get("/api/tasks").with(user(DemoStudyData.OUTSIDER)))
                 .andExpect(status().isOk()).andExpect(jsonPath("$").isEmpty());
-        mvc.perform(get("/api/tasks/" + activate.key()).with(user(DemoStudyData.OUTSIDER)))
+        mvc.perform(get("/api/tasks/" + select.key()).with(user(DemoStudyData.OUTSIDER)))
                 .andExpect(status().isForbidden());
         assertThat(studies.auditFor(DemoStudyData.OUTSIDER, 0, 1).events().get(0).action())
                 .isEqualTo(AuditActions.ACCESS_DENIED);
 
+        // Another member sees the study's task.
+        mvc.perform(get("/api/tasks").param("processInstanceKey", Long.toString(select.processInstanceKey()))
+                        .with(user(DemoStudyData.ADMIN)))
+                .andExpect(status().isOk()).andExpect(jsonPath("$[0].key").value(Long.toString(select.key())));
+        String selection = "{\"subjectSelectionMode\":\"one\",\"subjectId\":\"HN-013\"}";
         // The coordinator is a member but has no STAGE right, and the task is assigned to the researcher.
-        mvc.perform(post("/api/tasks/" + activate.key() + "/complete").with(user(DemoStudyData.COORDINATOR))
-                        .with(csrf()).contentType(MediaType.APPLICATION_JSON).content("{\"studyId\":\"RT-HN-2026\"}"))
+        mvc.perform(post("/api/tasks/" + select.key() + "/complete").with(user(DemoStudyData.COORDINATOR))
+                        .with(csrf()).contentType(MediaType.APPLICATION_JSON).content(selection))
                 .andExpect(status().isForbidden());
         // The admin may stage, but the task is the researcher's.
-        mvc.perform(post("/api/tasks/" + activate.key() + "/complete").with(user(DemoStudyData.ADMIN))
-                        .with(csrf()).contentType(MediaType.APPLICATION_JSON).content("{\"studyId\":\"RT-HN-2026\"}"))
-                .andExpect(status().isForbidden());
-        assertThat(tasks.get(activate.key())).isPresent();
+        mvc.perform(post("/api/tasks/" + select.key() + "/complete").with(user(DemoStudyData.ADMIN))
+                        .with(csrf()).contentType(MediaType.APPLICATION_JSON).content(selection))
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.error").value("Task " + select.key() + " is claimed by "
+                        + DemoStudyData.RESEARCHER + "."));
+        assertThat(tasks.get(select.key())).isPresent();
     }
 
     @Test
     void aStudyChosenOutsideTheUsersStudiesIsRefused() throws Exception {
-        UserTask activate = firstTask(startAs(DemoStudyData.RESEARCHER, 14));
+        UserTask activate = driver().atActivateStudy(DemoStudyData.RESEARCHER);
         mvc.perform(post("/api/tasks/" + activate.key() + "/complete").with(user(DemoStudyData.RESEARCHER))
                         .with(csrf()).contentType(MediaType.APPLICATION_JSON).content("{\"studyId\":\"STUDY0\"}"))
                 .andExpect(status().isForbidden());
@@ -108,7 +147,7 @@ class TaskControllerTest {
 
     @Test
     void pickSeriesTakesTheTableAndRtPicks() throws Exception {
-        UserTask pick = new ProcessDriver(camunda, tasks).atPickSeries();
+        UserTask pick = driver().atPickSeries();
         mvc.perform(post("/api/tasks/" + pick.key() + "/complete").with(user(DemoStudyData.RESEARCHER))
                         .with(csrf()).contentType(MediaType.APPLICATION_JSON)
                         .content("{\"pickedSeriesUids\":[\"" + ProcessDriver.MR + "\"],\"pickedRtSeriesUids\":[\""
@@ -119,7 +158,7 @@ class TaskControllerTest {
 
     @Test
     void claimAndUnclaim() throws Exception {
-        UserTask activate = firstTask(startAs(DemoStudyData.RESEARCHER, 15));
+        UserTask activate = driver().atActivateStudy(DemoStudyData.RESEARCHER);
         mvc.perform(post("/api/tasks/" + activate.key() + "/unclaim").with(user(DemoStudyData.RESEARCHER))
                 .with(csrf())).andExpect(status().isNoContent());
         assertThat(tasks.get(activate.key()).orElseThrow().assignee()).isNull();
@@ -161,9 +200,7 @@ class TaskControllerTest {
         return Long.parseLong(started.path("processInstanceKey").asText());
     }
 
-    private UserTask firstTask(long instance) {
-        return org.dicomstage.testing.Poll.until(Duration.ofSeconds(10),
-                () -> tasks.open(instance).stream().findFirst().orElse(null),
-                () -> "no user task in process instance " + instance);
+    private ProcessDriver driver() {
+        return new ProcessDriver(camunda, tasks);
     }
 }

@@ -60,6 +60,8 @@ class WebHardeningTest {
     UserTasks tasks;
     @Autowired
     ObjectMapper json;
+    @Autowired
+    io.camunda.client.CamundaClient camunda;
     @LocalServerPort
     int port;
 
@@ -272,36 +274,29 @@ class WebHardeningTest {
 
     @Test
     void aTaskCompletedElsewhereSaysByWhomAndWhen() throws Exception {
-        String started = mvc.perform(post("/api/studies/RT-HN-2026/subjects/PID-0021/dicom-studies/"
-                        + TestPatientStudies.RT_STUDY_UID + "/edit").with(user(DemoStudyData.RESEARCHER)).with(csrf()))
-                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
-        long instance = Long.parseLong(json.readTree(started).path("processInstanceKey").asText());
-        UserTask activate = org.dicomstage.testing.Poll.until(Duration.ofSeconds(10),
-                () -> tasks.open(instance).stream().findFirst().orElse(null), () -> "no task in " + instance);
-        mvc.perform(post("/api/tasks/" + activate.key() + "/complete").with(user(DemoStudyData.RESEARCHER))
-                        .with(csrf()).contentType(MediaType.APPLICATION_JSON).content("{\"studyId\":\"RT-HN-2026\"}"))
+        // Select patient: a task of RT-HN-2026, so the study's other members may learn that it was completed.
+        ProcessDriver driver = new ProcessDriver(camunda, tasks);
+        UserTask select = driver.atSelectPatient(DemoStudyData.RESEARCHER, "HN-021");
+        String selection = "{\"subjectSelectionMode\":\"one\",\"subjectId\":\"HN-021\"}";
+        mvc.perform(post("/api/tasks/" + select.key() + "/complete").with(user(DemoStudyData.RESEARCHER))
+                        .with(csrf()).contentType(MediaType.APPLICATION_JSON).content(selection))
                 .andExpect(status().isNoContent());
 
         // The same task, submitted again from a second tab, and opened by another member of the study.
-        String again = mvc.perform(post("/api/tasks/" + activate.key() + "/complete")
+        String again = mvc.perform(post("/api/tasks/" + select.key() + "/complete")
                         .with(user(DemoStudyData.RESEARCHER)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"studyId\":\"RT-HN-2026\"}"))
+                        .content(selection))
                 .andExpect(status().isForbidden()).andReturn().getResponse().getContentAsString();
         assertThat(json.readTree(again).path("error").asText())
-                .matches("Task " + activate.key() + " was already completed by you at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\.");
-        mvc.perform(get("/api/tasks/" + activate.key()).with(user(DemoStudyData.COORDINATOR)))
+                .matches("Task " + select.key() + " was already completed by you at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\.");
+        mvc.perform(get("/api/tasks/" + select.key()).with(user(DemoStudyData.COORDINATOR)))
                 .andExpect(status().isForbidden())
                 .andExpect(jsonPath("$.error").value(org.hamcrest.Matchers.startsWith(
-                        "Task " + activate.key() + " was already completed by researcher at ")));
+                        "Task " + select.key() + " was already completed by researcher at ")));
         // Someone outside the study learns nothing about it, nor about an open task of it.
-        mvc.perform(get("/api/tasks/" + activate.key()).with(user(DemoStudyData.OUTSIDER)))
-                .andExpect(jsonPath("$.error").value("There is no open task " + activate.key() + " that you may see."));
-        String other = mvc.perform(post("/api/studies/RT-HN-2026/subjects/PID-0023/dicom-studies/"
-                        + TestPatientStudies.RT_STUDY_UID + "/edit").with(user(DemoStudyData.RESEARCHER)).with(csrf()))
-                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
-        long otherInstance = Long.parseLong(json.readTree(other).path("processInstanceKey").asText());
-        UserTask next = org.dicomstage.testing.Poll.until(Duration.ofSeconds(10),
-                () -> tasks.open(otherInstance).stream().findFirst().orElse(null), () -> "no task in " + otherInstance);
+        mvc.perform(get("/api/tasks/" + select.key()).with(user(DemoStudyData.OUTSIDER)))
+                .andExpect(jsonPath("$.error").value("There is no open task " + select.key() + " that you may see."));
+        UserTask next = driver.atSelectPatient(DemoStudyData.RESEARCHER, "HN-023");
         mvc.perform(get("/api/tasks/" + next.key()).with(user(DemoStudyData.OUTSIDER)))
                 .andExpect(status().isForbidden())
                 .andExpect(jsonPath("$.error").value("There is no open task " + next.key() + " that you may see."));
