@@ -100,12 +100,10 @@ class WebUiJourneyIT {
         assertThat(text(By.cssSelector("td.nested tbody tr td.project"))).isEqualTo("No");
         screenshot("lookup-no");
 
-        // Edit starts the process; the two pre-filled steps only need a confirmation.
+        // Edit starts the process with study, subject and Study0 study fixed: it goes straight to Pick series.
         browser.findElement(By.cssSelector("td.nested tbody tr button[aria-label^='Edit']")).click();
         wait.until(ExpectedConditions.urlContains("/tasks.html?instance="));
         long instance = Long.parseLong(browser.getCurrentUrl().replaceAll(".*instance=(\\d+).*", "$1"));
-        completeNext("Activate study");
-        completeNext("Select patient");
 
         // RT view: the structure set brings its plans and doses; the unapproved plan (and its dose) is unchecked.
         awaitTask("Pick series");
@@ -224,11 +222,6 @@ class WebUiJourneyIT {
     /** The RT view's tree item whose label starts with this modality. */
     private WebElement treeItem(String modality) {
         return browser.findElement(By.xpath("//li[@role='treeitem'][label/strong[.='" + modality + "']]"));
-    }
-
-    private void completeNext(String taskName) {
-        awaitTask(taskName);
-        completeTask();
     }
 
     private void awaitTask(String taskName) {
