@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.camunda.client.CamundaClient;
 import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
@@ -33,9 +35,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Two application instances (two Spring contexts, each with its own job workers and Camunda client) against one
- * engine, one PostgreSQL database and the same two archives, as in a scaled-out production. Twenty requests of
- * one series each run at once; the project archive is given more association slots than the cluster-wide limit
- * so that it is our limiter, not the archive, that keeps the peak down.
+ * engine, one PostgreSQL database, the same two archives and one holding node, as in a scaled-out production.
+ * Twenty requests of one series each run at once. Staging writes to the holding node, so that is where the
+ * instances contend: its cluster-wide limit is below what each instance alone may open, and the slots held at once
+ * must reach it and never pass it. The project archive only receives accepted copies, one publication at a time
+ * per process, under its own cluster-wide limit.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScaleOutIT {
@@ -44,6 +48,8 @@ class ScaleOutIT {
     private static final int INSTANCES_PER_SERIES = 3;
     /** Cluster-wide slots of the project archive; each instance alone may open 4 (max-associations). */
     private static final int PROJECT_LIMIT = 3;
+    /** Cluster-wide slots of the holding node, which staging and verification use; each instance alone may use 4. */
+    private static final int HOLDING_LIMIT = 3;
     /** Each instance's own bound per archive (the nodes' max-associations default), and Study0's cluster limit. */
     private static final int NODE_MAX_ASSOCIATIONS = 4;
 
@@ -101,6 +107,7 @@ class ScaleOutIT {
         p.put("dicomstage.workflow.retry-backoff", "100ms");
         p.put("dicomstage.workflow.max-retry-backoff", "400ms");
         p.put("dicomstage.cluster.max-associations." + DemoStudyData.PROJECT_NODE, PROJECT_LIMIT);
+        p.put("dicomstage.cluster.max-associations." + DemoStudyData.HOLDING_NODE, HOLDING_LIMIT);
         TestArchives.node(p, DemoStudyData.STUDY0_NODE, study0);
         TestArchives.node(p, DemoStudyData.PROJECT_NODE, project);
         p.put("dicomstage.nodes.holding.kind", "DICOMWEB");
@@ -130,25 +137,32 @@ class ScaleOutIT {
                 + "archive (accept to close) " + project.peakAssociations() + "; Study0: peak slots held "
                 + CountedNodePermits.peak(DemoStudyData.STUDY0_NODE) + " (limit " + NODE_MAX_ASSOCIATIONS
                 + "), peak associations seen by the archive " + study0.peakAssociations() + " (bound "
-                + 2 * NODE_MAX_ASSOCIATIONS + ")");
+                + 2 * NODE_MAX_ASSOCIATIONS + "); holding node: peak slots held cluster-wide "
+                + CountedNodePermits.peak(DemoStudyData.HOLDING_NODE) + " (limit " + HOLDING_LIMIT + ")");
         assertThat(outcome.failures()).isEmpty();
         assertThat(outcome.completed()).hasSize(REQUESTS);
 
         // Every series copied once, completely: the copy of each has exactly its source's instances. Accepted at
         // review (after the last task the test saw), each series is published and the holding copy emptied.
         JdbcTemplate db = a.getBean(JdbcTemplate.class);
-        awaitZero(db, "SELECT COUNT(*) FROM staging_series WHERE status <> 'PUBLISHED'", Duration.ofSeconds(60));
+        // Only the twenty subjects' requests: the claim tests of this class leave their own (never staged) rows.
+        String ownRequests = "SELECT id FROM staging_request WHERE pid IN (" + IntStream
+                .rangeClosed(1, REQUESTS).mapToObj(n -> "'" + DemoStudyData.pid(n) + "'")
+                .collect(Collectors.joining(", ")) + ")";
+        awaitZero(db, "SELECT COUNT(*) FROM staging_series WHERE status <> 'PUBLISHED' AND request_id IN ("
+                + ownRequests + ")", Duration.ofSeconds(60));
+        // Accepted at review, each process closes its request: its last step, after Publish has emptied the holding
+        // copy (a series is PUBLISHED before its held copy is deleted, so only then is the holding node empty).
+        awaitZero(db, "SELECT COUNT(*) FROM staging_request WHERE process_instance_key IS NOT NULL "
+                + "AND closed_at IS NULL AND id IN (" + ownRequests + ")", Duration.ofSeconds(30));
         assertThat(project.size()).isEqualTo(REQUESTS * INSTANCES_PER_SERIES);
         assertThat(holding.instanceCount()).isZero();
         assertThat(db.queryForList("SELECT request_id, series_uid FROM staging_series GROUP BY request_id, "
                 + "series_uid HAVING COUNT(*) > 1")).isEmpty();
         assertThat(db.queryForObject("SELECT COUNT(*) FROM staging_series WHERE claimed_by IS NOT NULL",
                 Integer.class)).isZero();
-        // Accepted at review, each process closes its request (its last step, after the review was answered).
-        awaitZero(db, "SELECT COUNT(*) FROM staging_request WHERE process_instance_key IS NOT NULL "
-                + "AND closed_at IS NULL", Duration.ofSeconds(30));
         assertThat(db.queryForList("SELECT DISTINCT outcome FROM staging_request WHERE process_instance_key IS NOT "
-                + "NULL", String.class)).containsExactly("ACCEPTED");
+                + "NULL AND id IN (" + ownRequests + ")", String.class)).containsExactly("ACCEPTED");
         assertThat(db.queryForObject("SELECT COUNT(*) FROM audit_event WHERE action = ?", Integer.class,
                 StagingWorkflow.SERIES_STAGED)).isEqualTo(REQUESTS);
         assertThat(db.queryForObject("SELECT COUNT(DISTINCT detail) FROM audit_event WHERE action = ?",
@@ -162,11 +176,13 @@ class ScaleOutIT {
         assertThat(stagedByB).isPositive();
         assertThat(stagedByA + stagedByB).isEqualTo(REQUESTS);
 
-        // Every association to the project archive is opened under a slot, one per slot; the slots held at once by
-        // both instances together reached the limit (so it was contended) and never went past it.
-        assertThat(CountedNodePermits.peak(DemoStudyData.PROJECT_NODE)).isEqualTo(PROJECT_LIMIT);
-        // And the archive itself never served more at once: an association ends for the archive when it closes
-        // the connection, and a slot is given up only after that close.
+        // Staging and verification use the holding node under its slots: those held at once by both instances
+        // together reached the cluster-wide limit (so it was contended) and never went past it.
+        assertThat(CountedNodePermits.peak(DemoStudyData.HOLDING_NODE)).isEqualTo(HOLDING_LIMIT);
+        // Publishing opens every association to the project archive under a slot, one per slot: never past the
+        // limit, and the archive itself never served more at once (an association ends for the archive when it
+        // closes the connection, and a slot is given up only after that close).
+        assertThat(CountedNodePermits.peak(DemoStudyData.PROJECT_NODE)).isBetween(1, PROJECT_LIMIT);
         assertThat(project.peakAssociations()).as("associations the project archive served at once")
                 .isLessThanOrEqualTo(PROJECT_LIMIT);
         // Study0's slots cover staging and verification only; the selection steps' queries (query-study0, RT
