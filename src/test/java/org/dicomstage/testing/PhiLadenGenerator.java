@@ -55,7 +55,7 @@ public final class PhiLadenGenerator {
     public static final String PATIENT_ID = "MRN-4711-0815";
     public static final String PRIVATE_CREATOR = "ACME PHI 1.0";
 
-    private static final String TABLE = "/org/dicomstage/pseudonym/annex-e-basic-profile.tsv";
+    private static final String TABLE = "/org/dicomstage/pseudonym/confidentiality-profile-attributes.tsv";
     private static final DicomDictionary DICTIONARY = DicomDictionary.StandardDictionary;
     private static final String UID_ROOT = "1.2.826.0.1.3680043.10.999.";
     private static final SpecificCharacterSet UTF8 = new SpecificCharacterSet(new String[] {"ISO_IR 192"});
@@ -290,6 +290,9 @@ public final class PhiLadenGenerator {
                     continue;
                 }
                 String tag = text.substring(0, 9);
+                if (!tag.matches("[0-9A-F]{4},[0-9A-F]{4}")) {
+                    continue; // repeating groups (50xx, 60xx) and private attributes (gggg,eeee) name no one tag
+                }
                 int group = Integer.parseInt(tag.substring(0, 4), 16);
                 if (group == 0xFFFA || group == 0xFFFC || group == 0x0000 || group == 0x0004) {
                     continue; // signatures, padding, command and directory groups do not belong in a dataset
