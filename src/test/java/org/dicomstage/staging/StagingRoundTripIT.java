@@ -64,13 +64,11 @@ class StagingRoundTripIT {
 
     @Test
     void embeddedToEmbeddedOverDimseStagesVerifiesAndKeepsReferences() throws Exception {
-        try (EmbeddedArchive study0 = new EmbeddedArchive("STUDY0", temp.resolve("study0"), 0, 4);
-                EmbeddedArchive project = new EmbeddedArchive("PROJECT", temp.resolve("project"), 0, 4)) {
-            study0.start();
-            project.start();
-            assertThat(study0.importDirectory(SharedData.rtSet())).isEqualTo(8);
-            DicomNode source = dimse("study0", study0.aeTitle(), study0.port());
-            DicomNode target = dimse("project", project.aeTitle(), project.port());
+        try (EmbeddedPair archives = embeddedPair(SharedData.rtSet())) {
+            assertThat(archives.imported()).isEqualTo(8);
+            EmbeddedArchive project = archives.project();
+            DicomNode source = archives.source();
+            DicomNode target = archives.target();
 
             assertThat(new StagingService(2).stagedStatus(source, target, SECRET, STUDY).label()).isEqualTo("No");
             stageAndVerifyEverySeries(source, target);
@@ -111,15 +109,11 @@ class StagingRoundTripIT {
         // Cut one CT slice inside its pixel data: still transferable as bytes, no longer a valid dataset.
         Path slice = corruptSet.resolve("CT").resolve("CT.3.dcm");
         byte[] bytes = Files.readAllBytes(slice);
-        try (EmbeddedArchive study0 = new EmbeddedArchive("STUDY0", temp.resolve("study0"), 0, 4);
-                EmbeddedArchive project = new EmbeddedArchive("PROJECT", temp.resolve("project"), 0, 4)) {
-            study0.start();
-            project.start();
-            study0.importDirectory(corruptSet);
-            Path stored = findStoredFile(study0.storageDirectory(), CT_SERIES + ".59");
+        try (EmbeddedPair archives = embeddedPair(corruptSet)) {
+            Path stored = findStoredFile(archives.study0().storageDirectory(), CT_SERIES + ".59");
             Files.write(stored, java.util.Arrays.copyOf(Files.readAllBytes(stored), bytes.length / 2));
-            DicomNode source = dimse("study0", study0.aeTitle(), study0.port());
-            DicomNode target = dimse("project", project.aeTitle(), project.port());
+            DicomNode source = archives.source();
+            DicomNode target = archives.target();
             StagingService staging = new StagingService(2);
 
             StageResult ct = staging.stage(spec(source, target, CT_SERIES));
@@ -143,13 +137,9 @@ class StagingRoundTripIT {
         copyTree(SharedData.rtSet(), set);
         DicomFiles.rewrite(SharedData.rtSet().resolve("CT").resolve("CT.3.dcm"), set.resolve("CT").resolve("CT.3.dcm"),
                 list -> DicomFiles.set(list, "BurnedInAnnotation", "YES"));
-        try (EmbeddedArchive study0 = new EmbeddedArchive("STUDY0", temp.resolve("study0"), 0, 4);
-                EmbeddedArchive project = new EmbeddedArchive("PROJECT", temp.resolve("project"), 0, 4)) {
-            study0.start();
-            project.start();
-            study0.importDirectory(set);
-            DicomNode source = dimse("study0", study0.aeTitle(), study0.port());
-            DicomNode target = dimse("project", project.aeTitle(), project.port());
+        try (EmbeddedPair archives = embeddedPair(set)) {
+            DicomNode source = archives.source();
+            DicomNode target = archives.target();
 
             StageResult ct = new StagingService(2).stage(spec(source, target, CT_SERIES));
 
@@ -173,13 +163,9 @@ class StagingRoundTripIT {
                 DicomFiles.set(list, "BurnedInAnnotation", "YES");
             });
         }
-        try (EmbeddedArchive study0 = new EmbeddedArchive("STUDY0", temp.resolve("study0"), 0, 4);
-                EmbeddedArchive project = new EmbeddedArchive("PROJECT", temp.resolve("project"), 0, 4)) {
-            study0.start();
-            project.start();
-            study0.importDirectory(set);
-            DicomNode source = dimse("study0", study0.aeTitle(), study0.port());
-            DicomNode target = dimse("project", project.aeTitle(), project.port());
+        try (EmbeddedPair archives = embeddedPair(set)) {
+            DicomNode source = archives.source();
+            DicomNode target = archives.target();
             SeriesStagingSpec masking = maskingSpec(source, target, "{ x: 200, y: 200, width: 100, height: 40 }");
 
             StageResult staged = new StagingService(2).stage(masking);
@@ -195,6 +181,28 @@ class StagingRoundTripIT {
             assertThat(wrong.problems()).hasSize(5).allSatisfy(p -> assertThat(p)
                     .contains("masked pixel data (rule 'ACME banner') is wrong"));
         }
+    }
+
+    /** Study0 and the project archive, embedded and reached over DIMSE, with {@code set} imported into Study0. */
+    private record EmbeddedPair(EmbeddedArchive study0, EmbeddedArchive project, int imported, DicomNode source,
+            DicomNode target) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            try (study0) {
+                project.close();
+            }
+        }
+    }
+
+    private EmbeddedPair embeddedPair(Path set) {
+        EmbeddedArchive study0 = new EmbeddedArchive("STUDY0", temp.resolve("study0"), 0, 4);
+        EmbeddedArchive project = new EmbeddedArchive("PROJECT", temp.resolve("project"), 0, 4);
+        study0.start();
+        project.start();
+        int imported = study0.importDirectory(set);
+        return new EmbeddedPair(study0, project, imported, dimse("study0", study0.aeTitle(), study0.port()),
+                dimse("project", project.aeTitle(), project.port()));
     }
 
     private static SeriesStagingSpec maskingSpec(DicomNode source, DicomNode target, String rectangle) {
