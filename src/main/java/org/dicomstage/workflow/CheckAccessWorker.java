@@ -23,11 +23,11 @@ public class CheckAccessWorker {
     record Output(String studyName, List<Map<String, Object>> enrolledSubjects) {
     }
 
-    private final StagingWorkflow workflow;
+    private final AccessCheck access;
     private final JobSupport jobs;
 
-    CheckAccessWorker(StagingWorkflow workflow, JobSupport jobs) {
-        this.workflow = workflow;
+    CheckAccessWorker(AccessCheck access, JobSupport jobs) {
+        this.access = access;
         this.jobs = jobs;
     }
 
@@ -35,7 +35,7 @@ public class CheckAccessWorker {
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(Errors.ACCESS_DENIED, Errors.DICOM_NOT_ENABLED),
                 "checking access of " + in.requestedBy() + " to study " + in.studyId(), () -> {
-                    StagingWorkflow.AccessGranted granted = workflow.checkAccess(in.requestedBy(), in.studyId());
+                    AccessCheck.AccessGranted granted = access.checkAccess(in.requestedBy(), in.studyId());
                     return new Output(granted.studyName(), granted.enrolledSubjects());
                 });
     }

@@ -26,11 +26,11 @@ public class CloseRequestWorker {
     record Output(List<Long> closedRequestIds) {
     }
 
-    private final StagingWorkflow workflow;
+    private final RequestSlots requests;
     private final JobSupport jobs;
 
-    CloseRequestWorker(StagingWorkflow workflow, JobSupport jobs) {
-        this.workflow = workflow;
+    CloseRequestWorker(RequestSlots requests, JobSupport jobs) {
+        this.requests = requests;
         this.jobs = jobs;
     }
 
@@ -38,6 +38,6 @@ public class CloseRequestWorker {
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         String outcome = job.getCustomHeaders().get(Headers.REQUEST_OUTCOME);
         return jobs.run(job, in.studyId(), Set.of(), "closing the staging requests (" + outcome + ")",
-                () -> new Output(workflow.closeRequests(job.getProcessInstanceKey(), outcome)));
+                () -> new Output(requests.closeRequests(job.getProcessInstanceKey(), outcome)));
     }
 }

@@ -25,18 +25,18 @@ public class ExpandSelectionWorker {
                   List<String> confirmedSeriesUids, String selectionWarnings) {
     }
 
-    private final StagingWorkflow workflow;
+    private final SelectionExpansion expansion;
     private final JobSupport jobs;
 
-    ExpandSelectionWorker(StagingWorkflow workflow, JobSupport jobs) {
-        this.workflow = workflow;
+    ExpandSelectionWorker(SelectionExpansion expansion, JobSupport jobs) {
+        this.expansion = expansion;
         this.jobs = jobs;
     }
 
     @JobWorker(type = JobTypes.EXPAND_SELECTION)
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(Errors.NOTHING_SELECTED), "expanding the selection", () -> {
-            StagingWorkflow.ExpandedSelection r = workflow.expandSelection(in.requestedBy(), in.studyId(),
+            SelectionExpansion.ExpandedSelection r = expansion.expandSelection(in.requestedBy(), in.studyId(),
                     in.pickedSeriesUids(), in.pickedRtSeriesUids(), in.availableSeries(),
                     job.getProcessInstanceKey());
             return new Output(r.expandedSelection(), r.selectionOptions(), r.confirmedSeriesUids(),

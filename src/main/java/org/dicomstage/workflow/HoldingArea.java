@@ -30,12 +30,14 @@ class HoldingArea {
     static final String SERIES_PUBLISHED = "SERIES_PUBLISHED";
     static final String HOLDING_CLEARED = "HOLDING_CLEARED";
 
-    private final StagingWorkflow workflow;
+    private final StagingTargets targets;
+    private final SeriesClaims claims;
     private final StagingService staging;
     private final StudyService studies;
 
-    HoldingArea(StagingWorkflow workflow, StagingService staging, StudyService studies) {
-        this.workflow = workflow;
+    HoldingArea(StagingTargets targets, SeriesClaims claims, StagingService staging, StudyService studies) {
+        this.targets = targets;
+        this.claims = claims;
         this.staging = staging;
         this.studies = studies;
     }
@@ -48,20 +50,20 @@ class HoldingArea {
     List<Map<String, Object>> publish(String studyId, List<Map<String, Object>> expandedSelection,
                                       List<String> confirmedSeriesUids, long processInstanceKey) {
         Set<String> confirmed = new LinkedHashSet<>(confirmedSeriesUids == null ? List.of() : confirmedSeriesUids);
-        DicomNode project = workflow.projectNode(studyId);
-        List<StagingWorkflow.Target> published = new ArrayList<>();
+        DicomNode project = targets.projectNode(studyId);
+        List<StagingTargets.Target> published = new ArrayList<>();
         List<Map<String, Object>> report = new ArrayList<>();
         for (Map<String, Object> series : expandedSelection == null ? List.<Map<String, Object>>of() : expandedSelection) {
             if (!confirmed.contains(SeriesObjects.uid(series))) {
                 continue;
             }
-            StagingWorkflow.Target t = workflow.target(studyId, series, processInstanceKey);
+            StagingTargets.Target t = targets.target(studyId, series, processInstanceKey);
             SeriesStatus status = t.row().status();
             if (status != SeriesStatus.VERIFIED && status != SeriesStatus.PUBLISHED) {
-                throw new StagingWorkflow.RejectedInput("series " + t.row().seriesInstanceUid() + " is " + status
+                throw new RejectedInput("series " + t.row().seriesInstanceUid() + " is " + status
                         + ", not verified: only a verified copy is published");
             }
-            PublicationResult result = workflow.withClaim(t, () -> staging.publish(t.spec(), project));
+            PublicationResult result = claims.withClaim(t, () -> staging.publish(t.spec(), project));
             String what = SeriesObjects.label(series) + " (" + t.row().seriesInstanceUid() + ")";
             if (!result.verified()) {
                 throw new IllegalStateException("the published copy of " + what + " in node '" + project.name()
@@ -80,7 +82,7 @@ class HoldingArea {
             report.add(row);
         }
         if (report.isEmpty()) {
-            throw new StagingWorkflow.RejectedInput("nothing to publish: no confirmed series in the selection");
+            throw new RejectedInput("nothing to publish: no confirmed series in the selection");
         }
         // Only once every series is in the project archive: a retry after a failure still finds the held copies.
         published.forEach(t -> staging.clearHeld(t.spec()));
@@ -97,14 +99,14 @@ class HoldingArea {
         int cleared = 0;
         for (StagingRequestView request : studies.requestsOf(processInstanceKey)) {
             if (!request.studyIdentifier().equals(studyId)) {
-                throw new StagingWorkflow.RejectedInput("staging request " + request.id() + " belongs to study '"
+                throw new RejectedInput("staging request " + request.id() + " belongs to study '"
                         + request.studyIdentifier() + "', not to '" + studyId + "'");
             }
             int instances = 0;
             for (StagingSeriesView row : request.series()) {
-                StagingWorkflow.Target t = workflow.target(studyId, SeriesObjects.reference(row, request.id()),
+                StagingTargets.Target t = targets.target(studyId, SeriesObjects.reference(row, request.id()),
                         processInstanceKey);
-                int deleted = workflow.withClaim(t, () -> staging.clearHeld(t.spec()));
+                int deleted = claims.withClaim(t, () -> staging.clearHeld(t.spec()));
                 instances += Math.max(0, deleted);
                 if (row.status() != SeriesStatus.FAILED && row.status() != SeriesStatus.PENDING) {
                     studies.markSeries(request.id(), row.seriesInstanceUid(), SeriesStatus.PENDING, 0, null, null);

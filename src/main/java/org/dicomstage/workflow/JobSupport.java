@@ -59,9 +59,9 @@ class JobSupport {
             throw business(Errors.ACCESS_DENIED, e.getMessage(), catchable, what);
         } catch (DicomNotEnabled e) {
             throw business(Errors.DICOM_NOT_ENABLED, e.getMessage(), catchable, what);
-        } catch (StagingWorkflow.NothingSelected e) {
+        } catch (NothingSelected e) {
             throw business(Errors.NOTHING_SELECTED, e.getMessage(), catchable, what);
-        } catch (StagingWorkflow.RejectedInput e) {
+        } catch (RejectedInput e) {
             log.error("{} rejected: {}", what, e.getMessage());
             throw new ReadableJobError(what + " rejected: " + e.getMessage(), 0, Duration.ZERO);
         } catch (CamundaError e) {

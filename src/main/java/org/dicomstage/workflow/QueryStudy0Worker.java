@@ -25,18 +25,18 @@ public class QueryStudy0Worker {
                   List<Map<String, Object>> busyStudies, String busyStudiesNotice) {
     }
 
-    private final StagingWorkflow workflow;
+    private final Study0Query query;
     private final JobSupport jobs;
 
-    QueryStudy0Worker(StagingWorkflow workflow, JobSupport jobs) {
-        this.workflow = workflow;
+    QueryStudy0Worker(Study0Query query, JobSupport jobs) {
+        this.query = query;
         this.jobs = jobs;
     }
 
     @JobWorker(type = JobTypes.QUERY_STUDY0)
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(), "querying Study0 for subjects " + in.selectedSubjectIds(), () -> {
-            StagingWorkflow.Study0Result r = workflow.queryStudy0(in.requestedBy(), in.studyId(),
+            Study0Query.Study0Result r = query.queryStudy0(in.requestedBy(), in.studyId(),
                     in.selectedSubjectIds(), in.study0StudyInstanceUid(), in.stagingRequestId(),
                     job.getProcessInstanceKey());
             return new Output(r.availableSeries(), r.seriesTable(), r.seriesOptions(), r.rtTree(), r.busyStudies(),

@@ -7,29 +7,38 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
+import org.dicomstage.study.StudyService;
 import org.dicomstage.workflow.ProcessDefinition.JobTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /** {@value JobTypes#REMIND_REVIEWER}: an audit event and a log line; there is no mail server to send through. */
 @Component
 public class RemindReviewerWorker {
 
+    static final String REVIEWER_REMINDED = "REVIEWER_REMINDED";
+    private static final Logger log = LoggerFactory.getLogger(RemindReviewerWorker.class);
+
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Input(String requestedBy, String studyId) {
     }
 
-    private final StagingWorkflow workflow;
+    private final StudyService studies;
     private final JobSupport jobs;
 
-    RemindReviewerWorker(StagingWorkflow workflow, JobSupport jobs) {
-        this.workflow = workflow;
+    RemindReviewerWorker(StudyService studies, JobSupport jobs) {
+        this.studies = studies;
         this.jobs = jobs;
     }
 
     @JobWorker(type = JobTypes.REMIND_REVIEWER)
     public Map<String, Object> handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(), "reminding " + in.requestedBy() + " of the open review", () -> {
-            workflow.remindReviewer(in.requestedBy(), in.studyId(), job.getProcessInstanceKey());
+            // No mail server exists: the audit trail and the log are the reminder's record.
+            studies.record(in.requestedBy(), REVIEWER_REMINDED, in.studyId(), null,
+                    "review of the staged copy (process instance " + job.getProcessInstanceKey() + ") is still open");
+            log.info("reminder: {} has not reviewed the staged copy for study {} yet", in.requestedBy(), in.studyId());
             return Map.of();
         });
     }

@@ -2,7 +2,11 @@ package org.dicomstage.workflow;
 
 import java.util.Optional;
 
+import java.util.Arrays;
+import java.util.List;
+
 import org.dicomstage.study.NewStagingRequest;
+import org.dicomstage.study.RequestOutcome;
 import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StudyService;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -77,11 +81,11 @@ class RequestSlots {
     StagingRequestView requireOwned(long requestId, String studyId, long processInstanceKey) {
         StagingRequestView request = studies.stagingRequest(requestId);
         if (!request.studyIdentifier().equals(studyId)) {
-            throw new StagingWorkflow.RejectedInput("staging request " + requestId + " belongs to study '"
+            throw new RejectedInput("staging request " + requestId + " belongs to study '"
                     + request.studyIdentifier() + "', not to '" + studyId + "'");
         }
         if (request.processInstanceKey() == null || request.processInstanceKey() != processInstanceKey) {
-            throw new StagingWorkflow.RejectedInput("staging request " + requestId
+            throw new RejectedInput("staging request " + requestId
                     + " belongs to another process instance (" + request.processInstanceKey() + "), not to "
                     + processInstanceKey);
         }
@@ -91,5 +95,22 @@ class RequestSlots {
     /** Where the requests page shows a request. */
     static String link(long requestId) {
         return "/requests.html?request=" + requestId;
+    }
+
+    /**
+     * Closes every staging request of the process instance (see {@link StudyService#closeRequestsOf}), so Edit on
+     * the lookup page starts a new one instead of resuming a finished process. Closing twice changes nothing.
+     *
+     * @param outcome the close task's header, a {@link RequestOutcome} name
+     */
+    List<Long> closeRequests(long processInstanceKey, String outcome) {
+        RequestOutcome how;
+        try {
+            how = RequestOutcome.valueOf(outcome == null ? "" : outcome);
+        } catch (IllegalArgumentException e) {
+            throw new RejectedInput("the task's " + ProcessDefinition.Headers.REQUEST_OUTCOME + " header is '" + outcome
+                    + "', not one of " + Arrays.toString(RequestOutcome.values()));
+        }
+        return studies.closeRequestsOf(processInstanceKey, how);
     }
 }

@@ -25,34 +25,36 @@ public class StageSeriesWorker {
     record Input(String studyId, Map<String, Object> series) {
     }
 
-    record Output(StagingWorkflow.StagingOutcome stagingResult) {
+    record Output(SeriesStaging.StagingOutcome stagingResult) {
     }
 
-    private final StagingWorkflow workflow;
+    private final SeriesStaging staging;
+    private final StagingTargets targets;
     private final JobSupport jobs;
 
-    StageSeriesWorker(StagingWorkflow workflow, JobSupport jobs) {
-        this.workflow = workflow;
+    StageSeriesWorker(SeriesStaging staging, StagingTargets targets, JobSupport jobs) {
+        this.staging = staging;
+        this.targets = targets;
         this.jobs = jobs;
     }
 
     @JobWorker(type = JobTypes.STAGE_SERIES, timeout = TIMEOUT_MILLIS, maxJobsActive = 4)
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         String what = "staging series " + SeriesObjects.label(in.series()) + " (" + SeriesObjects.uid(in.series())
-                + ")" + workflow.route(in.studyId());
+                + ")" + targets.route(in.studyId());
         boolean[] busy = {false};
         try {
             return jobs.run(job, in.studyId(), Set.of(), what, () -> {
                 try {
-                    return new Output(workflow.stageSeries(in.studyId(), in.series(), job.getProcessInstanceKey()));
-                } catch (StagingWorkflow.SeriesBusy e) {
+                    return new Output(staging.stageSeries(in.studyId(), in.series(), job.getProcessInstanceKey()));
+                } catch (SeriesBusy e) {
                     busy[0] = true;
                     throw e;
                 }
             });
         } catch (io.camunda.client.exception.JobError e) {
             if (!busy[0]) { // the series row belongs to the worker that is staging it
-                workflow.stagingAttemptFailed(in.studyId(), in.series(), e.getErrorMessage(),
+                staging.stagingAttemptFailed(in.studyId(), in.series(), e.getErrorMessage(),
                         job.getProcessInstanceKey());
             }
             throw e;

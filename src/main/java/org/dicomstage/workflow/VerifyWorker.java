@@ -23,18 +23,18 @@ public class VerifyWorker {
                   List<Map<String, Object>> failedSeries, List<Map<String, Object>> stagingProblems) {
     }
 
-    private final StagingWorkflow workflow;
+    private final CopyVerification verification;
     private final JobSupport jobs;
 
-    VerifyWorker(StagingWorkflow workflow, JobSupport jobs) {
-        this.workflow = workflow;
+    VerifyWorker(CopyVerification verification, JobSupport jobs) {
+        this.verification = verification;
         this.jobs = jobs;
     }
 
     @JobWorker(type = JobTypes.VERIFY, timeout = StageSeriesWorker.TIMEOUT_MILLIS)
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(), "verifying the project copy", () -> {
-            StagingWorkflow.VerificationOutcome r = workflow.verify(in.studyId(), in.expandedSelection(),
+            CopyVerification.VerificationOutcome r = verification.verify(in.studyId(), in.expandedSelection(),
                     in.confirmedSeriesUids(), job.getProcessInstanceKey());
             return new Output(r.verified(), r.verificationReport(), r.failedSeries(), r.stagingProblems());
         });

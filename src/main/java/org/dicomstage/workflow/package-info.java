@@ -10,7 +10,9 @@
  *       ({@code ProcessDefinition.Errors}), everything else with job failures (retries with backoff, then an
  *       incident whose message names what failed, where and why). The workers and their handler methods are
  *       public only because the Camunda SDK invokes them by plain reflection; the logic lives in the
- *       package-private {@code StagingWorkflow}, and {@code JobSupport} does MDC and error mapping for all.</li>
+ *       package-private services, one per step ({@code Study0Query}, {@code SelectionExpansion},
+ *       {@code SeriesStaging}, {@code CopyVerification}, ...), on what {@code StagingTargets} resolves from the
+ *       database, and {@code JobSupport} does MDC and error mapping for all.</li>
  *   <li>{@link org.dicomstage.workflow.UserTasks}, the user-task port: Camunda user tasks are REST-only, so
  *       production uses {@link org.dicomstage.workflow.CamundaRestUserTasks}; tests and the local run replace it
  *       with a record-stream adapter on the in-memory engine.</li>

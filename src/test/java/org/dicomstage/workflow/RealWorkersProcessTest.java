@@ -166,7 +166,7 @@ class RealWorkersProcessTest {
         // Nobody reviews for two days: the reviewer is reminded (audit + log; there is no mail server).
         engine.increaseTime(Duration.ofDays(2).plusMinutes(1));
         await("reminder", () -> studies.auditForStudy(DemoStudyData.RT_HN_2026, 0, 50).events().stream()
-                .filter(e -> e.action().equals(StagingWorkflow.REVIEWER_REMINDED)
+                .filter(e -> e.action().equals(RemindReviewerWorker.REVIEWER_REMINDED)
                         && e.detail().contains(Long.toString(instance))).findFirst().orElse(null));
         assertThat(awaitTask(Elements.REVIEW_STAGED_COPY).key()).isEqualTo(review.key());
         userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
@@ -205,8 +205,8 @@ class RealWorkersProcessTest {
         List<org.dicomstage.study.AuditEventView> trail = studies.auditForStudy(DemoStudyData.RT_HN_2026, 0, 500)
                 .events().stream().filter(e -> DemoStudyData.RT_FIXTURE_PID.equals(e.subjectPid())).toList();
         assertThat(trail).extracting(org.dicomstage.study.AuditEventView::action).contains("STAGING_REQUESTED",
-                StagingWorkflow.STUDY0_QUERIED, "RT_HEADERS_RETRIEVED", StagingWorkflow.SERIES_STAGED,
-                StagingWorkflow.SERIES_VERIFIED, HoldingArea.SERIES_PUBLISHED, AuditActions.STAGING_REQUEST_CLOSED);
+                Study0Query.STUDY0_QUERIED, "RT_HEADERS_RETRIEVED", SeriesStaging.SERIES_STAGED,
+                CopyVerification.SERIES_VERIFIED, HoldingArea.SERIES_PUBLISHED, AuditActions.STAGING_REQUEST_CLOSED);
         assertThat(trail).allSatisfy(e -> assertThat(e.username()).isEqualTo(DemoStudyData.RESEARCHER));
 
         assertThat(meters.get("dicomstage.staged.instances").tag("study", DemoStudyData.RT_HN_2026).counter()

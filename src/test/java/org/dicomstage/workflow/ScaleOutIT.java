@@ -164,9 +164,9 @@ class ScaleOutIT {
         assertThat(db.queryForList("SELECT DISTINCT outcome FROM staging_request WHERE process_instance_key IS NOT "
                 + "NULL AND id IN (" + ownRequests + ")", String.class)).containsExactly("ACCEPTED");
         assertThat(db.queryForObject("SELECT COUNT(*) FROM audit_event WHERE action = ?", Integer.class,
-                StagingWorkflow.SERIES_STAGED)).isEqualTo(REQUESTS);
+                SeriesStaging.SERIES_STAGED)).isEqualTo(REQUESTS);
         assertThat(db.queryForObject("SELECT COUNT(DISTINCT detail) FROM audit_event WHERE action = ?",
-                Integer.class, StagingWorkflow.SERIES_STAGED)).isEqualTo(REQUESTS);
+                Integer.class, SeriesStaging.SERIES_STAGED)).isEqualTo(REQUESTS);
 
         // Both instances staged series, and together exactly one staging per series.
         long stagedByA = stagedSeries(apps.get(0));
@@ -228,11 +228,11 @@ class ScaleOutIT {
         assertThat(studies.claimSeries(request, "1.2.3.24.1", "first-worker", Duration.ofMinutes(2))).isTrue();
         int before = project.size();
 
-        StagingWorkflow workflow = apps.get(1).getBean(StagingWorkflow.class);
+        SeriesStaging workflow = apps.get(1).getBean(SeriesStaging.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> workflow.stageSeries(DemoStudyData.RT_HN_2026,
                         Map.of(SeriesObjects.SERIES_UID, "1.2.3.24.1", SeriesObjects.STAGING_REQUEST_ID, request),
                         processInstance))
-                .isInstanceOf(StagingWorkflow.SeriesBusy.class).hasMessageContaining("another worker");
+                .isInstanceOf(SeriesBusy.class).hasMessageContaining("another worker");
         assertThat(project.size()).isEqualTo(before);
         studies.releaseSeries(request, "1.2.3.24.1", "first-worker");
     }

@@ -1,0 +1,94 @@
+package org.dicomstage.workflow;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.dicomstage.staging.SeriesVerification;
+import org.dicomstage.staging.StagingService;
+import org.dicomstage.study.SeriesStatus;
+import org.dicomstage.study.StudyService;
+import org.springframework.stereotype.Service;
+
+/** Verify staged copy: the held copy read back and compared with Study0, series by series, for the review. */
+@Service
+class CopyVerification {
+
+    static final String SERIES_VERIFIED = "SERIES_VERIFIED";
+    static final String SERIES_VERIFICATION_FAILED = "SERIES_VERIFICATION_FAILED";
+
+    private final StudyService studies;
+    private final StagingService staging;
+    private final StagingTargets targets;
+
+    CopyVerification(StudyService studies, StagingService staging, StagingTargets targets) {
+        this.studies = studies;
+        this.staging = staging;
+        this.targets = targets;
+    }
+
+    record VerificationOutcome(boolean verified, List<Map<String, Object>> verificationReport,
+                               List<Map<String, Object>> failedSeries, List<Map<String, Object>> stagingProblems) {
+    }
+
+    /** Verifies every confirmed series, also those staged in an earlier round, so the report is complete. */
+    VerificationOutcome verify(String studyId, List<Map<String, Object>> expandedSelection,
+                               List<String> confirmedSeriesUids, long processInstanceKey) {
+        Set<String> confirmed = new LinkedHashSet<>(confirmedSeriesUids == null ? List.of() : confirmedSeriesUids);
+        List<Map<String, Object>> report = new ArrayList<>();
+        List<Map<String, Object>> failed = new ArrayList<>();
+        List<Map<String, Object>> problems = new ArrayList<>();
+        for (Map<String, Object> series : expandedSelection == null ? List.<Map<String, Object>>of() : expandedSelection) {
+            if (!confirmed.contains(SeriesObjects.uid(series))) {
+                continue;
+            }
+            StagingTargets.Target t = targets.target(studyId, series, processInstanceKey);
+            String what = SeriesObjects.label(series) + " (" + t.row().seriesInstanceUid() + ")";
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put(SeriesObjects.DESCRIPTION, SeriesObjects.label(series));
+            String problem;
+            if (t.row().status() == SeriesStatus.FAILED || t.row().status() == SeriesStatus.PENDING
+                    || t.row().status() == SeriesStatus.STAGING) {
+                problem = t.row().status() == SeriesStatus.FAILED && t.row().failureReason() != null
+                        ? "staging failed: " + t.row().failureReason() : "not staged (" + t.row().status() + ")";
+                row.put(SeriesObjects.SERIES_UID, t.row().targetSeriesInstanceUid());
+                row.put("expectedInstances", t.row().expectedInstances());
+                row.put("stagedInstances", t.row().stagedInstances());
+                row.put("checks", "not verified");
+                row.put("result", "FAILED: " + problem);
+            } else {
+                SeriesVerification v = staging.verify(t.spec());
+                row.put(SeriesObjects.SERIES_UID, v.targetSeriesInstanceUID());
+                row.put("expectedInstances", v.sourceInstances());
+                row.put("stagedInstances", v.targetInstances());
+                row.put("checks", "count, UIDs, identifiers, pixel data (" + v.pixelDigestsCompared()
+                        + "), references (" + v.referencesChecked() + ")");
+                problem = v.verified() ? null : String.join("; ", v.problems());
+                row.put("result", v.verified()
+                        ? (v.warnings().isEmpty() ? "OK" : "OK with warnings: " + String.join("; ", v.warnings()))
+                        : "FAILED: " + problem);
+                studies.markSeries(t.request().id(), t.row().seriesInstanceUid(),
+                        v.verified() ? SeriesStatus.VERIFIED : SeriesStatus.FAILED, null,
+                        v.verified() ? null : "verification: " + problem, null);
+                studies.record(t.request().requestedBy(), v.verified() ? SERIES_VERIFIED : SERIES_VERIFICATION_FAILED,
+                        studyId, t.request().pid(), what + (v.verified() ? ": OK" : ": " + problem));
+            }
+            report.add(row);
+            if (problem != null) {
+                failed.add(series);
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put(SeriesObjects.SERIES_UID, t.row().seriesInstanceUid());
+                p.put(SeriesObjects.DESCRIPTION, SeriesObjects.label(series));
+                p.put("problem", problem);
+                problems.add(p);
+            }
+        }
+        if (report.isEmpty()) {
+            throw new RejectedInput("nothing to verify: no confirmed series in the selection");
+        }
+        return new VerificationOutcome(failed.isEmpty(), report, failed, problems);
+    }
+}

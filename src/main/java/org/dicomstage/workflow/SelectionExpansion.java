@@ -1,0 +1,218 @@
+package org.dicomstage.workflow;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.dicomstage.dicom.DicomNode;
+import org.dicomstage.dicom.SeriesEntry;
+import org.dicomstage.rt.RtNode;
+import org.dicomstage.rt.RtSelection;
+import org.dicomstage.rt.RtTree;
+import org.dicomstage.study.Right;
+import org.dicomstage.study.SeriesSelection;
+import org.dicomstage.study.StudyService;
+import org.springframework.stereotype.Service;
+
+/**
+ * Expand selection: what the picks reference comes with them (the RT closure), registered in the process's own
+ * requests, each addition with the reason it was added.
+ */
+@Service
+class SelectionExpansion {
+
+    static final String SELECTION_EXPANDED = "SELECTION_EXPANDED";
+
+    private final StudyService studies;
+    private final RequestSlots requests;
+    private final StagingTargets targets;
+
+    SelectionExpansion(StudyService studies, RequestSlots requests, StagingTargets targets) {
+        this.studies = studies;
+        this.requests = requests;
+        this.targets = targets;
+    }
+
+    record ExpandedSelection(List<Map<String, Object>> expandedSelection, List<Map<String, Object>> selectionOptions,
+                             List<String> confirmedSeriesUids, String selectionWarnings) {
+    }
+
+    /**
+     * Table picks bring what they reference (a plan its structure set and images); RT-view picks bring their
+     * whole subtree too (a CT with everything drawn, planned and dosed on it).
+     */
+    ExpandedSelection expandSelection(String requestedBy, String studyId, List<String> pickedFromTable,
+                                      List<String> pickedFromRtView, List<Map<String, Object>> availableSeries,
+                                      long processInstanceKey) {
+        Set<String> tablePicks = new LinkedHashSet<>(pickedFromTable == null ? List.of() : pickedFromTable);
+        Set<String> rtPicks = new LinkedHashSet<>(pickedFromRtView == null ? List.of() : pickedFromRtView);
+        Map<String, Map<String, Object>> available = new LinkedHashMap<>();
+        for (Map<String, Object> s : availableSeries == null ? List.<Map<String, Object>>of() : availableSeries) {
+            available.put(SeriesObjects.uid(s), s);
+        }
+        Set<String> picked = new LinkedHashSet<>(tablePicks);
+        picked.addAll(rtPicks);
+        if (picked.stream().noneMatch(uid -> available.containsKey(uid) || isNodeId(uid))) {
+            throw new NothingSelected("no series was selected");
+        }
+        studies.requireRight(requestedBy, studyId, Right.STAGE);
+        DicomNode source = targets.sourceNode();
+
+        // Per Study0 study touched by the picks: its RT tree, rebuilt from the archive (the variables only
+        // carry a flattened copy for display).
+        Map<String, Map<String, Object>> result = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
+        Set<String> studiesTouched = new LinkedHashSet<>();
+        for (String uid : picked) {
+            Map<String, Object> s = available.get(uid);
+            if (s != null) {
+                studiesTouched.add(SeriesObjects.string(s, SeriesObjects.STUDY_UID));
+            }
+        }
+        boolean nodeIdPicked = picked.stream().anyMatch(SelectionExpansion::isNodeId);
+        if (nodeIdPicked) {
+            available.values().forEach(s -> studiesTouched.add(SeriesObjects.string(s, SeriesObjects.STUDY_UID)));
+        }
+        for (String studyUid : studiesTouched) {
+            List<Map<String, Object>> ofStudy = available.values().stream()
+                    .filter(s -> studyUid.equals(SeriesObjects.string(s, SeriesObjects.STUDY_UID))).toList();
+            List<SeriesEntry> entries = ofStudy.stream().map(s -> new SeriesEntry(studyUid, SeriesObjects.uid(s),
+                    SeriesObjects.string(s, SeriesObjects.MODALITY), SeriesObjects.string(s, SeriesObjects.DESCRIPTION),
+                    SeriesObjects.string(s, SeriesObjects.SERIES_NUMBER),
+                    SeriesObjects.integer(s, SeriesObjects.INSTANCE_COUNT))).toList();
+            String pid = SeriesObjects.string(ofStudy.getFirst(), SeriesObjects.PATIENT_ID);
+            RtTree tree = targets.rtTree(requestedBy, studyId, pid, source, entries);
+            expand(tree, ofStudy, tablePicks, rtPicks, result, warnings);
+        }
+
+        registerInStagingRequests(studyId, result.values(), processInstanceKey);
+        List<Map<String, Object>> options = new ArrayList<>();
+        for (Map<String, Object> s : result.values()) {
+            Object because = s.get(SeriesObjects.ADDED_BECAUSE);
+            Object approval = s.get(SeriesObjects.APPROVAL_STATUS);
+            options.add(SeriesObjects.option(SeriesObjects.uid(s), s.get(SeriesObjects.STUDY_SUBJECT_ID) + "  "
+                    + SeriesObjects.label(s) + " (" + SeriesObjects.integer(s, SeriesObjects.INSTANCE_COUNT)
+                    + " images)" + (approval == null ? "" : " [" + approval + "]")
+                    + (because == null ? "" : " \u2014 added: " + because)));
+        }
+        String warningText = String.join("; ", new LinkedHashSet<>(warnings));
+        studies.record(requestedBy, SELECTION_EXPANDED, studyId, null, picked.size() + " picked, "
+                + result.size() + " series with references" + (warningText.isEmpty() ? "" : "; " + warningText));
+        return new ExpandedSelection(new ArrayList<>(result.values()), options, new ArrayList<>(result.keySet()),
+                warningText);
+    }
+
+    private static boolean isNodeId(String value) {
+        return value != null && value.contains("/");
+    }
+
+    private static void expand(RtTree tree, List<Map<String, Object>> ofStudy, Set<String> tablePicks,
+                               Set<String> rtPicks, Map<String, Map<String, Object>> result, List<String> warnings) {
+        Map<String, Map<String, Object>> bySeries = new LinkedHashMap<>();
+        ofStudy.forEach(s -> bySeries.put(SeriesObjects.uid(s), s));
+        Map<String, RtNode> parents = new HashMap<>();
+        for (RtNode root : tree.roots()) {
+            indexParents(root, parents);
+        }
+        Map<String, String> approval = new HashMap<>();
+        for (RtNode n : tree.nodes()) {
+            if (n.approvalStatus() != null && n.seriesInstanceUID() != null) {
+                approval.putIfAbsent(n.seriesInstanceUID(), n.approvalStatus());
+            }
+        }
+        Map<String, String> because = new LinkedHashMap<>();
+        Set<String> pickedHere = new LinkedHashSet<>();
+        for (String uid : tablePicks) {
+            if (bySeries.containsKey(uid)) {
+                pickedHere.add(uid);
+            }
+        }
+        Set<String> subtreeRoots = new LinkedHashSet<>();
+        for (RtNode n : tree.nodes()) {
+            if (rtPicks.contains(n.id()) || (!n.isDangling() && rtPicks.contains(n.seriesInstanceUID()))) {
+                subtreeRoots.add(n.id());
+                if (n.seriesInstanceUID() != null && bySeries.containsKey(n.seriesInstanceUID())) {
+                    pickedHere.add(n.seriesInstanceUID());
+                }
+            }
+        }
+        RtSelection closure = tree.closure(subtreeRoots);
+        warnings.addAll(closure.warnings());
+        for (String uid : closure.seriesInstanceUIDs()) {
+            if (!pickedHere.contains(uid)) {
+                RtNode node = firstNode(tree, uid);
+                RtNode parent = node == null ? null : parents.get(node.id());
+                because.putIfAbsent(uid, parent == null ? "part of the picked RT set"
+                        : "refers to " + parent.modality() + " '" + parent.label() + "'");
+            }
+        }
+        // Whatever a selected object references (its ancestors in the tree) goes with it, or its links dangle.
+        Set<String> withReferences = new LinkedHashSet<>(pickedHere);
+        withReferences.addAll(closure.seriesInstanceUIDs());
+        for (RtNode n : tree.nodes()) {
+            if (n.isDangling() || !withReferences.contains(n.seriesInstanceUID())) {
+                continue;
+            }
+            RtNode child = n;
+            for (RtNode p = parents.get(n.id()); p != null; child = p, p = parents.get(p.id())) {
+                if (p.isDangling() || p.seriesInstanceUID() == null) {
+                    continue;
+                }
+                if (!pickedHere.contains(p.seriesInstanceUID())) {
+                    because.putIfAbsent(p.seriesInstanceUID(), "referenced by " + child.modality() + " '"
+                            + child.label() + "'");
+                }
+                if (withReferences.add(p.seriesInstanceUID())) {
+                    warnings.addAll(p.warnings());
+                }
+            }
+        }
+        for (String uid : withReferences) {
+            Map<String, Object> s = bySeries.get(uid);
+            if (s == null || result.containsKey(uid)) {
+                continue;
+            }
+            Map<String, Object> copy = SeriesObjects.copy(s);
+            copy.put(SeriesObjects.ADDED_BECAUSE, pickedHere.contains(uid) ? null : because.get(uid));
+            copy.put(SeriesObjects.APPROVAL_STATUS, approval.get(uid));
+            result.put(uid, copy);
+        }
+    }
+
+    private static void indexParents(RtNode node, Map<String, RtNode> parents) {
+        for (RtNode child : node.children()) {
+            parents.putIfAbsent(child.id(), node);
+            indexParents(child, parents);
+        }
+    }
+
+    private static RtNode firstNode(RtTree tree, String seriesUid) {
+        return tree.nodes().stream().filter(n -> seriesUid.equals(n.seriesInstanceUID())).findFirst().orElse(null);
+    }
+
+    private void registerInStagingRequests(String studyId, Iterable<Map<String, Object>> selection,
+                                           long processInstanceKey) {
+        Map<Long, List<SeriesSelection>> chosen = new LinkedHashMap<>();
+        Map<Long, List<SeriesSelection>> added = new LinkedHashMap<>();
+        for (Map<String, Object> s : selection) {
+            long requestId = SeriesObjects.requestId(s);
+            requests.requireOwned(requestId, studyId, processInstanceKey);
+            SeriesSelection row = new SeriesSelection(SeriesObjects.string(s, SeriesObjects.STUDY_UID),
+                    SeriesObjects.uid(s), SeriesObjects.string(s, SeriesObjects.MODALITY),
+                    SeriesObjects.string(s, SeriesObjects.DESCRIPTION),
+                    SeriesObjects.integer(s, SeriesObjects.INSTANCE_COUNT));
+            (s.get(SeriesObjects.ADDED_BECAUSE) == null ? chosen : added)
+                    .computeIfAbsent(requestId, k -> new ArrayList<>()).add(row);
+        }
+        Set<Long> requests = new LinkedHashSet<>(chosen.keySet());
+        requests.addAll(added.keySet());
+        for (long requestId : requests) {
+            studies.replaceSeries(requestId, chosen.getOrDefault(requestId, List.of()),
+                    added.getOrDefault(requestId, List.of()));
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.dicomstage.workflow;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+import org.dicomstage.staging.StageResult;
+import org.dicomstage.staging.StagingService;
+import org.dicomstage.study.SeriesStatus;
+import org.dicomstage.study.StudyService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/** Stage series: one registered series copied into the holding node under its claim, its progress and outcome recorded. */
+@Service
+class SeriesStaging {
+
+    private static final Logger log = LoggerFactory.getLogger(SeriesStaging.class);
+
+    static final String SERIES_STAGED = "SERIES_STAGED";
+    static final String SERIES_STAGING_FAILED = "SERIES_STAGING_FAILED";
+
+    private final StudyService studies;
+    private final StagingService staging;
+    private final StagingMetrics metrics;
+    private final WorkflowProperties properties;
+    private final RequestSlots requests;
+    private final StagingTargets targets;
+    private final SeriesClaims claims;
+
+    SeriesStaging(StudyService studies, StagingService staging, StagingMetrics metrics, WorkflowProperties properties, RequestSlots requests, StagingTargets targets, SeriesClaims claims) {
+        this.studies = studies;
+        this.staging = staging;
+        this.metrics = metrics;
+        this.properties = properties;
+        this.requests = requests;
+        this.targets = targets;
+        this.claims = claims;
+    }
+
+    /** The stagingResult variable of one series. */
+    record StagingOutcome(String seriesInstanceUid, String status, int instancesStaged, String message,
+                          String targetSeriesInstanceUid) {
+    }
+
+    /** One registered series; which one to copy and for whom comes from the staging request, not the variable. */
+    StagingOutcome stageSeries(String studyId, Map<String, Object> series, long processInstanceKey) {
+        StagingTargets.Target t = targets.target(studyId, series, processInstanceKey);
+        return claims.withClaim(t, () -> stageClaimed(studyId, series, t));
+    }
+
+    private StagingOutcome stageClaimed(String studyId, Map<String, Object> series, StagingTargets.Target t) {
+        long started = System.nanoTime();
+        studies.markSeries(t.request().id(), t.row().seriesInstanceUid(), SeriesStatus.STAGING, 0, null, null);
+        StageResult result = staging.stage(t.spec(), throttledProgress(t.request().id(), t.row().seriesInstanceUid()));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        String what = SeriesObjects.label(series) + " (" + t.row().seriesInstanceUid() + ")";
+        if (result.status() == StageResult.Status.STAGED) {
+            studies.markSeries(t.request().id(), t.row().seriesInstanceUid(), SeriesStatus.STAGED,
+                    result.stagedInstances(), null, result.targetSeriesInstanceUID());
+            studies.record(t.request().requestedBy(), SERIES_STAGED, studyId, t.request().pid(), what + " -> "
+                    + result.targetSeriesInstanceUID() + " in node '" + t.spec().target().name() + "': "
+                    + result.summary());
+            metrics.staged(studyId, result.stagedInstances(), took, "staged");
+        } else {
+            studies.markSeries(t.request().id(), t.row().seriesInstanceUid(), SeriesStatus.FAILED,
+                    result.stagedInstances(), result.summary(), result.targetSeriesInstanceUID());
+            studies.record(t.request().requestedBy(), SERIES_STAGING_FAILED, studyId, t.request().pid(),
+                    what + ": " + result.summary());
+            metrics.staged(studyId, result.stagedInstances(), took, "failed");
+            metrics.failure(studyId, "business");
+            log.warn("staging {} from node '{}' failed: {}", what, t.spec().source().name(), result.summary());
+        }
+        return new StagingOutcome(t.row().seriesInstanceUid(), result.status().name(), result.stagedInstances(),
+                result.summary(), result.targetSeriesInstanceUID());
+    }
+
+    /** A technical failure the job will retry: the series shows why in the meantime. */
+    void stagingAttemptFailed(String studyId, Map<String, Object> series, String message, long processInstanceKey) {
+        metrics.failure(studyId, "technical");
+        try {
+            long requestId = SeriesObjects.requestId(series);
+            requests.requireOwned(requestId, studyId, processInstanceKey);
+            studies.markSeries(requestId, SeriesObjects.uid(series), SeriesStatus.FAILED, null, message, null);
+        } catch (RuntimeException e) {
+            log.warn("could not record the failure of series {}: {}", SeriesObjects.uid(series), e.getMessage());
+        }
+    }
+
+    private IntConsumer throttledProgress(long requestId, String seriesUid) {
+        long interval = properties.progressInterval().toNanos();
+        int every = Math.max(1, properties.progressInstances());
+        long[] last = {System.nanoTime(), 0};
+        // Called from the stager's threads: serialize, and write only every N instances or T seconds.
+        return staged -> {
+            synchronized (last) {
+                long now = System.nanoTime();
+                if (staged - last[1] >= every || now - last[0] >= interval) {
+                    last[0] = now;
+                    last[1] = staged;
+                    studies.markSeries(requestId, seriesUid, SeriesStatus.STAGING, staged, null, null);
+                }
+            }
+        };
+    }
+}
