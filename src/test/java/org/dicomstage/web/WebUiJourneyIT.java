@@ -142,8 +142,9 @@ class WebUiJourneyIT {
             List<WebElement> states = d.findElements(By.cssSelector("#request-series td.in-project"));
             return !states.isEmpty() && states.stream().allMatch(b -> b.getText().equals("Held for review"));
         });
-        // The page stops polling once every series is done; the report may land just after its last poll.
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> {
+        // "Held for review" covers staged and verified series: verification may still be reading the copy back
+        // (slow on a loaded 2-core machine), and the page stops polling once every series is done.
+        new WebDriverWait(browser, Duration.ofSeconds(90)).until(d -> {
             if (!d.findElements(By.id("verification-report")).isEmpty()) {
                 return true;
             }
