@@ -1,7 +1,8 @@
 // Bundles the front-end libraries into target/classes/static/vendor/ so the UI loads nothing from a CDN.
 // Run by Maven (exec-maven-plugin, generate-resources) after `npm ci`; `npm run build` works on its own too.
 import { build } from 'esbuild';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,22 @@ const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = process.env.DICOMSTAGE_VENDOR_DIR || path.join(here, '..', 'target', 'classes', 'static', 'vendor');
 const generated = path.join(here, 'generated');
+
+// The bundles depend only on the sources, the lint rules and the installed packages: unchanged, they are not
+// built again (a restart with nothing changed should not wait for esbuild).
+const inputs = ['build.mjs', '.bpmnlintrc', 'package-lock.json',
+  ...(await readdir(path.join(here, 'src'), { recursive: true })).map(f => path.join('src', f)).sort()];
+const hash = createHash('sha256');
+for (const f of inputs) {
+  hash.update(f + '\0');
+  try { hash.update(await readFile(path.join(here, f))); } catch { /* a directory */ }
+}
+const fingerprint = hash.digest('hex');
+const stamp = path.join(out, '.built-from.sha256');
+if ((await readFile(stamp, 'utf8').catch(() => '')).trim() === fingerprint) {
+  console.log('front-end bundles in ' + out + ' are up to date');
+  process.exit(0);
+}
 
 // bpmn-js-bpmnlint needs the lint rules bundled: compile .bpmnlintrc into a module esbuild can follow,
 // as bpmnlint-loader does for webpack.
@@ -54,4 +71,5 @@ await build({
   loader: { '.woff': 'dataurl', '.woff2': 'dataurl', '.ttf': 'dataurl', '.eot': 'dataurl', '.svg': 'dataurl' },
   logLevel: 'warning'
 });
+await writeFile(stamp, fingerprint + '\n');
 console.log('front-end bundles written to ' + out);
