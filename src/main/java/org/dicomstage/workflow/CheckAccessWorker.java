@@ -10,6 +10,7 @@ import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
 import org.dicomstage.workflow.ProcessDefinition.Errors;
 import org.dicomstage.workflow.ProcessDefinition.JobTypes;
+import org.dicomstage.workflow.ProcessDefinition.Variables;
 import org.springframework.stereotype.Component;
 
 /** {@value JobTypes#CHECK_ACCESS}: membership with the STAGE right in a DICOM-enabled study, checked here again. */
@@ -31,7 +32,7 @@ public class CheckAccessWorker {
         this.jobs = jobs;
     }
 
-    @JobWorker(type = JobTypes.CHECK_ACCESS)
+    @JobWorker(type = JobTypes.CHECK_ACCESS, fetchVariables = {Variables.REQUESTED_BY, Variables.STUDY_ID})
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(Errors.ACCESS_DENIED, Errors.DICOM_NOT_ENABLED),
                 "checking access of " + in.requestedBy() + " to study " + in.studyId(), () -> {

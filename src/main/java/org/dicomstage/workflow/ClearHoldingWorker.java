@@ -7,6 +7,7 @@ import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
 import org.dicomstage.workflow.ProcessDefinition.JobTypes;
+import org.dicomstage.workflow.ProcessDefinition.Variables;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,7 +33,8 @@ public class ClearHoldingWorker {
         this.jobs = jobs;
     }
 
-    @JobWorker(type = JobTypes.CLEAR_HOLDING, timeout = StageSeriesWorker.TIMEOUT_MILLIS)
+    @JobWorker(type = JobTypes.CLEAR_HOLDING, timeout = StageSeriesWorker.TIMEOUT_MILLIS,
+            fetchVariables = Variables.STUDY_ID)
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(), "emptying the holding copy",
                 () -> new Output(holding.clear(in.studyId(), job.getProcessInstanceKey())));

@@ -9,6 +9,7 @@ import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
 import org.dicomstage.workflow.ProcessDefinition.Headers;
 import org.dicomstage.workflow.ProcessDefinition.JobTypes;
+import org.dicomstage.workflow.ProcessDefinition.Variables;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,7 +35,7 @@ public class CloseRequestWorker {
         this.jobs = jobs;
     }
 
-    @JobWorker(type = JobTypes.CLOSE_REQUEST)
+    @JobWorker(type = JobTypes.CLOSE_REQUEST, fetchVariables = Variables.STUDY_ID)
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         String outcome = job.getCustomHeaders().get(Headers.REQUEST_OUTCOME);
         return jobs.run(job, in.studyId(), Set.of(), "closing the staging requests (" + outcome + ")",

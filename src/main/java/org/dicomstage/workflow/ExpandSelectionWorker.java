@@ -10,6 +10,7 @@ import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
 import org.dicomstage.workflow.ProcessDefinition.Errors;
 import org.dicomstage.workflow.ProcessDefinition.JobTypes;
+import org.dicomstage.workflow.ProcessDefinition.Variables;
 import org.springframework.stereotype.Component;
 
 /** {@value JobTypes#EXPAND_SELECTION}: the RT closure of the picks, registered in the staging requests. */
@@ -18,7 +19,7 @@ public class ExpandSelectionWorker {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Input(String requestedBy, String studyId, List<String> pickedSeriesUids, List<String> pickedRtSeriesUids,
-                 List<Map<String, Object>> availableSeries) {
+                 List<Map<String, Object>> seriesTable) {
     }
 
     record Output(List<Map<String, Object>> expandedSelection, List<Map<String, Object>> selectionOptions,
@@ -33,11 +34,12 @@ public class ExpandSelectionWorker {
         this.jobs = jobs;
     }
 
-    @JobWorker(type = JobTypes.EXPAND_SELECTION)
+    @JobWorker(type = JobTypes.EXPAND_SELECTION, fetchVariables = {Variables.REQUESTED_BY, Variables.STUDY_ID,
+            Variables.PICKED_SERIES_UIDS, Variables.PICKED_RT_SERIES_UIDS, Variables.SERIES_TABLE})
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(Errors.NOTHING_SELECTED), "expanding the selection", () -> {
             SelectionExpansion.ExpandedSelection r = expansion.expandSelection(in.requestedBy(), in.studyId(),
-                    in.pickedSeriesUids(), in.pickedRtSeriesUids(), in.availableSeries(),
+                    in.pickedSeriesUids(), in.pickedRtSeriesUids(), in.seriesTable(),
                     job.getProcessInstanceKey());
             return new Output(r.expandedSelection(), r.selectionOptions(), r.confirmedSeriesUids(),
                     r.selectionWarnings());

@@ -22,6 +22,18 @@ import org.springframework.stereotype.Component;
  * How every worker runs a job: MDC keys (process instance, study, job) on every log line, business failures as
  * the BPMN errors the model catches at that task, everything else as a failed job with fewer retries and a
  * growing backoff, whose message is what the incident shows once the retries are used up.
+ *
+ * <p>Every worker takes the {@link ActivatedJob} (for its key, type, retries and headers) and therefore names its
+ * variables in {@code @JobWorker(fetchVariables = ...)}. In camunda-spring-boot-starter 8.8.14, an
+ * {@code ActivatedJob} parameter turns off the variable names the SDK would otherwise derive from
+ * {@code @Variable} and {@code @VariablesAsType} parameters ({@code PropertyBasedJobWorkerValueCustomizer
+ * .applyFetchVariables}: "ActivatedJob is injected, no variable filtering possible"), but leaves the annotation's
+ * own {@code fetchVariables} in place ({@code AnnotationUtil.getJobWorkerValue}), and {@code JobWorkerManager}
+ * passes a non-empty list to the job worker builder. Without that list every job would fetch every variable of
+ * its scope, and a process whose variables pass Zeebe's 4 MB message limit would have jobs nobody can activate.
+ * Source: camunda/camunda, tag 8.8.14, {@code clients/camunda-spring-boot-starter/src/main/java/io/camunda/client/
+ * spring/properties/PropertyBasedJobWorkerValueCustomizer.java} and {@code .../client/jobhandling/JobWorkerManager
+ * .java} (read as the bytecode of the 8.8.14 jar this build resolves). {@code JobVariablesProcessTest} shows it.
  */
 @Component
 class JobSupport {

@@ -134,12 +134,14 @@ public final class ProcessDefinition {
 
     /**
      * Process variables. "Options" are form-js option lists: {@code [{"label": "...", "value": "..."}]}.
-     * A series object is {@code {"seriesInstanceUid", "studyInstanceUid", "patientId", "modality",
+     * A series object is {@code {"seriesInstanceUid", "studyInstanceUid", "modality",
      * "seriesDescription", "seriesNumber", "instanceCount"}} plus whatever the workers need; the UID is the key.
      * The workers add "studySubjectId", "studyDate", "studyDescription", "inProject" (the series' own status in
      * the project, in words: "Yes, 2026-03-02 (request #4)", "No; being staged (request #6)", ...), "alreadyInProject"
      * (true once an accepted request copied it) and "stagingRequestId" (the study package's staging
-     * request; checked against the study and the registered series before anything is copied).
+     * request; checked against the study and the registered series before anything is copied). No variable
+     * carries a Study0 PID or a name: the workers look the PID up by the staging request, which must belong to the
+     * process.
      */
     public static final class Variables {
         private Variables() {
@@ -188,10 +190,12 @@ public final class ProcessDefinition {
         public static final String SELECTED_SUBJECT_IDS = "selectedSubjectIds";
 
         // query-study0 -> Pick series.
-        /** Table rows, one per series: patientId, studyDate, studyDescription, modality, seriesNumber, seriesDescription, instanceCount, seriesInstanceUid. */
+        /**
+         * The series objects found in Study0 for the selected subjects, one per series: the table the researcher
+         * picks from (studySubjectId, studyDate, studyDescription, modality, seriesNumber, seriesDescription,
+         * instanceCount, inProject, seriesInstanceUid) and what expand-selection reads back.
+         */
         public static final String SERIES_TABLE = "seriesTable";
-        /** List of series objects found in Study0 for the selected subjects. */
-        public static final String AVAILABLE_SERIES = "availableSeries";
         /** Options: one per series (table view). */
         public static final String SERIES_OPTIONS = "seriesOptions";
         /**

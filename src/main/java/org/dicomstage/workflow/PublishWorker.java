@@ -9,6 +9,7 @@ import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
 import org.dicomstage.workflow.ProcessDefinition.JobTypes;
+import org.dicomstage.workflow.ProcessDefinition.Variables;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,7 +35,8 @@ public class PublishWorker {
         this.jobs = jobs;
     }
 
-    @JobWorker(type = JobTypes.PUBLISH, timeout = StageSeriesWorker.TIMEOUT_MILLIS)
+    @JobWorker(type = JobTypes.PUBLISH, timeout = StageSeriesWorker.TIMEOUT_MILLIS, fetchVariables = {
+            Variables.STUDY_ID, Variables.EXPANDED_SELECTION, Variables.CONFIRMED_SERIES_UIDS})
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(), "publishing the accepted copy to the project archive",
                 () -> new Output(holding.publish(in.studyId(), in.expandedSelection(), in.confirmedSeriesUids(),

@@ -9,6 +9,7 @@ import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
 import org.dicomstage.study.StudyService;
 import org.dicomstage.workflow.ProcessDefinition.JobTypes;
+import org.dicomstage.workflow.ProcessDefinition.Variables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -32,7 +33,7 @@ public class RemindReviewerWorker {
         this.jobs = jobs;
     }
 
-    @JobWorker(type = JobTypes.REMIND_REVIEWER)
+    @JobWorker(type = JobTypes.REMIND_REVIEWER, fetchVariables = {Variables.REQUESTED_BY, Variables.STUDY_ID})
     public Map<String, Object> handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(), "reminding " + in.requestedBy() + " of the open review", () -> {
             // No mail server exists: the audit trail and the log are the reminder's record.

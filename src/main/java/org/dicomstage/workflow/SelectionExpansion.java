@@ -15,6 +15,7 @@ import org.dicomstage.rt.RtSelection;
 import org.dicomstage.rt.RtTree;
 import org.dicomstage.study.Right;
 import org.dicomstage.study.SeriesSelection;
+import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StudyService;
 import org.springframework.stereotype.Service;
 
@@ -84,8 +85,8 @@ class SelectionExpansion {
                     SeriesObjects.string(s, SeriesObjects.MODALITY), SeriesObjects.string(s, SeriesObjects.DESCRIPTION),
                     SeriesObjects.string(s, SeriesObjects.SERIES_NUMBER),
                     SeriesObjects.integer(s, SeriesObjects.INSTANCE_COUNT))).toList();
-            String pid = SeriesObjects.string(ofStudy.getFirst(), SeriesObjects.PATIENT_ID);
-            RtTree tree = targets.rtTree(requestedBy, studyId, pid, source, entries);
+            RtTree tree = targets.rtTree(requestedBy, studyId, pidOf(studyUid, ofStudy.getFirst(), studyId,
+                    processInstanceKey), source, entries);
             expand(tree, ofStudy, tablePicks, rtPicks, result, warnings);
         }
 
@@ -104,6 +105,19 @@ class SelectionExpansion {
                 + result.size() + " series with references" + (warningText.isEmpty() ? "" : "; " + warningText));
         return new ExpandedSelection(new ArrayList<>(result.values()), options, new ArrayList<>(result.keySet()),
                 warningText);
+    }
+
+    /**
+     * The Study0 PID behind a series object: variables carry none, so it comes from the staging request the object
+     * names, which must be this process's own and be for that Study0 study.
+     */
+    private String pidOf(String studyUid, Map<String, Object> series, String studyId, long processInstanceKey) {
+        long requestId = SeriesObjects.requestId(series);
+        StagingRequestView request = requests.requireOwned(requestId, studyId, processInstanceKey);
+        if (!studyUid.equals(request.study0StudyInstanceUid())) {
+            throw new RejectedInput("staging request " + requestId + " is for another Study0 study, not " + studyUid);
+        }
+        return request.pid();
     }
 
     private static boolean isNodeId(String value) {

@@ -12,7 +12,6 @@ final class SeriesObjects {
 
     static final String SERIES_UID = "seriesInstanceUid";
     static final String STUDY_UID = "studyInstanceUid";
-    static final String PATIENT_ID = "patientId";
     static final String STUDY_SUBJECT_ID = "studySubjectId";
     static final String MODALITY = "modality";
     static final String DESCRIPTION = "seriesDescription";

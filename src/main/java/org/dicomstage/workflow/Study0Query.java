@@ -48,8 +48,7 @@ class Study0Query {
      *                    with the subject, the study, the request and a link to it
      * @param busyNotice  the same in words for the form, empty when nothing is busy
      */
-    record Study0Result(List<Map<String, Object>> availableSeries, List<Map<String, Object>> seriesTable,
-                        List<Map<String, Object>> seriesOptions, List<Map<String, Object>> rtTree,
+    record Study0Result(List<Map<String, Object>> seriesTable, List<Map<String, Object>> seriesOptions, List<Map<String, Object>> rtTree,
                         List<Map<String, Object>> busyStudies, String busyNotice) {
     }
 
@@ -70,7 +69,6 @@ class Study0Query {
         DicomNode source = targets.sourceNode();
         targets.projectNode(studyId); // a study without an archive is refused before anything is listed
 
-        List<Map<String, Object>> available = new ArrayList<>();
         List<Map<String, Object>> table = new ArrayList<>();
         List<Map<String, Object>> options = new ArrayList<>();
         List<Map<String, Object>> rtRows = new ArrayList<>();
@@ -103,7 +101,6 @@ class Study0Query {
                     SeriesProjectStatus st = SeriesProjectStatuses.of(status, s.seriesInstanceUID());
                     String description = describe(s, rtLabels);
                     Map<String, Object> object = seriesObject(s, description, study, enrolment, requestId, st);
-                    available.add(object);
                     table.add(object);
                     options.add(SeriesObjects.option(s.seriesInstanceUID(), enrolment.studySubjectId() + "  "
                             + date(study.studyDate()) + "  " + s.modality() + " #" + s.seriesNumber() + "  "
@@ -115,7 +112,7 @@ class Study0Query {
             studies.record(requestedBy, STUDY0_QUERIED, studyId, enrolment.pid(), "node '" + source.name() + "': "
                     + found.size() + " study(ies), " + seriesCount + " series");
         }
-        return new Study0Result(available, table, options, rtRows, busy, busyNotice(busy));
+        return new Study0Result(table, options, rtRows, busy, busyNotice(busy));
     }
 
     private static Map<String, Object> busyRow(SubjectEnrolment enrolment, StudyEntry study, StagingRequestView open) {
@@ -146,7 +143,6 @@ class Study0Query {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put(SeriesObjects.SERIES_UID, s.seriesInstanceUID());
         o.put(SeriesObjects.STUDY_UID, study.studyInstanceUID());
-        o.put(SeriesObjects.PATIENT_ID, enrolment.pid());
         o.put(SeriesObjects.STUDY_SUBJECT_ID, enrolment.studySubjectId());
         o.put(SeriesObjects.MODALITY, s.modality());
         o.put(SeriesObjects.DESCRIPTION, description);

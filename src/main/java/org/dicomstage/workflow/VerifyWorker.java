@@ -9,6 +9,7 @@ import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
 import org.dicomstage.workflow.ProcessDefinition.JobTypes;
+import org.dicomstage.workflow.ProcessDefinition.Variables;
 import org.springframework.stereotype.Component;
 
 /** {@value JobTypes#VERIFY}: reads the project copy back and compares it with Study0, series by series. */
@@ -31,7 +32,8 @@ public class VerifyWorker {
         this.jobs = jobs;
     }
 
-    @JobWorker(type = JobTypes.VERIFY, timeout = StageSeriesWorker.TIMEOUT_MILLIS)
+    @JobWorker(type = JobTypes.VERIFY, timeout = StageSeriesWorker.TIMEOUT_MILLIS, fetchVariables = {
+            Variables.STUDY_ID, Variables.EXPANDED_SELECTION, Variables.CONFIRMED_SERIES_UIDS})
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         return jobs.run(job, in.studyId(), Set.of(), "verifying the project copy", () -> {
             CopyVerification.VerificationOutcome r = verification.verify(in.studyId(), in.expandedSelection(),

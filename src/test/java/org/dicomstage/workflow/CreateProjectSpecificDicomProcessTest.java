@@ -226,7 +226,7 @@ class CreateProjectSpecificDicomProcessTest {
         jobs.complete(JobTypes.CHECK_ACCESS, Map.of(Variables.STUDY_NAME, "Head and neck cohort",
                 Variables.ENROLLED_SUBJECTS, List.of(option("HNC-001", "HNC-001 (site A)"))));
         ActivatedJob query = jobs.complete(JobTypes.QUERY_STUDY0, Map.of(
-                Variables.AVAILABLE_SERIES, List.of(CT), Variables.SERIES_TABLE, List.of(CT),
+                Variables.SERIES_TABLE, List.of(CT),
                 Variables.SERIES_OPTIONS, List.of(option("1.2.3.1", "CT")), Variables.RT_TREE, List.of()));
         assertThat(query.getVariablesAsMap()).containsEntry(Variables.SELECTED_SUBJECT_IDS, List.of("HNC-001"))
                 .containsEntry(Variables.STAGING_REQUEST_ID, 7);
@@ -332,7 +332,6 @@ class CreateProjectSpecificDicomProcessTest {
 
     private void queryStudy0() {
         jobs.complete(JobTypes.QUERY_STUDY0, Map.of(
-                Variables.AVAILABLE_SERIES, List.of(CT, RTSTRUCT, RTPLAN),
                 Variables.SERIES_TABLE, List.of(CT, RTSTRUCT, RTPLAN),
                 Variables.SERIES_OPTIONS, List.of(option("1.2.3.1", "CT Planning CT")),
                 Variables.RT_TREE, List.of(Map.of("seriesInstanceUid", "1.2.3.3", "modality", "RTPLAN",
@@ -438,7 +437,7 @@ class CreateProjectSpecificDicomProcessTest {
     }
 
     private static Map<String, Object> series(String uid, String modality, String description) {
-        return Map.of("seriesInstanceUid", uid, "studyInstanceUid", "1.2.3", "patientId", "HNC-001",
+        return Map.of("seriesInstanceUid", uid, "studyInstanceUid", "1.2.3", "studySubjectId", "HNC-001",
                 "modality", modality, "seriesDescription", description);
     }
 
