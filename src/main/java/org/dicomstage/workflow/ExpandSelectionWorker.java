@@ -21,8 +21,10 @@ public class ExpandSelectionWorker {
                  List<Map<String, Object>> availableSeries) {
     }
 
+    /** A new selection starts without consent to drop references: copyAnyway and droppedReferences are reset. */
     record Output(List<Map<String, Object>> expandedSelection, List<Map<String, Object>> selectionOptions,
-                  List<String> confirmedSeriesUids, String selectionWarnings) {
+                  List<String> confirmedSeriesUids, String selectionWarnings,
+                  List<Map<String, Object>> confirmWarnings, boolean copyAnyway, List<String> droppedReferences) {
     }
 
     private final SelectionExpansion expansion;
@@ -35,12 +37,12 @@ public class ExpandSelectionWorker {
 
     @JobWorker(type = JobTypes.EXPAND_SELECTION)
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
-        return jobs.run(job, in.studyId(), Set.of(Errors.NOTHING_SELECTED), "expanding the selection", () -> {
+        return jobs.run(job, in.studyId(), Set.of(Errors.NOTHING_SELECTED, Errors.SERIES_NOT_IN_STUDY0), "expanding the selection", () -> {
             SelectionExpansion.ExpandedSelection r = expansion.expandSelection(in.requestedBy(), in.studyId(),
                     in.pickedSeriesUids(), in.pickedRtSeriesUids(), in.availableSeries(),
                     job.getProcessInstanceKey());
             return new Output(r.expandedSelection(), r.selectionOptions(), r.confirmedSeriesUids(),
-                    r.selectionWarnings());
+                    r.selectionWarnings(), r.confirmWarnings(), false, List.of());
         });
     }
 }
