@@ -385,14 +385,15 @@ public final class RtTreeBuilder {
                     if (status != null && !APPROVED.equals(status)) {
                         String name = firstNonNull(string(plan.header, RTPlanLabel), string(plan.header, RTPlanName),
                                 plan.sop);
-                        warnings.add("Plan '" + name + "' (" + s.modality + ") is " + status);
+                        warnings.add(s.modality + " '" + name + "' is " + status);
                     }
                 }
             }
             for (DanglingReference ref : dangling) {
-                warnings.add(s.modality + " '" + label + "' references " + ref.describe()
-                        + (headersMissing ? " which is not in this study, or in a series whose headers were not loaded"
-                                : " which is not in this study"));
+                // In words: the researcher knows series by their labels, and a missing object has none.
+                warnings.add(s.modality + " '" + label + "' references a " + ref.relation()
+                        + (headersMissing ? " that is not in Study0, or in a series whose headers were not loaded"
+                                : " that is not in Study0, so it cannot be copied"));
             }
             if (needsHeaders(s.modality) && s.instances.isEmpty()) {
                 warnings.add(s.modality + " '" + label + "' was listed without its headers, so what it references"

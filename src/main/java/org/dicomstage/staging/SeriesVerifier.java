@@ -89,6 +89,7 @@ final class SeriesVerifier {
         Map<String, Masked> masked = new HashMap<>();
         PixelRules pixelRules = spec.profile().pixelRules();
         Identifiers identifiers = new Identifiers();
+        Map<String, String> labelOfCopy = new HashMap<>();
         spec.source().retrieveSeries(spec.studyInstanceUID(), series, file -> {
             Read read = readOrReport(file, "source", problems);
             if (read == null) {
@@ -105,6 +106,7 @@ final class SeriesVerifier {
                 expectedDigests.put(uids.map(sop), digest);
             }
             collectIdentifiers(source, identifiers);
+            labelOfCopy.put(uids.map(sop), DanglingReferences.label(source));
         });
         // The pseudonym legitimately appears in the copy even if it happens to be part of a source value.
         identifiers.values().removeIf(id -> containsIgnoreCase(spec.context().studySubjectID(), id));
@@ -149,22 +151,21 @@ final class SeriesVerifier {
             collectReferences(target, refs);
             for (String ref : refs) {
                 referenced.add(ref);
-                referencedBy.putIfAbsent(ref, modality + " " + sop);
+                referencedBy.putIfAbsent(ref, labelOfCopy.getOrDefault(sop, modality));
             }
         });
 
         // 4. References resolve to staged objects (instances or frames of reference) in the target study.
         if (!referenced.isEmpty()) {
             Set<String> staged = stagedObjectsOf(spec.target(), targetStudy);
+            Map<String, String> dangling = new java.util.LinkedHashMap<>();
             for (String ref : referenced) {
-                if (sourceUids.contains(ref)) {
-                    continue; // already reported as a residue
-                }
-                if (!staged.contains(ref)) {
-                    warnings.add("dangling reference: " + referencedBy.get(ref) + " references " + ref
-                            + ", which is not staged in '" + spec.target().name() + "'");
+                if (!sourceUids.contains(ref) && !staged.contains(ref)) { // a source UID is reported as a residue
+                    dangling.put(ref, referencedBy.get(ref));
                 }
             }
+            warnings.addAll(DanglingReferences.describe(dangling, spec.source(), spec.studyInstanceUID(), uids,
+                    spec.target().name()));
         }
 
         SeriesVerification.Status status = problems.isEmpty()

@@ -22,8 +22,10 @@ public class ExpandSelectionWorker {
                  List<Map<String, Object>> seriesTable) {
     }
 
+    /** A new selection starts without consent to drop references: copyAnyway and droppedReferences are reset. */
     record Output(List<Map<String, Object>> expandedSelection, List<Map<String, Object>> selectionOptions,
-                  List<String> confirmedSeriesUids, String selectionWarnings) {
+                  List<String> confirmedSeriesUids, String selectionWarnings,
+                  List<Map<String, Object>> confirmWarnings, boolean copyAnyway, List<String> droppedReferences) {
     }
 
     private final SelectionExpansion expansion;
@@ -37,12 +39,12 @@ public class ExpandSelectionWorker {
     @JobWorker(type = JobTypes.EXPAND_SELECTION, fetchVariables = {Variables.REQUESTED_BY, Variables.STUDY_ID,
             Variables.PICKED_SERIES_UIDS, Variables.PICKED_RT_SERIES_UIDS, Variables.SERIES_TABLE})
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
-        return jobs.run(job, in.studyId(), Set.of(Errors.NOTHING_SELECTED), "expanding the selection", () -> {
+        return jobs.run(job, in.studyId(), Set.of(Errors.NOTHING_SELECTED, Errors.SERIES_NOT_IN_STUDY0), "expanding the selection", () -> {
             SelectionExpansion.ExpandedSelection r = expansion.expandSelection(in.requestedBy(), in.studyId(),
                     in.pickedSeriesUids(), in.pickedRtSeriesUids(), in.seriesTable(),
                     job.getProcessInstanceKey());
             return new Output(r.expandedSelection(), r.selectionOptions(), r.confirmedSeriesUids(),
-                    r.selectionWarnings());
+                    r.selectionWarnings(), r.confirmWarnings(), false, List.of());
         });
     }
 }

@@ -73,6 +73,8 @@ class JobSupport {
             throw business(Errors.DICOM_NOT_ENABLED, e.getMessage(), catchable, what);
         } catch (NothingSelected e) {
             throw business(Errors.NOTHING_SELECTED, e.getMessage(), catchable, what);
+        } catch (FixableInput e) {
+            throw business(e.code(), e.getMessage(), catchable, what);
         } catch (RejectedInput e) {
             log.error("{} rejected: {}", what, e.getMessage());
             throw new ReadableJobError(what + " rejected: " + e.getMessage(), 0, Duration.ZERO);
@@ -96,9 +98,10 @@ class JobSupport {
     private static RuntimeException business(String code, String message, Set<String> catchable, String what) {
         if (catchable.contains(code)) {
             log.info("{}: {} ({})", what, code, message);
-            // accessProblem tells the UI why the process ended without a copy.
+            // accessProblem tells the UI why the process ended without a copy; inputProblem is what the form shows.
             return CamundaError.bpmnError(code, message, Errors.NOTHING_SELECTED.equals(code) ? null
-                    : Map.of(Variables.ACCESS_PROBLEM, message));
+                    : Map.of(Errors.FIXABLE_INPUT.contains(code) ? Variables.INPUT_PROBLEM : Variables.ACCESS_PROBLEM,
+                    message));
         }
         log.error("{}: {}", what, message);
         return new ReadableJobError(what + " refused: " + message, 0, Duration.ZERO);

@@ -75,8 +75,19 @@ public final class ProcessDefinition {
         public static final String ACCESS_DENIED = "ACCESS_DENIED";
         public static final String DICOM_NOT_ENABLED = "DICOM_NOT_ENABLED";
         public static final String NOTHING_SELECTED = "NOTHING_SELECTED";
+        /**
+         * Query Study0: no subject was selected, or a chosen subject is no longer enrolled. Back to Select patient
+         * with {@link Variables#SELECT_PATIENT_NOTICE}; a start from the lookup (subject fixed) ends as access denied.
+         */
+        public static final String SUBJECT_UNAVAILABLE = "SUBJECT_UNAVAILABLE";
+        /** Expand selection: a picked series is no longer in Study0. Study0 is queried again, then Pick series. */
+        public static final String SERIES_NOT_IN_STUDY0 = "SERIES_NOT_IN_STUDY0";
 
-        public static final List<String> ALL = List.of(ACCESS_DENIED, DICOM_NOT_ENABLED, NOTHING_SELECTED);
+        /** Codes the researcher can act on: the worker sends the message as {@link Variables#INPUT_PROBLEM}. */
+        public static final List<String> FIXABLE_INPUT = List.of(SUBJECT_UNAVAILABLE, SERIES_NOT_IN_STUDY0);
+
+        public static final List<String> ALL = List.of(ACCESS_DENIED, DICOM_NOT_ENABLED, NOTHING_SELECTED,
+                SUBJECT_UNAVAILABLE, SERIES_NOT_IN_STUDY0);
     }
 
     /** Form ids ({@code forms/<id>.form}); each is the {@code formId} of exactly one user task. */
@@ -111,6 +122,14 @@ public final class ProcessDefinition {
         public static final String PICK_SERIES = "PickSeries";
         public static final String EXPAND_SELECTION = "ExpandSelection";
         public static final String CONFIRM_SELECTION = "ConfirmSelection";
+        /** Error boundary on Query Study0 ({@link Errors#SUBJECT_UNAVAILABLE}). */
+        public static final String SUBJECT_UNAVAILABLE = "SubjectUnavailable";
+        /** Gateway after it: a start from the lookup cannot choose another subject, so it ends. */
+        public static final String SUBJECT_FIXED_ON_LOOKUP = "SubjectFixedOnLookup";
+        /** Error boundary on Expand selection ({@link Errors#SERIES_NOT_IN_STUDY0}). */
+        public static final String SERIES_NOT_IN_STUDY0 = "SeriesNotInStudy0";
+        /** Gateway after Confirm: references dropped without "copy anyway" go back to Confirm. */
+        public static final String REFERENCES_DROPPED = "ReferencesDropped";
         public static final String STAGE_SERIES = "StageSeries";
         public static final String VERIFY_STAGED_COPY = "VerifyStagedCopy";
         public static final String REVIEW_STAGED_COPY = "ReviewStagedCopy";
@@ -231,8 +250,27 @@ public final class ProcessDefinition {
         public static final String SELECTION_OPTIONS = "selectionOptions";
         /** Series UIDs, pre-checked: the worker sets all of them; the user may uncheck. */
         public static final String CONFIRMED_SERIES_UIDS = "confirmedSeriesUids";
-        /** Text: warnings, e.g. unapproved RT plans in the selection. Empty string when none. */
+        /**
+         * Text: warnings about the selection as a whole (a series staged whole although only part of it was picked,
+         * an unknown pick). Empty string when none. Warnings about one series are in {@link #CONFIRM_WARNINGS}.
+         */
         public static final String SELECTION_WARNINGS = "selectionWarnings";
+        /**
+         * Rows {"seriesInstanceUid", "referencedSeriesUid" (or null), "warning"}, labels only, never UIDs in the
+         * text. The Confirm form shows a row's warning while its series is ticked and its referenced series is not
+         * (a dropped reference: "RTDOSE 'Dose' references plan 'APlan1', which will not be copied"), or, without a
+         * referenced series, while its series is ticked ("RTPLAN 'APlan1' is UNAPPROVED", a reference to something
+         * not in Study0). Every possible unticking is covered: the rows are the edges of the reference graph.
+         */
+        public static final String CONFIRM_WARNINGS = "confirmWarnings";
+        /** Confirm (output mapping): the warnings of the references the confirmed set drops; empty list when none. */
+        public static final String DROPPED_REFERENCES = "droppedReferences";
+        /** Confirm (form): copy although references are dropped. Reset to false by expand-selection. */
+        public static final String COPY_ANYWAY = "copyAnyway";
+        /** The message of a fixable-input error ({@link Errors#FIXABLE_INPUT}), mapped into a form notice. */
+        public static final String INPUT_PROBLEM = "inputProblem";
+        /** A message for the Select patient form: why the user is back there (subject no longer enrolled). */
+        public static final String SELECT_PATIENT_NOTICE = "selectPatientNotice";
 
         // Stage series (multi-instance).
         /** List of series objects to stage; Confirm sets it, Resolve (retry) narrows it to the failed ones. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.VariablesAsType;
 import io.camunda.client.api.response.ActivatedJob;
+import org.dicomstage.workflow.ProcessDefinition.Errors;
 import org.dicomstage.workflow.ProcessDefinition.JobTypes;
 import org.dicomstage.workflow.ProcessDefinition.Variables;
 import org.springframework.stereotype.Component;
@@ -36,7 +37,7 @@ public class QueryStudy0Worker {
     @JobWorker(type = JobTypes.QUERY_STUDY0, fetchVariables = {Variables.REQUESTED_BY, Variables.STUDY_ID,
             Variables.SELECTED_SUBJECT_IDS, Variables.STUDY0_STUDY_INSTANCE_UID, Variables.STAGING_REQUEST_ID})
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
-        return jobs.run(job, in.studyId(), Set.of(), "querying Study0 for subjects " + in.selectedSubjectIds(), () -> {
+        return jobs.run(job, in.studyId(), Set.of(Errors.SUBJECT_UNAVAILABLE), "querying Study0 for subjects " + in.selectedSubjectIds(), () -> {
             Study0Query.Study0Result r = query.queryStudy0(in.requestedBy(), in.studyId(),
                     in.selectedSubjectIds(), in.study0StudyInstanceUid(), in.stagingRequestId(),
                     job.getProcessInstanceKey());

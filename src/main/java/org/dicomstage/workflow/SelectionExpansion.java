@@ -38,8 +38,13 @@ class SelectionExpansion {
         this.targets = targets;
     }
 
+    /**
+     * @param selectionWarnings warnings about the selection as a whole
+     * @param confirmWarnings   warnings about single series and the references between them (see {@link ConfirmWarnings})
+     */
     record ExpandedSelection(List<Map<String, Object>> expandedSelection, List<Map<String, Object>> selectionOptions,
-                             List<String> confirmedSeriesUids, String selectionWarnings) {
+                             List<String> confirmedSeriesUids, String selectionWarnings,
+                             List<Map<String, Object>> confirmWarnings) {
     }
 
     /**
@@ -67,6 +72,7 @@ class SelectionExpansion {
         // carry a flattened copy for display).
         Map<String, Map<String, Object>> result = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
+        List<Map<String, Object>> confirmWarnings = new ArrayList<>();
         Set<String> studiesTouched = new LinkedHashSet<>();
         for (String uid : picked) {
             Map<String, Object> s = available.get(uid);
@@ -85,9 +91,14 @@ class SelectionExpansion {
                     SeriesObjects.string(s, SeriesObjects.MODALITY), SeriesObjects.string(s, SeriesObjects.DESCRIPTION),
                     SeriesObjects.string(s, SeriesObjects.SERIES_NUMBER),
                     SeriesObjects.integer(s, SeriesObjects.INSTANCE_COUNT))).toList();
+            requireStillInStudy0(source, studyUid, ofStudy, picked);
             RtTree tree = targets.rtTree(requestedBy, studyId, pidOf(studyUid, ofStudy.getFirst(), studyId,
                     processInstanceKey), source, entries);
+            Set<String> before = new LinkedHashSet<>(result.keySet());
             expand(tree, ofStudy, tablePicks, rtPicks, result, warnings);
+            Set<String> ofThisStudy = new LinkedHashSet<>(result.keySet());
+            ofThisStudy.removeAll(before);
+            confirmWarnings.addAll(ConfirmWarnings.of(tree, ofThisStudy));
         }
 
         registerInStagingRequests(studyId, result.values(), processInstanceKey);
@@ -100,11 +111,41 @@ class SelectionExpansion {
                     + " images)" + (approval == null ? "" : " [" + approval + "]")
                     + (because == null ? "" : " \u2014 added: " + because)));
         }
-        String warningText = String.join("; ", new LinkedHashSet<>(warnings));
+        // Warnings about one series are shown at Confirm while that series is ticked, so not twice.
+        Set<Object> perSeries = new LinkedHashSet<>();
+        confirmWarnings.forEach(w -> perSeries.add(w.get(ConfirmWarnings.WARNING)));
+        Set<String> general = new LinkedHashSet<>(warnings);
+        general.removeAll(perSeries);
+        String warningText = String.join("; ", general);
+        List<String> audited = new ArrayList<>(general);
+        confirmWarnings.stream().filter(w -> w.get(ConfirmWarnings.REFERENCED_SERIES) == null)
+                .forEach(w -> audited.add(String.valueOf(w.get(ConfirmWarnings.WARNING))));
         studies.record(requestedBy, SELECTION_EXPANDED, studyId, null, picked.size() + " picked, "
-                + result.size() + " series with references" + (warningText.isEmpty() ? "" : "; " + warningText));
+                + result.size() + " series with references" + (audited.isEmpty() ? "" : "; "
+                + String.join("; ", audited)));
         return new ExpandedSelection(new ArrayList<>(result.values()), options, new ArrayList<>(result.keySet()),
-                warningText);
+                warningText, confirmWarnings);
+    }
+
+    /**
+     * A series that Study0 listed at Query Study0 but no longer holds: picked, or perhaps referenced by a pick, so the
+     * closure would be built on a stale list. The researcher picks again from a fresh one. (A pick Study0 never
+     * listed for this process is not a series of it and is ignored.)
+     */
+    private static void requireStillInStudy0(DicomNode source, String studyUid, List<Map<String, Object>> ofStudy,
+                                             Set<String> picked) {
+        Set<String> now = new LinkedHashSet<>();
+        source.findSeries(studyUid).forEach(e -> now.add(e.seriesInstanceUID()));
+        List<Map<String, Object>> gone = ofStudy.stream().filter(s -> !now.contains(SeriesObjects.uid(s))).toList();
+        if (gone.isEmpty()) {
+            return;
+        }
+        List<String> labels = gone.stream().map(SeriesObjects::label).toList();
+        boolean anyPicked = gone.stream().anyMatch(s -> picked.contains(SeriesObjects.uid(s)));
+        throw FixableInput.seriesNotInStudy0((labels.size() == 1 ? "The series " + labels.getFirst() + " is"
+                : "The series " + String.join(", ", labels) + " are") + " no longer in Study0"
+                + (anyPicked ? "" : " (not picked, but the list was out of date)")
+                + ". The list has been updated: please pick again.");
     }
 
     /**

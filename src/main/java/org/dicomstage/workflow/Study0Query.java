@@ -62,7 +62,7 @@ class Study0Query {
                              String study0StudyUid, Long startRequestId, long processInstanceKey) {
         studies.requireRight(requestedBy, studyId, Right.STAGE);
         if (selectedSubjectIds == null || selectedSubjectIds.isEmpty()) {
-            throw new RejectedInput("no subject was selected");
+            throw FixableInput.subjectUnavailable("No subject was selected. Choose a subject.");
         }
         Map<String, SubjectEnrolment> bySubjectId = new HashMap<>();
         studies.enrolledSubjects(requestedBy, studyId).forEach(e -> bySubjectId.put(e.studySubjectId(), e));
@@ -76,7 +76,9 @@ class Study0Query {
         for (String subjectId : new LinkedHashSet<>(selectedSubjectIds)) {
             SubjectEnrolment enrolment = bySubjectId.get(subjectId);
             if (enrolment == null) {
-                throw new RejectedInput("subject '" + subjectId + "' is not enrolled in study '" + studyId + "'");
+                // Withdrawn since it was chosen (or never enrolled): the researcher chooses again.
+                throw FixableInput.subjectUnavailable("Subject " + subjectId + " is no longer enrolled in "
+                        + studyId + ". Choose another subject.");
             }
             List<StudyEntry> found = source.findStudies(enrolment.pid());
             if (study0StudyUid != null && found.stream().anyMatch(s -> study0StudyUid.equals(s.studyInstanceUID()))) {

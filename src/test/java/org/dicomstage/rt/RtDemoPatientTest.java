@@ -75,7 +75,7 @@ class RtDemoPatientTest {
 
         RtSelection selection = tree.closure(Set.of(ct.id()));
         assertThat(selection.seriesInstanceUIDs()).hasSize(6);
-        assertThat(selection.warnings()).containsExactly("Plan 'PLAN_B' (RTPLAN) is UNAPPROVED");
+        assertThat(selection.warnings()).containsExactly("RTPLAN 'PLAN_B' is UNAPPROVED");
     }
 
     @Test

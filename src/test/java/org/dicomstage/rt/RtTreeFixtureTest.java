@@ -66,7 +66,7 @@ class RtTreeFixtureTest {
 
         assertThat(selection.seriesInstanceUIDs()).containsExactly(RS_SERIES, RP_SERIES, RD_SERIES);
         assertThat(selection.nodeIds()).hasSize(3).contains(rs.id());
-        assertThat(selection.warnings()).containsExactly("Plan 'APlan1' (RTPLAN) is UNAPPROVED");
+        assertThat(selection.warnings()).containsExactly("RTPLAN 'APlan1' is UNAPPROVED");
     }
 
     @Test

@@ -78,7 +78,7 @@ class RtTreeSyntheticTest {
         assertThat(tree.closure(Set.of(planA.id())).warnings()).isEmpty();
         RtSelection all = tree.closure(Set.of(rs.id()));
         assertThat(all.seriesInstanceUIDs()).hasSize(5);
-        assertThat(all.warnings()).containsExactly("Plan 'PLAN_B' (RTPLAN) is UNAPPROVED");
+        assertThat(all.warnings()).containsExactly("RTPLAN 'PLAN_B' is UNAPPROVED");
         assertThat(tree.rows()).extracting(RtTree.Row::label)
                 .contains(RtTree.INDENT.repeat(2) + "RTPLAN\u00A0\u00A0PLAN_A \u2014 APPROVED",
                         RtTree.INDENT.repeat(2) + "RTPLAN\u00A0\u00A0PLAN_B \u2014 UNAPPROVED \u26A0");
@@ -151,7 +151,7 @@ class RtTreeSyntheticTest {
         assertThat(selection.seriesInstanceUIDs()).containsExactly(RD_SERIES);
         assertThat(selection.nodeIds()).containsExactly(rd.id(), missing.id());
         assertThat(selection.warnings())
-                .containsExactly("RTDOSE 'Dose PLAN' references plan 1.2.3 which is not in this study");
+                .containsExactly("RTDOSE 'Dose PLAN' references a plan that is not in Study0, so it cannot be copied");
 
         List<RtTree.Row> rows = tree.rows();
         assertThat(rows).extracting(RtTree.Row::label).contains(
@@ -291,7 +291,7 @@ class RtTreeSyntheticTest {
         assertThat(rejected.flagged()).isTrue();
         assertThat(unknown.approvalStatus()).isNull();
         assertThat(unknown.flagged()).isFalse();
-        assertThat(tree.closure(Set.of(rs.id())).warnings()).containsExactly("Plan 'OLD' (RTPLAN) is REJECTED");
+        assertThat(tree.closure(Set.of(rs.id())).warnings()).containsExactly("RTPLAN 'OLD' is REJECTED");
         assertThat(tree.rows()).extracting(RtTree.Row::label)
                 .contains(RtTree.INDENT.repeat(2) + "RTPLAN\u00A0\u00A0OLD \u2014 REJECTED \u26A0");
     }
@@ -358,7 +358,7 @@ class RtTreeSyntheticTest {
                 List.of(dose(RD_SERIES, "2.25.41.1", RP_A, null)));
 
         assertThat(root(tree, RD_SERIES).warnings()).singleElement().asString()
-                .contains("references plan " + RP_A, "headers were not loaded");
+                .contains("references a plan", "headers were not loaded").doesNotContain(RP_A);
     }
 
     @Test

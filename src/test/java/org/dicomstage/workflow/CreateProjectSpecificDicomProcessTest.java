@@ -85,7 +85,7 @@ class CreateProjectSpecificDicomProcessTest {
         UserTask confirm = openTask(Elements.CONFIRM_SELECTION, Forms.CONFIRM_SELECTION);
         assertThat(confirm.variables().get(Variables.CONFIRMED_SERIES_UIDS))
                 .as("everything pre-checked").isEqualTo(List.of("1.2.3.1", "1.2.3.2", "1.2.3.3"));
-        assertThat((String) confirm.variables().get(Variables.SELECTION_WARNINGS)).contains("UNAPPROVED");
+        assertThat(confirm.variables().get(Variables.CONFIRM_WARNINGS)).asString().contains("UNAPPROVED");
         userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS, List.of("1.2.3.1", "1.2.3.2")));
         assertInstance().hasVariableWithValue(Variables.SERIES_TO_STAGE, List.of(CT, RTSTRUCT));
 
@@ -103,7 +103,8 @@ class CreateProjectSpecificDicomProcessTest {
         assertInstance().isCompleted().hasNoIncidents().hasPassedElementsInOrder(Elements.STARTED_FROM_LOOKUP,
                 Elements.ACTIVATE_STUDY, Elements.CHECK_STUDY_ACCESS, Elements.SUBJECT_CHOSEN,
                 Elements.SELECT_PATIENT, Elements.QUERY_STUDY0, Elements.PICK_SERIES,
-                Elements.EXPAND_SELECTION, Elements.CONFIRM_SELECTION, Elements.VERIFY_STAGED_COPY,
+                Elements.EXPAND_SELECTION, Elements.CONFIRM_SELECTION, Elements.REFERENCES_DROPPED,
+                Elements.VERIFY_STAGED_COPY,
                 Elements.REVIEW_STAGED_COPY, Elements.PUBLISH_ACCEPTED_COPY, Elements.CLOSE_REQUEST_ACCEPTED,
                 Elements.END_ACCEPTED)
                 // The multi-instance body plus one instance per confirmed series.
@@ -154,6 +155,109 @@ class CreateProjectSpecificDicomProcessTest {
         UserTask confirm = openTask(Elements.CONFIRM_SELECTION, Forms.CONFIRM_SELECTION);
         assertThat(confirm.variables().get(Variables.PICK_SERIES_NOTICE)).as("notice cleared").isNull();
         assertInstance().hasPassedElement(Elements.PICK_SERIES, 2).hasNoIncidents();
+    }
+
+    @Test
+    void untickingAReferencedSeriesAtConfirmReturnsToConfirmWithTheNamedWarningUntilCopyAnyway() {
+        activateStudyAndPassAccessCheck();
+        selectOnePatient();
+        queryStudy0();
+        pickSeries(List.of(), List.of(RTPLAN.get("seriesInstanceUid")));
+        expandSelection();
+
+        // The plan stays ticked, the structure set it references does not: nothing is staged yet.
+        UserTask confirm = openTask(Elements.CONFIRM_SELECTION, Forms.CONFIRM_SELECTION);
+        userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS, List.of("1.2.3.1", "1.2.3.3")));
+        UserTask again = openTask(Elements.CONFIRM_SELECTION, Forms.CONFIRM_SELECTION);
+        assertThat(again.variables().get(Variables.DROPPED_REFERENCES)).isEqualTo(List.of(PLAN_NEEDS_ROIS));
+        assertThat(again.variables().get(Variables.CONFIRMED_SERIES_UIDS)).as("the researcher's own ticks")
+                .isEqualTo(List.of("1.2.3.1", "1.2.3.3"));
+        assertThat(jobCount(JobTypes.STAGE_SERIES)).as("staging has not started").isZero();
+
+        // With "copy anyway" the same ticks go to staging, the dangling reference knowingly accepted.
+        userTasks.complete(again.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS, List.of("1.2.3.1", "1.2.3.3"),
+                Variables.COPY_ANYWAY, true));
+        stageAll(2);
+        assertInstance().hasPassedElement(Elements.CONFIRM_SELECTION, 2)
+                .hasPassedElement(Elements.REFERENCES_DROPPED, 2).hasNoIncidents();
+    }
+
+    @Test
+    void tickingTheReferencedSeriesAgainAtConfirmStagesWithoutConsent() {
+        activateStudyAndPassAccessCheck();
+        selectOnePatient();
+        queryStudy0();
+        pickSeries(List.of(), List.of(RTPLAN.get("seriesInstanceUid")));
+        expandSelection();
+        userTasks.complete(openTask(Elements.CONFIRM_SELECTION, Forms.CONFIRM_SELECTION).key(),
+                Map.of(Variables.CONFIRMED_SERIES_UIDS, List.of("1.2.3.3")));
+        UserTask again = openTask(Elements.CONFIRM_SELECTION, Forms.CONFIRM_SELECTION);
+        assertThat(again.variables().get(Variables.DROPPED_REFERENCES)).isEqualTo(List.of(PLAN_NEEDS_ROIS));
+        userTasks.complete(again.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS, List.of("1.2.3.1", "1.2.3.2", "1.2.3.3")));
+        stageAll(3);
+        assertInstance().hasVariableWithValue(Variables.SERIES_TO_STAGE, List.of(CT, RTSTRUCT, RTPLAN))
+                .hasVariableWithValue(Variables.DROPPED_REFERENCES, List.of())
+                .hasPassedElement(Elements.CONFIRM_SELECTION, 2);
+    }
+
+    @Test
+    void aSubjectNoLongerEnrolledGoesBackToSelectPatientWithTheMessage() {
+        activateStudyAndPassAccessCheck();
+        selectOnePatient();
+        String problem = "Subject HNC-001 is no longer enrolled in HNC. Choose another subject.";
+        jobs.throwError(JobTypes.QUERY_STUDY0, Errors.SUBJECT_UNAVAILABLE, problem,
+                Map.of(Variables.INPUT_PROBLEM, problem));
+
+        UserTask select = openTask(Elements.SELECT_PATIENT, Forms.SELECT_PATIENT);
+        assertThat(select.variables().get(Variables.SELECT_PATIENT_NOTICE)).isEqualTo(problem);
+        userTasks.complete(select.key(), Map.of(Variables.SUBJECT_SELECTION_MODE, Decisions.ONE_SUBJECT,
+                Variables.SUBJECT_ID, "HNC-002"));
+        assertInstance().hasVariableWithValue(Variables.SELECTED_SUBJECT_IDS, List.of("HNC-002"))
+                .hasVariableWithValue(Variables.SELECT_PATIENT_NOTICE, null);
+        queryStudy0();
+        openTask(Elements.PICK_SERIES, Forms.PICK_SERIES);
+        assertInstance().hasPassedElement(Elements.SUBJECT_UNAVAILABLE).hasPassedElement(Elements.SELECT_PATIENT, 2)
+                .hasNoIncidents();
+    }
+
+    @Test
+    void aSubjectFixedOnTheLookupButNoLongerEnrolledEndsWithoutACopyAndSaysWhy() {
+        client.newCancelInstanceCommand(instance).send().join();
+        instance = client.newCreateInstanceCommand().bpmnProcessId(ProcessDefinition.PROCESS_ID).latestVersion()
+                .variables(Map.of(Variables.REQUESTED_BY, RESEARCHER, Variables.STUDY_ID, "HNC",
+                        Variables.SELECTED_SUBJECT_IDS, List.of("HNC-001"),
+                        Variables.STUDY0_STUDY_INSTANCE_UID, "1.2.3", Variables.STAGING_REQUEST_ID, 7))
+                .send().join().getProcessInstanceKey();
+        jobs = new TestJobs(client, instance);
+        jobs.complete(JobTypes.CHECK_ACCESS, Map.of(Variables.STUDY_NAME, "Head and neck cohort"));
+        String problem = "Subject HNC-001 is no longer enrolled in HNC. Choose another subject.";
+        jobs.throwError(JobTypes.QUERY_STUDY0, Errors.SUBJECT_UNAVAILABLE, problem,
+                Map.of(Variables.INPUT_PROBLEM, problem));
+        closeRequest(Elements.CLOSE_REQUEST_ACCESS_DENIED, RequestOutcome.ACCESS_DENIED);
+
+        assertInstance().isCompleted().hasVariableWithValue(Variables.ACCESS_PROBLEM, problem)
+                .hasPassedElementsInOrder(Elements.SUBJECT_UNAVAILABLE, Elements.SUBJECT_FIXED_ON_LOOKUP,
+                        Elements.CLOSE_REQUEST_ACCESS_DENIED, Elements.END_ACCESS_DENIED)
+                .hasNotPassedElement(Elements.SELECT_PATIENT);
+    }
+
+    @Test
+    void aSeriesNoLongerInStudy0QueriesAgainAndGoesBackToPickingWithTheMessage() {
+        activateStudyAndPassAccessCheck();
+        selectOnePatient();
+        queryStudy0();
+        pickSeries(List.of(CT.get("seriesInstanceUid")), null);
+        String problem = "The series CT 'Planning CT' is no longer in Study0. The list has been updated: please pick"
+                + " again.";
+        jobs.throwError(JobTypes.EXPAND_SELECTION, Errors.SERIES_NOT_IN_STUDY0, problem,
+                Map.of(Variables.INPUT_PROBLEM, problem));
+
+        queryStudy0();
+        UserTask pick = openTask(Elements.PICK_SERIES, Forms.PICK_SERIES);
+        assertThat(pick.variables().get(Variables.PICK_SERIES_NOTICE)).isEqualTo(problem);
+        assertInstance().hasPassedElement(Elements.SERIES_NOT_IN_STUDY0)
+                .hasPassedElement(Elements.QUERY_STUDY0, 2).isWaitingAtElements(Elements.PICK_SERIES)
+                .hasNotPassedElement(Elements.CONFIRM_SELECTION).hasNoIncidents();
     }
 
     @Test
@@ -355,7 +459,29 @@ class CreateProjectSpecificDicomProcessTest {
                 Variables.SELECTION_OPTIONS, List.of(option("1.2.3.1", "CT"), option("1.2.3.2", "RTSTRUCT"),
                         option("1.2.3.3", "RTPLAN [UNAPPROVED]")),
                 Variables.CONFIRMED_SERIES_UIDS, List.of("1.2.3.1", "1.2.3.2", "1.2.3.3"),
-                Variables.SELECTION_WARNINGS, "Plan A is UNAPPROVED"));
+                Variables.SELECTION_WARNINGS, "",
+                Variables.CONFIRM_WARNINGS, List.of(
+                        confirmWarning("1.2.3.3", null, "RTPLAN 'Plan A' is UNAPPROVED"),
+                        confirmWarning("1.2.3.3", "1.2.3.2", PLAN_NEEDS_ROIS),
+                        confirmWarning("1.2.3.2", "1.2.3.1", "RTSTRUCT 'ROIs' references CT series 'Planning CT',"
+                                + " which will not be copied")),
+                Variables.COPY_ANYWAY, false, Variables.DROPPED_REFERENCES, List.of()));
+    }
+
+    private static final String PLAN_NEEDS_ROIS = "RTPLAN 'Plan A' references structure set 'ROIs', which will not"
+            + " be copied";
+
+    private static Map<String, Object> confirmWarning(String series, String referenced, String warning) {
+        Map<String, Object> row = new HashMap<>();
+        row.put("seriesInstanceUid", series);
+        row.put("referencedSeriesUid", referenced);
+        row.put("warning", warning);
+        return row;
+    }
+
+    private long jobCount(String type) {
+        return client.newActivateJobsCommand().jobType(type).maxJobsToActivate(5).timeout(Duration.ofMillis(1))
+                .requestTimeout(Duration.ofMillis(300)).send().join().getJobs().size();
     }
 
     private void toStaging(List<String> confirmed) {

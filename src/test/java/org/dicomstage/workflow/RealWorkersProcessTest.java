@@ -149,7 +149,7 @@ class RealWorkersProcessTest {
 
         UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
         assertThat((List<?>) confirm.variables().get(Variables.CONFIRMED_SERIES_UIDS)).hasSize(4);
-        assertThat((String) confirm.variables().get(Variables.SELECTION_WARNINGS)).contains("UNAPPROVED");
+        assertThat(warnings(confirm)).contains("RTPLAN 'APlan1' is UNAPPROVED");
         assertThat(rows(confirm, Variables.EXPANDED_SELECTION)).filteredOn(r -> r.get("addedBecause") != null)
                 .hasSize(3);
         userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS,
@@ -213,6 +213,101 @@ class RealWorkersProcessTest {
                 .count()).isGreaterThanOrEqualTo(8);
         assertThat(meters.get("dicomstage.staging.duration").tag("outcome", "staged").timer().count())
                 .isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void untickingThePlanAtConfirmNamesTheDoseThatReferencesItAndStagesOnlyWithCopyAnyway() throws Exception {
+        UserTask pick = pickSeriesOf(DemoStudyData.RT_FIXTURE_SUBJECT_ID);
+        Map<Object, Object> uidOf = new java.util.HashMap<>();
+        rows(pick, Variables.SERIES_TABLE).forEach(r -> uidOf.put(r.get("modality"), r.get("seriesInstanceUid")));
+        userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, List.of(uidOf.get("RTDOSE"))));
+
+        UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
+        assertThat(warnings(confirm)).contains("RTPLAN 'APlan1' is UNAPPROVED",
+                "RTDOSE 'Dose PLAN' references plan 'APlan1', which will not be copied",
+                "RTPLAN 'APlan1' references structure set 'STRCTRLABEL', which will not be copied",
+                "RTSTRUCT 'STRCTRLABEL' references CT series 'CTs from rtog conversion', which will not be copied")
+                .allSatisfy(w -> assertThat(w).doesNotContainPattern("\\d+\\.\\d+\\.\\d+"));
+        List<Object> withoutPlan = new ArrayList<>((List<?>) confirm.variables().get(Variables.CONFIRMED_SERIES_UIDS));
+        withoutPlan.remove(uidOf.get("RTPLAN"));
+        userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS, withoutPlan));
+
+        // Back at Confirm before anything was staged, with the dropped reference in words.
+        UserTask again = awaitTask(Elements.CONFIRM_SELECTION);
+        assertThat(again.key()).isNotEqualTo(confirm.key());
+        assertThat(again.variables().get(Variables.DROPPED_REFERENCES))
+                .isEqualTo(List.of("RTDOSE 'Dose PLAN' references plan 'APlan1', which will not be copied"));
+        assertThat(requestOf(instance).series()).allSatisfy(s -> assertThat(s.status()).isEqualTo(SeriesStatus.PENDING));
+        assertThat(headersOfPatient(holding().storageDirectory(), DemoStudyData.RT_FIXTURE_SUBJECT_ID)).isEmpty();
+
+        userTasks.complete(again.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS, withoutPlan,
+                Variables.COPY_ANYWAY, true));
+        UserTask review = awaitTask(Elements.REVIEW_STAGED_COPY);
+        List<Map<String, Object>> report = rows(review, Variables.VERIFICATION_REPORT);
+        assertThat(report).hasSize(3).allSatisfy(r -> assertThat((String) r.get("result")).startsWith("OK"));
+        assertThat(report).filteredOn(r -> "RTDOSE".equals(String.valueOf(r.get("seriesDescription")).split(" ")[0]))
+                .singleElement().extracting(r -> (String) r.get("result")).asString()
+                .contains("dangling reference: RTDOSE 'Dose PLAN' references RTPLAN 'APlan1', which is not in this"
+                        + " copy").doesNotContainPattern("\\d+\\.\\d+\\.\\d+");
+
+        // Sent back, the holding copy is emptied: the other tests find this subject as they expect it.
+        userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.SEND_BACK));
+        awaitTask(Elements.PICK_SERIES);
+        assertThat(headersOfPatient(holding().storageDirectory(), DemoStudyData.RT_FIXTURE_SUBJECT_ID)).isEmpty();
+    }
+
+    @Test
+    void aSubjectNotEnrolledGoesBackToSelectPatientWithAMessageInsteadOfAnIncident() {
+        start(DemoStudyData.RESEARCHER);
+        activate(DemoStudyData.RT_HN_2026);
+        // As a withdrawn subject, or a stale form, would send it.
+        selectSubject(awaitTask(Elements.SELECT_PATIENT), "HN-999");
+
+        UserTask again = await("Select patient again", () -> userTasks.open(instance).stream()
+                .filter(t -> t.elementId().equals(Elements.SELECT_PATIENT))
+                .filter(t -> t.variables().get(Variables.SELECT_PATIENT_NOTICE) != null).findFirst().orElse(null));
+        assertThat(again.variables().get(Variables.SELECT_PATIENT_NOTICE))
+                .isEqualTo("Subject HN-999 is no longer enrolled in RT-HN-2026. Choose another subject.");
+        assertThat(incidents()).isEmpty();
+        selectSubject(again, "HN-002");
+        UserTask pick = awaitTask(Elements.PICK_SERIES);
+        assertThat(rows(pick, Variables.SERIES_TABLE)).hasSize(1);
+        assertInstance().hasPassedElement(Elements.SUBJECT_UNAVAILABLE).hasNoIncidents();
+    }
+
+    @Test
+    void aSeriesRemovedFromStudy0AfterTheQueryGoesBackToPickingWithAFreshListAndAMessage() throws Exception {
+        UserTask pick = pickSeriesOf("HN-002");
+        Map<String, Object> row = rows(pick, Variables.SERIES_TABLE).getFirst();
+        String series = (String) row.get("seriesInstanceUid");
+        String study = (String) row.get("studyInstanceUid");
+        Path backup = Files.createTempDirectory("dicomstage-series-");
+        try (Stream<Path> files = Files.walk(study0.storageDirectory())) {
+            for (Path f : files.filter(f -> f.getParent().getFileName().toString().equals(series)).toList()) {
+                Files.copy(f, backup.resolve(f.getFileName()));
+            }
+        }
+        try {
+            assertThat(study0.deleteSeries(study, series)).isPositive();
+            userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, List.of(series)));
+
+            UserTask again = await("Pick series again", () -> userTasks.open(instance).stream()
+                    .filter(t -> t.elementId().equals(Elements.PICK_SERIES) && t.key() != pick.key()).findFirst()
+                    .orElse(null));
+            assertThat((String) again.variables().get(Variables.PICK_SERIES_NOTICE))
+                    .startsWith("The series " + row.get("modality") + " '" + row.get("seriesDescription")
+                            + "' is no longer in Study0.");
+            assertThat(rows(again, Variables.SERIES_TABLE)).as("queried again").isEmpty();
+            assertInstance().hasPassedElement(Elements.SERIES_NOT_IN_STUDY0)
+                    .hasPassedElement(Elements.QUERY_STUDY0, 2).hasNoIncidents();
+        } finally {
+            study0.importDirectory(backup);
+            try (Stream<Path> files = Files.walk(backup)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
     }
 
     @Test
@@ -293,7 +388,7 @@ class RealWorkersProcessTest {
         assertThat(because.get(demoRt.doseB().seriesInstanceUID())).isEqualTo("null");
         assertThat((String) because.get(demoRt.planB().seriesInstanceUID())).startsWith("referenced by RTDOSE");
         assertThat((String) because.get(demoRt.ct().seriesInstanceUID())).startsWith("referenced by RTSTRUCT");
-        assertThat((String) confirm.variables().get(Variables.SELECTION_WARNINGS)).contains("PLAN_B", "UNAPPROVED");
+        assertThat(warnings(confirm)).contains("RTPLAN 'PLAN_B' is UNAPPROVED");
         assertThat(options(confirm, Variables.SELECTION_OPTIONS)).hasSize(4);
     }
 
@@ -714,6 +809,15 @@ class RealWorkersProcessTest {
     }
 
     @SuppressWarnings("unchecked")
+    /** Every warning the Confirm form can show: about the selection, about a series, about a reference. */
+    private static List<String> warnings(UserTask confirm) {
+        List<String> all = new ArrayList<>(List.of(((String) confirm.variables()
+                .get(Variables.SELECTION_WARNINGS)).split("; ")));
+        rows(confirm, Variables.CONFIRM_WARNINGS).forEach(r -> all.add((String) r.get("warning")));
+        all.removeIf(String::isEmpty);
+        return all;
+    }
+
     private static List<Map<String, Object>> rows(UserTask task, String variable) {
         return (List<Map<String, Object>>) task.variables().get(variable);
     }

@@ -51,6 +51,13 @@ final class TestJobs {
         return job;
     }
 
+    /** A business error with the variables a worker sends along (JobSupport: inputProblem, accessProblem). */
+    ActivatedJob throwError(String type, String errorCode, String message, Map<String, Object> variables) {
+        ActivatedJob job = single(type);
+        client.newThrowErrorCommand(job).errorCode(errorCode).errorMessage(message).variables(variables).send().join();
+        return job;
+    }
+
     private ActivatedJob single(String type) {
         return activate(type, 1).getFirst();
     }
