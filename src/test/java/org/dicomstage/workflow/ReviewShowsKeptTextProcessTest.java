@@ -89,7 +89,7 @@ class ReviewShowsKeptTextProcessTest {
         complete(instance, Elements.SELECT_PATIENT, Map.of(Variables.SUBJECT_SELECTION_MODE, Decisions.ONE_SUBJECT,
                 Variables.SUBJECT_ID, DemoStudyData.studySubjectId(SUBJECT)));
         UserTask pick = await(instance, Elements.PICK_SERIES);
-        Map<String, Object> series = rows(pick.variables().get(Variables.AVAILABLE_SERIES)).getFirst();
+        Map<String, Object> series = rows(pick.variables().get(Variables.SERIES_TABLE)).getFirst();
         String label = SeriesObjects.label(series);
         UserTask review = pickAndConfirm(instance, pick, SeriesObjects.uid(series));
 
