@@ -29,6 +29,7 @@ import org.dicomstage.staging.GatedNodePermits;
 import org.dicomstage.study.DemoStudyData;
 import org.dicomstage.study.RequestOutcome;
 import org.dicomstage.study.StudyService;
+import org.dicomstage.testing.DemoRtPatientGenerator;
 import org.dicomstage.testing.Poll;
 import org.dicomstage.workflow.ProcessDefinition.Decisions;
 import org.dicomstage.workflow.ProcessDefinition.Elements;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ContextConfiguration;
@@ -73,6 +75,9 @@ class JobVariablesProcessTest {
     StudyService studies;
     @Autowired
     StageSeriesWorker secondInstancesWorker;
+    @Autowired
+    @Qualifier(TestArchives.DEMO_RT_PATIENT)
+    DemoRtPatientGenerator.DemoRtPatient demoRt;
 
     private final List<Long> instances = new ArrayList<>();
 
@@ -102,10 +107,12 @@ class JobVariablesProcessTest {
                     "x".repeat(UNRELATED_CHARS))).send().join();
         }
         activateStudy(instance);
-        selectSubject(instance, DemoStudyData.RT_FIXTURE_SUBJECT_ID);
+        // The generated RT patient (not the shared fixture, whose "not in the project yet" another test checks in
+        // this JVM's database): plan A from the RT view brings its dose, structure set and CT.
+        selectSubject(instance, "HN-001");
         UserTask pick = awaitTask(instance, Elements.PICK_SERIES);
-        String ct = (String) rows(pick, Variables.RT_TREE).getFirst().get(SeriesObjects.SERIES_UID);
-        userTasks.complete(pick.key(), Map.of(Variables.PICKED_RT_SERIES_UIDS, List.of(ct)));
+        userTasks.complete(pick.key(), Map.of(Variables.PICKED_RT_SERIES_UIDS,
+                List.of(demoRt.planA().seriesInstanceUID())));
         UserTask confirm = awaitTask(instance, Elements.CONFIRM_SELECTION);
         assertThat((List<?>) confirm.variables().get(Variables.CONFIRMED_SERIES_UIDS)).hasSize(4);
         userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS,
