@@ -49,6 +49,32 @@
     return ['STAGING', 'Held for review'];
   }
 
+  const isEmpty = t => !t.keptDescriptors.length && !t.cleaningNotes.length && !t.unknownAttributesRemoved.length;
+  const label = s => (s.modality || '') + (s.description ? ` '${s.description}'` : '');
+
+  /**
+   * Every word that left the archive with the copy, series by series: the descriptor values kept after cleaning,
+   * the values replaced because they could not be cleaned safely, the unknown attributes removed. Values are text.
+   */
+  function keptTexts(series, texts) {
+    return el('section', { id: 'kept-descriptors' },
+      el('h2', {}, 'Kept descriptor values (after cleaning)'),
+      el('p', { class: 'muted' }, 'Every descriptor value the staged copy carries, as it leaves the archive.'),
+      series.map(s => {
+        const t = texts[s.seriesInstanceUid];
+        return el('div', { class: 'kept-series', 'data-series-uid': s.seriesInstanceUid },
+          el('h3', {}, label(s)),
+          t.keptDescriptors.length ? el('table', { class: 'kept-values' },
+            el('thead', {}, el('tr', {}, ['Attribute', 'Value'].map(h => el('th', { scope: 'col' }, h)))),
+            el('tbody', {}, t.keptDescriptors.map(k => el('tr', {}, el('td', {}, k.keyword), el('td', {}, k.value)))))
+            : el('p', {}, 'No descriptor value kept.'),
+          t.cleaningNotes.length ? [el('p', {}, 'Could not be cleaned safely, replaced by a dummy value:'),
+            el('ul', { class: 'cleaning-notes' }, t.cleaningNotes.map(n => el('li', {}, n)))] : null,
+          t.unknownAttributesRemoved.length ? el('p', { class: 'unknown-removed' },
+            'Removed because nothing says what they are: ' + t.unknownAttributesRemoved.join(', ')) : null);
+      }));
+  }
+
   async function detail() {
     const r = await api('/api/requests/' + enc(id));
     content.replaceChildren(
@@ -69,6 +95,9 @@
             el('td', {}, `${s.stagedInstances} / ${s.expectedInstances || s.instanceCount}`),
             canSeeProcesses ? el('td', { class: 'muted' }, s.failureReason || '') : null);
         }))));
+    const texts = await api(`/api/requests/${enc(r.id)}/texts`);
+    const withTexts = r.series.filter(s => texts[s.seriesInstanceUid] && !isEmpty(texts[s.seriesInstanceUid]));
+    if (withTexts.length) content.append(keptTexts(withTexts, texts));
     const verification = await api(`/api/requests/${enc(r.id)}/verification`);
     if (verification.verified !== null) {
       const columns = ['seriesDescription', 'expectedInstances', 'stagedInstances', 'checks', 'result'];

@@ -1,6 +1,8 @@
 package org.dicomstage.study;
 
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -10,9 +12,12 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
+import jakarta.persistence.OrderColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -67,6 +72,12 @@ class StagingSeries {
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
+    /** What the held copy carries as text (see {@link SeriesTexts}); loaded only when asked for. */
+    @ElementCollection
+    @CollectionTable(name = "staging_series_text", joinColumns = @JoinColumn(name = "series_id"))
+    @OrderColumn(name = "item_index")
+    private List<SeriesText> texts = new ArrayList<>();
+
     protected StagingSeries() {
     }
 
@@ -92,6 +103,11 @@ class StagingSeries {
     }
 
     void mark(SeriesStatus status, Integer stagedInstances, String reason, String targetSeriesUid, Instant now) {
+        // Pending again means the held copy was deleted; staging means it is being written anew: either way the
+        // texts of the previous copy no longer describe what would leave.
+        if (status != this.status && (status == SeriesStatus.PENDING || status == SeriesStatus.STAGING)) {
+            texts.clear();
+        }
         this.status = status;
         if (stagedInstances != null) {
             this.stagedInstances = stagedInstances;
@@ -102,6 +118,16 @@ class StagingSeries {
             this.targetSeriesUid = targetSeriesUid;
         }
         this.updatedAt = now;
+    }
+
+    /** Replaces the texts with those of the copy just staged: a series staged again never lists a value twice. */
+    void texts(SeriesTexts texts) {
+        this.texts.clear();
+        this.texts.addAll(SeriesText.rows(texts));
+    }
+
+    SeriesTexts texts() {
+        return SeriesText.texts(texts);
     }
 
     StagingRequest request() {

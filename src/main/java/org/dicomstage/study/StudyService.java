@@ -231,6 +231,28 @@ public class StudyService {
     }
 
     /**
+     * As {@link #markSeries}, for the end of a staging run: records, in the same transaction, what the staged copy
+     * carries as text. They replace those of an earlier run; the texts go once the copy is deleted or staged again.
+     */
+    public void markSeries(long requestId, String seriesInstanceUid, SeriesStatus status, Integer stagedInstances,
+                           String reason, String targetSeriesInstanceUid, SeriesTexts texts) {
+        Objects.requireNonNull(texts, "texts");
+        markSeries(requestId, seriesInstanceUid, status, stagedInstances, reason, targetSeriesInstanceUid);
+        series.find(requestId, seriesInstanceUid).orElseThrow().texts(texts);
+    }
+
+    /**
+     * What each series' staged copy of the request carries as text, by source series UID, in registration order.
+     * No access check: for the workflow, and for the web after {@link #stagingRequest(String, long)} allowed it.
+     */
+    @Transactional(readOnly = true)
+    public Map<String, SeriesTexts> seriesTexts(long requestId) {
+        Map<String, SeriesTexts> texts = new LinkedHashMap<>();
+        series.findByRequest(request(requestId).id()).forEach(s -> texts.put(s.seriesUid(), s.texts()));
+        return texts;
+    }
+
+    /**
      * Claims a series of a request for {@code owner} until now + {@code lease}, or renews the owner's claim. False
      * while another owner holds an unexpired claim: then someone else is staging it right now (e.g. the same job
      * handed out again after a timeout while its first worker still runs).

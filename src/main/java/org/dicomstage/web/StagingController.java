@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.dicomstage.study.NewStagingRequest;
 import org.dicomstage.study.AuditActions;
 import org.dicomstage.study.RequestOutcome;
+import org.dicomstage.study.SeriesTexts;
 import org.dicomstage.study.Right;
 import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StudyAccessDenied;
@@ -153,6 +154,18 @@ class StagingController {
                 .map(ProcessInstances.Detail::variables).orElse(Map.of());
         return new Verification(variables.get(Variables.VERIFIED) instanceof Boolean b ? b : null,
                 variables.get(Variables.VERIFICATION_REPORT) instanceof List<?> rows ? rows : List.of());
+    }
+
+    /**
+     * What each series' staged copy carries as text, by source series UID: every descriptor value kept after
+     * cleaning, the values replaced because they could not be cleaned, the unknown attributes removed. All of them,
+     * where the review form shows the first few hundred.
+     */
+    @GetMapping("/api/requests/{id}/texts")
+    Map<String, SeriesTexts> texts(@PathVariable long id, Principal user) {
+        // Checked and audited as a view of the request; the texts are part of it.
+        visibleRequest(user.getName(), id);
+        return studies.seriesTexts(id);
     }
 
     /**

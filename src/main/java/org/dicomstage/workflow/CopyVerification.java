@@ -1,6 +1,7 @@
 package org.dicomstage.workflow;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Set;
 import org.dicomstage.staging.SeriesVerification;
 import org.dicomstage.staging.StagingService;
 import org.dicomstage.study.SeriesStatus;
+import org.dicomstage.study.SeriesTexts;
 import org.dicomstage.study.StudyService;
 import org.springframework.stereotype.Service;
 
@@ -30,8 +32,10 @@ class CopyVerification {
         this.targets = targets;
     }
 
+    /** @param keptDescriptors what leaves the archive as text, per series: {@link KeptDescriptorRows} */
     record VerificationOutcome(boolean verified, List<Map<String, Object>> verificationReport,
-                               List<Map<String, Object>> failedSeries, List<Map<String, Object>> stagingProblems) {
+                               List<Map<String, Object>> failedSeries, List<Map<String, Object>> stagingProblems,
+                               List<Map<String, Object>> keptDescriptors) {
     }
 
     /** Verifies every confirmed series, also those staged in an earlier round, so the report is complete. */
@@ -41,6 +45,8 @@ class CopyVerification {
         List<Map<String, Object>> report = new ArrayList<>();
         List<Map<String, Object>> failed = new ArrayList<>();
         List<Map<String, Object>> problems = new ArrayList<>();
+        List<KeptDescriptorRows.Series> texts = new ArrayList<>();
+        Map<Long, Map<String, SeriesTexts>> textsByRequest = new HashMap<>();
         for (Map<String, Object> series : expandedSelection == null ? List.<Map<String, Object>>of() : expandedSelection) {
             if (!confirmed.contains(SeriesObjects.uid(series))) {
                 continue;
@@ -77,6 +83,9 @@ class CopyVerification {
                         studyId, t.request().pid(), what + (v.verified() ? ": OK" : ": " + problem));
             }
             report.add(row);
+            texts.add(new KeptDescriptorRows.Series(SeriesObjects.label(series), textsByRequest
+                    .computeIfAbsent(t.request().id(), studies::seriesTexts)
+                    .getOrDefault(t.row().seriesInstanceUid(), SeriesTexts.NONE)));
             if (problem != null) {
                 failed.add(series);
                 Map<String, Object> p = new LinkedHashMap<>();
@@ -89,6 +98,6 @@ class CopyVerification {
         if (report.isEmpty()) {
             throw new RejectedInput("nothing to verify: no confirmed series in the selection");
         }
-        return new VerificationOutcome(failed.isEmpty(), report, failed, problems);
+        return new VerificationOutcome(failed.isEmpty(), report, failed, problems, KeptDescriptorRows.rows(texts));
     }
 }

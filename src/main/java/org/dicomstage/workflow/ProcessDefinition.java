@@ -249,6 +249,8 @@ public final class ProcessDefinition {
         public static final String FAILED_SERIES = "failedSeries";
         /** Table rows: seriesInstanceUid, seriesDescription, problem. */
         public static final String STAGING_PROBLEMS = "stagingProblems";
+        /** Table rows for the review: series (label), what, attribute, value; bounded, see KeptDescriptorRows. */
+        public static final String KEPT_DESCRIPTORS = "keptDescriptors";
 
         // Review staged copy (form).
         /** "accept" or "sendBack". */

@@ -7,6 +7,7 @@ import java.util.function.IntConsumer;
 import org.dicomstage.staging.StageResult;
 import org.dicomstage.staging.StagingService;
 import org.dicomstage.study.SeriesStatus;
+import org.dicomstage.study.SeriesTexts;
 import org.dicomstage.study.StudyService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,14 +59,14 @@ class SeriesStaging {
         String what = SeriesObjects.label(series) + " (" + t.row().seriesInstanceUid() + ")";
         if (result.status() == StageResult.Status.STAGED) {
             studies.markSeries(t.request().id(), t.row().seriesInstanceUid(), SeriesStatus.STAGED,
-                    result.stagedInstances(), null, result.targetSeriesInstanceUID());
+                    result.stagedInstances(), null, result.targetSeriesInstanceUID(), texts(result));
             studies.record(t.request().requestedBy(), SERIES_STAGED, studyId, t.request().pid(), what + " -> "
                     + result.targetSeriesInstanceUID() + " in node '" + t.spec().target().name() + "': "
                     + result.summary());
             metrics.staged(studyId, result.stagedInstances(), took, "staged");
         } else {
             studies.markSeries(t.request().id(), t.row().seriesInstanceUid(), SeriesStatus.FAILED,
-                    result.stagedInstances(), result.summary(), result.targetSeriesInstanceUID());
+                    result.stagedInstances(), result.summary(), result.targetSeriesInstanceUID(), texts(result));
             studies.record(t.request().requestedBy(), SERIES_STAGING_FAILED, studyId, t.request().pid(),
                     what + ": " + result.summary());
             metrics.staged(studyId, result.stagedInstances(), took, "failed");
@@ -74,6 +75,13 @@ class SeriesStaging {
         }
         return new StagingOutcome(t.row().seriesInstanceUid(), result.status().name(), result.stagedInstances(),
                 result.summary(), result.targetSeriesInstanceUID());
+    }
+
+    /** What the copy carries as text, for the review: the instances a failed run did write leave with it too. */
+    private static SeriesTexts texts(StageResult result) {
+        return new SeriesTexts(result.keptDescriptors().stream()
+                .map(k -> new SeriesTexts.KeptDescriptor(k.keyword(), k.value())).toList(),
+                result.cleaningNotes(), result.unknownAttributesRemoved());
     }
 
     /** A technical failure the job will retry: the series shows why in the meantime. */

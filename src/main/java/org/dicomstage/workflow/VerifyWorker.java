@@ -20,7 +20,8 @@ public class VerifyWorker {
     }
 
     record Output(boolean verified, List<Map<String, Object>> verificationReport,
-                  List<Map<String, Object>> failedSeries, List<Map<String, Object>> stagingProblems) {
+                  List<Map<String, Object>> failedSeries, List<Map<String, Object>> stagingProblems,
+                  List<Map<String, Object>> keptDescriptors) {
     }
 
     private final CopyVerification verification;
@@ -36,7 +37,8 @@ public class VerifyWorker {
         return jobs.run(job, in.studyId(), Set.of(), "verifying the project copy", () -> {
             CopyVerification.VerificationOutcome r = verification.verify(in.studyId(), in.expandedSelection(),
                     in.confirmedSeriesUids(), job.getProcessInstanceKey());
-            return new Output(r.verified(), r.verificationReport(), r.failedSeries(), r.stagingProblems());
+            return new Output(r.verified(), r.verificationReport(), r.failedSeries(), r.stagingProblems(),
+                    r.keptDescriptors());
         });
     }
 }

@@ -10,6 +10,7 @@ import static org.dicomstage.study.DemoStudyData.RT_HN_2026;
 
 import jakarta.persistence.EntityManager;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -292,6 +293,65 @@ class StagingRequestTest {
         entityManager.flush();
 
         assertThat(versionOf(id)).isEqualTo(before);
+    }
+
+    @Test
+    void aStagingRunRecordsWhatItsCopyCarriesAsTextAndAnotherRunReplacesIt() {
+        long id = newRequest();
+        service.addSeries(id, List.of(CT, RTSTRUCT), List.of());
+        SeriesTexts first = new SeriesTexts(List.of(
+                new SeriesTexts.KeptDescriptor("ImageComments", "Referred by Dr. [name], call [phone]"),
+                new SeriesTexts.KeptDescriptor("StudyDescription", "HEAD NECK PLANNING")),
+                List.of("SOP instance 2.25.7: ImageComments (0020,4000) replaced by a dummy value: undecodable"),
+                List.of("(0019,0010)"));
+        service.markSeries(id, CT.seriesInstanceUid(), SeriesStatus.STAGING, 0, null, null);
+        service.markSeries(id, CT.seriesInstanceUid(), SeriesStatus.STAGED, 5, null, "2.25.1", first);
+        entityManager.flush();
+        entityManager.clear();
+        assertThat(service.seriesTexts(id)).containsExactly(Map.entry(CT.seriesInstanceUid(), first),
+                Map.entry(RTSTRUCT.seriesInstanceUid(), SeriesTexts.NONE));
+
+        // Staged again (sent back, picked again): the new run's texts, none of the first run's twice.
+        service.markSeries(id, CT.seriesInstanceUid(), SeriesStatus.PENDING, 0, null, null);
+        entityManager.flush();
+        entityManager.clear();
+        assertThat(service.seriesTexts(id).get(CT.seriesInstanceUid())).as("the held copy is gone")
+                .isEqualTo(SeriesTexts.NONE);
+        service.markSeries(id, CT.seriesInstanceUid(), SeriesStatus.STAGING, 0, null, null);
+        service.markSeries(id, CT.seriesInstanceUid(), SeriesStatus.STAGED, 5, null, "2.25.1", first);
+        SeriesTexts second = new SeriesTexts(List.of(new SeriesTexts.KeptDescriptor("StudyDescription",
+                "HEAD NECK PLANNING")), List.of(), List.of());
+        service.markSeries(id, CT.seriesInstanceUid(), SeriesStatus.STAGED, 5, null, "2.25.1", second);
+        service.markSeries(id, CT.seriesInstanceUid(), SeriesStatus.VERIFIED, null, null, null);
+        entityManager.flush();
+        entityManager.clear();
+        assertThat(service.seriesTexts(id).get(CT.seriesInstanceUid())).isEqualTo(second);
+        assertThat(((Number) entityManager.createNativeQuery("select count(*) from staging_series_text")
+                .getSingleResult()).intValue()).isEqualTo(1);
+
+        // A series dropped from the selection takes its texts along.
+        service.markSeries(id, CT.seriesInstanceUid(), SeriesStatus.FAILED, 5, "verification: count", null, first);
+        service.replaceSeries(id, List.of(RTSTRUCT), List.of());
+        entityManager.flush();
+        entityManager.clear();
+        assertThat(service.seriesTexts(id)).containsOnlyKeys(RTSTRUCT.seriesInstanceUid());
+        assertThat(((Number) entityManager.createNativeQuery("select count(*) from staging_series_text")
+                .getSingleResult()).intValue()).isZero();
+    }
+
+    @Test
+    void aValueLongerThanTheColumnIsCutAndSaysHowMuchIsMissing() {
+        long id = newRequest();
+        service.addSeries(id, List.of(CT), List.of());
+        String report = "word ".repeat(20_000);
+        service.markSeries(id, CT.seriesInstanceUid(), SeriesStatus.STAGED, 5, null, "2.25.1", new SeriesTexts(
+                List.of(new SeriesTexts.KeptDescriptor("TextValue", report)), List.of(), List.of()));
+        entityManager.flush();
+        entityManager.clear();
+
+        String stored = service.seriesTexts(id).get(CT.seriesInstanceUid()).keptDescriptors().get(0).value();
+        assertThat(stored).hasSizeLessThanOrEqualTo(SeriesText.MAX_TEXT).startsWith("word word")
+                .endsWith("… (" + (report.length() - SeriesText.MAX_TEXT + 80) + " more characters, in the copy itself)");
     }
 
     private Long versionOf(long requestId) {
