@@ -91,17 +91,20 @@ class ValidOutputTest {
         }
         List<String> report = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        List<String> table = new ArrayList<>();
         Map<String, Set<String>> newErrors = new LinkedHashMap<>();
         for (Path source : files(in)) {
             String name = in.relativize(source).toString();
             if (name.endsWith(".txt")) {
                 continue;
             }
-            Set<String> sourceErrors = Dciodvfy.errors(inflated(source, dir.resolve("source-inflated.dcm")));
+            Dciodvfy.Findings before = Dciodvfy.check(inflated(source, dir.resolve("source-inflated.dcm")));
+            Set<String> sourceErrors = before.errors();
             boolean refusable = REFUSED.containsKey(name) && !(allowing && SECONDARY_CAPTURES.contains(name));
             if (failed.containsKey(name)) {
                 report.add(name + ": refused (" + failed.get(name).replace(dir + "/", "") + "); source errors "
                         + sourceErrors.size());
+                table.add(line(variant, name, before, null));
                 if (!refusable || !failed.get(name).contains(REFUSED.get(name))) {
                     problems.add(name + " was refused: " + failed.get(name));
                 }
@@ -110,7 +113,9 @@ class ValidOutputTest {
             if (refusable) {
                 problems.add(name + " was written, but should be refused (" + REFUSED.get(name) + ")");
             }
-            Set<String> outputErrors = Dciodvfy.errors(inflated(out.resolve(name), dir.resolve("output-inflated.dcm")));
+            Dciodvfy.Findings after = Dciodvfy.check(inflated(out.resolve(name), dir.resolve("output-inflated.dcm")));
+            table.add(line(variant, name, before, after));
+            Set<String> outputErrors = after.errors();
             Set<String> added = new TreeSet<>(outputErrors);
             added.removeAll(sourceErrors);
             Set<String> known = new TreeSet<>(added);
@@ -123,8 +128,20 @@ class ValidOutputTest {
             }
         }
         System.out.println("dciodvfy under " + variant + ":\n  " + String.join("\n  ", report));
+        // For the record of issue 10: one line per fixture and profile, the counts before and after.
+        System.out.println(String.join("\n", table));
         assertThat(problems).as("refusals").isEmpty();
         assertThat(newErrors).as("errors the copy has and its source had not").isEmpty();
+    }
+
+    /** "dciodvfy | profile | fixture | before: E errors, W warnings | after: ...", each distinct finding once. */
+    private static String line(String variant, String fixture, Dciodvfy.Findings before, Dciodvfy.Findings after) {
+        return "dciodvfy | " + variant + " | " + fixture + " | before: " + counts(before) + " | after: "
+                + (after == null ? "refused, not written" : counts(after));
+    }
+
+    private static String counts(Dciodvfy.Findings f) {
+        return f.errors().size() + " errors, " + f.warnings().size() + " warnings";
     }
 
     /** A shipped profile plus an explicit rule that allows Secondary Capture, written as a profile file. */

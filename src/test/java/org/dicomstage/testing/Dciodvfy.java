@@ -23,8 +23,17 @@ public final class Dciodvfy {
     private Dciodvfy() {
     }
 
+    /** What dciodvfy finds in a file: its normalised "Error" and "Warning" lines, each distinct one once. */
+    public record Findings(Set<String> errors, Set<String> warnings) {
+    }
+
     /** The normalised "Error" lines; a crash of dciodvfy itself (it asserts on some odd files) is one line too. */
     public static Set<String> errors(Path file) {
+        return check(file).errors();
+    }
+
+    /** Errors as {@link #errors}, and warnings alike. */
+    public static Findings check(Path file) {
         Process process;
         try {
             process = new ProcessBuilder("dciodvfy", file.toString()).redirectErrorStream(true).start();
@@ -46,16 +55,20 @@ public final class Dciodvfy {
             throw new IllegalStateException("interrupted", e);
         }
         Set<String> errors = new TreeSet<>();
+        Set<String> warnings = new TreeSet<>();
         for (String line : output.split("\\R")) {
             if (line.contains("Error - ") || line.startsWith("dciodvfy:")) {
                 errors.add(normalise(line));
+            } else if (line.contains("Warning - ")) {
+                warnings.add(normalise(line));
             }
         }
-        return errors;
+        return new Findings(errors, warnings);
     }
 
     static String normalise(String line) {
-        String text = line.startsWith("dciodvfy:") ? "dciodvfy crashed" : line.substring(line.indexOf("Error - "));
+        String text = line.startsWith("dciodvfy:") ? "dciodvfy crashed"
+                : line.substring(line.contains("Error - ") ? line.indexOf("Error - ") : line.indexOf("Warning - "));
         text = QUOTED_VALUE.matcher(text).replaceAll("= <value>");
         return UID.matcher(text).replaceAll("<uid>").trim();
     }

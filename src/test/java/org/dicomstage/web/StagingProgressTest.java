@@ -17,6 +17,7 @@ import org.dicomstage.study.NewStagingRequest;
 import org.dicomstage.study.RequestOutcome;
 import org.dicomstage.study.SeriesSelection;
 import org.dicomstage.study.SeriesStatus;
+import org.dicomstage.study.SeriesTexts;
 import org.dicomstage.study.StudyService;
 import org.dicomstage.workflow.ProcessDefinition;
 import org.junit.jupiter.api.Test;
@@ -168,5 +169,28 @@ class StagingProgressTest {
         } finally {
             five.shutdownNow();
         }
+    }
+
+    @Test
+    void membersReadEveryTextTheStagedCopyCarriesSeriesBySeriesOthersMayNot() throws Exception {
+        String study0Study = STUDY_UID + ".12";
+        long id = studies.createStagingRequest(new NewStagingRequest(DemoStudyData.RESEARCHER,
+                DemoStudyData.RT_HN_2026, DemoStudyData.pid(12), study0Study));
+        String ct = study0Study + ".1";
+        studies.addSeries(id, List.of(new SeriesSelection(study0Study, ct, "CT", "Planning CT", 3)), List.of());
+        studies.markSeries(id, ct, SeriesStatus.STAGED, 3, null, "2.25.12", new SeriesTexts(
+                List.of(new SeriesTexts.KeptDescriptor("StudyDescription", "HEAD NECK PLANNING <b>bold</b>")),
+                List.of("SOP instance 2.25.3: ImageComments (0020,4000) replaced by a dummy value: undecodable"),
+                List.of("(0019,0010)")));
+
+        mvc.perform(get("/api/requests/" + id + "/texts").with(user(DemoStudyData.RESEARCHER)))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$['" + ct + "'].keptDescriptors[0].keyword").value("StudyDescription"))
+                .andExpect(jsonPath("$['" + ct + "'].keptDescriptors[0].value").value("HEAD NECK PLANNING <b>bold</b>"))
+                .andExpect(jsonPath("$['" + ct + "'].cleaningNotes[0]").value(org.hamcrest.Matchers.startsWith(
+                        "SOP instance 2.25.3: ImageComments")))
+                .andExpect(jsonPath("$['" + ct + "'].unknownAttributesRemoved[0]").value("(0019,0010)"));
+        mvc.perform(get("/api/requests/" + id + "/texts").with(user(DemoStudyData.OUTSIDER)))
+                .andExpect(status().isForbidden());
     }
 }

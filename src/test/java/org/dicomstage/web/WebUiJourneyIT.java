@@ -153,12 +153,25 @@ class WebUiJourneyIT {
         });
         assertThat(text(By.id("content"))).contains("Verification report: passed");
         screenshot("verified");
+        // Every descriptor value that leaves with the copy, series by series, cleaned: no name of the patient.
+        WebElement kept = browser.findElement(By.id("kept-descriptors"));
+        assertThat(kept.findElements(By.cssSelector(".kept-series h3"))).isNotEmpty();
+        assertThat(kept.findElements(By.cssSelector(".kept-values td"))).isNotEmpty();
+        assertThat(kept.getText()).startsWith("Kept descriptor values (after cleaning)")
+                .doesNotContain("Kowalski", "Anna", DemoStudyData.pid(1));
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", kept);
+        screenshot("kept-descriptors");
 
         // Review: accept.
         browser.get(url("/tasks.html"));
         waitFor(By.xpath("//tr[td[1][.='Review staged copy']]//button[.='Open']"));
         browser.findElement(By.xpath("//tr[td[1][.='Review staged copy']]//button[.='Open']")).click();
         awaitTask("Review staged copy");
+        assertThat(text(By.id("form-container"))).contains("Kept descriptor values (after cleaning)")
+                .contains("kept, after cleaning").doesNotContain("Kowalski", DemoStudyData.pid(1));
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", browser.findElement(
+                By.xpath("//div[@id='form-container']//h3[contains(., 'Text that leaves the archive')]")));
+        screenshot("review-kept-descriptors");
         // form-js renders radios without a value attribute: the option is found by its label.
         browser.findElement(By.xpath("//div[@id='form-container']//label[contains(., 'Accept the project copy')]"))
                 .click();
