@@ -105,6 +105,11 @@ class CancelController {
             }
             throw new Conflict("Request #" + id + " has reached its end; it closes in a moment.");
         }
+        if (process != null && (process.activeElements().contains(Elements.CLEAR_HOLDING_CANCELLED)
+                || process.activeElements().contains(Elements.CLOSE_REQUEST_CANCELLED))) {
+            return ResponseEntity.status(HttpStatus.ACCEPTED).body(new CancelAnswer(id, "cancelling",
+                    "Request #" + id + " is being cancelled: its holding copy is being emptied."));
+        }
         if (process != null && process.activeElements().stream().anyMatch(PAST_CANCELLING::contains)) {
             throw new Conflict("Request #" + id + " can no longer be cancelled: "
                     + (process.activeElements().contains(Elements.PUBLISH_ACCEPTED_COPY)

@@ -120,7 +120,8 @@ class JourneyController {
         StagingRequestView open = requests.stream().filter(r -> r.closedAt() == null).findFirst().orElse(null);
         boolean pastCancelling = active.contains(Elements.PUBLISH_ACCEPTED_COPY)
                 || active.contains(Elements.CLOSE_REQUEST_ACCEPTED) || active.contains(Elements.CLEAR_HOLDING_ABORTED)
-                || active.contains(Elements.CLOSE_REQUEST_ABORTED);
+                || active.contains(Elements.CLOSE_REQUEST_ABORTED) || active.contains(Elements.CLEAR_HOLDING_CANCELLED)
+                || active.contains(Elements.CLOSE_REQUEST_CANCELLED);
         boolean canCancel = end == null && open != null && open.cancellation() == null && !pastCancelling
                 && open.processInstanceKey() != null && (user.equals(open.requestedBy()) || coordinator);
         return new Journey(Long.toString(processInstanceKey), state, phase, end, steps, problems, canCancel,
