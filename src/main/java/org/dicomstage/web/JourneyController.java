@@ -199,8 +199,8 @@ class JourneyController {
                 Cancellation c = closed == null ? null : closed.cancellation();
                 String headline = c == null
                         ? "The request was cancelled. Nothing was copied to the project archive."
-                        : "The request was cancelled by " + c.by() + ": “" + c.reason() + "”. The holding copy was"
-                        + " emptied; nothing was copied to the project archive.";
+                        : "The request was cancelled by " + c.by() + ". The holding copy was emptied; nothing was"
+                        + " copied to the project archive. Reason given: “" + c.reason() + "”";
                 yield new End(outcome, headline, at, List.of(), null, subject, null, requestId, link);
             }
             case ABORTED -> new End(outcome, "Staging was aborted. The holding copy was emptied; nothing was copied"
