@@ -539,7 +539,7 @@ class RealWorkersProcessTest {
                     .hasNotPassedElement(Elements.VERIFY_STAGED_COPY).hasNoIncidents();
             // The stager stopped part-way: it never reported the series staged.
             assertThat(studies.auditForStudy(DemoStudyData.RT_HN_2026, 0, 200).events()).noneSatisfy(e -> {
-                assertThat(e.action()).isEqualTo(StagingWorkflow.SERIES_STAGED);
+                assertThat(e.action()).isEqualTo(SeriesStaging.SERIES_STAGED);
                 assertThat(e.detail()).contains(large.seriesInstanceUid());
             });
             assertThat(headersOfPatient(holding().storageDirectory(), "HN-005")).as("holding copy emptied").isEmpty();
