@@ -83,6 +83,13 @@
       el('p', {}, `Requested by ${r.requestedBy} on ${new Date(r.requestedAt).toLocaleString()} · ${summary(r)}`,
         r.closedAt ? ` · ${state(r)} on ${new Date(r.closedAt).toLocaleString()}` : '',
         r.processInstanceKey && canSeeProcesses ? el('span', {}, ' · ', el('a', { href: '/process.html?key=' + r.processInstanceKey }, 'process view')) : null),
+      r.cancellation ? el('p', { id: 'request-cancellation' }, `Cancelled by ${r.cancellation.by} on `
+        + `${new Date(r.cancellation.at).toLocaleString()}: “${r.cancellation.reason}”`) : null,
+      // The server decides who may (the requester, a coordinator of the study) and answers in words otherwise.
+      !r.closedAt && !r.cancellation ? el('p', {}, el('button', { type: 'button', class: 'secondary danger',
+        id: 'request-cancel', onclick: () => Journey.cancelDialog(r.id, answer => {
+          content.prepend(el('p', { role: 'status', id: 'cancel-answer' }, answer.message));
+        }) }, 'Cancel this request…')) : null,
       el('table', { id: 'request-series' },
         el('thead', {}, el('tr', {}, ['Modality', 'Series', 'Selected', 'In project', 'Instances', canSeeProcesses ? 'Technical detail' : null]
           .filter(Boolean).map(h => el('th', { scope: 'col' }, h)))),

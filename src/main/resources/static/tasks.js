@@ -4,24 +4,52 @@
   const me = await DicomStage.start('tasks.html');
   const enc = encodeURIComponent;
   const statusBox = document.getElementById('tasks-status');
-  const instance = param('instance');
+  let instance = param('instance');
   let form = null, current = null, schema = null, data = {}, autoOpened = false, wanted = param('task');
   let picker = null;
   const PICK_KEYS = ['pickedSeriesUids', 'pickedRtSeriesUids'];
+
+  const journeyBox = document.getElementById('journey');
+
+  /** Where the followed process stands; null while the engine does not know it yet. */
+  async function journey() {
+    try { return await api('/api/journeys/' + enc(instance)); } catch (e) { return null; }
+  }
+
+  function cancel(requestId) {
+    Journey.cancelDialog(requestId, answer => {
+      document.getElementById('flash').replaceChildren(el('p', {}, answer.message));
+      document.getElementById('task-panel').hidden = true;
+      current = null;
+      if (!instance) { window.location.href = '/tasks.html?instance=' + enc(cancelFor); return; }
+      loadTasks();
+    });
+  }
+  let cancelFor = null;
 
   async function loadTasks(attempt = 0) {
     let tasks;
     try {
       tasks = await api('/api/tasks' + (instance ? '?processInstanceKey=' + enc(instance) : ''));
     } catch (e) { showError(statusBox, e); return; }
-    // Following one process: its next task appears once the engine and the workers get there (a Study0 query or
-    // staging may take a while), so keep looking for two minutes.
-    if (instance && tasks.length === 0 && attempt < 80) {
-      statusBox.replaceChildren(el('p', {}, 'Waiting for the next step of the process… ',
-        el('a', { href: '/tasks.html' }, 'Show all my tasks')));
-      setTimeout(() => loadTasks(attempt + 1), 1500);
+    // Following one process: while no task waits for anyone, show what runs (staging progress per series,
+    // failures in words) until its next task appears or it ends, and then its end.
+    if (instance && tasks.length === 0) {
+      const j = await journey();
+      journeyBox.hidden = false;
+      if (j) {
+        Journey.render(journeyBox, j, cancel);
+      } else {
+        journeyBox.replaceChildren(el('h2', { id: 'journey-heading' }, 'Waiting for the next step of the process…'));
+      }
+      statusBox.replaceChildren(el('p', {}, el('a', { href: '/tasks.html' }, 'Show all my tasks')));
+      document.querySelector('#tasks tbody').replaceChildren();
+      document.getElementById('tasks').hidden = true;
+      if (!j || !j.end) setTimeout(() => loadTasks(attempt + 1), 1500);
       return;
     }
+    journeyBox.hidden = true;
+    document.getElementById('tasks').hidden = false;
     statusBox.replaceChildren(instance
       ? el('p', {}, param('resumed') ? 'Resumed the open staging request. ' : 'Tasks of one process. ',
           el('a', { href: '/tasks.html' }, 'Show all my tasks'))
@@ -78,6 +106,16 @@
         await form.importSchema(schema, data);
       }
       form.on('changed', e => { data = { ...data, ...e.data }; });
+      // The cancel button: the same as the form's own "Cancel this request", without filling in the form.
+      const cancelButton = document.getElementById('cancel-request');
+      cancelButton.hidden = true;
+      api('/api/journeys/' + enc(current.processInstanceKey)).then(j => {
+        if (j.canCancel && current && current.processInstanceKey === j.processInstanceKey) {
+          cancelFor = j.processInstanceKey;
+          cancelButton.hidden = false;
+          cancelButton.onclick = () => cancel(j.cancelRequestId);
+        }
+      }).catch(() => { /* not yet a request of this process: nothing to cancel */ });
       document.getElementById('task-heading').focus?.();
     } catch (e) { panel.hidden = false; showError(result, e); }
   }
@@ -95,10 +133,15 @@
       await api(`/api/tasks/${enc(current.key)}/complete`, { method: 'POST', body });
       result.replaceChildren();
       document.getElementById('flash').replaceChildren(el('p', {}, `Task completed: ${current.name || current.elementId}.`));
+      // From now on follow this process: its next task opens by itself once the workers have created it, and
+      // while none waits the page shows what runs, then how it ended.
+      if (!instance) {
+        instance = current.processInstanceKey;
+        history.replaceState(null, '', '/tasks.html?instance=' + enc(instance));
+      }
       current = null;
-      // Following one process: its next task opens by itself once the workers have created it.
       wanted = null;
-      autoOpened = !instance;
+      autoOpened = false;
       document.getElementById('task-panel').hidden = true;
       await loadTasks();
     } catch (e) { showError(result, e); }

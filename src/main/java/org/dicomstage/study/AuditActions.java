@@ -11,6 +11,8 @@ public final class AuditActions {
     public static final String STAGING_REQUESTS_LISTED = "STAGING_REQUESTS_LISTED";
     public static final String STAGING_REQUEST_VIEWED = "STAGING_REQUEST_VIEWED";
     public static final String STAGING_REQUEST_CLOSED = "STAGING_REQUEST_CLOSED";
+    /** The request's process took its cancel path: who cancelled it and why. */
+    public static final String STAGING_REQUEST_CANCELLED = "STAGING_REQUEST_CANCELLED";
 
     private AuditActions() {
     }

@@ -11,8 +11,10 @@ public enum RequestOutcome {
     /** The study chosen at Activate study has no DICOM archive: nothing was copied. */
     DICOM_NOT_ENABLED,
     /**
-     * The process was cancelled in the engine (Operate) and never reached an end: closed when Edit next finds it.
-     * What it staged stays staged, with its status.
+     * The researcher (or a coordinator of the study) cancelled the request, with a reason (see the request's
+     * cancellation): from a form or with the cancel button, while the process waited or staged. Its holding copy was
+     * emptied and nothing reached the project archive. Also how a request ends whose process was cancelled in the
+     * engine (Operate) without reaching an end: closed when Edit next finds it, without a cancellation record.
      */
     CANCELLED
 }

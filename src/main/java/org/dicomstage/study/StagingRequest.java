@@ -63,6 +63,15 @@ class StagingRequest {
     @Column(name = "open_marker")
     private Boolean openMarker = Boolean.TRUE;
 
+    @Column(name = "cancelled_at")
+    private Instant cancelledAt;
+
+    @Column(name = "cancelled_by", length = 100)
+    private String cancelledBy;
+
+    @Column(name = "cancel_reason", length = 1000)
+    private String cancelReason;
+
     protected StagingRequest() {
     }
 
@@ -118,6 +127,22 @@ class StagingRequest {
 
     void processInstanceKey(long key) {
         this.processInstanceKey = key;
+    }
+
+    /** Null unless the request's process took its cancel path. */
+    Cancellation cancellation() {
+        return cancelledAt == null ? null : new Cancellation(cancelledAt, cancelledBy, cancelReason);
+    }
+
+    /** Records the cancel once: the first who cancelled, and why, stay. False if it was cancelled already. */
+    boolean cancel(Instant when, String by, String reason) {
+        if (cancelledAt != null) {
+            return false;
+        }
+        cancelledAt = when;
+        cancelledBy = by;
+        cancelReason = reason;
+        return true;
     }
 
     /** Closes for good; a closed request keeps its first closing time and outcome. False if it was closed. */

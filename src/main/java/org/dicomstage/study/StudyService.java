@@ -213,7 +213,8 @@ public class StudyService {
     /**
      * Records progress of one series. Touches only that series' row, so workers on different series of one request
      * never conflict; two concurrent updates of the same series fail one of them with an optimistic locking
-     * exception, which the job's retry resolves.
+     * exception, which the job's retry resolves. Once the request is cancelled its series only go back to PENDING:
+     * STAGING throws {@link RequestCancelled} (which stops a running stager), other states are ignored.
      *
      * @param stagedInstances null keeps the current count
      * @param reason why it failed; kept only with status FAILED
@@ -227,6 +228,13 @@ public class StudyService {
         }
         StagingSeries row = series.find(requestId, seriesInstanceUid).orElseThrow(() -> new StudyNotFound(
                 "Series " + seriesInstanceUid + " is not part of staging request " + requestId));
+        if (row.request().cancellation() != null && status != SeriesStatus.PENDING) {
+            if (status == SeriesStatus.STAGING) {
+                // Staging reports progress as it goes: this stops a stager that was running when the cancel came.
+                throw new RequestCancelled(requestId);
+            }
+            return; // a cancelled request's series only go back to PENDING: nothing of them is kept
+        }
         row.mark(status, stagedInstances, truncate(reason), targetSeriesInstanceUid, clock.instant());
     }
 
@@ -344,6 +352,28 @@ public class StudyService {
         List<Long> ids = new ArrayList<>();
         for (StagingRequest request : requests.findByProcessInstance(processInstanceKey)) {
             close(request, outcome);
+            ids.add(request.id());
+        }
+        return ids;
+    }
+
+    /**
+     * Puts every request of the process instance on its cancel path (see {@link #markSeries}): from now on no series
+     * of them starts or goes on staging. The first cancel's user and reason stay; each request's cancel is audited
+     * with them. Requests closed already are left as they are.
+     *
+     * @return the ids of the instance's open requests
+     */
+    public List<Long> cancelRequestsOf(long processInstanceKey, String cancelledBy, String reason) {
+        List<Long> ids = new ArrayList<>();
+        for (StagingRequest request : requests.findByProcessInstance(processInstanceKey)) {
+            if (request.closedAt() != null) {
+                continue;
+            }
+            if (request.cancel(clock.instant(), cancelledBy, truncate(reason))) {
+                audit(cancelledBy, AuditActions.STAGING_REQUEST_CANCELLED, request.study().identifier(),
+                        request.pid(), "request " + request.id() + ": " + truncate(reason));
+            }
             ids.add(request.id());
         }
         return ids;
@@ -472,7 +502,8 @@ public class StudyService {
 
     private static StagingRequestView view(StagingRequest r, List<StagingSeriesView> rows) {
         return new StagingRequestView(r.id(), r.study().identifier(), r.pid(), r.studySubjectId(), r.study0StudyUid(),
-                r.requestedBy(), r.requestedAt(), r.processInstanceKey(), r.closedAt(), r.outcome(), rows);
+                r.requestedBy(), r.requestedAt(), r.processInstanceKey(), r.closedAt(), r.outcome(), rows,
+                r.cancellation());
     }
 
     private void audit(String username, String action, String studyIdentifier, String subjectPid, String detail) {

@@ -63,6 +63,11 @@ class ApiErrors {
                 + "meanwhile. Reload the tasks.");
     }
 
+    @ExceptionHandler(CancelController.Conflict.class)
+    ResponseEntity<Map<String, String>> conflict(CancelController.Conflict e) {
+        return error(HttpStatus.CONFLICT, e.getMessage());
+    }
+
     @ExceptionHandler(Unavailable.class)
     ResponseEntity<Map<String, String>> unavailable(Unavailable e) {
         return error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());

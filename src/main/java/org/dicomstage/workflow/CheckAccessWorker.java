@@ -13,7 +13,10 @@ import org.dicomstage.workflow.ProcessDefinition.JobTypes;
 import org.dicomstage.workflow.ProcessDefinition.Variables;
 import org.springframework.stereotype.Component;
 
-/** {@value JobTypes#CHECK_ACCESS}: membership with the STAGE right in a DICOM-enabled study, checked here again. */
+/**
+ * {@value JobTypes#CHECK_ACCESS}: membership with the STAGE right in a DICOM-enabled study, checked here again. It
+ * also returns the correlation key of the cancel message, which the sub-process after it subscribes with.
+ */
 @Component
 public class CheckAccessWorker {
 
@@ -21,7 +24,8 @@ public class CheckAccessWorker {
     record Input(String requestedBy, String studyId) {
     }
 
-    record Output(String studyName, List<Map<String, Object>> enrolledSubjects) {
+    /** @param cancelKey the instance's key as a string: what the cancel message is correlated with */
+    record Output(String studyName, List<Map<String, Object>> enrolledSubjects, String cancelKey) {
     }
 
     private final AccessCheck access;
@@ -37,7 +41,8 @@ public class CheckAccessWorker {
         return jobs.run(job, in.studyId(), Set.of(Errors.ACCESS_DENIED, Errors.DICOM_NOT_ENABLED),
                 "checking access of " + in.requestedBy() + " to study " + in.studyId(), () -> {
                     AccessCheck.AccessGranted granted = access.checkAccess(in.requestedBy(), in.studyId());
-                    return new Output(granted.studyName(), granted.enrolledSubjects());
+                    return new Output(granted.studyName(), granted.enrolledSubjects(),
+                            Long.toString(job.getProcessInstanceKey()));
                 });
     }
 }

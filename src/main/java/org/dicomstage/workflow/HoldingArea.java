@@ -1,5 +1,6 @@
 package org.dicomstage.workflow;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.dicomstage.dicom.DicomNode;
+import org.dicomstage.pseudonym.Pseudonymizer;
 import org.dicomstage.staging.PublicationResult;
 import org.dicomstage.staging.StagingService;
 import org.dicomstage.study.SeriesStatus;
@@ -29,6 +31,10 @@ class HoldingArea {
 
     static final String SERIES_PUBLISHED = "SERIES_PUBLISHED";
     static final String HOLDING_CLEARED = "HOLDING_CLEARED";
+
+    /** How long the cancel path waits for a series another worker is staging or verifying to be let go. */
+    static final Duration CANCEL_CLAIM_WAIT = Duration.ofMinutes(10);
+    private static final Duration CANCEL_CLAIM_POLL = Duration.ofMillis(500);
 
     private final StagingTargets targets;
     private final SeriesClaims claims;
@@ -78,6 +84,9 @@ class HoldingArea {
             row.put(SeriesObjects.SERIES_UID, result.seriesInstanceUID());
             row.put(SeriesObjects.DESCRIPTION, SeriesObjects.label(series));
             row.put("instances", result.instances());
+            // What PatientID reads in the copy: the end page names the subject as the project archive does.
+            row.put("patientId", new Pseudonymizer(t.spec().profile(), t.spec().context()).patientPseudonym());
+            row.put("archiveNode", project.name());
             row.put("result", "published to '" + project.name() + "': count, UIDs and digests match");
             report.add(row);
         }
@@ -90,12 +99,34 @@ class HoldingArea {
     }
 
     /**
+     * The cancel path: records the cancel on the process's open requests (who, why), so that no series of them
+     * starts staging and a stager still running stops at its next progress report; then waits for each series to
+     * be let go by whoever works on it and deletes it from the holding node, as {@link #clear}. A worker that was
+     * interrupted mid-series has written only into the holding node, which this empties after it stopped; its work
+     * files are its own and deleted when it stops.
+     *
+     * @return the number of series cleared
+     */
+    int cancel(String studyId, long processInstanceKey, String cancelledBy, String reason) {
+        List<Long> cancelled = studies.cancelRequestsOf(processInstanceKey, cancelledBy,
+                reason == null || reason.isBlank() ? "no reason given" : reason);
+        log.info("cancelling staging request(s) {} of process instance {} for {}", cancelled, processInstanceKey,
+                cancelledBy);
+        return clear(studyId, processInstanceKey, CANCEL_CLAIM_WAIT);
+    }
+
+    /**
      * Deletes every series of the process's requests from the holding node, and marks those not failed PENDING
      * again: nothing of them is held any more, and nothing reached the project archive.
      *
      * @return the number of series cleared
      */
     int clear(String studyId, long processInstanceKey) {
+        return clear(studyId, processInstanceKey, Duration.ZERO);
+    }
+
+    /** @param claimWait how long to wait for a series another worker holds; zero fails the job at once (retried) */
+    private int clear(String studyId, long processInstanceKey, Duration claimWait) {
         int cleared = 0;
         for (StagingRequestView request : studies.requestsOf(processInstanceKey)) {
             if (!request.studyIdentifier().equals(studyId)) {
@@ -106,7 +137,7 @@ class HoldingArea {
             for (StagingSeriesView row : request.series()) {
                 StagingTargets.Target t = targets.target(studyId, SeriesObjects.reference(row, request.id()),
                         processInstanceKey);
-                int deleted = claims.withClaim(t, () -> staging.clearHeld(t.spec()));
+                int deleted = clearHeld(t, claimWait);
                 instances += Math.max(0, deleted);
                 if (row.status() != SeriesStatus.FAILED && row.status() != SeriesStatus.PENDING) {
                     studies.markSeries(request.id(), row.seriesInstanceUid(), SeriesStatus.PENDING, 0, null, null);
@@ -122,5 +153,25 @@ class HoldingArea {
             }
         }
         return cleared;
+    }
+
+    private int clearHeld(StagingTargets.Target t, Duration claimWait) {
+        long deadline = System.nanoTime() + claimWait.toNanos();
+        while (true) {
+            try {
+                return claims.withClaim(t, () -> staging.clearHeld(t.spec()));
+            } catch (SeriesBusy e) {
+                if (System.nanoTime() >= deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(CANCEL_CLAIM_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for series "
+                        + t.row().seriesInstanceUid() + " to be let go", e);
+            }
+        }
     }
 }

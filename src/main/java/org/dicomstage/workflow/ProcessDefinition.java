@@ -48,7 +48,11 @@ public final class ProcessDefinition {
          * copy (count, exact UIDs, digests), then empties the holding copy.
          */
         public static final String PUBLISH = "dicomstage.publish";
-        /** On Send back and Abort: deletes the process's series from the holding node. */
+        /**
+         * On Send back, Abort and Cancel: deletes the process's series from the holding node. On the cancel path its
+         * {@link Headers#REQUEST_OUTCOME} header is CANCELLED: it first records the cancel on the requests, which
+         * stops staging still running for them.
+         */
         public static final String CLEAR_HOLDING = "dicomstage.clear-holding";
 
         public static final List<String> ALL = List.of(CHECK_ACCESS, QUERY_STUDY0, EXPAND_SELECTION, STAGE_SERIES,
@@ -62,6 +66,18 @@ public final class ProcessDefinition {
 
         /** On each close-request task: the name of a {@code org.dicomstage.study.RequestOutcome}. */
         public static final String REQUEST_OUTCOME = "requestOutcome";
+    }
+
+    /** Messages the web UI publishes and the model catches. */
+    public static final class Messages {
+        private Messages() {
+        }
+
+        /**
+         * Cancel a request: correlated by {@link Variables#CANCEL_KEY}, with {@link Variables#CANCEL_REASON} and
+         * {@link Variables#CANCELLED_BY}; interrupts {@link Elements#REQUEST_OPEN}.
+         */
+        public static final String CANCEL_REQUEST = "dicomstage.cancel-request";
     }
 
     /** Staging talks to two archives; transient failures are retried by the engine, with the worker's backoff. */
@@ -117,6 +133,28 @@ public final class ProcessDefinition {
         public static final String SUBJECT_CHOSEN = "SubjectChosen";
         public static final String ACTIVATE_STUDY = "ActivateStudy";
         public static final String CHECK_STUDY_ACCESS = "CheckStudyAccess";
+        /**
+         * Sub-process: everything after the access check that the researcher may still cancel. Its end is a choice
+         * (accept, abort, cancel) that {@link #REQUEST_DECISION} acts on; publishing lies outside it.
+         */
+        public static final String REQUEST_OPEN = "RequestOpen";
+        /** Interrupting message boundary event on {@link #REQUEST_OPEN}: {@link Messages#CANCEL_REQUEST}. */
+        public static final String CANCEL_REQUESTED = "CancelRequested";
+        /** Gateway after {@link #REQUEST_OPEN}: publish, abort or cancel. */
+        public static final String REQUEST_DECISION = "RequestDecision";
+        /** Gateways after Pick series and Confirm selection: was "Cancel this request" ticked? */
+        public static final String PICK_CANCELLED = "PickCancelled";
+        public static final String CONFIRM_CANCELLED = "ConfirmCancelled";
+        /** Ends of {@link #REQUEST_OPEN}: the choice made, which {@link #REQUEST_DECISION} then carries out. */
+        public static final String CANCEL_CHOSEN_AT_PICK = "CancelChosenAtPick";
+        public static final String CANCEL_CHOSEN_AT_CONFIRM = "CancelChosenAtConfirm";
+        public static final String CANCEL_CHOSEN_AT_REVIEW = "CancelChosenAtReview";
+        public static final String CANCEL_CHOSEN_AT_RESOLVE = "CancelChosenAtResolve";
+        public static final String ACCEPT_CHOSEN = "AcceptChosen";
+        public static final String ABORT_CHOSEN = "AbortChosen";
+        public static final String CLEAR_HOLDING_CANCELLED = "ClearHoldingCancelled";
+        public static final String CLOSE_REQUEST_CANCELLED = "CloseRequestCancelled";
+        public static final String END_REQUEST_CANCELLED = "RequestCancelled";
         public static final String SELECT_PATIENT = "SelectPatient";
         public static final String QUERY_STUDY0 = "QueryStudy0";
         public static final String PICK_SERIES = "PickSeries";
@@ -194,6 +232,11 @@ public final class ProcessDefinition {
         public static final String STUDY_NAME = "studyName";
         /** Options: enrolled subjects; label shows study subject id and site, value is the study subject id. */
         public static final String ENROLLED_SUBJECTS = "enrolledSubjects";
+        /**
+         * The correlation key of {@link Messages#CANCEL_REQUEST} for this instance: its key as a string, returned by
+         * check-access (FEEL cannot read the instance key).
+         */
+        public static final String CANCEL_KEY = "cancelKey";
         /** Why access was refused: the check-access worker sends it as a variable with its BPMN error. */
         public static final String ACCESS_PROBLEM = "accessProblem";
 
@@ -304,8 +347,22 @@ public final class ProcessDefinition {
         public static final String RESOLVE_DECISION = "resolveDecision";
         public static final String RESOLVE_COMMENT = "resolveComment";
 
+        // Cancel: from a form (Pick series, Confirm selection: the checkbox; Review, Resolve: the decision "cancel")
+        // or from the message. The output mappings and the message's boundary event set the process-scope three.
+        /** Form-local checkbox of Pick series and Confirm selection: "Cancel this request". */
+        public static final String CANCEL_REQUEST = "cancelRequest";
+        /** Boolean: the request is to be cancelled; the gateways route to the cancel path on it. */
+        public static final String CANCEL_REQUESTED = "cancelRequested";
+        /** The researcher's reason, in their words (required by the forms and the cancel button). */
+        public static final String CANCEL_REASON = "cancelReason";
+        /** Who cancelled: the assignee (requestedBy) for a form, the signed-in user for the message. */
+        public static final String CANCELLED_BY = "cancelledBy";
+
         // publish -> close-request (accepted).
-        /** Rows: seriesInstanceUid (the copy's), seriesDescription, instances, result. */
+        /**
+         * Rows: seriesInstanceUid (the copy's), seriesDescription, instances, result, patientId (PatientID in the
+         * copy: the pseudonym) and archiveNode (the project node's name).
+         */
         public static final String PUBLICATION_REPORT = "publicationReport";
 
         // close-request -> end.
@@ -326,5 +383,7 @@ public final class ProcessDefinition {
         public static final String SEND_BACK = "sendBack";
         public static final String RETRY = "retry";
         public static final String ABORT = "abort";
+        /** Review and Resolve staging problem: cancel the request (with {@link Variables#CANCEL_REASON}). */
+        public static final String CANCEL = "cancel";
     }
 }

@@ -58,7 +58,8 @@ final class ProcessDriver {
         long instance = atActivateStudy(requestedBy).processInstanceKey();
         tasks.complete(task(instance, "ActivateStudy").key(), Map.of("studyId", DemoStudyData.RT_HN_2026));
         completeJob(instance, JobTypes.CHECK_ACCESS, Map.of("studyName", "Adaptive RT",
-                "enrolledSubjects", List.of(Map.of("label", subjectId + " (Site A)", "value", subjectId))));
+                "enrolledSubjects", List.of(Map.of("label", subjectId + " (Site A)", "value", subjectId)),
+                "cancelKey", Long.toString(instance)));
         return task(instance, "SelectPatient");
     }
 

@@ -113,11 +113,114 @@ class WebUiBrowserIT {
         // form. Workers are off here, so the tasks page waits at the access check (the journey test goes on).
         browser.findElement(By.cssSelector("td.nested tbody tr button[aria-label^='Edit']")).click();
         wait.until(ExpectedConditions.urlContains("/tasks.html?instance="));
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("tasks-status"),
-                "Waiting for the next step of the process"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("journey-heading"),
+                "Checking your access to the study"));
         assertThat(browser.findElements(By.cssSelector("#form-container .fjs-form"))).isEmpty();
         assertThat(browser.getPageSource()).doesNotContain("Choose the study");
         screenshot("edit-started-waiting");
+    }
+
+    /**
+     * Staging as the tasks page shows it while no task waits: each series' progress, a failure in words with the
+     * retry time; then the cancel dialog, the cancel path and the end in words. Workers are off: the test does their
+     * part, writing the series' progress as the stage-series worker records it.
+     */
+    @Test
+    void researcherFollowsStagingSeriesBySeriesThenCancelsWithAReasonAndSeesTheEnd() {
+        String study0Study = "1.2.826.0.1.3680043.10.9.15";
+        long request = studies.createStagingRequest(new NewStagingRequest(DemoStudyData.RESEARCHER,
+                DemoStudyData.RT_HN_2026, DemoStudyData.pid(15), study0Study));
+        long instance = camunda.newCreateInstanceCommand().bpmnProcessId("create-project-specific-dicom")
+                .latestVersion().variables(java.util.Map.of("requestedBy", DemoStudyData.RESEARCHER,
+                        "studyId", DemoStudyData.RT_HN_2026, "selectedSubjectIds", List.of("HN-015"),
+                        "study0StudyInstanceUid", study0Study, "stagingRequestId", request))
+                .send().join().getProcessInstanceKey();
+        assertThat(studies.bindProcess(request, instance)).isTrue();
+        completeJob(instance, "dicomstage.check-access", java.util.Map.of("studyName", "Adaptive RT",
+                "enrolledSubjects", List.of(), "cancelKey", Long.toString(instance)));
+        List<java.util.Map<String, Object>> series = List.of(
+                seriesObject(study0Study, ".1", "CT", "Planning CT", 120, request),
+                seriesObject(study0Study, ".2", "RTSTRUCT", "Contours", 1, request),
+                seriesObject(study0Study, ".3", "RTPLAN", "Plan A", 1, request));
+        completeJob(instance, "dicomstage.query-study0", java.util.Map.of("seriesTable", series,
+                "availableSeries", series, "seriesOptions", List.of(), "rtTree", List.of()));
+        tasks.complete(awaitOpenTask(instance, "PickSeries").key(),
+                java.util.Map.of("pickedSeriesUids", List.of(study0Study + ".3")));
+        completeJob(instance, "dicomstage.expand-selection", java.util.Map.of("expandedSelection", series,
+                "selectionOptions", List.of(), "confirmedSeriesUids", series.stream()
+                        .map(s -> s.get("seriesInstanceUid")).toList(), "selectionWarnings", ""));
+        tasks.complete(awaitOpenTask(instance, "ConfirmSelection").key(), java.util.Map.of("confirmedSeriesUids",
+                series.stream().map(s -> s.get("seriesInstanceUid")).toList()));
+        // What the stage-series workers have recorded so far: one series half-way, one staged, and one whose
+        // archive refused the connection, retried by the engine in 20 s.
+        studies.addSeries(request, List.of(new SeriesSelection(study0Study, study0Study + ".3", "RTPLAN", "Plan A", 1)),
+                List.of(new SeriesSelection(study0Study, study0Study + ".1", "CT", "Planning CT", 120),
+                        new SeriesSelection(study0Study, study0Study + ".2", "RTSTRUCT", "Contours", 1)));
+        studies.markSeries(request, study0Study + ".1", SeriesStatus.STAGING, 48, null, null);
+        studies.markSeries(request, study0Study + ".3", SeriesStatus.STAGED, 1, null, "2.25.3");
+        studies.markSeries(request, study0Study + ".2", SeriesStatus.FAILED, 0, "staging series RTSTRUCT 'Contours' ("
+                + study0Study + ".2) from node 'study0' to node 'holding' failed: cannot connect to node 'holding'"
+                + " at 127.0.0.1:11119: Connection refused (retry in 20 s, 3 left)", null);
+
+        login(DemoStudyData.RESEARCHER);
+        browser.get(url("/tasks.html?instance=" + instance));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("journey-heading"), "Staging"));
+        waitFor(By.cssSelector("#journey table.journey-series"));
+        String progress = text(By.id("journey"));
+        assertThat(progress).contains("Planning CT", "Staged 48 of 120", "48 / 120", "Plan A", "Staged 1 of 1",
+                "The archive did not answer.", "Retrying at ", "a coordinator is notified if it keeps failing")
+                .doesNotContain("127.0.0.1", "Connection refused", "Exception");
+        screenshot("staging-progress");
+
+        browser.findElement(By.id("journey-cancel")).click();
+        waitFor(By.id("cancel-dialog"));
+        browser.findElement(By.id("cancel-confirm")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cancel-dialog"),
+                "Give a reason for cancelling."));
+        browser.findElement(By.id("cancel-reason")).sendKeys("Wrong Study0 study: the planning CT is from 2025.");
+        screenshot("cancel-dialog");
+        browser.findElement(By.id("cancel-confirm")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "Cancelling request #" + request));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("journey-heading"),
+                "Cancelling: emptying the holding copy"));
+        assertThat(browser.findElements(By.id("journey-cancel"))).as("no second cancel offered").isEmpty();
+        screenshot("cancelling");
+
+        // The cancel path's workers: record the cancel, empty the holding copy, close the request.
+        io.camunda.client.api.response.ActivatedJob clear = activateJob(instance, "dicomstage.clear-holding");
+        studies.cancelRequestsOf(instance, (String) clear.getVariablesAsMap().get("cancelledBy"),
+                (String) clear.getVariablesAsMap().get("cancelReason"));
+        camunda.newCompleteCommand(clear.getKey()).send().join();
+        studies.closeRequestsOf(instance, RequestOutcome.CANCELLED);
+        completeJob(instance, "dicomstage.close-request", java.util.Map.of());
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("journey-heading"), "Request cancelled"));
+        assertThat(text(By.id("journey-headline"))).isEqualTo("The request was cancelled by researcher. The holding"
+                + " copy was emptied; nothing was copied to the project archive. Reason given: “Wrong Study0 study: the"
+                + " planning CT is from 2025.”");
+        assertThat(browser.findElement(By.id("journey-request-link")).getDomAttribute("href"))
+                .isEqualTo("/requests.html?request=" + request);
+        screenshot("end-cancelled");
+    }
+
+    private static java.util.Map<String, Object> seriesObject(String study, String suffix, String modality,
+                                                               String description, int count, long request) {
+        return java.util.Map.of("seriesInstanceUid", study + suffix, "studyInstanceUid", study, "modality", modality,
+                "seriesDescription", description, "instanceCount", count, "stagingRequestId", request);
+    }
+
+    private io.camunda.client.api.response.ActivatedJob activateJob(long instance, String type) {
+        return org.dicomstage.testing.Poll.until(Duration.ofSeconds(20), () -> camunda.newActivateJobsCommand()
+                .jobType(type).maxJobsToActivate(10).timeout(Duration.ofSeconds(30)).send().join().getJobs().stream()
+                .filter(j -> j.getProcessInstanceKey() == instance).findFirst().orElse(null), () -> "no " + type);
+    }
+
+    private void completeJob(long instance, String type, java.util.Map<String, Object> variables) {
+        camunda.newCompleteCommand(activateJob(instance, type).getKey()).variables(variables).send().join();
+    }
+
+    private UserTask awaitOpenTask(long instance, String elementId) {
+        return org.dicomstage.testing.Poll.until(Duration.ofSeconds(20), () -> tasks.open(instance).stream()
+                .filter(t -> t.elementId().equals(elementId)).findFirst().orElse(null), () -> "no " + elementId);
     }
 
     @Test

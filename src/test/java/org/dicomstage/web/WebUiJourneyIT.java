@@ -177,6 +177,16 @@ class WebUiJourneyIT {
                 .click();
         screenshot("review-accept");
         completeTask();
+        // The end, on the same page: what was copied, for whom, where, and the request.
+        new WebDriverWait(browser, Duration.ofSeconds(90)).until(
+                ExpectedConditions.textToBePresentInElementLocated(By.id("journey-heading"), "Copy accepted"));
+        assertThat(text(By.id("journey-headline"))).matches("Copy accepted: 4 series, \\d+ instance\\(s\\) are in the"
+                + " project archive 'project'\\.");
+        assertThat(text(By.id("journey-facts"))).contains("HN-001", "project").containsPattern("PatientID in the copy\\s+\\S+");
+        assertThat(browser.findElements(By.cssSelector("#journey-copied tbody tr"))).hasSize(4);
+        assertThat(browser.findElement(By.id("journey-request-link")).getDomAttribute("href"))
+                .startsWith("/requests.html?request=");
+        screenshot("end-accepted");
 
         // Lookup again: the study is (partly) in the project now: the unapproved plan and its dose, and the MR, are not.
         browser.get(url("/"));

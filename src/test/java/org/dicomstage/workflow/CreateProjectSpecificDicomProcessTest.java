@@ -299,6 +299,87 @@ class CreateProjectSpecificDicomProcessTest {
     }
 
     @Test
+    void cancelTickedAtPickSeriesEmptiesTheHoldingCopyAndClosesTheRequestAsCancelledWithTheReason() {
+        activateStudyAndPassAccessCheck();
+        selectOnePatient();
+        queryStudy0();
+        UserTask pick = openTask(Elements.PICK_SERIES, Forms.PICK_SERIES);
+        userTasks.complete(pick.key(), Map.of(Variables.CANCEL_REQUEST, true,
+                Variables.CANCEL_REASON, "wrong patient", Variables.CANCELLED_BY, "someone-else"));
+
+        ActivatedJob clear = clearHolding(Elements.CLEAR_HOLDING_CANCELLED);
+        assertThat(clear.getCustomHeaders()).containsEntry(Headers.REQUEST_OUTCOME, RequestOutcome.CANCELLED.name());
+        // Who cancelled comes from the model (the task's assignee), not from what the form sent.
+        assertThat(clear.getVariablesAsMap()).containsEntry(Variables.CANCEL_REASON, "wrong patient")
+                .containsEntry(Variables.CANCELLED_BY, RESEARCHER);
+        closeRequest(Elements.CLOSE_REQUEST_CANCELLED, RequestOutcome.CANCELLED);
+        assertInstance().isCompleted().hasPassedElementsInOrder(Elements.PICK_SERIES, Elements.PICK_CANCELLED,
+                Elements.CANCEL_CHOSEN_AT_PICK, Elements.REQUEST_DECISION, Elements.CLEAR_HOLDING_CANCELLED,
+                Elements.CLOSE_REQUEST_CANCELLED, Elements.END_REQUEST_CANCELLED)
+                .hasNotPassedElement(Elements.EXPAND_SELECTION).hasNotPassedElement(Elements.PUBLISH_ACCEPTED_COPY);
+    }
+
+    @Test
+    void cancelChosenAtConfirmReviewOrResolveTakesTheSameCancelPath() {
+        toStagingAndCancelAt(Elements.CONFIRM_SELECTION);
+        toStagingAndCancelAt(Elements.REVIEW_STAGED_COPY);
+        toStagingAndCancelAt(Elements.RESOLVE_STAGING_PROBLEM);
+    }
+
+    /** A new instance that is cancelled at the given task: the cancel path, and nothing staged or published after. */
+    private void toStagingAndCancelAt(String task) {
+        cleanUp();
+        start();
+        activateStudyAndPassAccessCheck();
+        selectOnePatient();
+        queryStudy0();
+        pickSeries(List.of(CT.get("seriesInstanceUid")), null);
+        expandSelection();
+        UserTask confirm = openTask(Elements.CONFIRM_SELECTION, Forms.CONFIRM_SELECTION);
+        if (task.equals(Elements.CONFIRM_SELECTION)) {
+            userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS, List.of("1.2.3.1"),
+                    Variables.CANCEL_REQUEST, true, Variables.CANCEL_REASON, "not needed any more"));
+        } else {
+            userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS, List.of("1.2.3.1")));
+            stageAll(1);
+            boolean review = task.equals(Elements.REVIEW_STAGED_COPY);
+            verify(review, review ? List.of() : List.of(CT));
+            UserTask decide = openTask(task, review ? Forms.REVIEW_STAGED_COPY : Forms.RESOLVE_STAGING_PROBLEM);
+            userTasks.complete(decide.key(), Map.of(review ? Variables.REVIEW_DECISION : Variables.RESOLVE_DECISION,
+                    Decisions.CANCEL, Variables.CANCEL_REASON, "not needed any more"));
+        }
+        ActivatedJob clear = clearHolding(Elements.CLEAR_HOLDING_CANCELLED);
+        assertThat(clear.getVariablesAsMap()).containsEntry(Variables.CANCEL_REASON, "not needed any more")
+                .containsEntry(Variables.CANCELLED_BY, RESEARCHER);
+        closeRequest(Elements.CLOSE_REQUEST_CANCELLED, RequestOutcome.CANCELLED);
+        assertInstance().as("cancelled at %s", task).isCompleted().hasPassedElement(task)
+                .hasPassedElement(Elements.END_REQUEST_CANCELLED).hasNotPassedElement(Elements.PUBLISH_ACCEPTED_COPY)
+                .hasNotPassedElement(Elements.CLEAR_HOLDING_ABORTED);
+    }
+
+    @Test
+    void theCancelMessageInterruptsStagingAndTakesTheCancelPath() {
+        toStaging(List.of("1.2.3.1", "1.2.3.2"));
+        // Two stage-series jobs are waiting for a worker (staging can take half an hour).
+        assertInstance().isWaitingAtElements(Elements.STAGE_SERIES);
+        client.newPublishMessageCommand().messageName(ProcessDefinition.Messages.CANCEL_REQUEST)
+                .correlationKey(Long.toString(instance)).variables(Map.of(Variables.CANCEL_REASON, "too slow",
+                        Variables.CANCELLED_BY, "coordinator")).send().join();
+
+        ActivatedJob clear = clearHolding(Elements.CLEAR_HOLDING_CANCELLED);
+        assertThat(clear.getVariablesAsMap()).containsEntry(Variables.CANCEL_REASON, "too slow")
+                .containsEntry(Variables.CANCELLED_BY, "coordinator")
+                .containsEntry(Variables.CANCEL_REQUESTED, true);
+        closeRequest(Elements.CLOSE_REQUEST_CANCELLED, RequestOutcome.CANCELLED);
+        assertInstance().isCompleted().hasPassedElementsInOrder(Elements.CANCEL_REQUESTED,
+                Elements.CLEAR_HOLDING_CANCELLED, Elements.CLOSE_REQUEST_CANCELLED, Elements.END_REQUEST_CANCELLED)
+                .hasNotPassedElement(Elements.VERIFY_STAGED_COPY).hasNotPassedElement(Elements.REQUEST_DECISION);
+        // The interrupted staging left no job behind for a worker to pick up.
+        assertThat(client.newActivateJobsCommand().jobType(JobTypes.STAGE_SERIES).maxJobsToActivate(5)
+                .requestTimeout(Duration.ofMillis(200)).send().join().getJobs()).isEmpty();
+    }
+
+    @Test
     void sentBackAtReviewReturnsToPickingWithTheReviewersComment() {
         toStaging(List.of("1.2.3.1"));
         stageAll(1);
@@ -328,7 +409,8 @@ class CreateProjectSpecificDicomProcessTest {
         jobs = new TestJobs(client, instance);
         assertThat(userTasks.open(instance)).as("no Activate study").isEmpty();
         jobs.complete(JobTypes.CHECK_ACCESS, Map.of(Variables.STUDY_NAME, "Head and neck cohort",
-                Variables.ENROLLED_SUBJECTS, List.of(option("HNC-001", "HNC-001 (site A)"))));
+                Variables.ENROLLED_SUBJECTS, List.of(option("HNC-001", "HNC-001 (site A)")),
+                Variables.CANCEL_KEY, Long.toString(instance)));
         ActivatedJob query = jobs.complete(JobTypes.QUERY_STUDY0, Map.of(
                 Variables.SERIES_TABLE, List.of(CT),
                 Variables.SERIES_OPTIONS, List.of(option("1.2.3.1", "CT")), Variables.RT_TREE, List.of()));
@@ -423,7 +505,8 @@ class CreateProjectSpecificDicomProcessTest {
                 Map.of(Variables.STUDY_ID, "HNC", "someFormOnlyField", "ignored"));
         assertInstance().hasVariableWithValue(Variables.STUDY_ID, "HNC");
         jobs.complete(JobTypes.CHECK_ACCESS, Map.of(Variables.STUDY_NAME, "Head and neck cohort",
-                Variables.ENROLLED_SUBJECTS, List.of(option("HNC-001", "HNC-001 (site A)"))));
+                Variables.ENROLLED_SUBJECTS, List.of(option("HNC-001", "HNC-001 (site A)")),
+                Variables.CANCEL_KEY, Long.toString(instance)));
     }
 
     private void selectOnePatient() {
@@ -530,9 +613,10 @@ class CreateProjectSpecificDicomProcessTest {
         assertThat(job.getElementId()).isEqualTo(Elements.PUBLISH_ACCEPTED_COPY);
     }
 
-    private void clearHolding(String clearTask) {
+    private ActivatedJob clearHolding(String clearTask) {
         ActivatedJob job = jobs.complete(JobTypes.CLEAR_HOLDING, Map.of("clearedSeries", 1));
         assertThat(job.getElementId()).isEqualTo(clearTask);
+        return job;
     }
 
     /** Sent back or reminded, the review goes on: nothing may close the request meanwhile. */

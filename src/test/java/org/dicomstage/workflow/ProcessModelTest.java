@@ -25,10 +25,18 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.dicomstage.study.RequestOutcome;
+import io.camunda.zeebe.model.bpmn.instance.BoundaryEvent;
+import io.camunda.zeebe.model.bpmn.instance.ExclusiveGateway;
+import io.camunda.zeebe.model.bpmn.instance.MessageEventDefinition;
+import io.camunda.zeebe.model.bpmn.instance.SubProcess;
+import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeIoMapping;
+import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeOutput;
+import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeSubscription;
 import org.dicomstage.workflow.ProcessDefinition.Elements;
 import org.dicomstage.workflow.ProcessDefinition.Errors;
 import org.dicomstage.workflow.ProcessDefinition.Forms;
@@ -112,10 +120,12 @@ class ProcessModelTest {
                 Elements.END_ACCEPTED, RequestOutcome.ACCEPTED,
                 Elements.END_STAGING_ABORTED, RequestOutcome.ABORTED,
                 Elements.END_ACCESS_DENIED, RequestOutcome.ACCESS_DENIED,
-                Elements.END_DICOM_NOT_ENABLED, RequestOutcome.DICOM_NOT_ENABLED);
+                Elements.END_DICOM_NOT_ENABLED, RequestOutcome.DICOM_NOT_ENABLED,
+                Elements.END_REQUEST_CANCELLED, RequestOutcome.CANCELLED);
         Map<String, RequestOutcome> found = new HashMap<>();
         for (EndEvent end : model.getModelElementsByType(EndEvent.class)) {
-            if (end.getId().equals(Elements.END_REVIEWER_REMINDED)) {
+            // The sub-process's ends are choices the gateway after it carries out (see the cancel test below).
+            if (end.getParentElement() instanceof SubProcess) {
                 continue;
             }
             assertThat(end.getIncoming()).as("flows into %s", end.getId()).hasSize(1);
@@ -137,7 +147,52 @@ class ProcessModelTest {
                         .equals(JobTypes.CLOSE_REQUEST))
                 .map(ServiceTask::getId)).containsExactlyInAnyOrder(Elements.CLOSE_REQUEST_ACCEPTED,
                 Elements.CLOSE_REQUEST_ABORTED, Elements.CLOSE_REQUEST_ACCESS_DENIED,
-                Elements.CLOSE_REQUEST_DICOM_NOT_ENABLED);
+                Elements.CLOSE_REQUEST_DICOM_NOT_ENABLED, Elements.CLOSE_REQUEST_CANCELLED);
+    }
+
+    @Test
+    void theResearcherCanCancelEveryStepAfterTheAccessCheckButNotPublishing() {
+        BpmnModelInstance model = model();
+        SubProcess open = model.getModelElementById(Elements.REQUEST_OPEN);
+        Set<String> inside = open.getFlowElements().stream().map(FlowElement::getId).collect(Collectors.toSet());
+        assertThat(inside).contains(Elements.PICK_SERIES, Elements.CONFIRM_SELECTION, Elements.STAGE_SERIES,
+                Elements.VERIFY_STAGED_COPY, Elements.REVIEW_STAGED_COPY, Elements.RESOLVE_STAGING_PROBLEM,
+                Elements.QUERY_STUDY0, Elements.EXPAND_SELECTION, Elements.CLEAR_HOLDING_SENT_BACK)
+                .doesNotContain(Elements.PUBLISH_ACCEPTED_COPY, Elements.CHECK_STUDY_ACCESS);
+
+        // The message: interrupting, on the sub-process, correlated by the key check-access returns.
+        BoundaryEvent cancel = model.getModelElementById(Elements.CANCEL_REQUESTED);
+        assertThat(cancel.getAttachedTo().getId()).isEqualTo(Elements.REQUEST_OPEN);
+        assertThat(cancel.cancelActivity()).isTrue();
+        MessageEventDefinition definition = (MessageEventDefinition) cancel.getEventDefinitions().iterator().next();
+        assertThat(definition.getMessage().getName()).isEqualTo(ProcessDefinition.Messages.CANCEL_REQUEST);
+        assertThat(definition.getMessage().getSingleExtensionElement(ZeebeSubscription.class).getCorrelationKey())
+                .isEqualTo("=" + Variables.CANCEL_KEY);
+        FlowNode clear = cancel.getOutgoing().iterator().next().getTarget();
+        assertThat(clear.getId()).isEqualTo(Elements.CLEAR_HOLDING_CANCELLED);
+        assertThat(clear.getSingleExtensionElement(ZeebeTaskDefinition.class).getType())
+                .isEqualTo(JobTypes.CLEAR_HOLDING);
+        assertThat(clear.getSingleExtensionElement(ZeebeTaskHeaders.class).getHeaders()).anySatisfy(h -> {
+            assertThat(h.getKey()).isEqualTo(ProcessDefinition.Headers.REQUEST_OUTCOME);
+            assertThat(h.getValue()).isEqualTo(RequestOutcome.CANCELLED.name());
+        });
+        assertThat(clear.getOutgoing().iterator().next().getTarget().getId())
+                .isEqualTo(Elements.CLOSE_REQUEST_CANCELLED);
+
+        // The forms' choice: each researcher task that waits inside sets cancelRequested, with a reason.
+        for (String task : List.of(Elements.PICK_SERIES, Elements.CONFIRM_SELECTION, Elements.REVIEW_STAGED_COPY,
+                Elements.RESOLVE_STAGING_PROBLEM)) {
+            UserTask userTask = model.getModelElementById(task);
+            assertThat(userTask.getSingleExtensionElement(ZeebeIoMapping.class).getOutputs())
+                    .extracting(ZeebeOutput::getTarget).as("outputs of %s", task)
+                    .contains(Variables.CANCEL_REQUESTED, Variables.CANCEL_REASON, Variables.CANCELLED_BY);
+        }
+        // ... and the gateway after the sub-process takes the cancel path on it, whatever else was decided.
+        ExclusiveGateway decision = model.getModelElementById(Elements.REQUEST_DECISION);
+        assertThat(decision.getOutgoing()).filteredOn(f -> f.getTarget().getId()
+                .equals(Elements.CLEAR_HOLDING_CANCELLED)).singleElement()
+                .satisfies(f -> assertThat(f.getConditionExpression().getTextContent())
+                        .isEqualTo("=" + Variables.CANCEL_REQUESTED + " = true"));
     }
 
     @Test

@@ -566,6 +566,100 @@ class RealWorkersProcessTest {
         assertClosed(requestOf(instance), RequestOutcome.ACCEPTED);
     }
 
+    @Test
+    void cancelChosenAtReviewEmptiesTheHoldingCopyAndClosesTheRequestAsCancelledWithTheReason() throws Exception {
+        UserTask pick = pickSeriesOf("HN-002");
+        String series = onlySeries(pick);
+        userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, List.of(series)));
+        UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
+        userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS, List.of(series)));
+        UserTask review = awaitTask(Elements.REVIEW_STAGED_COPY);
+        assertThat(headersOfPatient(holding().storageDirectory(), "HN-002")).as("held for review").hasSize(3);
+        long projectBefore = projectFiles();
+
+        userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.CANCEL,
+                Variables.CANCEL_REASON, "picked the wrong subject"));
+        awaitCompleted();
+
+        assertInstance().hasPassedElementsInOrder(Elements.CANCEL_CHOSEN_AT_REVIEW, Elements.CLEAR_HOLDING_CANCELLED,
+                Elements.CLOSE_REQUEST_CANCELLED, Elements.END_REQUEST_CANCELLED).hasNoIncidents()
+                .hasNotPassedElement(Elements.PUBLISH_ACCEPTED_COPY);
+        assertThat(headersOfPatient(holding().storageDirectory(), "HN-002")).as("holding copy emptied").isEmpty();
+        assertThat(projectHeadersOfPatient("HN-002")).as("nothing in the project archive").isEmpty();
+        assertThat(projectFiles()).isEqualTo(projectBefore);
+        StagingRequestView request = requestOf(instance);
+        assertClosed(request, RequestOutcome.CANCELLED);
+        assertThat(studies.stagingRequest(request.id()).cancellation()).satisfies(c -> {
+            assertThat(c.by()).isEqualTo(DemoStudyData.RESEARCHER);
+            assertThat(c.reason()).isEqualTo("picked the wrong subject");
+        });
+        assertThat(studies.stagingRequest(request.id()).series())
+                .allSatisfy(r -> assertThat(r.status()).isEqualTo(SeriesStatus.PENDING));
+        assertThat(studies.auditForStudy(DemoStudyData.RT_HN_2026, 0, 100).events()).anySatisfy(e -> {
+            assertThat(e.action()).isEqualTo(AuditActions.STAGING_REQUEST_CANCELLED);
+            assertThat(e.username()).isEqualTo(DemoStudyData.RESEARCHER);
+            assertThat(e.detail()).contains("request " + request.id(), "picked the wrong subject");
+        });
+    }
+
+    /**
+     * Cancel while a large series is being staged: the message interrupts the process, the stager stops at its next
+     * progress report instead of copying the rest, and the cancel path waits for it before it empties the holding
+     * node. Nothing of the request is left anywhere: holding node, project archive, work files.
+     */
+    @Test
+    void theCancelMessageWhileASeriesIsStagingStopsTheStagerAndLeavesNothingOfTheRequest() throws Exception {
+        Path dir = Files.createTempDirectory("dicomstage-test-large-");
+        CtSeriesGenerator.Series large = CtSeriesGenerator.write(dir, 300, "Moreau^Lea", DemoStudyData.pid(5));
+        study0.importDirectory(dir);
+        try {
+            UserTask pick = pickSeriesOf("HN-005");
+            assertThat(onlySeries(pick)).isEqualTo(large.seriesInstanceUid());
+            userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, List.of(large.seriesInstanceUid())));
+            UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
+            long projectBefore = projectFiles();
+            userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS,
+                    List.of(large.seriesInstanceUid())));
+            await("staging under way", () -> statusOf(large.seriesInstanceUid()) == SeriesStatus.STAGING ? true : null);
+
+            // What the cancel button publishes (CancelController), as the coordinator.
+            client.newPublishMessageCommand().messageName(ProcessDefinition.Messages.CANCEL_REQUEST)
+                    .correlationKey(Long.toString(instance)).messageId("cancel-request-" + requestOf(instance).id())
+                    .timeToLive(Duration.ofMinutes(2)).variables(Map.of(Variables.CANCEL_REASON, "taking too long",
+                            Variables.CANCELLED_BY, DemoStudyData.COORDINATOR)).send().join();
+            awaitCompleted();
+
+            assertInstance().hasPassedElementsInOrder(Elements.CANCEL_REQUESTED, Elements.CLEAR_HOLDING_CANCELLED,
+                    Elements.CLOSE_REQUEST_CANCELLED, Elements.END_REQUEST_CANCELLED)
+                    .hasNotPassedElement(Elements.VERIFY_STAGED_COPY).hasNoIncidents();
+            // The stager stopped part-way: it never reported the series staged.
+            assertThat(studies.auditForStudy(DemoStudyData.RT_HN_2026, 0, 200).events()).noneSatisfy(e -> {
+                assertThat(e.action()).isEqualTo(SeriesStaging.SERIES_STAGED);
+                assertThat(e.detail()).contains(large.seriesInstanceUid());
+            });
+            assertThat(headersOfPatient(holding().storageDirectory(), "HN-005")).as("holding copy emptied").isEmpty();
+            assertThat(projectHeadersOfPatient("HN-005")).as("nothing in the project archive").isEmpty();
+            assertThat(projectFiles()).isEqualTo(projectBefore);
+            StagingRequestView request = requestOf(instance);
+            assertClosed(request, RequestOutcome.CANCELLED);
+            assertThat(request.cancellation().by()).isEqualTo(DemoStudyData.COORDINATOR);
+            assertThat(request.cancellation().reason()).isEqualTo("taking too long");
+            assertThat(request.series()).singleElement().satisfies(r -> {
+                assertThat(r.status()).isEqualTo(SeriesStatus.PENDING);
+                assertThat(r.stagedInstances()).isZero();
+            });
+            try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+                assertThat(tmp.map(f -> f.getFileName().toString())).as("un-pseudonymized work files")
+                        .noneMatch(n -> n.startsWith("dicomstage-stage-" + ProcessHandle.current().pid() + "-"));
+            }
+        } finally {
+            study0.deleteSeries(large.studyInstanceUid(), large.seriesInstanceUid());
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
     // --- the researcher's steps
 
     private void start(String user) {
