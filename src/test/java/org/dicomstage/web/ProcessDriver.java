@@ -117,6 +117,54 @@ final class ProcessDriver {
         return task(instance, "ConfirmSelection");
     }
 
+    /**
+     * Does expand-selection's part for an RT pick: the plans, the structure set, the CT and the dose, each addition
+     * with why it came, and the warnings per series and per reference as the worker words them; returns Confirm.
+     */
+    UserTask atConfirmSelectionWithReferences(long instance) {
+        List<Map<String, Object>> expanded = List.of(
+                added(row(CT, "CT", 1, "Planning CT", 120), "referenced by RTSTRUCT 'Contours'"),
+                added(row(RTSTRUCT, "RTSTRUCT", 3, "Contours", 1), "referenced by RTPLAN 'PLAN_A'"),
+                added(row(PLAN_APPROVED, "RTPLAN", 4, "Plan A", 1), "referenced by RTDOSE 'Dose A'"),
+                added(row(PLAN_UNAPPROVED, "RTPLAN", 5, "Plan B", 1), null),
+                added(row(DOSE, "RTDOSE", 6, "Dose A", 1), null));
+        String planB = "RTPLAN '" + HOSTILE_PLAN_LABEL + "'";
+        completeJob(instance, JobTypes.EXPAND_SELECTION, Map.of(
+                "expandedSelection", expanded,
+                "selectionOptions", expanded.stream().map(r -> Map.of("label", r.get("modality") + " "
+                        + r.get("seriesDescription"), "value", r.get("seriesInstanceUid"))).toList(),
+                "confirmedSeriesUids", List.of(CT, RTSTRUCT, PLAN_APPROVED, PLAN_UNAPPROVED, DOSE),
+                "selectionWarnings", "",
+                "confirmWarnings", List.of(
+                        warning(PLAN_UNAPPROVED, null, planB + " is UNAPPROVED"),
+                        warning(DOSE, PLAN_APPROVED, "RTDOSE 'Dose A' references plan 'PLAN_A', which will not be copied"),
+                        warning(PLAN_APPROVED, RTSTRUCT, "RTPLAN 'PLAN_A' references structure set 'Contours', which"
+                                + " will not be copied"),
+                        warning(PLAN_UNAPPROVED, RTSTRUCT, planB + " references structure set 'Contours', which will"
+                                + " not be copied"),
+                        warning(RTSTRUCT, CT, "RTSTRUCT 'Contours' references CT series 'Planning CT', which will"
+                                + " not be copied")),
+                "copyAnyway", false, "droppedReferences", List.of()));
+        return task(instance, "ConfirmSelection");
+    }
+
+    private static Map<String, Object> added(Map<String, Object> row, String because) {
+        Map<String, Object> r = new java.util.LinkedHashMap<>(row);
+        r.remove("patientId");
+        r.put("addedBecause", because);
+        r.put("approvalStatus", PLAN_UNAPPROVED.equals(row.get("seriesInstanceUid")) ? "UNAPPROVED"
+                : PLAN_APPROVED.equals(row.get("seriesInstanceUid")) ? "APPROVED" : null);
+        return r;
+    }
+
+    private static Map<String, Object> warning(String series, String referenced, String text) {
+        Map<String, Object> w = new java.util.LinkedHashMap<>();
+        w.put("seriesInstanceUid", series);
+        w.put("referencedSeriesUid", referenced);
+        w.put("warning", text);
+        return w;
+    }
+
     private static java.util.LinkedHashMap<String, Object> node(String uid, String modality, String description, int depth,
                                             String approval) {
         var node = new java.util.LinkedHashMap<String, Object>();

@@ -402,6 +402,67 @@ class WebUiBrowserIT {
         screenshot("confirm-escaped-label");
     }
 
+    @Test
+    void confirmNamesTheReferenceAnUntickedSeriesDropsAndStagesOnlyWithCopyAnyway() {
+        ProcessDriver driver = new ProcessDriver(camunda, tasks);
+        UserTask pick = driver.atPickSeries();
+        tasks.complete(pick.key(), java.util.Map.of("pickedRtSeriesUids", List.of(ProcessDriver.DOSE,
+                ProcessDriver.PLAN_UNAPPROVED)));
+        UserTask confirm = driver.atConfirmSelectionWithReferences(pick.processInstanceKey());
+        login(DemoStudyData.RESEARCHER);
+        browser.get(url("/tasks.html?task=" + confirm.key()));
+        By liveWarnings = By.xpath("//*[contains(@class,'fjs-form-field-text')][contains(., 'Warnings for what is"
+                + " ticked now')]");
+        waitFor(liveWarnings);
+
+        // All ticked: only the unapproved plan is flagged, by its label, which stays text.
+        assertThat(text(liveWarnings)).contains("RTPLAN '" + ProcessDriver.HOSTILE_PLAN_LABEL + "' is UNAPPROVED")
+                .doesNotContain("will not be copied");
+        assertThat(browser.findElements(By.cssSelector("#form-container a[href*='evil']"))).isEmpty();
+        assertThat(text(By.id("form-container"))).contains("referenced by RTDOSE 'Dose A'")
+                .doesNotContain(ProcessDriver.STUDY_UID);
+        assertThat(browser.findElements(By.xpath("//label[contains(., 'Copy anyway')]"))).isEmpty();
+        screenshot("confirm-all-ticked");
+
+        // Unticking Plan A, which the ticked dose references: the warning names both, at once, and the copy-anyway
+        // choice appears.
+        browser.findElement(By.xpath("//*[contains(@class,'fjs-form-field-checklist')]//label[contains(., 'RTPLAN"
+                + " Plan A')]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(liveWarnings,
+                "RTDOSE 'Dose A' references plan 'PLAN_A', which will not be copied"));
+        waitFor(By.xpath("//label[contains(., 'Copy anyway')]"));
+        assertThat(text(liveWarnings)).doesNotContain(ProcessDriver.STUDY_UID);
+        assertNothingCutOff(liveWarnings);
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})",
+                browser.findElement(liveWarnings));
+        screenshot("confirm-named-warning");
+
+        // Submitted without consent: back to Confirm before anything is staged, saying so.
+        completeTask();
+        UserTask again = driver.task(pick.processInstanceKey(), "ConfirmSelection");
+        assertThat(again.key()).isNotEqualTo(confirm.key());
+        browser.get(url("/tasks.html?task=" + again.key()));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("form-container"),
+                "Staging has not started"));
+        assertThat(text(liveWarnings)).contains("RTDOSE 'Dose A' references plan 'PLAN_A', which will not be copied");
+        screenshot("confirm-back-with-dropped-reference");
+        assertThat(((JavascriptExecutor) browser).executeScript("return arguments[0].control.checked",
+                browser.findElement(By.xpath("//*[contains(@class,'fjs-form-field-checklist')]//label[contains(.,"
+                        + " 'RTPLAN Plan A')]")))).as("the researcher's own ticks kept").isEqualTo(false);
+
+        browser.findElement(By.xpath("//label[contains(., 'Copy anyway')]")).click();
+        completeTask();
+        assertThat(tasks.open(pick.processInstanceKey())).as("on to staging").isEmpty();
+    }
+
+    /** The element's right edge is inside the 1280 px window, and it shows all its text without scrolling. */
+    private void assertNothingCutOff(By by) {
+        WebElement e = browser.findElement(by);
+        Object fits = ((JavascriptExecutor) browser).executeScript("const r = arguments[0].getBoundingClientRect();"
+                + " return r.right <= window.innerWidth && arguments[0].scrollWidth <= arguments[0].clientWidth + 1;", e);
+        assertThat(fits).as("fits in the window").isEqualTo(true);
+    }
+
     private String inProjectCell(String series) {
         return text(By.xpath("//table[@id='series-table']//tr[td[.='" + series + "']]/td[9]"));
     }

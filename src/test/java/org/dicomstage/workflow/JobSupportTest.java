@@ -66,6 +66,27 @@ class JobSupportTest {
     }
 
     @Test
+    void fixableInputIsTheBpmnErrorTheModelCatchesWithTheMessageForTheForm() {
+        BpmnError error = catchThrowableOfType(BpmnError.class, () -> jobs.run(job(JobTypes.QUERY_STUDY0, 3), "S",
+                Set.of(Errors.SUBJECT_UNAVAILABLE), "querying Study0", () -> {
+                    throw FixableInput.subjectUnavailable("Subject HN-009 is no longer enrolled in S.");
+                }));
+        assertThat(error.getErrorCode()).isEqualTo(Errors.SUBJECT_UNAVAILABLE);
+        assertThat(error.getVariables()).isEqualTo(Map.of(ProcessDefinition.Variables.INPUT_PROBLEM,
+                "Subject HN-009 is no longer enrolled in S."));
+    }
+
+    @Test
+    void inputNoUserCanFixIsStillAnIncidentAtOnce() {
+        JobError error = catchThrowableOfType(JobError.class, () -> jobs.run(job(JobTypes.STAGE_SERIES, 5), "S",
+                Set.of(), "staging series CT (1.2.3)", () -> {
+                    throw new RejectedInput("series 1.2.3 is not registered in staging request 7 of study 'S'");
+                }));
+        assertThat(error.getRetries()).isZero();
+        assertThat(error.getErrorMessage()).contains("rejected", "not registered");
+    }
+
+    @Test
     void aBusinessFailureTheModelDoesNotCatchHereIsAnIncidentAtOnce() {
         JobError error = catchThrowableOfType(JobError.class, () -> jobs.run(job(JobTypes.QUERY_STUDY0, 3), "S",
                 Set.of(), "querying Study0", () -> {
