@@ -37,7 +37,8 @@ public class ClearHoldingWorker {
     }
 
     @JobWorker(type = JobTypes.CLEAR_HOLDING, timeout = StageSeriesWorker.TIMEOUT_MILLIS,
-            fetchVariables = Variables.STUDY_ID)
+            fetchVariables = {Variables.STUDY_ID, Variables.CANCELLED_BY, Variables.CANCEL_REASON,
+                    Variables.REQUESTED_BY})
     public Output handle(ActivatedJob job, @VariablesAsType Input in) {
         if (RequestOutcome.CANCELLED.name().equals(job.getCustomHeaders().get(Headers.REQUEST_OUTCOME))) {
             String by = in.cancelledBy() == null || in.cancelledBy().isBlank() ? in.requestedBy() : in.cancelledBy();
