@@ -229,7 +229,8 @@ class CreateProjectSpecificDicomProcessTest {
                         Variables.STUDY0_STUDY_INSTANCE_UID, "1.2.3", Variables.STAGING_REQUEST_ID, 7))
                 .send().join().getProcessInstanceKey();
         jobs = new TestJobs(client, instance);
-        jobs.complete(JobTypes.CHECK_ACCESS, Map.of(Variables.STUDY_NAME, "Head and neck cohort"));
+        jobs.complete(JobTypes.CHECK_ACCESS, Map.of(Variables.STUDY_NAME, "Head and neck cohort",
+                Variables.CANCEL_KEY, Long.toString(instance)));
         String problem = "Subject HNC-001 is no longer enrolled in HNC. Choose another subject.";
         jobs.throwError(JobTypes.QUERY_STUDY0, Errors.SUBJECT_UNAVAILABLE, problem,
                 Map.of(Variables.INPUT_PROBLEM, problem));
