@@ -1,5 +1,6 @@
 package org.dicomstage.pseudonym;
 
+import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import org.dicomstage.pseudonym.ConfidentialityTable.Option;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -28,6 +29,9 @@ import java.util.regex.Pattern;
  * unknown keys are rejected so that a typo cannot silently turn an option off. Immutable.
  */
 public final class PseudonymizationProfile {
+
+    /** Resolved on first use by {@link #keepsUid}; a profile is immutable, so a race only resolves it twice. */
+    private volatile ProfileRules rules;
 
     /** What PatientID and PatientName become. */
     public enum PatientIdentity {
@@ -291,6 +295,21 @@ public final class PseudonymizationProfile {
 
     public boolean retainUIDs() {
         return flags.contains(Option.UIDS);
+    }
+
+    /**
+     * Whether the value of this UI attribute reaches the copy unchanged under this profile: class and coding-scheme
+     * UIDs, and instance UIDs an applied Option retains (Device UID under Retain Device Identity). Verification must
+     * not take those for source identifiers left behind.
+     */
+    public boolean keepsUid(AttributeTag tag) {
+        ProfileRules resolved = rules;
+        if (resolved == null) {
+            resolved = new ProfileRules(this, ConfidentialityTable.standard());
+            rules = resolved;
+        }
+        String keyword = AttributeList.getDictionary().getNameFromTag(tag);
+        return resolved.decide(tag, keyword, "UI", false, false).action() == ConfidentialityTable.Action.KEEP;
     }
 
     public boolean cleanStructuredContent() {

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
@@ -105,7 +106,7 @@ final class SeriesVerifier {
             } else if (digest != null) {
                 expectedDigests.put(uids.map(sop), digest);
             }
-            collectIdentifiers(source, identifiers);
+            collectIdentifiers(source, identifiers, spec.profile()::keepsUid);
             labelOfCopy.put(uids.map(sop), DanglingReferences.label(source));
         });
         // The pseudonym legitimately appears in the copy even if it happens to be part of a source value.
@@ -240,6 +241,11 @@ final class SeriesVerifier {
     }
 
     static void collectIdentifiers(AttributeList list, Identifiers identifiers) {
+        collectIdentifiers(list, identifiers, tag -> false);
+    }
+
+    /** @param keptUnchanged UID attributes the profile copies unchanged (Device UID under Retain Device Identity) */
+    static void collectIdentifiers(AttributeList list, Identifiers identifiers, Predicate<AttributeTag> keptUnchanged) {
         Set<String> uids = identifiers.uids();
         for (Attribute a : list.values()) {
             if (a.getGroup() == FILE_META_GROUP) {
@@ -247,15 +253,15 @@ final class SeriesVerifier {
             }
             if (a instanceof SequenceAttribute s) {
                 for (SequenceItem item : iterable(s)) {
-                    collectIdentifiers(item.getAttributeList(), identifiers);
+                    collectIdentifiers(item.getAttributeList(), identifiers, keptUnchanged);
                 }
                 continue;
             }
             byte[] vr = a.getVR();
             AttributeTag tag = a.getTag();
             if (ValueRepresentation.isUniqueIdentifierVR(vr)) {
-                if (isClassUid(tag)) {
-                    continue; // names a class, never an instance; the pseudonymizer keeps these too
+                if (isClassUid(tag) || keptUnchanged.test(tag)) {
+                    continue; // names a class, never an instance, or an Option retains it: the copy keeps it too
                 }
                 for (String v : values(a)) {
                     if (!v.isEmpty() && !UidMapper.isStandardUid(v)) {

@@ -15,6 +15,7 @@ import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.UniqueIdentifierAttribute;
 
+import org.dicomstage.pseudonym.PseudonymizationProfile;
 import org.junit.jupiter.api.Test;
 import org.dicomstage.testing.SharedData;
 
@@ -34,6 +35,23 @@ class SeriesVerifierTest {
         SeriesVerifier.collectIdentifiers(source, identifiers);
 
         assertThat(identifiers.uids()).containsExactly(SOURCE_STUDY);
+    }
+
+    @Test
+    void aDeviceUidThatRetainDeviceIdentityKeepsIsNoResidueButOtherwiseIs() throws Exception {
+        // A scanner's Device UID (0018,1002): rt-research retains device identity, so the copy carries it on
+        // purpose; verification failed every such copy as "source identifier left" before.
+        AttributeList source = new AttributeList();
+        put(source, new UniqueIdentifierAttribute(TagFromName.DeviceUID), "1.2.826.0.1.3680043.9.7.1");
+        put(source, new UniqueIdentifierAttribute(TagFromName.StudyInstanceUID), SOURCE_STUDY);
+
+        SeriesVerifier.Identifiers research = new SeriesVerifier.Identifiers();
+        SeriesVerifier.collectIdentifiers(source, research, PseudonymizationProfile.builtin("rt-research")::keepsUid);
+        SeriesVerifier.Identifiers basic = new SeriesVerifier.Identifiers();
+        SeriesVerifier.collectIdentifiers(source, basic, PseudonymizationProfile.builtin("basic")::keepsUid);
+
+        assertThat(research.uids()).containsExactly(SOURCE_STUDY);
+        assertThat(basic.uids()).containsExactlyInAnyOrder(SOURCE_STUDY, "1.2.826.0.1.3680043.9.7.1");
     }
 
     @Test
