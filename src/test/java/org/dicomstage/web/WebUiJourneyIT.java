@@ -101,12 +101,14 @@ class WebUiJourneyIT {
         screenshot("lookup-no");
 
         // Edit starts the process with study, subject and Study0 study fixed: it goes straight to Pick series.
+        long clicked = System.nanoTime();
         browser.findElement(By.cssSelector("td.nested tbody tr button[aria-label^='Edit']")).click();
         wait.until(ExpectedConditions.urlContains("/tasks.html?instance="));
         long instance = Long.parseLong(browser.getCurrentUrl().replaceAll(".*instance=(\\d+).*", "$1"));
 
         // RT view: the structure set brings its plans and doses; the unapproved plan (and its dose) is unchecked.
         awaitTask("Pick series");
+        timing("Edit clicked -> Pick series form shown", clicked);
         screenshot("pick-series");
         browser.findElement(By.id("tab-rt")).click();
         waitFor(By.cssSelector(".tree [role=treeitem]"));
@@ -125,13 +127,23 @@ class WebUiJourneyIT {
         assertThat(browser.findElement(By.xpath("//li[@role='treeitem'][span[contains(@class,'badge') and "
                 + ".='UNAPPROVED']]")).findElements(By.cssSelector("input:checked"))).isEmpty();
         screenshot("rt-unapproved-unchecked");
+        long picked = System.nanoTime();
         completeTask();
 
         // Confirm: the expanded selection holds the approved plan's set and not the unapproved plan.
         awaitTask("Confirm selection");
+        timing("Pick series completed -> Confirm selection form shown", picked);
         assertThat(text(By.id("form-container"))).contains("APPROVED").doesNotContain("UNAPPROVED");
         screenshot("confirm-selection");
+        long confirmed = System.nanoTime();
         completeTask();
+        // Staged, verified and waiting for review, as the tasks API tells the page.
+        new WebDriverWait(browser, Duration.ofSeconds(120)).pollingEvery(Duration.ofMillis(100)).until(d ->
+                Boolean.TRUE.equals(((JavascriptExecutor) d).executeAsyncScript("const done = arguments[0];"
+                        + " fetch('/api/tasks').then(r => r.text()).then(t => done(t.includes('Review staged copy')))"
+                        + ".catch(() => done(false));")));
+        timing("Confirm selection completed -> Review task waiting (4 series staged and verified)",
+                confirmed);
 
         // Progress page: every series staged and verified, then the verification report.
         browser.get(url("/requests.html"));
@@ -176,6 +188,7 @@ class WebUiJourneyIT {
         browser.findElement(By.xpath("//div[@id='form-container']//label[contains(., 'Accept the project copy')]"))
                 .click();
         screenshot("review-accept");
+        long accepted = System.nanoTime();
         completeTask();
         // The end, on the same page: what was copied, for whom, where, and the request.
         new WebDriverWait(browser, Duration.ofSeconds(90)).until(
@@ -186,6 +199,8 @@ class WebUiJourneyIT {
         assertThat(browser.findElements(By.cssSelector("#journey-copied tbody tr"))).hasSize(4);
         assertThat(browser.findElement(By.id("journey-request-link")).getDomAttribute("href"))
                 .startsWith("/requests.html?request=");
+        timing("Review completed (accept) -> end page shown (published and verified in the project archive)",
+                accepted);
         screenshot("end-accepted");
 
         // Lookup again: the study is (partly) in the project now: the unapproved plan and its dose, and the MR, are not.
@@ -280,6 +295,11 @@ class WebUiJourneyIT {
                 || !heading.equals(text(By.id("task-heading"))));
         assertThat(text(By.id("task-result"))).as(() -> heading + ", last audit: "
                 + studies.auditFor(DemoStudyData.RESEARCHER, 0, 1)).isEmpty();
+    }
+
+    /** For the closing note of the journey issue: what a researcher waits for, as this run measured it. */
+    private static void timing(String what, long sinceNanos) {
+        System.out.printf("journey timing | %s | %d ms%n", what, (System.nanoTime() - sinceNanos) / 1_000_000);
     }
 
     private void waitFor(By by) {
