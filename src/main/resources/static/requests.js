@@ -84,12 +84,12 @@
         r.closedAt ? ` · ${state(r)} on ${new Date(r.closedAt).toLocaleString()}` : '',
         r.processInstanceKey && canSeeProcesses ? el('span', {}, ' · ', el('a', { href: '/process.html?key=' + r.processInstanceKey }, 'process view')) : null),
       r.cancellation ? el('p', { id: 'request-cancellation' }, `Cancelled by ${r.cancellation.by} on `
-        + `${new Date(r.cancellation.at).toLocaleString()}: “${r.cancellation.reason}”`) : null,
+        + `${new Date(r.cancellation.at).toLocaleString()}: “${r.cancellation.reason}”`) : '', // replaceChildren would print null
       // The server decides who may (the requester, a coordinator of the study) and answers in words otherwise.
       !r.closedAt && !r.cancellation ? el('p', {}, el('button', { type: 'button', class: 'secondary danger',
         id: 'request-cancel', onclick: () => Journey.cancelDialog(r.id, answer => {
           content.prepend(el('p', { role: 'status', id: 'cancel-answer' }, answer.message));
-        }) }, 'Cancel this request…')) : null,
+        }) }, 'Cancel this request…')) : '',
       el('table', { id: 'request-series' },
         el('thead', {}, el('tr', {}, ['Modality', 'Series', 'Selected', 'In project', 'Instances', canSeeProcesses ? 'Technical detail' : null]
           .filter(Boolean).map(h => el('th', { scope: 'col' }, h)))),

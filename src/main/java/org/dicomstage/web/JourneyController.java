@@ -181,6 +181,14 @@ class JourneyController {
         if (running && (closed == null || requests.stream().anyMatch(r -> r.closedAt() == null))) {
             return null;
         }
+        // An accepted copy is told as copied only once every series of it reads as published, so the end never
+        // names fewer series than the project archive holds (the page polls on until then).
+        if (closed != null && closed.outcome() == RequestOutcome.ACCEPTED && requests.stream()
+                .flatMap(r -> r.series().stream())
+                .anyMatch(s -> s.status() == SeriesStatus.STAGED || s.status() == SeriesStatus.VERIFIED
+                        || s.status() == SeriesStatus.STAGING)) {
+            return null;
+        }
         Map<String, Object> variables = process == null ? Map.of() : process.variables();
         Set<String> done = process == null ? Set.of() : process.completedElements();
         RequestOutcome outcome = closed != null && closed.outcome() != null ? closed.outcome()

@@ -188,7 +188,7 @@ class WebUiJourneyIT {
         browser.findElement(By.xpath("//div[@id='form-container']//label[contains(., 'Accept the project copy')]"))
                 .click();
         screenshot("review-accept");
-        long accepted = System.nanoTime();
+        long acceptClicked = System.nanoTime();
         completeTask();
         // The end, on the same page: what was copied, for whom, where, and the request.
         new WebDriverWait(browser, Duration.ofSeconds(90)).until(
@@ -200,7 +200,7 @@ class WebUiJourneyIT {
         assertThat(browser.findElement(By.id("journey-request-link")).getDomAttribute("href"))
                 .startsWith("/requests.html?request=");
         timing("Review completed (accept) -> end page shown (published and verified in the project archive)",
-                accepted);
+                acceptClicked);
         screenshot("end-accepted");
 
         // Lookup again: the study is (partly) in the project now: the unapproved plan and its dose, and the MR, are not.
