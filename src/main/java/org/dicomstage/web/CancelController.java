@@ -15,8 +15,6 @@ import org.dicomstage.study.AuditActions;
 import org.dicomstage.study.RequestOutcome;
 import org.dicomstage.study.Role;
 import org.dicomstage.study.StagingRequestView;
-import org.dicomstage.study.StudyAccessDenied;
-import org.dicomstage.study.StudyNotFound;
 import org.dicomstage.study.StudyService;
 import org.dicomstage.workflow.ProcessDefinition.Elements;
 import org.dicomstage.workflow.ProcessDefinition.Messages;
@@ -75,7 +73,7 @@ class CancelController {
     ResponseEntity<CancelAnswer> cancel(@PathVariable long id, @RequestBody(required = false) CancelBody body,
                                         Principal principal) {
         String user = principal.getName();
-        StagingRequestView request = visibleRequest(user, id);
+        StagingRequestView request = VisibleRequests.require(studies, user, id);
         requireRequesterOrCoordinator(user, request);
         if (request.closedAt() != null) {
             return closed(request);
@@ -174,21 +172,6 @@ class CancelController {
         }
     }
 
-    private StagingRequestView visibleRequest(String user, long id) {
-        try {
-            return studies.stagingRequest(user, id);
-        } catch (StudyNotFound e) {
-            studies.record(user, AuditActions.ACCESS_DENIED, null, null, "request " + id + ": not found");
-            throw notVisible(id);
-        } catch (StudyAccessDenied e) {
-            throw notVisible(id);
-        }
-    }
-
-    private static ApiErrors.Forbidden notVisible(long id) {
-        return new ApiErrors.Forbidden("request " + id, "There is no staging request " + id
-                + " in the studies you may look up.");
-    }
 
     /** The request's state does not allow it; the message says what the state is. */
     static final class Conflict extends RuntimeException {

@@ -7,13 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.dicomstage.study.NewStagingRequest;
-import org.dicomstage.study.AuditActions;
 import org.dicomstage.study.RequestOutcome;
 import org.dicomstage.study.SeriesTexts;
 import org.dicomstage.study.Right;
 import org.dicomstage.study.StagingRequestView;
-import org.dicomstage.study.StudyAccessDenied;
-import org.dicomstage.study.StudyNotFound;
 import org.dicomstage.study.StudyService;
 import org.dicomstage.workflow.ProcessDefinition;
 import org.dicomstage.workflow.ProcessDefinition.Variables;
@@ -137,7 +134,7 @@ class StagingController {
 
     @GetMapping("/api/requests/{id}")
     StagingRequestView request(@PathVariable long id, Principal user) {
-        return visibleRequest(user.getName(), id);
+        return VisibleRequests.require(studies, user.getName(), id);
     }
 
     /**
@@ -146,7 +143,7 @@ class StagingController {
      */
     @GetMapping("/api/requests/{id}/verification")
     Verification verification(@PathVariable long id, Principal user) {
-        StagingRequestView request = visibleRequest(user.getName(), id);
+        StagingRequestView request = VisibleRequests.require(studies, user.getName(), id);
         if (request.processInstanceKey() == null) {
             return new Verification(null, List.of());
         }
@@ -164,29 +161,10 @@ class StagingController {
     @GetMapping("/api/requests/{id}/texts")
     Map<String, SeriesTexts> texts(@PathVariable long id, Principal user) {
         // Checked and audited as a view of the request; the texts are part of it.
-        visibleRequest(user.getName(), id);
+        VisibleRequests.require(studies, user.getName(), id);
         return studies.seriesTexts(id);
     }
 
-    /**
-     * The request if the user may see it. An unknown id is refused like someone else's request, with the same words
-     * and status, so ids cannot be probed; both are audited.
-     */
-    private StagingRequestView visibleRequest(String user, long id) {
-        try {
-            return studies.stagingRequest(user, id);
-        } catch (StudyNotFound e) {
-            studies.record(user, AuditActions.ACCESS_DENIED, null, null, "request " + id + ": not found");
-            throw notVisible(id);
-        } catch (StudyAccessDenied e) {
-            throw notVisible(id);
-        }
-    }
-
-    private static ApiErrors.Forbidden notVisible(long id) {
-        return new ApiErrors.Forbidden("request " + id, "There is no staging request " + id
-                + " in the studies you may look up.");
-    }
 
     /**
      * ACTIVE, COMPLETED or TERMINATED. An instance the engine's search does not know yet counts as ACTIVE: search
