@@ -95,8 +95,10 @@ class JourneyController {
     @GetMapping("/api/journeys/{processInstanceKey}")
     Journey journey(@PathVariable long processInstanceKey, Principal principal) {
         String user = principal.getName();
-        List<StagingRequestView> requests = studies.requestsOf(processInstanceKey);
+        // The process first: the requests are closed before the process ends, so requests read after an ended
+        // process are always closed (read the other way round, an end could be told with an open request).
         ProcessInstances.Detail process = instances.get(processInstanceKey).orElse(null);
+        List<StagingRequestView> requests = studies.requestsOf(processInstanceKey);
         String study = requests.isEmpty() ? (process == null ? null : process.instance().studyId())
                 : requests.getFirst().studyIdentifier();
         requireVisible(user, processInstanceKey, requests, process, study);
@@ -200,7 +202,8 @@ class JourneyController {
         Instant at = closed != null ? closed.closedAt() : process == null ? null : process.instance().endedAt();
         Long requestId = closed == null ? null : closed.id();
         String link = requestId == null ? null : link(requestId);
-        String subject = closed == null ? null : closed.studySubjectId();
+        String subject = closed != null ? closed.studySubjectId()
+                : requests.isEmpty() ? null : requests.getFirst().studySubjectId();
         return switch (outcome) {
             case ACCEPTED -> accepted(requests, variables, at, requestId, link, subject);
             case CANCELLED -> {
