@@ -79,6 +79,23 @@ public class StudyService {
         return summary(membership);
     }
 
+    /**
+     * Every study that runs staging processes (DICOM-enabled, not the source archive), by identifier, with all its
+     * members: what the engine's per-study tenants and authorizations are kept in step with.
+     */
+    @Transactional(readOnly = true)
+    public List<StudyMembers> processStudies() {
+        Map<String, List<StudyMembers.Member>> members = new LinkedHashMap<>();
+        for (Membership m : memberships.findAllWithStudyAndUser()) {
+            members.computeIfAbsent(m.study().identifier(), k -> new ArrayList<>())
+                    .add(new StudyMembers.Member(m.user().username(), m.role(), m.rights()));
+        }
+        return studies.findAll().stream().filter(s -> s.dicomEnabled() && !s.sourceArchive())
+                .sorted(java.util.Comparator.comparing(Study::identifier))
+                .map(s -> new StudyMembers(s.identifier(), s.name(), members.getOrDefault(s.identifier(), List.of())))
+                .toList();
+    }
+
     public void requireRight(String username, String studyIdentifier, Right right) {
         require(username, studyIdentifier, right, null);
     }

@@ -10,7 +10,9 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.List;
+import org.dicomstage.study.StudyMembers;
 import org.dicomstage.workflow.ProcessDefinition;
+import org.dicomstage.workflow.StudyTenants;
 import org.dicomstage.study.StudyService;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -32,11 +34,14 @@ class ModelerController {
     private final ProcessInstances instances;
     private final CamundaClient camunda;
     private final StudyService studies;
+    private final StudyTenants tenants;
 
-    ModelerController(ProcessInstances instances, CamundaClient camunda, StudyService studies) {
+    ModelerController(ProcessInstances instances, CamundaClient camunda, StudyService studies,
+                      StudyTenants tenants) {
         this.instances = instances;
         this.camunda = camunda;
         this.studies = studies;
+        this.tenants = tenants;
     }
 
     @GetMapping("/api/admin/process")
@@ -63,19 +68,35 @@ class ModelerController {
         if (!ours) {
             throw new IllegalArgumentException("The model must contain process '" + ProcessDefinition.PROCESS_ID + "'");
         }
-        DeploymentEvent event;
-        try {
-            event = camunda.newDeployResourceCommand()
-                    .addResourceStringUtf8(xml, ProcessDefinition.BPMN_RESOURCE.substring("bpmn/".length()))
-                    .send().join();
-        } catch (ClientException e) {
-            // The engine validates the model (e.g. missing job types) and says why.
-            throw new IllegalArgumentException("The engine rejected the model: " + e.getMessage(), e);
+        // One process for every study: with a tenant per study, each study's tenant gets the new version.
+        List<String> targets = tenants.enabled()
+                ? studies.processStudies().stream().map(StudyMembers::identifier).map(StudyTenants::tenantId).toList()
+                : List.of(StudyTenants.DEFAULT_TENANT);
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("No study runs staging processes: nothing to deploy to");
         }
-        var process = event.getProcesses().stream()
-                .filter(p -> ProcessDefinition.PROCESS_ID.equals(p.getBpmnProcessId())).findFirst().orElseThrow();
+        io.camunda.client.api.response.Process process = null;
+        List<String> deployed = new java.util.ArrayList<>();
+        for (String tenantId : targets) {
+            DeploymentEvent event;
+            try {
+                event = camunda.newDeployResourceCommand()
+                        .addResourceStringUtf8(xml, ProcessDefinition.BPMN_RESOURCE.substring("bpmn/".length()))
+                        .tenantId(tenantId)
+                        .send().join();
+            } catch (ClientException e) {
+                // The engine validates the model (e.g. missing job types) and says why.
+                throw new IllegalArgumentException("The engine rejected the model" + (deployed.isEmpty() ? ""
+                        : " after it was deployed to " + deployed) + ": " + e.getMessage(), e);
+            }
+            var deployedProcess = event.getProcesses().stream()
+                    .filter(p -> ProcessDefinition.PROCESS_ID.equals(p.getBpmnProcessId())).findFirst().orElseThrow();
+            process = process == null ? deployedProcess : process;
+            deployed.add(tenantId + " version " + deployedProcess.getVersion());
+        }
         studies.record(user.getName(), PROCESS_DEPLOYED, null, null,
-                "version " + process.getVersion() + ", definition " + process.getProcessDefinitionKey());
+                "version " + process.getVersion() + ", definition " + process.getProcessDefinitionKey()
+                        + (tenants.enabled() ? ", tenants: " + String.join("; ", deployed) : ""));
         return new Deployed(Long.toString(process.getProcessDefinitionKey()), process.getVersion());
     }
 

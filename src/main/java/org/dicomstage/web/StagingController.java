@@ -14,6 +14,7 @@ import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StudyService;
 import org.dicomstage.workflow.ProcessDefinition;
 import org.dicomstage.workflow.ProcessDefinition.Variables;
+import org.dicomstage.workflow.StudyTenants;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -35,11 +36,14 @@ class StagingController {
     private final StudyService studies;
     private final CamundaClient camunda;
     private final ProcessInstances instances;
+    private final StudyTenants tenants;
 
-    StagingController(StudyService studies, CamundaClient camunda, ProcessInstances instances) {
+    StagingController(StudyService studies, CamundaClient camunda, ProcessInstances instances,
+                      StudyTenants tenants) {
         this.studies = studies;
         this.camunda = camunda;
         this.instances = instances;
+        this.tenants = tenants;
     }
 
     /**
@@ -101,8 +105,9 @@ class StagingController {
         variables.put(Variables.SELECTED_SUBJECT_IDS, List.of(subjectId));
         variables.put(Variables.STUDY0_STUDY_INSTANCE_UID, uid);
         variables.put(Variables.STAGING_REQUEST_ID, requestId);
+        // In the study's tenant: only its members see the process in Tasklist and Operate.
         long key = camunda.newCreateInstanceCommand().bpmnProcessId(ProcessDefinition.PROCESS_ID).latestVersion()
-                .variables(variables).send().join().getProcessInstanceKey();
+                .variables(variables).tenantId(tenants.tenantOf(study)).send().join().getProcessInstanceKey();
         boolean bound = previous == null ? studies.bindProcess(requestId, key)
                 : studies.rebindProcess(requestId, previous, key);
         if (!bound) {

@@ -61,6 +61,21 @@ class StudyServiceTest {
         assertThat(service.studiesOf(OUTSIDER)).isEmpty();
     }
 
+    /** What the engine's per-study tenants are made from: only studies that run processes, with every member. */
+    @Test
+    void processStudiesAreTheDicomEnabledProjectStudiesWithAllTheirMembers() {
+        List<StudyMembers> found = service.processStudies();
+
+        assertThat(found).extracting(StudyMembers::identifier).containsExactly(RT_HN_2026);
+        assertThat(found.get(0).members()).extracting(StudyMembers.Member::username)
+                .containsExactlyInAnyOrder(RESEARCHER, DemoStudyData.COORDINATOR, DemoStudyData.ADMIN);
+        assertThat(found.get(0).members()).filteredOn(m -> m.username().equals(DemoStudyData.COORDINATOR))
+                .singleElement().satisfies(m -> {
+                    assertThat(m.role()).isEqualTo(Role.COORDINATOR);
+                    assertThat(m.rights()).containsExactlyInAnyOrder(Right.LOOKUP, Right.REVIEW, Right.DOWNLOAD);
+                });
+    }
+
     @Test
     void activatingAStudyIsAudited() {
         StudySummary active = service.activateStudy(RESEARCHER, RT_HN_2026);

@@ -41,6 +41,7 @@ public final class CamundaRestStub implements AutoCloseable {
     private final List<Route> routes = new CopyOnWriteArrayList<>();
     private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
+    private final List<Answered> answered = new CopyOnWriteArrayList<>();
 
     public CamundaRestStub() {
         this.validator = validator();
@@ -108,6 +109,12 @@ public final class CamundaRestStub implements AutoCloseable {
         return this;
     }
 
+    /** Forgets every canned answer: the cluster's state has moved on, and the test sets the new answers. */
+    public CamundaRestStub clearAnswers() {
+        routes.clear();
+        return this;
+    }
+
     public List<Exchange> exchanges() {
         return Collections.unmodifiableList(exchanges);
     }
@@ -116,6 +123,13 @@ public final class CamundaRestStub implements AutoCloseable {
         Pattern pattern = Pattern.compile(pathRegex);
         return exchanges.stream().filter(e -> e.method().equals(method) && pattern.matcher(e.path()).matches())
                 .toList();
+    }
+
+    /** The bodies this stub answered requests of {@code method} to {@code pathRegex} with, in order (null: none). */
+    public List<String> answers(String method, String pathRegex) {
+        Pattern pattern = Pattern.compile(pathRegex);
+        return answered.stream().filter(a -> a.exchange().method().equals(method)
+                && pattern.matcher(a.exchange().path()).matches()).map(Answered::body).toList();
     }
 
     /** Every deviation from the spec seen so far, request or answer, one line each. */
@@ -160,6 +174,7 @@ public final class CamundaRestStub implements AutoCloseable {
                 return;
             }
             String answer = route.next();
+            answered.add(new Answered(exchange, answer));
             SimpleResponse.Builder response = SimpleResponse.Builder.status(route.status());
             if (answer != null) {
                 response.withContentType(route.contentType()).withBody(answer);
@@ -198,6 +213,9 @@ public final class CamundaRestStub implements AutoCloseable {
 
     /** One request as the stub received it; {@code path} is below /v2. */
     public record Exchange(String method, String path, String query, String body, String contentType) {
+    }
+
+    private record Answered(Exchange exchange, String body) {
     }
 
     private record Route(String method, Pattern path, int status, String contentType, List<String> bodies,

@@ -61,6 +61,9 @@ public final class ZptEngines {
         // The first deployment into a fresh engine runs cold code; on a loaded 2-core machine it took over the
         // client's default 10 s, and the context failed to start.
         properties.put("camunda.client.request-timeout", "60s");
+        // ZPT 8.8's gateway drops the tenant id of a deployment and of a new instance (everything lands in
+        // <default>) and has neither tenants nor authorizations: no tenant per study here (README, local run).
+        properties.put("dicomstage.tenants.enabled", "false");
         return properties;
     }
 
