@@ -255,6 +255,23 @@ class ProductionTopologyTest {
     }
 
     /**
+     * Each study is walled off in the cluster: tenant checks and authorizations on (checks need the protected API),
+     * the app running with a tenant per study, and its client in the cluster's admin role, which it needs to manage
+     * tenants, their members and authorizations.
+     */
+    @Test
+    void eachStudyIsATenantTheClusterChecks() {
+        Map<String, String> cluster = environment(services.get(ORCHESTRATION));
+        assertThat(cluster).containsEntry("CAMUNDA_SECURITY_MULTITENANCY_CHECKSENABLED", "true")
+                .containsEntry("CAMUNDA_SECURITY_AUTHORIZATIONS_ENABLED", "true")
+                .containsEntry("CAMUNDA_SECURITY_AUTHENTICATION_UNPROTECTEDAPI", "false");
+        assertThat(appEnvironment.getOrDefault("DICOMSTAGE_TENANTS_ENABLED", "true")).isEqualTo("true");
+        assertThat(cluster.entrySet().stream().filter(e -> e.getKey().startsWith(
+                "CAMUNDA_SECURITY_INITIALIZATION_DEFAULTROLES_ADMIN_CLIENTS_")).map(Map.Entry::getValue))
+                .contains(required("CAMUNDA_CLIENT_AUTH_CLIENTID"));
+    }
+
+    /**
      * People sign in through Keycloak (the app and the cluster alike) and the app calls the cluster with a token of
      * its own Keycloak client: the realm the stack imports has both clients, with the secrets, redirect URIs and
      * audience the two services are configured with, and every account of the app by the same user name.

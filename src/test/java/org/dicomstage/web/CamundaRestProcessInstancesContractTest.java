@@ -158,8 +158,9 @@ class CamundaRestProcessInstancesContractTest {
                   {"form": {"formId": "pick-series", "version": 1, "resourceName": "dicomstage-pick-series.form",
                    "tenantId": "<default>", "formKey": "9"}}]}""".formatted(ProcessDefinition.PROCESS_ID));
 
+        // In the study's tenant, as Edit (StagingController) and the modeler (ModelerController) send them.
         long key = client.newCreateInstanceCommand().bpmnProcessId(ProcessDefinition.PROCESS_ID).latestVersion()
-                .variables(Map.of("requestedBy", "researcher", "studyId", STUDY)).send().join()
+                .variables(Map.of("requestedBy", "researcher", "studyId", STUDY)).tenantId(STUDY).send().join()
                 .getProcessInstanceKey();
         client.newUpdateRetriesCommand(11).retries(1).send().join();
         client.newResolveIncidentCommand(41).send().join();
@@ -167,6 +168,7 @@ class CamundaRestProcessInstancesContractTest {
                 .addResourceStringUtf8(Files.readString(Path.of(ProcessDefinition.BPMN_RESOURCE)),
                         "create-project-specific-dicom.bpmn")
                 .addResourceFile("forms/dicomstage-pick-series.form")
+                .tenantId(STUDY)
                 .send().join();
 
         assertThat(stub.violations()).isEmpty();
@@ -175,9 +177,11 @@ class CamundaRestProcessInstancesContractTest {
         JsonNode create = JSON.readTree(stub.exchanges("POST", "/process-instances").getFirst().body());
         assertThat(create.path("processDefinitionId").asText()).isEqualTo(ProcessDefinition.PROCESS_ID);
         assertThat(create.at("/variables/studyId").asText()).isEqualTo(STUDY);
+        assertThat(create.path("tenantId").asText()).isEqualTo(STUDY);
         assertThat(JSON.readTree(stub.exchanges("PATCH", "/jobs/11").getFirst().body())
                 .at("/changeset/retries").asInt()).isEqualTo(1);
         assertThat(stub.exchanges("POST", "/deployments").getFirst().contentType()).startsWith("multipart/form-data");
+        assertThat(stub.exchanges("POST", "/deployments").getFirst().body()).contains("name=\"tenantId\"");
     }
 
     /** A deviating answer is caught here too: an instance without its required start date and state. */
