@@ -16,6 +16,7 @@ import org.dicomstage.study.RequestOutcome;
 import org.dicomstage.study.Role;
 import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StudyService;
+import org.dicomstage.workflow.StudyTenants;
 import org.dicomstage.workflow.ProcessDefinition.Elements;
 import org.dicomstage.workflow.ProcessDefinition.Messages;
 import org.dicomstage.workflow.ProcessDefinition.Variables;
@@ -52,11 +53,13 @@ class CancelController {
     private final StudyService studies;
     private final CamundaClient camunda;
     private final ProcessInstances instances;
+    private final StudyTenants tenants;
 
-    CancelController(StudyService studies, CamundaClient camunda, ProcessInstances instances) {
+    CancelController(StudyService studies, CamundaClient camunda, ProcessInstances instances, StudyTenants tenants) {
         this.studies = studies;
         this.camunda = camunda;
         this.instances = instances;
+        this.tenants = tenants;
     }
 
     record CancelBody(String reason) {
@@ -121,8 +124,10 @@ class CancelController {
         variables.put(Variables.CANCEL_REASON, reason);
         variables.put(Variables.CANCELLED_BY, user);
         try {
+            // A message reaches only subscriptions of its own tenant: the study's.
             camunda.newPublishMessageCommand().messageName(Messages.CANCEL_REQUEST).correlationKey(Long.toString(key))
-                    .messageId("cancel-request-" + id).timeToLive(MESSAGE_TTL).variables(variables).send().join();
+                    .messageId("cancel-request-" + id).timeToLive(MESSAGE_TTL).variables(variables)
+                    .tenantId(tenants.tenantOf(request.studyIdentifier())).send().join();
         } catch (ClientException e) {
             // The same message id is still buffered: an earlier cancel of this request is on its way.
             if (!String.valueOf(e.getMessage()).toUpperCase(Locale.ROOT).contains("ALREADY")) {

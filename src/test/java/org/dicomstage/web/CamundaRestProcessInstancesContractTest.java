@@ -162,6 +162,13 @@ class CamundaRestProcessInstancesContractTest {
         long key = client.newCreateInstanceCommand().bpmnProcessId(ProcessDefinition.PROCESS_ID).latestVersion()
                 .variables(Map.of("requestedBy", "researcher", "studyId", STUDY)).tenantId(STUDY).send().join()
                 .getProcessInstanceKey();
+        stub.on("POST", "/messages/publication", 200, """
+                {"tenantId": "%s", "messageKey": "2251799813685300"}""".formatted(STUDY));
+        // Cancel (CancelController): the message goes to the study's tenant, where the instance subscribes.
+        client.newPublishMessageCommand().messageName(ProcessDefinition.Messages.CANCEL_REQUEST)
+                .correlationKey(Long.toString(INSTANCE)).messageId("cancel-request-4")
+                .timeToLive(CancelController.MESSAGE_TTL).variables(Map.of("cancelReason", "wrong patient"))
+                .tenantId(STUDY).send().join();
         client.newUpdateRetriesCommand(11).retries(1).send().join();
         client.newResolveIncidentCommand(41).send().join();
         DeploymentEvent deployed = client.newDeployResourceCommand()
@@ -178,6 +185,8 @@ class CamundaRestProcessInstancesContractTest {
         assertThat(create.path("processDefinitionId").asText()).isEqualTo(ProcessDefinition.PROCESS_ID);
         assertThat(create.at("/variables/studyId").asText()).isEqualTo(STUDY);
         assertThat(create.path("tenantId").asText()).isEqualTo(STUDY);
+        assertThat(JSON.readTree(stub.exchanges("POST", "/messages/publication").getFirst().body())
+                .path("tenantId").asText()).isEqualTo(STUDY);
         assertThat(JSON.readTree(stub.exchanges("PATCH", "/jobs/11").getFirst().body())
                 .at("/changeset/retries").asInt()).isEqualTo(1);
         assertThat(stub.exchanges("POST", "/deployments").getFirst().contentType()).startsWith("multipart/form-data");
