@@ -12,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
@@ -44,7 +46,9 @@ public class WorkflowDeployment {
         this.perTenant = environment.getProperty(StudyTenants.ENABLED_PROPERTY, Boolean.class, true);
     }
 
+    /** First of the ready listeners: the local run announces itself as ready only once the process is there. */
     @EventListener(ApplicationReadyEvent.class)
+    @Order(Ordered.HIGHEST_PRECEDENCE)
     void deployToDefaultTenant() {
         if (enabled && !perTenant) {
             deploy(StudyTenants.DEFAULT_TENANT);
