@@ -16,7 +16,11 @@
  *   <li>{@link org.dicomstage.workflow.UserTasks}, the user-task port: Camunda user tasks are REST-only, so
  *       production uses {@link org.dicomstage.workflow.CamundaRestUserTasks}; tests and the local run replace it
  *       with a record-stream adapter on the in-memory engine.</li>
- *   <li>{@code WorkflowDeployment}: deploys the BPMN and the forms at start-up.</li>
+ *   <li>{@code WorkflowDeployment}: deploys the BPMN and the forms, to each study's tenant or (tenants off) once.</li>
+ *   <li>A Camunda tenant per study: {@link org.dicomstage.workflow.StudyTenants} maps a study to its tenant,
+ *       {@code EngineAccess} says which tenant members and user authorizations the memberships call for, and
+ *       {@code CamundaTenantSync} keeps the cluster in step with them; {@code TenantJobWorkers} gives the job
+ *       workers the study tenants.</li>
  * </ul>
  */
 package org.dicomstage.workflow;
