@@ -90,14 +90,19 @@ class OidcLoginBrowserIT {
         screenshot("signed-in");
 
         browser.findElement(By.xpath("//button[.='Sign out']")).click();
+        // Through the provider's end-session endpoint back to the application.
         wait.until(ExpectedConditions.urlToBe(app(ProviderLogout.SIGNED_OUT)));
+        assertThat(text(By.tagName("main"))).contains("You have been signed out.");
+        assertThat(browser.findElements(By.id("password"))).as("no password asked by the application").isEmpty();
         screenshot("signed-out");
         // The application's session is gone (the API answers with a redirect to the sign-in, status 0 here), and so
         // is the provider's: coming back asks for the password again instead of signing straight back in.
         assertThat(fetch("/api/me")).startsWith("0 ").doesNotContain(DemoStudyData.RESEARCHER);
-        browser.get(app("/tasks.html"));
+        browser.findElement(By.id("sign-in")).click();
         waitForProviderLogin();
         screenshot("asked-again");
+        browser.get(app("/tasks.html"));
+        waitForProviderLogin();
     }
 
     @Test
