@@ -32,6 +32,7 @@ import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequest
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.csrf.CsrfException;
@@ -51,6 +52,7 @@ class WebSecurity {
     private static final Logger log = LoggerFactory.getLogger(WebSecurity.class);
 
     static final String ADMIN = "ADMIN";
+    static final String SIGNED_OUT = "SIGNED_OUT";
     static final String CONTENT_SECURITY_POLICY = contentSecurityPolicy(List.of());
 
     @Bean
@@ -103,11 +105,31 @@ class WebSecurity {
         // PKCE for our confidential client too (Spring adds it only for public ones): the realm requires it, and it
         // binds the authorization code to the browser session that asked for it.
         authorizationRequests.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
+        SavedRequestAwareAuthenticationSuccessHandler afterSignIn = new SavedRequestAwareAuthenticationSuccessHandler();
+        afterSignIn.setDefaultTargetUrl("/");
         http.oauth2Login(oauth -> oauth
                         .authorizationEndpoint(a -> a.authorizationRequestResolver(authorizationRequests))
-                        .userInfoEndpoint(u -> u.oidcUserService(membershipRoles(accounts))))
+                        .userInfoEndpoint(u -> u.oidcUserService(membershipRoles(accounts)))
+                        // Audited as in demo mode: who signed in, and every sign-in the provider's answer failed.
+                        .successHandler((request, response, authentication) -> {
+                            studies.record(authentication.getName(), DemoLoginGuard.LOGIN_SUCCEEDED, null, null,
+                                    "signed in through the provider from " + request.getRemoteAddr());
+                            afterSignIn.onAuthenticationSuccess(request, response, authentication);
+                        })
+                        .failureHandler((request, response, failure) -> {
+                            studies.record("(provider)", DemoLoginGuard.LOGIN_FAILED, null, null,
+                                    "sign-in through the provider from " + request.getRemoteAddr() + " failed: "
+                                            + shortened(failure.getMessage()));
+                            response.sendRedirect("/login?error");
+                        }))
                 .logout(logout -> logout.logoutSuccessHandler(providerLogout.successHandler()));
         return http.build();
+    }
+
+    /** The provider's error, as much of it as an audit line should hold. */
+    private static String shortened(String message) {
+        String m = String.valueOf(message);
+        return m.length() <= 200 ? m : m.substring(0, 200) + "…";
     }
 
     /**
@@ -162,7 +184,13 @@ class WebSecurity {
                 // The pages load nothing from elsewhere; the policy makes the browser enforce it. Inline styles
                 // stay allowed: form-js and bpmn-js set style attributes.
                 .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(contentSecurityPolicy)))
-                .logout(logout -> logout.logoutSuccessUrl(ProviderLogout.SIGNED_OUT));
+                .logout(logout -> logout.logoutSuccessUrl(ProviderLogout.SIGNED_OUT)
+                        .addLogoutHandler((request, response, authentication) -> {
+                            if (authentication != null) {
+                                studies.record(authentication.getName(), SIGNED_OUT, null, null,
+                                        "signed out from " + request.getRemoteAddr());
+                            }
+                        }));
     }
 
     /**

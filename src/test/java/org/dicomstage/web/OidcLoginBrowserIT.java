@@ -19,7 +19,9 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -40,6 +42,9 @@ class OidcLoginBrowserIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    JdbcTemplate db;
 
     private ChromeDriver browser;
     private WebDriverWait wait;
@@ -98,6 +103,10 @@ class OidcLoginBrowserIT {
         // The application's session is gone (the API answers with a redirect to the sign-in, status 0 here), and so
         // is the provider's: coming back asks for the password again instead of signing straight back in.
         assertThat(fetch("/api/me")).startsWith("0 ").doesNotContain(DemoStudyData.RESEARCHER);
+        // The audit trail holds both, under the account name, as in demo mode.
+        assertThat(db.queryForList("SELECT action FROM audit_event WHERE username = ? AND action IN"
+                + " ('LOGIN_SUCCEEDED', 'SIGNED_OUT') ORDER BY id", String.class, DemoStudyData.RESEARCHER))
+                .containsSubsequence("LOGIN_SUCCEEDED", "SIGNED_OUT");
         browser.findElement(By.id("sign-in")).click();
         waitForProviderLogin();
         screenshot("asked-again");
