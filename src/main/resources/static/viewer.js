@@ -23,7 +23,7 @@
     CT: [['as-stored', 'As stored in the image'], ['ct-soft-tissue', 'CT soft tissue (40/400)'],
       ['ct-lung', 'CT lung (-600/1500)'], ['ct-bone', 'CT bone (400/1800)'], ['ct-brain', 'CT brain (40/80)']],
     MR: [['as-stored', 'As stored in the image'], ['full-range', 'MR full range']],
-    RTDOSE: [['full-range', 'Dose: zero to maximum'], ['as-stored', 'As stored in the image']],
+    RTDOSE: [['full-range', 'Dose: full range of the frame'], ['as-stored', 'As stored in the image']],
   };
   const presetsFor = modality => PRESETS[modality] || [['as-stored', 'As stored in the image'], ['full-range', 'Full range']];
 
@@ -63,12 +63,6 @@
       try {
         side.slices = (await api(base(series, side.name))).slices;
       } catch (e) { side.error = e.message; side.note.textContent = e.message; }
-      if (manifest.hasStructureSets && !side.error) {
-        try {
-          const drawn = await api(base(series, side.name) + '/contours');
-          side.contours = new Map(drawn.map(d => [d.index, d.contours]));
-        } catch (e) { side.note.textContent = 'Contours: ' + e.message; }
-      }
     }));
     const count = Math.max(0, ...sides.map(s => s.slices.length));
     const counts = sides.filter(s => !s.error).map(s => s.slices.length);
@@ -77,8 +71,16 @@
         `The copy has ${counts[1]} slice(s), the original ${counts[0]}.`) : '');
     slider.max = Math.max(0, count - 1);
     document.getElementById('viewer-slider-row').hidden = count === 0;
-    showLegend();
+    legend.replaceChildren();
     show(Math.min(index, Math.max(0, count - 1)));
+    // The images first, the contours as they arrive: each side's own structure sets on its own images.
+    if (manifest.hasStructureSets) sides.filter(s => !s.error).forEach(side =>
+      api(base(series, side.name) + '/contours').then(drawn => {
+        if (!sides.includes(side)) return;
+        side.contours = new Map(drawn.map(d => [d.index, d.contours]));
+        if (side.box.hasAttribute('data-shown')) drawContours(side, index);
+        showLegend();
+      }).catch(e => { side.note.textContent = 'Contours: ' + e.message; }));
   }
 
   function showLegend() {
@@ -107,6 +109,8 @@
         drawContours(side, i);
         side.note.textContent = `Slice ${i + 1}` + (side.slices[i].hasGeometry ? ` at ${side.slices[i].position.toFixed(1)} mm` : '');
         side.box.setAttribute('data-shown', `${i}|${presetSelect.value}`);
+        // The neighbours once this slice is up on every side, so they do not hold up the slice asked for.
+        if (sides.every(s => s.error || s.box.getAttribute('data-shown') === `${i}|${presetSelect.value}`)) prefetch(i);
         if (!firstImageShown) {
           firstImageShown = true;
           document.body.setAttribute('data-first-image-ms', String(Math.round(performance.now() - started)));
@@ -115,7 +119,6 @@
       side.img.onerror = () => { side.note.textContent = 'This image could not be shown.'; };
       side.img.setAttribute('src', wanted);
     }
-    prefetch(i);
   }
 
   function drawContours(side, i) {
