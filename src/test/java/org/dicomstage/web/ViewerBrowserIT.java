@@ -55,6 +55,10 @@ class ViewerBrowserIT {
     DicomNodeRegistry nodes;
     @Autowired
     StagingService staging;
+    @Autowired
+    io.camunda.client.CamundaClient camunda;
+    @Autowired
+    org.dicomstage.workflow.UserTasks tasks;
 
     private ChromeDriver browser;
     private WebDriverWait wait;
@@ -143,6 +147,79 @@ class ViewerBrowserIT {
         awaitShown(0, "full-range");
         assertThat(text(By.id("viewer-position"))).startsWith("1 of 3");
         screenshot("dose");
+    }
+
+    /**
+     * The review task's page links to the viewer of the process's request, beside the form. Workers are off: the
+     * test does their part up to the review, with the series staged and verified for real by {@link StagedRtRequest}.
+     */
+    @Test
+    void theReviewTaskOpensTheViewerOfItsRequest() {
+        long request = StagedRtRequest.open(studies, nodes, staging);
+        var staged = studies.stagingRequest(request);
+        long instance = staged.processInstanceKey() != null ? staged.processInstanceKey() : atReview(request);
+        var review = org.dicomstage.testing.Poll.until(Duration.ofSeconds(30), () -> tasks.open(instance).stream()
+                .filter(t -> t.elementId().equals("ReviewStagedCopy")).findFirst().orElse(null), () -> "no review");
+
+        login(DemoStudyData.RESEARCHER);
+        browser.get(url("/tasks.html?task=" + review.key()));
+        wait.until(ExpectedConditions.textToBe(By.id("task-heading"), "Review staged copy"));
+        By link = By.cssSelector("#task-extra .review-viewer a");
+        waitFor(link);
+        assertThat(browser.findElement(link).getDomAttribute("href")).isEqualTo("/viewer.html?request=" + request);
+        screenshot("review-task-link");
+        String tasksWindow = browser.getWindowHandle();
+        browser.findElement(link).click();
+        wait.until(d -> d.getWindowHandles().size() == 2);
+        browser.switchTo().window(browser.getWindowHandles().stream().filter(h -> !h.equals(tasksWindow))
+                .findFirst().orElseThrow());
+        awaitShown(0, "as-stored");
+        assertContoursOnBothSides();
+        screenshot("from-review-task");
+    }
+
+    /** Starts the process for the request and does the workers' part up to Review staged copy. */
+    private long atReview(long request) {
+        String study0Study = org.dicomstage.testing.SharedData.RT_STUDY_UID;
+        long instance = camunda.newCreateInstanceCommand().bpmnProcessId("create-project-specific-dicom")
+                .latestVersion().variables(java.util.Map.of("requestedBy", DemoStudyData.RESEARCHER,
+                        "studyId", DemoStudyData.RT_HN_2026, "selectedSubjectIds",
+                        List.of(DemoStudyData.RT_FIXTURE_SUBJECT_ID), "study0StudyInstanceUid", study0Study,
+                        "stagingRequestId", request))
+                .send().join().getProcessInstanceKey();
+        assertThat(studies.bindProcess(request, instance)).isTrue();
+        completeJob(instance, "dicomstage.check-access", java.util.Map.of("studyName", "Adaptive RT",
+                "enrolledSubjects", List.of(), "cancelKey", Long.toString(instance)));
+        List<java.util.Map<String, Object>> series = studies.stagingRequest(request).series().stream()
+                .map(s -> java.util.Map.<String, Object>of("seriesInstanceUid", s.seriesInstanceUid(),
+                        "studyInstanceUid", s.studyInstanceUid(), "modality", s.modality(), "seriesDescription",
+                        s.description() == null ? "" : s.description(), "instanceCount", s.instanceCount(),
+                        "stagingRequestId", request)).toList();
+        List<Object> uids = series.stream().map(s -> s.get("seriesInstanceUid")).toList();
+        completeJob(instance, "dicomstage.query-study0", java.util.Map.of("seriesTable", series,
+                "availableSeries", series, "seriesOptions", List.of(), "rtTree", List.of()));
+        tasks.complete(awaitTask(instance, "PickSeries"), java.util.Map.of("pickedSeriesUids", uids));
+        completeJob(instance, "dicomstage.expand-selection", java.util.Map.of("expandedSelection", series,
+                "selectionOptions", List.of(), "confirmedSeriesUids", uids, "selectionWarnings", ""));
+        tasks.complete(awaitTask(instance, "ConfirmSelection"), java.util.Map.of("confirmedSeriesUids", uids));
+        for (int i = 0; i < series.size(); i++) {
+            completeJob(instance, "dicomstage.stage-series", java.util.Map.of());
+        }
+        completeJob(instance, "dicomstage.verify", java.util.Map.of("verified", true, "verificationReport",
+                List.of()));
+        return instance;
+    }
+
+    private long awaitTask(long instance, String elementId) {
+        return org.dicomstage.testing.Poll.until(Duration.ofSeconds(30), () -> tasks.open(instance).stream()
+                .filter(t -> t.elementId().equals(elementId)).findFirst().orElse(null), () -> "no " + elementId).key();
+    }
+
+    private void completeJob(long instance, String type, java.util.Map<String, Object> variables) {
+        var job = org.dicomstage.testing.Poll.until(Duration.ofSeconds(30), () -> camunda.newActivateJobsCommand()
+                .jobType(type).maxJobsToActivate(1).timeout(Duration.ofSeconds(60)).send().join().getJobs().stream()
+                .filter(j -> j.getProcessInstanceKey() == instance).findFirst().orElse(null), () -> "no " + type);
+        camunda.newCompleteCommand(job.getKey()).variables(variables).send().join();
     }
 
     /** Contours arrive after the images: waits for them, then checks that they are the structure set's. */
