@@ -106,7 +106,7 @@
         await form.importSchema(schema, data);
       }
       form.on('changed', e => { data = { ...data, ...e.data }; });
-      if (current.elementId === 'ReviewStagedCopy') reviewViewerLinks(extra, current.processInstanceKey);
+      if (current.elementId === 'ReviewStagedCopy') reviewViewerLinks(document.getElementById('task-meta'), current.processInstanceKey);
       // The cancel button: the same as the form's own "Cancel this request", without filling in the form.
       const cancelButton = document.getElementById('cancel-request');
       cancelButton.hidden = true;
@@ -121,11 +121,14 @@
     } catch (e) { panel.hidden = false; showError(result, e); }
   }
 
-  /** Beside the review form: the image viewer of each of the process's requests, copy beside original. */
-  function reviewViewerLinks(box, processInstanceKey) {
+  /**
+   * Above the review form, in the task's line (rewritten when another task opens): the image viewer of each of the
+   * process's requests, the copy beside its original, in a tab of its own so the form stays as filled in.
+   */
+  function reviewViewerLinks(line, processInstanceKey) {
     api('/api/journeys/' + enc(processInstanceKey)).then(j => {
       if (!current || current.processInstanceKey !== j.processInstanceKey) return;
-      box.append(...(j.requests || []).map(r => el('p', { class: 'review-viewer' },
+      line.append(...(j.requests || []).map(r => el('span', { class: 'review-viewer' }, ' · ',
         el('a', { href: '/viewer.html?request=' + enc(r.id), target: '_blank', rel: 'noopener' },
           'Look at the staged images beside their originals (request #' + r.id + ')'))));
     }).catch(() => { /* no request yet: nothing to look at */ });

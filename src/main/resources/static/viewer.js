@@ -62,6 +62,7 @@
     await Promise.all(sides.map(async side => {
       try {
         side.slices = (await api(base(series, side.name))).slices;
+        if (!side.slices.length) side.note.textContent = 'The archive returned no image of this series.';
       } catch (e) { side.error = e.message; side.note.textContent = e.message; }
     }));
     const count = Math.max(0, ...sides.map(s => s.slices.length));

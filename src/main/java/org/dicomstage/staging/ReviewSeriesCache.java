@@ -79,8 +79,7 @@ final class ReviewSeriesCache implements AutoCloseable {
         boolean mine = false;
         synchronized (this) {
             Series cached = series.get(key);
-            if (cached != null && cached.retrieved().plus(maxAge).isAfter(clock.instant())
-                    && cached.files().stream().allMatch(Files::exists)) {
+            if (cached != null && cached.retrieved().plus(maxAge).isAfter(clock.instant())) {
                 return cached;
             }
             if (cached != null) {
@@ -97,9 +96,12 @@ final class ReviewSeriesCache implements AutoCloseable {
             try {
                 Series loaded = retrieve(key, node, studyInstanceUID, seriesInstanceUID);
                 synchronized (this) {
-                    series.put(key, loaded);
-                    bytes += loaded.bytes();
-                    trim(key);
+                    // Nothing there (not staged yet, or emptied): not kept, so a copy stored later is found.
+                    if (!loaded.files().isEmpty()) {
+                        series.put(key, loaded);
+                        bytes += loaded.bytes();
+                        trim(key);
+                    }
                     loading.remove(key);
                 }
                 future.complete(loaded);
@@ -117,7 +119,10 @@ final class ReviewSeriesCache implements AutoCloseable {
         }
     }
 
-    /** Forgets a series whose files went missing under a reader, so that the next {@link #get} retrieves it. */
+    /**
+     * Forgets a series whose files went missing under a reader (evicted meanwhile), so that the next {@link #get}
+     * retrieves it again.
+     */
     synchronized void forget(Series stale) {
         if (series.get(stale.key()) == stale) {
             evict(stale.key());

@@ -36,6 +36,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * image as {@code viewer timing |} lines; screenshots in target/screenshots/.
  */
 @WebUiTest
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ViewerBrowserIT {
 
     @TempDir
@@ -75,7 +76,9 @@ class ViewerBrowserIT {
         HeadlessChromium.assertNothingBlockedAndQuit(browser);
     }
 
+    /** First, so that opening the viewer retrieves the series: the time to the first image is measured cold. */
     @Test
+    @org.junit.jupiter.api.Order(1)
     void reviewerScrollsTheStagedCtBesideItsOriginalWithContoursAndSwitchesTheWindow() {
         long request = StagedRtRequest.open(studies, nodes, staging);
         login(DemoStudyData.RESEARCHER);
@@ -154,6 +157,7 @@ class ViewerBrowserIT {
      * test does their part up to the review, with the series staged and verified for real by {@link StagedRtRequest}.
      */
     @Test
+    @org.junit.jupiter.api.Order(2)
     void theReviewTaskOpensTheViewerOfItsRequest() {
         long request = StagedRtRequest.open(studies, nodes, staging);
         var staged = studies.stagingRequest(request);
@@ -164,7 +168,7 @@ class ViewerBrowserIT {
         login(DemoStudyData.RESEARCHER);
         browser.get(url("/tasks.html?task=" + review.key()));
         wait.until(ExpectedConditions.textToBe(By.id("task-heading"), "Review staged copy"));
-        By link = By.cssSelector("#task-extra .review-viewer a");
+        By link = By.cssSelector("#task-meta .review-viewer a");
         waitFor(link);
         assertThat(browser.findElement(link).getDomAttribute("href")).isEqualTo("/viewer.html?request=" + request);
         screenshot("review-task-link");
@@ -250,8 +254,11 @@ class ViewerBrowserIT {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("current-user")));
     }
 
+    /** With the machine's load average: on a shared 2-core machine it explains more of the time than the viewer. */
     private static void timing(String what, long sinceNanos) {
-        System.out.printf("viewer timing | %s | %d ms%n", what, (System.nanoTime() - sinceNanos) / 1_000_000);
+        System.out.printf("viewer timing | %s | %d ms | load average %.1f%n", what,
+                (System.nanoTime() - sinceNanos) / 1_000_000,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private void waitFor(By by) {
