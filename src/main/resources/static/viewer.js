@@ -101,7 +101,7 @@
     positionText.textContent = `${i + 1} of ${total}` + (ref && ref.slices[i].hasGeometry
       ? ` · ${ref.slices[i].position.toFixed(1)} mm` : '');
     for (const side of sides) {
-      if (side.error) continue;
+      if (side.error || !side.slices.length) continue;
       if (!side.slices[i]) { side.note.textContent = 'No slice ' + (i + 1) + ' on this side.'; side.img.removeAttribute('src'); continue; }
       const wanted = sliceUrl(side, i);
       side.img.onload = () => {
@@ -111,7 +111,7 @@
         side.note.textContent = `Slice ${i + 1}` + (side.slices[i].hasGeometry ? ` at ${side.slices[i].position.toFixed(1)} mm` : '');
         side.box.setAttribute('data-shown', `${i}|${presetSelect.value}`);
         // The neighbours once this slice is up on every side, so they do not hold up the slice asked for.
-        if (sides.every(s => s.error || s.box.getAttribute('data-shown') === `${i}|${presetSelect.value}`)) prefetch(i);
+        if (sides.every(s => s.error || !s.slices[i] || s.box.getAttribute('data-shown') === `${i}|${presetSelect.value}`)) prefetch(i);
         if (!firstImageShown) {
           firstImageShown = true;
           document.body.setAttribute('data-first-image-ms', String(Math.round(performance.now() - started)));
