@@ -63,10 +63,12 @@ class ViewerBrowserIT {
 
     private ChromeDriver browser;
     private WebDriverWait wait;
+    private String test;
     private int step;
 
     @BeforeEach
-    void openBrowser() throws Exception {
+    void openBrowser(org.junit.jupiter.api.TestInfo info) throws Exception {
+        test = info.getTestMethod().orElseThrow().getName().startsWith("theReviewTask") ? "review-task" : "request";
         browser = HeadlessChromium.open(directories, 900);
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
     }
@@ -274,6 +276,6 @@ class ViewerBrowserIT {
     }
 
     private void screenshot(String name) {
-        HeadlessChromium.screenshot(browser, "viewer-%02d-%s.png".formatted(++step, name));
+        HeadlessChromium.screenshot(browser, "viewer-%s-%02d-%s.png".formatted(test, ++step, name));
     }
 }
