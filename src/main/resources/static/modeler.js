@@ -88,13 +88,14 @@
       ? `Changes against version ${against.version}, the newest deployed:`
       : 'Nothing is deployed yet: every element is new.';
     const none = !changes.added.length && !changes.removed.length && !changes.changed.length;
-    document.getElementById('deploy-changes').replaceChildren(
+    // replaceChildren would write a null out as the text "null".
+    document.getElementById('deploy-changes').replaceChildren(...[
       ...changeList('Changed', 'changes-changed', changes.changed),
       ...changeList('Added', 'changes-added', changes.added),
       ...changeList('Removed', 'changes-removed', changes.removed),
       none ? el('p', { id: 'no-changes' }, changes.layoutChanged
         ? 'No element changes; only the layout moved.' : 'No changes: this is the deployed model.') : null,
-      !none && changes.layoutChanged ? el('p', { class: 'muted' }, 'The layout changed too.') : null);
+      !none && changes.layoutChanged ? el('p', { class: 'muted' }, 'The layout changed too.') : null].filter(Boolean));
     document.getElementById('deploy-warnings').replaceChildren(...(review.warnings.length ? [el('h3', {}, 'Warnings'),
       el('ul', {}, review.warnings.map(w => el('li', {}, (w.elementId ? label(w.elementId, w.elementName) + ': ' : '') + w.message)))] : []));
     document.getElementById('deploy-result').replaceChildren();
@@ -126,6 +127,7 @@
       const { xml, review, errors } = await validate();
       if (errors) {
         status.append(el('p', { class: 'error' }, 'Not deployed: fix the errors listed below the diagram first.'));
+        problems.scrollIntoView({ block: 'start' });
         return;
       }
       confirmDeploy(xml, review);

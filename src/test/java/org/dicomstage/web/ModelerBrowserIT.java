@@ -103,6 +103,8 @@ class ModelerBrowserIT {
         // Validate: the recommended and Camunda 8.8 rules and the server's checks find nothing to stop a deployment.
         browser.findElement(By.id("validate")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Validation: 0 error(s)"));
+        scrollTo(By.id("problems"));
+        screenshot("validated");
 
         // Deploy shows what changes against the newest deployed version, and nothing else, before anything happens.
         browser.findElement(By.id("deploy")).click();
@@ -113,6 +115,7 @@ class ModelerBrowserIT {
                 + "zeebe:taskDefinition retries: '5' → '7'");
         assertThat(browser.findElements(By.id("changes-added"))).isEmpty();
         assertThat(browser.findElements(By.id("changes-removed"))).isEmpty();
+        assertThat(text(By.id("deploy-dialog"))).doesNotContain("null", "undefined");
         assertThat(instances.definitions().get(0).version()).as("nothing deployed before the confirmation")
                 .isEqualTo(deployedBefore);
         screenshot("diff");
@@ -152,6 +155,47 @@ class ModelerBrowserIT {
         assertThat(instances.definitions().get(0).version()).isEqualTo(deployedBefore);
         screenshot("unknown-job-type");
         assertThat(consoleMessages()).as("browser console").noneMatch(m -> m.contains("keyboard.bindTo"));
+    }
+
+    /** The review reminder's timer is a FEEL expression: the properties panel edits it in its FEEL editor. */
+    @Test
+    void adminChangesTheReviewReminderTimerAndDeploys() {
+        int deployedBefore = instances.definitions().get(0).version();
+        login(DemoStudyData.ADMIN);
+        browser.get(url("/modeler.html"));
+        By reminder = By.cssSelector("#canvas g.djs-element[data-element-id='ReviewReminder']");
+        wait.until(ExpectedConditions.presenceOfElementLocated(reminder));
+        browser.findElement(reminder).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#properties .bio-properties-panel-header"), "Review reminder"));
+        openGroup("timer");
+        WebElement timer = waitFor(By.id("bio-properties-panel-timerEventDefinitionValue"));
+        assertThat(timer.getText()).contains("reviewReminderAfter");
+        timer.click();
+        timer.sendKeys(Keys.chord(Keys.CONTROL, "a"), "\"R/PT12H\"");
+        browser.findElement(By.cssSelector("#properties .bio-properties-panel-header")).click();
+        screenshot("timer-changed");
+
+        browser.findElement(By.id("validate")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Validation: 0 error(s)"));
+        browser.findElement(By.id("deploy")).click();
+        waitFor(By.id("deploy-dialog"));
+        assertThat(text(By.id("changes-changed"))).startsWith("Review reminder (ReviewReminder) – boundary event\n"
+                + "timerEventDefinition › timeCycle: '=").contains("reviewReminderAfter").endsWith("→ '=\"R/PT12H\"'");
+        assertThat(browser.findElements(By.id("changes-added"))).isEmpty();
+        assertThat(browser.findElements(By.id("changes-removed"))).isEmpty();
+        screenshot("diff");
+        browser.findElement(By.id("deploy-confirm")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"),
+                "Deployed version " + (deployedBefore + 1) + "."));
+        screenshot("deployed");
+        assertThat(studies.auditFor(DemoStudyData.ADMIN, 0, 1).events().get(0).detail())
+                .contains("changed Review reminder (ReviewReminder): timerEventDefinition › timeCycle:");
+    }
+
+    private void scrollTo(By by) {
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
+                browser.findElement(by));
     }
 
     /** Opens a group of the properties panel (they start closed). */
