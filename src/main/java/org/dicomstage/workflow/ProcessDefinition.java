@@ -337,7 +337,7 @@ public final class ProcessDefinition {
         /** Table rows for the review: series (label), what, attribute, value; bounded, see KeptDescriptorRows. */
         public static final String KEPT_DESCRIPTORS = "keptDescriptors";
         /**
-         * Rows for the review, one per subject: studySubjectId, patientId and patientName (as the held copy carries
+         * Rows for the review, one per subject: studySubjectId, PatientID and PatientName (as the held copy carries
          * them: the pseudonym, never the Study0 PID), dates (in words, with the subject's shift), profile, options
          * (the Options the copy records). See ReviewIdentity.
          */

@@ -19,8 +19,8 @@ import org.dicomstage.staging.SeriesVerification.CopyIdentity;
 final class ReviewIdentity {
 
     static final String SUBJECT = "studySubjectId";
-    static final String PATIENT_ID = "patientId";
-    static final String PATIENT_NAME = "patientName";
+    static final String PATIENT_ID = "PatientID";
+    static final String PATIENT_NAME = "PatientName";
     static final String DATES = "dates";
     static final String PROFILE = "profile";
     static final String OPTIONS = "options";

@@ -142,7 +142,7 @@ class FourEyesReviewProcessTest {
         var identity = (List<Map<String, Object>>) review.variables().get(Variables.PSEUDONYMIZED_IDENTITY);
         assertThat(identity).singleElement().satisfies(r -> {
             assertThat(r.get("studySubjectId")).isEqualTo(DemoStudyData.studySubjectId(SUBJECT));
-            assertThat((String) r.get("patientId")).startsWith("RT-");
+            assertThat((String) r.get("PatientID")).startsWith("RT-");
             assertThat((String) r.get("dates")).startsWith("shifted back by ");
             assertThat(r.get("profile")).isEqualTo(DemoStudyData.PROFILE);
         });

@@ -159,15 +159,28 @@ class RealWorkersProcessTest {
         assertThat(review.variables().get(Variables.VERIFIED)).isEqualTo(true);
         List<Map<String, Object>> report = rows(review, Variables.VERIFICATION_REPORT);
         assertThat(report).hasSize(4).allSatisfy(r -> assertThat((String) r.get("result")).startsWith("OK"));
+        // The checks in words; the fixture's structure set names CT slices that are not in the set.
+        assertThat(report).allSatisfy(r -> assertThat((String) r.get("checks"))
+                .containsPattern("^(all \\d+ instances arrived|the 1 instance arrived); no source identifier found; "));
+        assertThat(report).filteredOn(r -> String.valueOf(r.get("seriesDescription")).startsWith("CT"))
+                .singleElement().extracting(r -> (String) r.get("checks")).asString()
+                .startsWith("all 5 instances arrived; no source identifier found; pixel data identical in 5 of 5; ");
+        assertThat(report).filteredOn(r -> String.valueOf(r.get("seriesDescription")).startsWith("RTSTRUCT"))
+                .singleElement().extracting(r -> (String) r.get("checks")).asString()
+                .containsPattern("; no pixel data to compare; \\d+ references checked, \\d+ do(es)? not resolve$");
+        assertThat(review.candidateUsers()).as("four eyes is off: every reviewer, the requester too")
+                .containsExactly(DemoStudyData.ADMIN, DemoStudyData.COORDINATOR, DemoStudyData.RESEARCHER);
         // Verified and under review, the copy is held: nothing of it is in the project archive yet.
         assertThat(headersOfPatient(holding().storageDirectory(), DemoStudyData.RT_FIXTURE_SUBJECT_ID)).hasSize(8);
         assertThat(projectHeadersOfPatient(DemoStudyData.RT_FIXTURE_SUBJECT_ID)).isEmpty();
 
         // Nobody reviews for two days: the reviewer is reminded (audit + log; there is no mail server).
         engine.increaseTime(Duration.ofDays(2).plusMinutes(1));
-        await("reminder", () -> studies.auditForStudy(DemoStudyData.RT_HN_2026, 0, 50).events().stream()
+        org.dicomstage.study.AuditEventView reminded = await("reminder", () -> studies.auditForStudy(
+                DemoStudyData.RT_HN_2026, 0, 50).events().stream()
                 .filter(e -> e.action().equals(RemindReviewerWorker.REVIEWER_REMINDED)
                         && e.detail().contains(Long.toString(instance))).findFirst().orElse(null));
+        assertThat(reminded.detail()).endsWith("offered to admin, coordinator, researcher");
         assertThat(awaitTask(Elements.REVIEW_STAGED_COPY).key()).isEqualTo(review.key());
         userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
         awaitCompleted();
