@@ -114,6 +114,7 @@
         await form.importSchema(schema, data);
       }
       form.on('changed', e => { data = { ...data, ...e.data }; });
+      if (current.elementId === 'ReviewStagedCopy') reviewViewerLinks(document.getElementById('task-meta'), current.processInstanceKey);
       // The cancel button: the same as the form's own "Cancel this request", without filling in the form.
       const cancelButton = document.getElementById('cancel-request');
       cancelButton.hidden = true;
@@ -126,6 +127,19 @@
       }).catch(() => { /* not yet a request of this process: nothing to cancel */ });
       document.getElementById('task-heading').focus?.();
     } catch (e) { panel.hidden = false; showError(result, e); }
+  }
+
+  /**
+   * Above the review form, in the task's line (rewritten when another task opens): the image viewer of each of the
+   * process's requests, the copy beside its original, in a tab of its own so the form stays as filled in.
+   */
+  function reviewViewerLinks(line, processInstanceKey) {
+    api('/api/journeys/' + enc(processInstanceKey)).then(j => {
+      if (!current || current.processInstanceKey !== j.processInstanceKey) return;
+      line.append(...(j.requests || []).map(r => el('span', { class: 'review-viewer' }, ' · ',
+        el('a', { href: '/viewer.html?request=' + enc(r.id), target: '_blank', rel: 'noopener' },
+          'Look at the staged images beside their originals (request #' + r.id + ')'))));
+    }).catch(() => { /* no request yet: nothing to look at */ });
   }
 
   document.getElementById('complete-task').addEventListener('click', async () => {

@@ -47,6 +47,14 @@ final class SeriesVerifier {
 
     private static final int FILE_META_GROUP = 0x0002;
 
+    /**
+     * What the pseudonymizer itself writes, in the standard's words ("Retain Safe Private Option", "Clean Pixel
+     * Data", ...): a patient whose name is one of those words ("Private", "Basic", "Safe") must not fail every copy.
+     * Source identifiers and UIDs are still looked for there.
+     */
+    private static final Set<AttributeTag> METHOD_TEXT = Set.of(TagFromName.DeidentificationMethod,
+            TagFromName.DeidentificationMethodCodeSequence);
+
     /** Debian's PixelMed lacks some RT keywords in TagFromName; its dictionary still knows them. */
     private static final AttributeTag ReferencedFrameOfReferenceSequence =
             org.dicomstage.dicom.DicomTags.byKeyword("ReferencedFrameOfReferenceSequence");
@@ -348,16 +356,18 @@ final class SeriesVerifier {
     private static void findResidues(AttributeList list, String prefix, Identifiers identifiers, List<Residue> found) {
         for (Attribute a : list.values()) {
             String path = prefix + describe(a.getTag());
+            Identifiers here = METHOD_TEXT.contains(a.getTag())
+                    ? new Identifiers(identifiers.values(), Set.of(), identifiers.uids()) : identifiers;
             if (a instanceof SequenceAttribute s) {
                 int index = 0;
                 for (SequenceItem item : iterable(s)) {
-                    findResidues(item.getAttributeList(), path + "[" + index++ + "].", identifiers, found);
+                    findResidues(item.getAttributeList(), path + "[" + index++ + "].", here, found);
                 }
                 continue;
             }
             for (String v : textOf(a)) {
-                if (containsSourceUid(v, identifiers.uids()) || containsAnyIgnoreCase(v, identifiers.values())
-                        || containsWord(v, identifiers.nameParts())) {
+                if (containsSourceUid(v, here.uids()) || containsAnyIgnoreCase(v, here.values())
+                        || containsWord(v, here.nameParts())) {
                     found.add(new Residue(path, v));
                 }
             }
