@@ -16,4 +16,9 @@ interface MembershipRepository extends JpaRepository<Membership, Long> {
             select m from Membership m join fetch m.study s
             where m.user.username = :username order by s.identifier""")
     List<Membership> findByUsername(String username);
+
+    @Query("""
+            select m from Membership m join fetch m.study s join fetch m.user u
+            where s.identifier = :studyIdentifier order by u.username""")
+    List<Membership> findByStudy(String studyIdentifier);
 }
