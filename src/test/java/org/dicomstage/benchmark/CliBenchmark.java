@@ -75,9 +75,12 @@ class CliBenchmark {
             run(Map.of(), "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
                     temp.resolve("key.pem").toString(), "-out", certificate.toString(), "-days", "2", "-subj",
                     "/CN=benchmark");
-            tools.put("gdcmanon -e, 2 processes (C++)", () -> inTwo(half -> List.of("gdcmanon", "-e", "-c",
-                    certificate.toString(), "-r", "--continue", "-i", halves.resolve(half).toString(), "-o",
-                    out.resolve(half).toString())));
+            tools.put("gdcmanon -e, 2 processes (C++)", () -> {
+                // Both processes would otherwise race to create the common parent, and one loses.
+                Files.createDirectories(out);
+                inTwo(half -> List.of("gdcmanon", "-e", "-c", certificate.toString(), "-r", "--continue", "-i",
+                        halves.resolve(half).toString(), "-o", out.resolve(half).toString()));
+            });
         } else {
             System.out.println("gdcmanon is not installed (Debian: libgdcm-tools); its rows are left out");
         }
@@ -157,12 +160,20 @@ class CliBenchmark {
     }
 
     private static void inTwo(java.util.function.Function<String, List<String>> command) throws Exception {
-        Process a = new ProcessBuilder(command.apply("a")).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Process b = new ProcessBuilder(command.apply("b")).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertThat(a.waitFor()).as(String.join(" ", command.apply("a"))).isZero();
-        assertThat(b.waitFor()).as(String.join(" ", command.apply("b"))).isZero();
+        Path logA = Files.createTempFile("benchmark-a", ".log");
+        Path logB = Files.createTempFile("benchmark-b", ".log");
+        Process a = new ProcessBuilder(command.apply("a")).redirectErrorStream(true).redirectOutput(logA.toFile())
+                .start();
+        Process b = new ProcessBuilder(command.apply("b")).redirectErrorStream(true).redirectOutput(logB.toFile())
+                .start();
+        int exitA = a.waitFor();
+        int exitB = b.waitFor();
+        String outputA = Files.readString(logA);
+        String outputB = Files.readString(logB);
+        Files.delete(logA);
+        Files.delete(logB);
+        assertThat(exitA).as(String.join(" ", command.apply("a")) + "\n" + outputA).isZero();
+        assertThat(exitB).as(String.join(" ", command.apply("b")) + "\n" + outputB).isZero();
     }
 
     private static void run(Map<String, String> env, List<String> command) throws Exception {
