@@ -57,7 +57,8 @@ const css = {
   'form-js.css': '@bpmn-io/form-js/dist/assets/form-js.css',
   'diagram-js.css': 'bpmn-js/dist/assets/diagram-js.css',
   'bpmn-js.css': 'bpmn-js/dist/assets/bpmn-js.css',
-  'bpmn-js-bpmnlint.css': 'bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css'
+  'bpmn-js-bpmnlint.css': 'bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css',
+  'properties-panel.css': '@bpmn-io/properties-panel/dist/assets/properties-panel.css'
 };
 for (const [name, module] of Object.entries(css)) {
   await copyFile(require.resolve(module), path.join(out, name));

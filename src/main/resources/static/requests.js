@@ -82,7 +82,8 @@
       el('h2', {}, `Request #${r.id} · ${r.studyIdentifier} · subject ${r.studySubjectId}`),
       el('p', {}, `Requested by ${r.requestedBy} on ${new Date(r.requestedAt).toLocaleString()} · ${summary(r)}`,
         r.closedAt ? ` · ${state(r)} on ${new Date(r.closedAt).toLocaleString()}` : '',
-        r.processInstanceKey && canSeeProcesses ? el('span', {}, ' · ', el('a', { href: '/process.html?key=' + r.processInstanceKey }, 'process view')) : null),
+        r.processInstanceKey && canSeeProcesses ? el('span', {}, ' · ', el('a', { href: '/process.html?key=' + r.processInstanceKey }, 'process view')) : null,
+        r.series.length ? el('span', {}, ' · ', el('a', { id: 'open-viewer', href: '/viewer.html?request=' + enc(r.id) }, 'Image viewer')) : null),
       r.cancellation ? el('p', { id: 'request-cancellation' }, `Cancelled by ${r.cancellation.by} on `
         + `${new Date(r.cancellation.at).toLocaleString()}: “${r.cancellation.reason}”`) : '', // replaceChildren would print null
       // The server decides who may (the requester, a coordinator of the study) and answers in words otherwise.

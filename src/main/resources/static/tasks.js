@@ -64,11 +64,17 @@
     const mine = t.assignee === me.username;
     return el('tr', { 'data-task': t.key },
       el('td', {}, t.name || t.elementId), el('td', {}, t.studyId || '—'), el('td', {}, t.subject || '—'),
-      el('td', {}, t.assignee || 'unassigned'),
+      el('td', {}, t.assignee || offeredTo(t)),
       el('td', {},
         el('button', { type: 'button', onclick: () => openTask(t.key), 'aria-label': 'Open ' + (t.name || t.elementId) }, 'Open'), ' ',
-        !t.assignee ? el('button', { type: 'button', class: 'secondary', onclick: () => act(t.key, 'claim') }, 'Claim') : null,
+        !t.assignee && !t.note ? el('button', { type: 'button', class: 'secondary', onclick: () => act(t.key, 'claim') }, 'Claim') : null,
+        t.note ? el('p', { class: 'muted task-note' }, t.note) : null,
         mine ? el('button', { type: 'button', class: 'secondary', onclick: () => act(t.key, 'unclaim') }, 'Unclaim') : null));
+  }
+
+  /** An unassigned task offered to candidates (the review: the study's reviewers) says to whom. */
+  function offeredTo(t) {
+    return t.candidates && t.candidates.length ? 'unassigned, offered to ' + t.candidates.join(', ') : 'unassigned';
   }
 
   async function act(key, action) {
@@ -89,7 +95,9 @@
       panel.hidden = false;
       document.getElementById('task-heading').textContent = current.name || current.elementId;
       document.getElementById('task-meta').textContent =
-        `Study ${current.studyId || '—'} · assignee ${current.assignee || 'unassigned'} · task ${current.key}`;
+        `Study ${current.studyId || '—'} · assignee ${current.assignee || offeredTo(current)} · task ${current.key}`;
+      document.getElementById('task-note').replaceChildren(current.note ? el('strong', {}, current.note) : '');
+      document.getElementById('task-note').hidden = !current.note;
       if (form) form.destroy();
       const container = document.getElementById('form-container');
       container.replaceChildren();
@@ -106,6 +114,7 @@
         await form.importSchema(schema, data);
       }
       form.on('changed', e => { data = { ...data, ...e.data }; });
+      if (current.elementId === 'ReviewStagedCopy') reviewViewerLinks(document.getElementById('task-meta'), current.processInstanceKey);
       // The cancel button: the same as the form's own "Cancel this request", without filling in the form.
       const cancelButton = document.getElementById('cancel-request');
       cancelButton.hidden = true;
@@ -118,6 +127,19 @@
       }).catch(() => { /* not yet a request of this process: nothing to cancel */ });
       document.getElementById('task-heading').focus?.();
     } catch (e) { panel.hidden = false; showError(result, e); }
+  }
+
+  /**
+   * Above the review form, in the task's line (rewritten when another task opens): the image viewer of each of the
+   * process's requests, the copy beside its original, in a tab of its own so the form stays as filled in.
+   */
+  function reviewViewerLinks(line, processInstanceKey) {
+    api('/api/journeys/' + enc(processInstanceKey)).then(j => {
+      if (!current || current.processInstanceKey !== j.processInstanceKey) return;
+      line.append(...(j.requests || []).map(r => el('span', { class: 'review-viewer' }, ' · ',
+        el('a', { href: '/viewer.html?request=' + enc(r.id), target: '_blank', rel: 'noopener' },
+          'Look at the staged images beside their originals (request #' + r.id + ')'))));
+    }).catch(() => { /* no request yet: nothing to look at */ });
   }
 
   document.getElementById('complete-task').addEventListener('click', async () => {

@@ -320,6 +320,15 @@ public final class PixelDataDigest {
             if (hasPreamble) {
                 throw new IllegalArgumentException(name + ": DICM prefix without a file meta information group");
             }
+            // Elements come in ascending order and every object has SOP Class UID (0008,0016): a dataset without
+            // a meta group starts at group 0008 or below. Anything else is some other kind of file, and is named so.
+            int firstGroup = data.length >= 2 ? (data[0] & 0xFF) | (data[1] & 0xFF) << 8 : 0;
+            if (data.length < 8 || firstGroup > 0x0008) {
+                throw new IllegalArgumentException(name + ": not a DICOM file (no 'DICM' at byte 128, and it does"
+                        + " not start with a data element of group 0008; it starts with '"
+                        + Parser.printable(new String(data, 0, Math.min(data.length, 8),
+                        StandardCharsets.ISO_8859_1)) + "')");
+            }
             boolean explicit = data.length >= 6 && SHORT_VRS.contains(vrAt(data, 4)) || data.length >= 6
                     && LONG_VRS.contains(vrAt(data, 4));
             return new Parser(data, explicit, false, name, 0, end);

@@ -30,7 +30,11 @@ import java.util.regex.Pattern;
  */
 public final class PseudonymizationProfile {
 
-    /** Resolved on first use by {@link #keepsUid}; a profile is immutable, so a race only resolves it twice. */
+    /**
+     * The standard's table resolved for this profile, on first use; shared by the pseudonymizer and by
+     * {@link #keepsUid}, so verification judges by the very rules the copy was made with. A profile is immutable,
+     * so a race only resolves it twice.
+     */
     private volatile ProfileRules rules;
 
     /** What PatientID and PatientName become. */
@@ -303,13 +307,17 @@ public final class PseudonymizationProfile {
      * not take those for source identifiers left behind.
      */
     public boolean keepsUid(AttributeTag tag) {
+        String keyword = AttributeList.getDictionary().getNameFromTag(tag);
+        return rules().decide(tag, keyword, "UI", false, false).action() == ConfidentialityTable.Action.KEEP;
+    }
+
+    ProfileRules rules() {
         ProfileRules resolved = rules;
         if (resolved == null) {
             resolved = new ProfileRules(this, ConfidentialityTable.standard());
             rules = resolved;
         }
-        String keyword = AttributeList.getDictionary().getNameFromTag(tag);
-        return resolved.decide(tag, keyword, "UI", false, false).action() == ConfidentialityTable.Action.KEEP;
+        return resolved;
     }
 
     public boolean cleanStructuredContent() {

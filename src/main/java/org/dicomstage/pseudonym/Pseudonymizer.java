@@ -57,7 +57,7 @@ public final class Pseudonymizer {
         } else {
             this.dateShiftDays = 0;
         }
-        ProfileRules rules = new ProfileRules(profile, ConfidentialityTable.standard());
+        ProfileRules rules = profile.rules();
         this.studyAttributes = new StudyAttributes(profile, rules, context, patientPseudonym);
         this.transformer = new DatasetTransformer(profile, rules,
                 new AttributeActions(uids, dateShiftDays, rules.timezoneKept()), studyAttributes);

@@ -47,6 +47,14 @@ final class SeriesVerifier {
 
     private static final int FILE_META_GROUP = 0x0002;
 
+    /**
+     * What the pseudonymizer itself writes, in the standard's words ("Retain Safe Private Option", "Clean Pixel
+     * Data", ...): a patient whose name is one of those words ("Private", "Basic", "Safe") must not fail every copy.
+     * Source identifiers and UIDs are still looked for there.
+     */
+    private static final Set<AttributeTag> METHOD_TEXT = Set.of(TagFromName.DeidentificationMethod,
+            TagFromName.DeidentificationMethodCodeSequence);
+
     /** Debian's PixelMed lacks some RT keywords in TagFromName; its dictionary still knows them. */
     private static final AttributeTag ReferencedFrameOfReferenceSequence =
             org.dicomstage.dicom.DicomTags.byKeyword("ReferencedFrameOfReferenceSequence");
@@ -118,6 +126,11 @@ final class SeriesVerifier {
         Set<String> referenced = new LinkedHashSet<>();
         Map<String, String> referencedBy = new HashMap<>();
         int[] digestsCompared = {0};
+        int[] digestsDiffering = {0};
+        int[] residues = {0};
+        Set<String> patientIds = new LinkedHashSet<>();
+        Set<String> patientNames = new LinkedHashSet<>();
+        Set<String> methods = new LinkedHashSet<>();
         spec.target().retrieveSeries(targetStudy, targetSeries, file -> {
             Read read = readOrReport(file, "target", problems);
             if (read == null) {
@@ -134,16 +147,20 @@ final class SeriesVerifier {
                         ? "pixels outside the masked rectangles differ from the source"
                         : PixelMask.notBlackedOut(target, mask.rule());
                 if (difference != null) {
+                    digestsDiffering[0]++;
                     problems.add("masked pixel data (rule '" + mask.rule().name() + "') is wrong: " + difference
                             + ": SOP instance " + sop);
                 }
             } else if (expectedDigest != null || actualDigest != null) {
                 digestsCompared[0]++;
                 if (expectedDigest == null || !expectedDigest.equals(actualDigest)) {
+                    digestsDiffering[0]++;
                     problems.add("pixel data differs from the source: SOP instance " + sop);
                 }
             }
+            collectIdentity(target, patientIds, patientNames, methods);
             for (Residue residue : findResidues(target, identifiers)) {
+                residues[0]++;
                 problems.add("source identifier left in SOP instance " + sop + " at " + residue.path()
                         + ": '" + residue.value() + "'");
             }
@@ -157,9 +174,9 @@ final class SeriesVerifier {
         });
 
         // 4. References resolve to staged objects (instances or frames of reference) in the target study.
+        Map<String, String> dangling = new java.util.LinkedHashMap<>();
         if (!referenced.isEmpty()) {
             Set<String> staged = stagedObjectsOf(spec.target(), targetStudy);
-            Map<String, String> dangling = new java.util.LinkedHashMap<>();
             for (String ref : referenced) {
                 if (!sourceUids.contains(ref) && !staged.contains(ref)) { // a source UID is reported as a residue
                     dangling.put(ref, referencedBy.get(ref));
@@ -172,7 +189,26 @@ final class SeriesVerifier {
         SeriesVerification.Status status = problems.isEmpty()
                 ? SeriesVerification.Status.VERIFIED : SeriesVerification.Status.FAILED;
         return new SeriesVerification(series, targetSeries, status, sourceInstances.size(), targetInstances.size(),
-                digestsCompared[0], referenced.size(), problems, warnings);
+                digestsCompared[0], digestsCompared[0] - digestsDiffering[0], referenced.size(), dangling.size(),
+                residues[0], new SeriesVerification.CopyIdentity(List.copyOf(patientIds), List.copyOf(patientNames),
+                List.copyOf(methods)), problems, warnings);
+    }
+
+    /** What the copy says about the patient and how it was de-identified, for the reviewer. */
+    private static void collectIdentity(AttributeList target, Set<String> patientIds, Set<String> patientNames,
+                                        Set<String> methods) {
+        patientIds.add(Attribute.getSingleStringValueOrEmptyString(target, TagFromName.PatientID));
+        patientNames.add(Attribute.getSingleStringValueOrEmptyString(target, TagFromName.PatientName));
+        Attribute codes = target.get(TagFromName.DeidentificationMethodCodeSequence);
+        if (codes instanceof SequenceAttribute s) {
+            for (SequenceItem item : iterable(s)) {
+                String meaning = Attribute.getSingleStringValueOrEmptyString(item.getAttributeList(),
+                        TagFromName.CodeMeaning);
+                if (!meaning.isBlank()) {
+                    methods.add(meaning);
+                }
+            }
+        }
     }
 
     /** The rule that masked a source instance, and the digest of its pixels outside the rule's rectangles. */
@@ -320,16 +356,18 @@ final class SeriesVerifier {
     private static void findResidues(AttributeList list, String prefix, Identifiers identifiers, List<Residue> found) {
         for (Attribute a : list.values()) {
             String path = prefix + describe(a.getTag());
+            Identifiers here = METHOD_TEXT.contains(a.getTag())
+                    ? new Identifiers(identifiers.values(), Set.of(), identifiers.uids()) : identifiers;
             if (a instanceof SequenceAttribute s) {
                 int index = 0;
                 for (SequenceItem item : iterable(s)) {
-                    findResidues(item.getAttributeList(), path + "[" + index++ + "].", identifiers, found);
+                    findResidues(item.getAttributeList(), path + "[" + index++ + "].", here, found);
                 }
                 continue;
             }
             for (String v : textOf(a)) {
-                if (containsSourceUid(v, identifiers.uids()) || containsAnyIgnoreCase(v, identifiers.values())
-                        || containsWord(v, identifiers.nameParts())) {
+                if (containsSourceUid(v, here.uids()) || containsAnyIgnoreCase(v, here.values())
+                        || containsWord(v, here.nameParts())) {
                     found.add(new Residue(path, v));
                 }
             }

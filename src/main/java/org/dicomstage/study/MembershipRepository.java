@@ -19,6 +19,11 @@ interface MembershipRepository extends JpaRepository<Membership, Long> {
 
     @Query("""
             select m from Membership m join fetch m.study s join fetch m.user u
+            where s.identifier = :studyIdentifier order by u.username""")
+    List<Membership> findByStudy(String studyIdentifier);
+
+    @Query("""
+            select m from Membership m join fetch m.study s join fetch m.user u
             order by s.identifier, u.username""")
     List<Membership> findAllWithStudyAndUser();
 }

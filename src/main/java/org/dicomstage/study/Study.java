@@ -44,6 +44,9 @@ class Study {
     @Column(name = "source_archive", nullable = false)
     private boolean sourceArchive;
 
+    @Column(name = "four_eyes_review", nullable = false)
+    private boolean fourEyesReview;
+
     protected Study() {
     }
 
@@ -114,6 +117,15 @@ class Study {
 
     boolean sourceArchive() {
         return sourceArchive;
+    }
+
+    /** Whether the reviewer of a staged copy must be someone other than its requester. */
+    boolean fourEyesReview() {
+        return fourEyesReview;
+    }
+
+    void fourEyesReview(boolean on) {
+        this.fourEyesReview = on;
     }
 
     // Deliberately without the secret reference: entities end up in logs and exception messages.

@@ -41,6 +41,11 @@ class ApiErrors {
         return error(HttpStatus.FORBIDDEN, message);
     }
 
+    @ExceptionHandler(org.dicomstage.study.RoleRequired.class)
+    ResponseEntity<Map<String, String>> roleRequired(org.dicomstage.study.RoleRequired e) {
+        return error(HttpStatus.FORBIDDEN, e.getMessage());
+    }
+
     @ExceptionHandler(Forbidden.class)
     ResponseEntity<Map<String, String>> forbidden(Forbidden e) {
         return error(HttpStatus.FORBIDDEN, e.reason());

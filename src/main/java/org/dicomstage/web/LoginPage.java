@@ -1,6 +1,7 @@
 package org.dicomstage.web;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.stereotype.Controller;
@@ -8,15 +9,42 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.util.HtmlUtils;
 
-/** Our own login page: Spring's generated one is not styled like the rest and not ours to make accessible. */
+/**
+ * Our own login page: Spring's generated one is not styled like the rest and not ours to make accessible. With
+ * {@code dicomstage.security.mode=oidc} people sign in at the identity provider, and this page is only where signing
+ * out (or a failed sign-in) ends: it says so and links back, which goes to the provider again.
+ */
 @Controller
 class LoginPage {
+
+    private final boolean atProvider;
+
+    LoginPage(@Value("${dicomstage.security.mode:demo}") String mode) {
+        this.atProvider = "oidc".equals(mode);
+    }
 
     @GetMapping(value = "/login", produces = MediaType.TEXT_HTML_VALUE)
     @ResponseBody
     String login(HttpServletRequest request) {
+        if (atProvider) {
+            return page(request.getParameter("error") != null
+                    ? alert("Signing in through the identity provider did not succeed. Try again.")
+                    : message(request), "<p><a id=\"sign-in\" href=\"/\">Sign in again</a></p>\n");
+        }
         CsrfToken csrf = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
-        String message = message(request);
+        return page(message(request), """
+                <form method="post" action="/login">
+                  <label for="username">Username</label>
+                  <input id="username" name="username" autocomplete="username" required autofocus>
+                  <label for="password">Password</label>
+                  <input id="password" name="password" type="password" autocomplete="current-password" required>
+                  <input type="hidden" name="%s" value="%s">
+                  <button type="submit">Sign in</button>
+                </form>
+                """.formatted(HtmlUtils.htmlEscape(csrf.getParameterName()), HtmlUtils.htmlEscape(csrf.getToken())));
+    }
+
+    private static String page(String message, String body) {
         return """
                 <!DOCTYPE html>
                 <html lang="en">
@@ -27,18 +55,9 @@ class LoginPage {
                 <main>
                 <h1>DICOM Stage</h1>
                 %s
-                <form method="post" action="/login">
-                  <label for="username">Username</label>
-                  <input id="username" name="username" autocomplete="username" required autofocus>
-                  <label for="password">Password</label>
-                  <input id="password" name="password" type="password" autocomplete="current-password" required>
-                  <input type="hidden" name="%s" value="%s">
-                  <button type="submit">Sign in</button>
-                </form>
-                </main>
+                %s</main>
                 </body></html>
-                """.formatted(message,
-                HtmlUtils.htmlEscape(csrf.getParameterName()), HtmlUtils.htmlEscape(csrf.getToken()));
+                """.formatted(message, body);
     }
 
     private static String message(HttpServletRequest request) {

@@ -39,26 +39,29 @@ class TaskController {
     List<TaskSummary> list(@RequestParam(required = false) Long processInstanceKey, Principal user) {
         return access.visibleTo(user.getName()).stream()
                 .filter(t -> processInstanceKey == null || t.processInstanceKey() == processInstanceKey)
-                .map(TaskSummary::of).toList();
+                .map(t -> TaskSummary.of(t, access.note(user.getName(), t))).toList();
     }
 
     @GetMapping("/api/tasks/{key}")
     TaskDetail get(@PathVariable long key, Principal user) {
         UserTask task = access.require(user.getName(), key, "view");
-        return new TaskDetail(TaskSummary.of(task), ProcessController.withoutSecrets(task.variables()));
+        return new TaskDetail(TaskSummary.of(task, access.note(user.getName(), task)),
+                ProcessController.withoutSecrets(task.variables()));
     }
 
     @PostMapping("/api/tasks/{key}/claim")
     ResponseEntity<Void> claim(@PathVariable long key, Principal user) {
-        access.require(user.getName(), key, "claim");
+        UserTask task = access.require(user.getName(), key, "claim");
         tasks.claim(key, user.getName());
+        access.claimed(user.getName(), task);
         return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/api/tasks/{key}/unclaim")
     ResponseEntity<Void> unclaim(@PathVariable long key, Principal user) {
-        access.require(user.getName(), key, "unclaim");
+        UserTask task = access.require(user.getName(), key, "unclaim");
         tasks.unclaim(key);
+        access.unclaimed(user.getName(), task);
         return ResponseEntity.noContent().build();
     }
 
@@ -82,8 +85,12 @@ class TaskController {
             Ids.study(study);
             studies.requireRight(user.getName(), study, Right.STAGE);
         }
+        if (ProcessDefinition.Elements.REVIEW_STAGED_COPY.equals(task.elementId())) {
+            // Who reviewed, from the session: the cancel path records them as who cancelled.
+            variables.put(Variables.REVIEWED_BY, user.getName());
+        }
         tasks.complete(key, variables);
-        access.completed(user.getName(), task);
+        access.completed(user.getName(), task, variables);
         return ResponseEntity.noContent().build();
     }
 
@@ -92,14 +99,18 @@ class TaskController {
         return ResponseEntity.of(forms.form(formId));
     }
 
+    /**
+     * @param candidates who the task is offered to besides its assignee (the review's reviewers); empty for others
+     * @param note       what the user should know before acting (four eyes), or null
+     */
     record TaskSummary(String key, String processInstanceKey, String elementId, String name, String formId,
-                       String assignee, String studyId, String subject) {
+                       String assignee, String studyId, String subject, List<String> candidates, String note) {
 
         // Keys as strings: they exceed JavaScript's safe integers.
-        static TaskSummary of(UserTask t) {
+        static TaskSummary of(UserTask t, String note) {
             String subject = ProcessInstances.subjectOf(t.variables());
             return new TaskSummary(Long.toString(t.key()), Long.toString(t.processInstanceKey()), t.elementId(),
-                    t.name(), t.formId(), t.assignee(), TaskAccess.studyOf(t), subject);
+                    t.name(), t.formId(), t.assignee(), TaskAccess.studyOf(t), subject, t.candidateUsers(), note);
         }
     }
 

@@ -24,10 +24,15 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
+import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.csrf.CsrfException;
@@ -47,9 +52,8 @@ class WebSecurity {
     private static final Logger log = LoggerFactory.getLogger(WebSecurity.class);
 
     static final String ADMIN = "ADMIN";
-    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; "
-            + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
-            + "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'";
+    static final String SIGNED_OUT = "SIGNED_OUT";
+    static final String CONTENT_SECURITY_POLICY = contentSecurityPolicy(List.of());
 
     @Bean
     PasswordEncoder passwordEncoder() {
@@ -78,7 +82,7 @@ class WebSecurity {
         requireEmbeddedDatabase(database, anyDatabase);
         log.warn("Form login with demo passwords (dicomstage.security.mode=demo): for the embedded run only, and "
                 + "only from this machine (loopback); production sets dicomstage.security.mode=oidc");
-        common(http, studies);
+        common(http, studies, CONTENT_SECURITY_POLICY);
         DemoLoginGuard guard = new DemoLoginGuard(throttle, studies);
         http.userDetailsService(accounts)
                 .addFilterBefore(guard, UsernamePasswordAuthenticationFilter.class)
@@ -89,10 +93,43 @@ class WebSecurity {
 
     @Bean
     @ConditionalOnProperty(name = "dicomstage.security.mode", havingValue = "oidc")
-    SecurityFilterChain oidcLogin(HttpSecurity http, StudyService studies, Accounts accounts) throws Exception {
-        common(http, studies);
-        http.oauth2Login(oauth -> oauth.userInfoEndpoint(u -> u.oidcUserService(membershipRoles(accounts))));
+    SecurityFilterChain oidcLogin(HttpSecurity http, StudyService studies, Accounts accounts,
+                                  ClientRegistrationRepository registrations,
+                                  @Value("${dicomstage.security.end-session-uri:}") String endSessionUri)
+            throws Exception {
+        ProviderLogout providerLogout = new ProviderLogout(registrations, endSessionUri);
+        // The sign-out form is answered with a redirect to the provider's end-session endpoint.
+        common(http, studies, contentSecurityPolicy(providerLogout.origins()));
+        DefaultOAuth2AuthorizationRequestResolver authorizationRequests = new DefaultOAuth2AuthorizationRequestResolver(
+                registrations, OAuth2AuthorizationRequestRedirectFilter.DEFAULT_AUTHORIZATION_REQUEST_BASE_URI);
+        // PKCE for our confidential client too (Spring adds it only for public ones): the realm requires it, and it
+        // binds the authorization code to the browser session that asked for it.
+        authorizationRequests.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
+        SavedRequestAwareAuthenticationSuccessHandler afterSignIn = new SavedRequestAwareAuthenticationSuccessHandler();
+        afterSignIn.setDefaultTargetUrl("/");
+        http.oauth2Login(oauth -> oauth
+                        .authorizationEndpoint(a -> a.authorizationRequestResolver(authorizationRequests))
+                        .userInfoEndpoint(u -> u.oidcUserService(membershipRoles(accounts)))
+                        // Audited as in demo mode: who signed in, and every sign-in the provider's answer failed.
+                        .successHandler((request, response, authentication) -> {
+                            studies.record(authentication.getName(), DemoLoginGuard.LOGIN_SUCCEEDED, null, null,
+                                    "signed in through the provider from " + request.getRemoteAddr());
+                            afterSignIn.onAuthenticationSuccess(request, response, authentication);
+                        })
+                        .failureHandler((request, response, failure) -> {
+                            studies.record("(provider)", DemoLoginGuard.LOGIN_FAILED, null, null,
+                                    "sign-in through the provider from " + request.getRemoteAddr() + " failed: "
+                                            + shortened(failure.getMessage()));
+                            response.sendRedirect("/login?error");
+                        }))
+                .logout(logout -> logout.logoutSuccessHandler(providerLogout.successHandler()));
         return http.build();
+    }
+
+    /** The provider's error, as much of it as an audit line should hold. */
+    private static String shortened(String message) {
+        String m = String.valueOf(message);
+        return m.length() <= 200 ? m : m.substring(0, 200) + "…";
     }
 
     /**
@@ -124,7 +161,17 @@ class WebSecurity {
         };
     }
 
-    private static void common(HttpSecurity http, StudyService studies) throws Exception {
+    /** Only our own content; forms may also be answered with a redirect to {@code formTargets} (origins). */
+    static String contentSecurityPolicy(List<String> formTargets) {
+        List<String> formAction = new ArrayList<>(List.of("'self'"));
+        formAction.addAll(formTargets);
+        return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                + "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+                + "form-action " + String.join(" ", formAction) + "; base-uri 'self'; object-src 'none'";
+    }
+
+    private static void common(HttpSecurity http, StudyService studies, String contentSecurityPolicy)
+            throws Exception {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/error", "/vendor/**", "/app.css", "/favicon.ico").permitAll()
                         // Container and load-balancer probes: status only; details are for admins
@@ -136,8 +183,14 @@ class WebSecurity {
                 .exceptionHandling(e -> e.accessDeniedHandler(auditedDenial(studies)))
                 // The pages load nothing from elsewhere; the policy makes the browser enforce it. Inline styles
                 // stay allowed: form-js and bpmn-js set style attributes.
-                .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
-                .logout(logout -> logout.logoutSuccessUrl("/login?logout"));
+                .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(contentSecurityPolicy)))
+                .logout(logout -> logout.logoutSuccessUrl(ProviderLogout.SIGNED_OUT)
+                        .addLogoutHandler((request, response, authentication) -> {
+                            if (authentication != null) {
+                                studies.record(authentication.getName(), SIGNED_OUT, null, null,
+                                        "signed out from " + request.getRemoteAddr());
+                            }
+                        }));
     }
 
     /**

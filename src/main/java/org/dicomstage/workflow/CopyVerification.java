@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.dicomstage.pseudonym.Pseudonymizer;
+import org.dicomstage.staging.SeriesStagingSpec;
 import org.dicomstage.staging.SeriesVerification;
 import org.dicomstage.staging.StagingService;
+import org.dicomstage.study.ReviewSettings;
 import org.dicomstage.study.SeriesStatus;
 import org.dicomstage.study.SeriesTexts;
 import org.dicomstage.study.StudyService;
@@ -25,17 +28,27 @@ class CopyVerification {
     private final StudyService studies;
     private final StagingService staging;
     private final StagingTargets targets;
+    private final ReviewSettings review;
 
-    CopyVerification(StudyService studies, StagingService staging, StagingTargets targets) {
+    CopyVerification(StudyService studies, StagingService staging, StagingTargets targets, ReviewSettings review) {
         this.studies = studies;
         this.staging = staging;
         this.targets = targets;
+        this.review = review;
     }
 
-    /** @param keptDescriptors what leaves the archive as text, per series: {@link KeptDescriptorRows} */
+    /**
+     * @param keptDescriptors       what leaves the archive as text, per series: {@link KeptDescriptorRows}
+     * @param pseudonymizedIdentity who the patient is in the copy, per subject: {@link ReviewIdentity}
+     * @param reviewCandidates      login names the review is offered to (the study's reviewers, less the requester
+     *                              under four eyes)
+     * @param fourEyes              whether the study requires a reviewer other than the requester
+     */
     record VerificationOutcome(boolean verified, List<Map<String, Object>> verificationReport,
                                List<Map<String, Object>> failedSeries, List<Map<String, Object>> stagingProblems,
-                               List<Map<String, Object>> keptDescriptors) {
+                               List<Map<String, Object>> keptDescriptors,
+                               List<Map<String, Object>> pseudonymizedIdentity, List<String> reviewCandidates,
+                               boolean fourEyes) {
     }
 
     /** Verifies every confirmed series, also those staged in an earlier round, so the report is complete. */
@@ -47,11 +60,14 @@ class CopyVerification {
         List<Map<String, Object>> problems = new ArrayList<>();
         List<KeptDescriptorRows.Series> texts = new ArrayList<>();
         Map<Long, Map<String, SeriesTexts>> textsByRequest = new HashMap<>();
+        ReviewIdentity identity = new ReviewIdentity();
+        String requestedBy = null;
         for (Map<String, Object> series : expandedSelection == null ? List.<Map<String, Object>>of() : expandedSelection) {
             if (!confirmed.contains(SeriesObjects.uid(series))) {
                 continue;
             }
             StagingTargets.Target t = targets.target(studyId, series, processInstanceKey);
+            requestedBy = requestedBy == null ? t.request().requestedBy() : requestedBy;
             String what = SeriesObjects.label(series) + " (" + t.row().seriesInstanceUid() + ")";
             Map<String, Object> row = new LinkedHashMap<>();
             row.put(SeriesObjects.DESCRIPTION, SeriesObjects.label(series));
@@ -70,8 +86,8 @@ class CopyVerification {
                 row.put(SeriesObjects.SERIES_UID, v.targetSeriesInstanceUID());
                 row.put("expectedInstances", v.sourceInstances());
                 row.put("stagedInstances", v.targetInstances());
-                row.put("checks", "count, UIDs, identifiers, pixel data (" + v.pixelDigestsCompared()
-                        + "), references (" + v.referencesChecked() + ")");
+                row.put("checks", CheckWords.sentence(v));
+                identity.add(t.request().studySubjectId(), t.spec().profile(), dateShiftDays(t.spec()), v.identity());
                 problem = v.verified() ? null : String.join("; ", v.problems());
                 row.put("result", v.verified()
                         ? (v.warnings().isEmpty() ? "OK" : "OK with warnings: " + String.join("; ", v.warnings()))
@@ -98,6 +114,12 @@ class CopyVerification {
         if (report.isEmpty()) {
             throw new RejectedInput("nothing to verify: no confirmed series in the selection");
         }
-        return new VerificationOutcome(failed.isEmpty(), report, failed, problems, KeptDescriptorRows.rows(texts));
+        return new VerificationOutcome(failed.isEmpty(), report, failed, problems, KeptDescriptorRows.rows(texts),
+                identity.rows(), review.candidates(studyId, requestedBy), review.fourEyes(studyId));
+    }
+
+    /** The subject's date shift, as the pseudonymizer derives it from the study secret (0 unless shifted). */
+    private static int dateShiftDays(SeriesStagingSpec spec) {
+        return new Pseudonymizer(spec.profile(), spec.context()).dateShiftDays();
     }
 }

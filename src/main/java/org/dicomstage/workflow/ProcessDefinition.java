@@ -336,11 +336,30 @@ public final class ProcessDefinition {
         public static final String STAGING_PROBLEMS = "stagingProblems";
         /** Table rows for the review: series (label), what, attribute, value; bounded, see KeptDescriptorRows. */
         public static final String KEPT_DESCRIPTORS = "keptDescriptors";
+        /**
+         * Rows for the review, one per subject: studySubjectId, PatientID and PatientName (as the held copy carries
+         * them: the pseudonym, never the Study0 PID), dates (in words, with the subject's shift), profile, options
+         * (the Options the copy records). See ReviewIdentity.
+         */
+        public static final String PSEUDONYMIZED_IDENTITY = "pseudonymizedIdentity";
+        /**
+         * Login names the review task is offered to (its candidate users): the study's members with the review right,
+         * less the requester when the study has four eyes on. Our task access checks rights and four eyes again on
+         * every call.
+         */
+        public static final String REVIEW_CANDIDATES = "reviewCandidates";
+        /** Boolean: the study requires a reviewer other than the requester (its setting when the copy was verified). */
+        public static final String FOUR_EYES = "fourEyes";
 
         // Review staged copy (form).
         /** "accept" or "sendBack". */
         public static final String REVIEW_DECISION = "reviewDecision";
         public static final String REVIEW_COMMENT = "reviewComment";
+        /**
+         * Login of who completed the review, set by our task API (never by the form); the cancel path records them
+         * as who cancelled. Tasklist does not set it: the requester is recorded then.
+         */
+        public static final String REVIEWED_BY = "reviewedBy";
 
         // Resolve staging problem (form).
         /** "retry" or "abort". */

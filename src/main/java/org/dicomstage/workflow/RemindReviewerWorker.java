@@ -1,5 +1,6 @@
 package org.dicomstage.workflow;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,7 +23,7 @@ public class RemindReviewerWorker {
     private static final Logger log = LoggerFactory.getLogger(RemindReviewerWorker.class);
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Input(String requestedBy, String studyId) {
+    record Input(String requestedBy, String studyId, List<String> reviewCandidates) {
     }
 
     private final StudyService studies;
@@ -33,13 +34,18 @@ public class RemindReviewerWorker {
         this.jobs = jobs;
     }
 
-    @JobWorker(type = JobTypes.REMIND_REVIEWER, fetchVariables = {Variables.REQUESTED_BY, Variables.STUDY_ID})
+    @JobWorker(type = JobTypes.REMIND_REVIEWER, fetchVariables = {Variables.REQUESTED_BY, Variables.STUDY_ID,
+            Variables.REVIEW_CANDIDATES})
     public Map<String, Object> handle(ActivatedJob job, @VariablesAsType Input in) {
-        return jobs.run(job, in.studyId(), Set.of(), "reminding " + in.requestedBy() + " of the open review", () -> {
+        // The review is offered to its candidates (under four eyes not the requester); older instances have none.
+        String reviewers = in.reviewCandidates() == null || in.reviewCandidates().isEmpty() ? in.requestedBy()
+                : String.join(", ", in.reviewCandidates());
+        return jobs.run(job, in.studyId(), Set.of(), "reminding " + reviewers + " of the open review", () -> {
             // No mail server exists: the audit trail and the log are the reminder's record.
             studies.record(in.requestedBy(), REVIEWER_REMINDED, in.studyId(), null,
-                    "review of the staged copy (process instance " + job.getProcessInstanceKey() + ") is still open");
-            log.info("reminder: {} has not reviewed the staged copy for study {} yet", in.requestedBy(), in.studyId());
+                    "review of the staged copy (process instance " + job.getProcessInstanceKey() + ") is still open;"
+                            + " offered to " + reviewers);
+            log.info("reminder: {} has not reviewed the staged copy for study {} yet", reviewers, in.studyId());
             return Map.of();
         });
     }

@@ -22,7 +22,8 @@ public class VerifyWorker {
 
     record Output(boolean verified, List<Map<String, Object>> verificationReport,
                   List<Map<String, Object>> failedSeries, List<Map<String, Object>> stagingProblems,
-                  List<Map<String, Object>> keptDescriptors) {
+                  List<Map<String, Object>> keptDescriptors, List<Map<String, Object>> pseudonymizedIdentity,
+                  List<String> reviewCandidates, boolean fourEyes) {
     }
 
     private final CopyVerification verification;
@@ -40,7 +41,7 @@ public class VerifyWorker {
             CopyVerification.VerificationOutcome r = verification.verify(in.studyId(), in.expandedSelection(),
                     in.confirmedSeriesUids(), job.getProcessInstanceKey());
             return new Output(r.verified(), r.verificationReport(), r.failedSeries(), r.stagingProblems(),
-                    r.keptDescriptors());
+                    r.keptDescriptors(), r.pseudonymizedIdentity(), r.reviewCandidates(), r.fourEyes());
         });
     }
 }

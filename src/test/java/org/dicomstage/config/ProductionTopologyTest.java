@@ -334,6 +334,28 @@ class ProductionTopologyTest {
                 .contains(DemoStudyData.RESEARCHER, DemoStudyData.COORDINATOR, DemoStudyData.ADMIN);
     }
 
+    /**
+     * "Sign out" in the app ends the Keycloak session too (OidcLoginBrowserIT shows it against a real provider): the
+     * end-session endpoint is the browser's address of the realm, as the authorization endpoint is, and the realm
+     * lets the app's client return to its signed-out page.
+     */
+    @Test
+    void signingOutOfTheAppSignsOutOfKeycloak() throws IOException {
+        String authorization = required("SPRING_SECURITY_OAUTH2_CLIENT_PROVIDER_KEYCLOAK_AUTHORIZATIONURI");
+        assertThat(authorization).endsWith("/protocol/openid-connect/auth");
+        assertThat(required("DICOMSTAGE_SECURITY_ENDSESSIONURI"))
+                .isEqualTo(authorization.substring(0, authorization.length() - "auth".length()) + "logout");
+        JsonNode realm = new ObjectMapper().readTree(ROOT.resolve("keycloak/dicomstage-realm.json").toFile());
+        String client = appEnvironment.get("SPRING_SECURITY_OAUTH2_CLIENT_REGISTRATION_KEYCLOAK_CLIENTID");
+        List<String> returns = new ArrayList<>();
+        realm.path("clients").forEach(c -> {
+            if (c.path("clientId").asText().equals(client)) {
+                returns.add(c.path("attributes").path("post.logout.redirect.uris").asText());
+            }
+        });
+        assertThat(returns).containsExactly("${DICOMSTAGE_URL}/login?logout");
+    }
+
     /** The app starts on PostgreSQL only with OIDC (demo logins refuse a non-H2 database) and its settings resolve. */
     @Test
     void theAppSignsInThroughOidcAndItsRegistrationResolves() {

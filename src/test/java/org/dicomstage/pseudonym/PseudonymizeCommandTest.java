@@ -105,6 +105,20 @@ class PseudonymizeCommandTest {
     }
 
     @Test
+    void aFileThatIsNotDicomIsCalledSo() throws Exception {
+        Path notes = Files.writeString(in.resolve("PROVENANCE.txt"), "Provenance: downloaded from ...\n");
+        Path out = dir.resolve("out");
+
+        int status = run("--profile", "basic", "--secret-file", secret.toString(), "--subject-id", "SUBJ-1",
+                "--sponsor", "Sponsor", "--protocol-id", "P-1", "--in", in.toString(), "--out", out.toString());
+
+        assertThat(status).isEqualTo(PseudonymizeCommand.FAILED);
+        assertThat(stderr.toString()).contains("FAILED " + notes, "not a DICOM file", "starts with 'Provenan'")
+                .doesNotContain("declares");
+        assertThat(out.resolve("PROVENANCE.txt")).doesNotExist();
+    }
+
+    @Test
     void dryRunPrintsChangesAndWritesNothing() {
         Path out = dir.resolve("out");
 

@@ -103,6 +103,24 @@ class SeriesVerifierTest {
     }
 
     @Test
+    void aPatientNamedLikeAnOptionOfTheProfileIsNotFoundInTheMethodTheCopyDeclares() throws Exception {
+        AttributeList target = new AttributeList();
+        put(target, new LongStringAttribute(TagFromName.DeidentificationMethod), "DICOM PS3.15 E.1-1 Basic Profile");
+        SequenceAttribute methods = new SequenceAttribute(TagFromName.DeidentificationMethodCodeSequence);
+        AttributeList code = new AttributeList();
+        put(code, new LongStringAttribute(TagFromName.CodeMeaning), "Retain Safe Private Option");
+        methods.addItem(code);
+        target.put(methods);
+        put(target, new LongStringAttribute(TagFromName.StudyDescription), "Private follow-up, HNC-0522c0009");
+
+        List<SeriesVerifier.Residue> residues = SeriesVerifier.findResidues(target,
+                identifiers(Set.of("HNC-0522c0009"), Set.of("private", "basic")));
+
+        assertThat(residues).as("the name is still found where the source's text went, not in the method")
+                .extracting(SeriesVerifier.Residue::path).containsExactly("StudyDescription");
+    }
+
+    @Test
     void aNamePartCountsAsAWordNotInsideOtherWords() throws Exception {
         AttributeList target = new AttributeList();
         put(target, new LongStringAttribute(TagFromName.Manufacturer), "DemoCorp Linacs");

@@ -23,7 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 @DataJpaTest
-@Import({StudyService.class, StudySecrets.class, DemoStudyData.class, StudyServiceTest.Clocks.class})
+@Import({StudyService.class, ReviewSettings.class, StudySecrets.class, DemoStudyData.class, StudyServiceTest.Clocks.class})
 class StudyServiceTest {
 
     @TestConfiguration
@@ -42,6 +42,9 @@ class StudyServiceTest {
 
     @Autowired
     StudyRepository studies;
+
+    @Autowired
+    ReviewSettings review;
 
     @BeforeEach
     void seed() {
@@ -74,6 +77,29 @@ class StudyServiceTest {
                     assertThat(m.role()).isEqualTo(Role.COORDINATOR);
                     assertThat(m.rights()).containsExactlyInAnyOrder(Right.LOOKUP, Right.REVIEW, Right.DOWNLOAD);
                 });
+    }
+
+    @Test
+    void fourEyesIsOffUntilACoordinatorTurnsItOnAndThenTheRequesterIsNoCandidateReviewer() {
+        assertThat(review.fourEyes(RT_HN_2026)).isFalse();
+        assertThat(review.candidates(RT_HN_2026, RESEARCHER)).containsExactly(ADMIN, COORDINATOR, RESEARCHER);
+
+        assertThatThrownBy(() -> review.setFourEyes(RESEARCHER, RT_HN_2026, true)).isInstanceOf(RoleRequired.class)
+                .hasMessage("Only a coordinator or admin of RT-HN-2026 may change who reviews.");
+        assertThatThrownBy(() -> review.setFourEyes(OUTSIDER, RT_HN_2026, true)).isInstanceOf(StudyAccessDenied.class);
+        assertThat(review.fourEyes(RT_HN_2026)).isFalse();
+        assertThat(service.auditFor(RESEARCHER, 0, 1).events().getFirst().action())
+                .isEqualTo(AuditActions.ACCESS_DENIED);
+
+        ReviewSettings.Setting on = review.setFourEyes(COORDINATOR, RT_HN_2026, true);
+        assertThat(on.fourEyes()).isTrue();
+        assertThat(review.fourEyes(RT_HN_2026)).as("stored").isTrue();
+        assertThat(review.candidates(RT_HN_2026, RESEARCHER)).containsExactly(ADMIN, COORDINATOR);
+        assertThat(review.candidates(RT_HN_2026, ADMIN)).containsExactly(COORDINATOR, RESEARCHER);
+        assertThat(service.auditFor(COORDINATOR, 0, 1).events().getFirst())
+                .extracting(AuditEventView::action, AuditEventView::detail)
+                .containsExactly(AuditActions.FOUR_EYES_CHANGED, "four eyes at review on");
+        assertThat(review.setting(RESEARCHER, RT_HN_2026).reviewers()).containsExactly(ADMIN, COORDINATOR, RESEARCHER);
     }
 
     @Test

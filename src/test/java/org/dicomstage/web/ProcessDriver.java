@@ -87,6 +87,30 @@ final class ProcessDriver {
         return task(instance, "PickSeries");
     }
 
+    /**
+     * From Pick series to the review: picks the MR, confirms it, and does expand-selection's, stage-series' and
+     * verify's part; verify offers the review to {@code reviewCandidates}. Returns the review task.
+     */
+    UserTask atReview(UserTask pick, List<String> reviewCandidates, boolean fourEyes) {
+        long instance = pick.processInstanceKey();
+        tasks.complete(pick.key(), Map.of("pickedSeriesUids", List.of(MR)));
+        completeJob(instance, JobTypes.EXPAND_SELECTION, Map.of(
+                "expandedSelection", List.of(row(MR, "MR", 2, "T1 MPRAGE", 176)),
+                "selectionOptions", List.of(Map.of("label", "MR T1 MPRAGE", "value", MR)),
+                "confirmedSeriesUids", List.of(MR), "selectionWarnings", ""));
+        tasks.complete(task(instance, "ConfirmSelection").key(), Map.of("confirmedSeriesUids", List.of(MR)));
+        completeJob(instance, JobTypes.STAGE_SERIES, Map.of("stagingResult", Map.of("seriesInstanceUid", MR,
+                "status", "STAGED", "instancesStaged", 176)));
+        completeJob(instance, JobTypes.VERIFY, Map.of("verified", true,
+                "verificationReport", List.of(Map.of("seriesDescription", "MR 'T1 MPRAGE'", "seriesInstanceUid",
+                        "2.25.7", "expectedInstances", 176, "stagedInstances", 176, "checks",
+                        "all 176 instances arrived; no source identifier found; pixel data identical in 176 of 176;"
+                                + " no references to check", "result", "OK")),
+                "failedSeries", List.of(), "stagingProblems", List.of(), "keptDescriptors", List.of(),
+                "reviewCandidates", reviewCandidates, "fourEyes", fourEyes));
+        return task(instance, "ReviewStagedCopy");
+    }
+
     private static Map<String, Object> row(String uid, String modality, int number, String description, int count) {
         var row = new java.util.LinkedHashMap<String, Object>(Map.of("patientId", "PID-0001",
                 "studySubjectId", "HN-001", "studyDate", "2026-03-02", "studyDescription", "RT planning",

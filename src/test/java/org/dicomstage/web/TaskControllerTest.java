@@ -1,6 +1,7 @@
 package org.dicomstage.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -13,6 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.List;
 import org.dicomstage.study.AuditActions;
+import org.dicomstage.study.AuditEventView;
+import org.dicomstage.study.ReviewSettings;
 import org.dicomstage.study.DemoStudyData;
 import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StudyService;
@@ -43,6 +46,8 @@ class TaskControllerTest {
     io.camunda.client.CamundaClient camunda;
     @Autowired
     ProcessInstances instances;
+    @Autowired
+    ReviewSettings reviewSettings;
 
     @Test
     void editStartsTheProcessWithStudySubjectAndStudy0StudyFixedAndSkipsActivateStudy() throws Exception {
@@ -165,6 +170,60 @@ class TaskControllerTest {
         mvc.perform(post("/api/tasks/" + activate.key() + "/claim").with(user(DemoStudyData.RESEARCHER))
                 .with(csrf())).andExpect(status().isNoContent());
         assertThat(tasks.get(activate.key()).orElseThrow().assignee()).isEqualTo(DemoStudyData.RESEARCHER);
+    }
+
+    @Test
+    void claimUnclaimAndTheReviewDecisionAreAuditedWithTheActingUserAlsoWhenAnAdminReviewsAResearchersCopy()
+            throws Exception {
+        UserTask review = driver().atReview(driver().atPickSeries(),
+                reviewSettings.candidates(DemoStudyData.RT_HN_2026, DemoStudyData.RESEARCHER), false);
+        String task = "task " + review.key();
+        assertThat(review.candidateUsers()).as("every member with the review right")
+                .containsExactly(DemoStudyData.ADMIN, DemoStudyData.COORDINATOR, DemoStudyData.RESEARCHER);
+
+        mvc.perform(post("/api/tasks/" + review.key() + "/claim").with(user(DemoStudyData.RESEARCHER)).with(csrf()))
+                .andExpect(status().isNoContent());
+        mvc.perform(post("/api/tasks/" + review.key() + "/unclaim").with(user(DemoStudyData.RESEARCHER))
+                .with(csrf())).andExpect(status().isNoContent());
+        mvc.perform(post("/api/tasks/" + review.key() + "/complete").with(user(DemoStudyData.ADMIN)).with(csrf())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"reviewDecision\":\"sendBack\",\"reviewComment\":\"the plan is missing\"}"))
+                .andExpect(status().isNoContent());
+
+        List<AuditEventView> rows = studies.auditForStudy(DemoStudyData.RT_HN_2026, 0, 50).events().stream()
+                .filter(e -> e.detail() != null && (e.detail().equals(task) || e.detail().startsWith(task + " ")))
+                .toList();
+        assertThat(rows).extracting(AuditEventView::action, AuditEventView::username).containsExactly(
+                tuple(AuditActions.REVIEW_SENT_BACK, DemoStudyData.ADMIN),
+                tuple(AuditActions.TASK_COMPLETED, DemoStudyData.ADMIN),
+                tuple(AuditActions.TASK_UNCLAIMED, DemoStudyData.RESEARCHER),
+                tuple(AuditActions.TASK_CLAIMED, DemoStudyData.RESEARCHER));
+        assertThat(rows.getFirst().detail()).isEqualTo(task + " (Review staged copy) of process "
+                + review.processInstanceKey() + ", requested by " + DemoStudyData.RESEARCHER + ": the plan is missing");
+        assertThat(rows.get(2).detail()).endsWith("was claimed by " + DemoStudyData.RESEARCHER);
+    }
+
+    @Test
+    void aReviewerWhoCancelsIsAuditedAndRecordedAsWhoCancelledNotTheRequester() throws Exception {
+        UserTask review = driver().atReview(driver().atPickSeries(),
+                reviewSettings.candidates(DemoStudyData.RT_HN_2026, DemoStudyData.RESEARCHER), false);
+        mvc.perform(post("/api/tasks/" + review.key() + "/complete").with(user(DemoStudyData.COORDINATOR))
+                        .with(csrf()).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"reviewDecision\":\"cancel\",\"cancelReason\":\"wrong patient\","
+                                + "\"reviewedBy\":\"someone-else\"}"))
+                .andExpect(status().isNoContent());
+
+        AuditEventView cancelled = studies.auditFor(DemoStudyData.COORDINATOR, 0, 5).events().stream()
+                .filter(e -> e.action().equals(AuditActions.REVIEW_CANCELLED)).findFirst().orElseThrow();
+        assertThat(cancelled.detail()).startsWith("task " + review.key() + " (Review staged copy)")
+                .endsWith("requested by " + DemoStudyData.RESEARCHER + ": wrong patient");
+        // The cancel path's worker records the cancel under cancelledBy: the reviewer, from the session.
+        ProcessInstances.Detail detail = org.dicomstage.testing.Poll.until(Duration.ofSeconds(10),
+                () -> instances.get(review.processInstanceKey()).filter(d -> d.activeElements()
+                        .contains(ProcessDefinition.Elements.CLEAR_HOLDING_CANCELLED)).orElse(null),
+                () -> "not on the cancel path");
+        assertThat(detail.variables()).containsEntry(ProcessDefinition.Variables.CANCELLED_BY,
+                DemoStudyData.COORDINATOR).containsEntry(ProcessDefinition.Variables.CANCEL_REASON, "wrong patient");
     }
 
     @Test

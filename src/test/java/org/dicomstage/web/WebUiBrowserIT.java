@@ -53,6 +53,8 @@ class WebUiBrowserIT {
     UserTasks tasks;
     @Autowired
     StudyService studies;
+    @Autowired
+    org.dicomstage.study.ReviewSettings reviewSettings;
 
     private ChromeDriver browser;
     private WebDriverWait wait;
@@ -538,6 +540,57 @@ class WebUiBrowserIT {
         assertThat(focusedItem()).isEqualTo("RTSTRUCT Contours");
         press(Keys.SPACE);
         assertThat(browser.findElement(By.id("rt-3")).isSelected()).as("Space again unpicks the subtree").isFalse();
+    }
+
+    @Test
+    void underFourEyesTheRequesterSeesWhyAndIsRefusedAndTheCoordinatorAccepts() {
+        reviewSettings.setFourEyes(DemoStudyData.COORDINATOR, DemoStudyData.RT_HN_2026, true);
+        try {
+            ProcessDriver driver = new ProcessDriver(camunda, tasks);
+            UserTask review = driver.atReview(driver.atPickSeries(),
+                    reviewSettings.candidates(DemoStudyData.RT_HN_2026, DemoStudyData.RESEARCHER), true);
+            String fourEyes = "Four eyes: you requested this copy, so another member with the review right in "
+                    + DemoStudyData.RT_HN_2026 + " must review it.";
+
+            // The requester: the review is offered to others, says why, and refuses their Accept in those words.
+            login(DemoStudyData.RESEARCHER);
+            browser.get(url("/tasks.html"));
+            By row = By.cssSelector("#tasks tr[data-task='" + review.key() + "']");
+            waitFor(row);
+            assertThat(text(row)).contains("unassigned, offered to admin, coordinator", fourEyes)
+                    .doesNotContain("Claim");
+            browser.get(url("/tasks.html?task=" + review.key()));
+            waitFor(By.cssSelector("#form-container .fjs-form"));
+            assertThat(text(By.id("task-note"))).isEqualTo(fourEyes);
+            assertThat(text(By.id("form-container"))).contains("Requested by researcher. This study reviews with"
+                    + " four eyes");
+            screenshot("requester-sees-four-eyes");
+            browser.findElement(By.xpath("//div[@id='form-container']//label[contains(., 'Accept the project copy')]"))
+                    .click();
+            browser.findElement(By.id("complete-task")).click();
+            wait.until(d -> !text(By.id("task-result")).isEmpty());
+            assertThat(text(By.id("task-result"))).contains(fourEyes);
+            screenshot("requester-refused");
+            assertThat(tasks.get(review.key())).isPresent();
+
+            // Another reviewer: no note, accepts.
+            browser.manage().deleteAllCookies();
+            login(DemoStudyData.COORDINATOR);
+            browser.get(url("/tasks.html?task=" + review.key()));
+            waitFor(By.cssSelector("#form-container .fjs-form"));
+            assertThat(browser.findElement(By.id("task-note")).isDisplayed()).isFalse();
+            browser.findElement(By.xpath("//div[@id='form-container']//label[contains(., 'Accept the project copy')]"))
+                    .click();
+            screenshot("coordinator-accepts");
+            completeTask();
+            assertThat(tasks.get(review.key())).isEmpty();
+            assertThat(studies.auditFor(DemoStudyData.COORDINATOR, 0, 5).events())
+                    .extracting(org.dicomstage.study.AuditEventView::action)
+                    .contains(org.dicomstage.study.AuditActions.REVIEW_ACCEPTED);
+            screenshot("coordinator-accepted");
+        } finally {
+            reviewSettings.setFourEyes(DemoStudyData.COORDINATOR, DemoStudyData.RT_HN_2026, false);
+        }
     }
 
     @Test

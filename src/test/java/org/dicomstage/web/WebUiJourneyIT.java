@@ -179,6 +179,22 @@ class WebUiJourneyIT {
         waitFor(By.xpath("//tr[td[1][.='Review staged copy']]//button[.='Open']"));
         browser.findElement(By.xpath("//tr[td[1][.='Review staged copy']]//button[.='Open']")).click();
         awaitTask("Review staged copy");
+        // Who the patient is in the held copy, and the checks in words, series by series.
+        String reviewForm = text(By.id("form-container"));
+        assertThat(reviewForm).contains("Requested by researcher.", "Pseudonymized identity", "Subject HN-001",
+                        "Profile: rt-research", "Options: ", "Retain Longitudinal Temporal Information Modified Dates Option")
+                .containsPattern("PatientID in the copy: RT-\\S+").containsPattern("PatientName in the copy: \\S+")
+                .containsPattern("Dates: shifted back by \\d+ days?")
+                .doesNotContain(DemoStudyData.pid(1), "Kowalski", "Anna");
+        List<String> checks = browser.findElements(By.xpath("//div[@id='form-container']//table//tbody/tr/td[5]"))
+                .stream().map(WebElement::getText).toList();
+        assertThat(checks).as("the Checks column").hasSize(4).allSatisfy(c -> assertThat(c)
+                .containsPattern("^(all \\d+ instances arrived|the 1 instance arrived); no source identifier found; ")
+                .containsPattern("(pixel data identical in (\\d+) of \\2|no pixel data to compare); ")
+                .containsPattern("(\\d+ references? checked, .*|no references to check)$"));
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", browser.findElement(
+                By.xpath("//div[@id='form-container']//h3[contains(., 'Pseudonymized identity')]")));
+        screenshot("review-identity-and-checks");
         assertThat(text(By.id("form-container"))).contains("Kept descriptor values (after cleaning)")
                 .contains("kept, after cleaning").doesNotContain("Kowalski", DemoStudyData.pid(1));
         ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", browser.findElement(

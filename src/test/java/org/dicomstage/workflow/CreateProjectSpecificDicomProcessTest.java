@@ -381,6 +381,38 @@ class CreateProjectSpecificDicomProcessTest {
     }
 
     @Test
+    void theReviewIsOfferedToTheCandidatesVerifyNamesAndTheReviewerWhoCancelsIsRecordedAsSuch() {
+        toStaging(List.of("1.2.3.1"));
+        stageAll(1);
+        jobs.complete(JobTypes.VERIFY, Map.of(Variables.VERIFIED, true,
+                Variables.VERIFICATION_REPORT, List.of(Map.of("seriesInstanceUid", "2.25.1", "result", "OK")),
+                Variables.FAILED_SERIES, List.of(), Variables.STAGING_PROBLEMS, List.of(),
+                Variables.REVIEW_CANDIDATES, List.of("admin", "coordinator"), Variables.FOUR_EYES, true));
+        UserTask review = openTask(Elements.REVIEW_STAGED_COPY, Forms.REVIEW_STAGED_COPY);
+        assertThat(review.assignee()).as("offered, not assigned").isNull();
+        assertThat(review.candidateUsers()).containsExactly("admin", "coordinator");
+
+        userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.CANCEL,
+                Variables.CANCEL_REASON, "wrong plan", Variables.REVIEWED_BY, "coordinator"));
+        ActivatedJob clear = clearHolding(Elements.CLEAR_HOLDING_CANCELLED);
+        assertThat(clear.getVariablesAsMap()).containsEntry(Variables.CANCEL_REASON, "wrong plan")
+                .containsEntry(Variables.CANCELLED_BY, "coordinator");
+        closeRequest(Elements.CLOSE_REQUEST_CANCELLED, RequestOutcome.CANCELLED);
+        assertInstance().isCompleted().hasPassedElement(Elements.CANCEL_CHOSEN_AT_REVIEW)
+                .hasNotPassedElement(Elements.PUBLISH_ACCEPTED_COPY);
+    }
+
+    @Test
+    void withoutCandidatesFromVerifyTheReviewIsOfferedToTheRequester() {
+        toStaging(List.of("1.2.3.1"));
+        stageAll(1);
+        verify(true, List.of());
+        UserTask review = openTask(Elements.REVIEW_STAGED_COPY, Forms.REVIEW_STAGED_COPY);
+        assertThat(review.candidateUsers()).containsExactly(RESEARCHER);
+        assertThat(review.assignee()).isNull();
+    }
+
+    @Test
     void sentBackAtReviewReturnsToPickingWithTheReviewersComment() {
         toStaging(List.of("1.2.3.1"));
         stageAll(1);

@@ -159,15 +159,30 @@ class RealWorkersProcessTest {
         assertThat(review.variables().get(Variables.VERIFIED)).isEqualTo(true);
         List<Map<String, Object>> report = rows(review, Variables.VERIFICATION_REPORT);
         assertThat(report).hasSize(4).allSatisfy(r -> assertThat((String) r.get("result")).startsWith("OK"));
+        // The checks in words, and a reference that does not resolve is said there exactly when it is warned of.
+        assertThat(report).allSatisfy(r -> assertThat((String) r.get("checks"))
+                .containsPattern("^(all \\d+ instances arrived|the 1 instance arrived); no source identifier found; "));
+        assertThat(report).allSatisfy(r -> assertThat(((String) r.get("checks")).matches(".*(not resolve|none resolves)$"))
+                .isEqualTo(((String) r.get("result")).contains("dangling reference")));
+        assertThat(report).filteredOn(r -> String.valueOf(r.get("seriesDescription")).startsWith("CT"))
+                .singleElement().extracting(r -> (String) r.get("checks")).asString()
+                .startsWith("all 5 instances arrived; no source identifier found; pixel data identical in 5 of 5; ");
+        assertThat(report).filteredOn(r -> String.valueOf(r.get("seriesDescription")).startsWith("RTSTRUCT"))
+                .singleElement().extracting(r -> (String) r.get("checks")).asString()
+                .containsPattern("; no pixel data to compare; \\d+ references checked, all resolve$");
+        assertThat(review.candidateUsers()).as("four eyes is off: every reviewer, the requester too")
+                .containsExactly(DemoStudyData.ADMIN, DemoStudyData.COORDINATOR, DemoStudyData.RESEARCHER);
         // Verified and under review, the copy is held: nothing of it is in the project archive yet.
         assertThat(headersOfPatient(holding().storageDirectory(), DemoStudyData.RT_FIXTURE_SUBJECT_ID)).hasSize(8);
         assertThat(projectHeadersOfPatient(DemoStudyData.RT_FIXTURE_SUBJECT_ID)).isEmpty();
 
         // Nobody reviews for two days: the reviewer is reminded (audit + log; there is no mail server).
         engine.increaseTime(Duration.ofDays(2).plusMinutes(1));
-        await("reminder", () -> studies.auditForStudy(DemoStudyData.RT_HN_2026, 0, 50).events().stream()
+        org.dicomstage.study.AuditEventView reminded = await("reminder", () -> studies.auditForStudy(
+                DemoStudyData.RT_HN_2026, 0, 50).events().stream()
                 .filter(e -> e.action().equals(RemindReviewerWorker.REVIEWER_REMINDED)
                         && e.detail().contains(Long.toString(instance))).findFirst().orElse(null));
+        assertThat(reminded.detail()).endsWith("offered to admin, coordinator, researcher");
         assertThat(awaitTask(Elements.REVIEW_STAGED_COPY).key()).isEqualTo(review.key());
         userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
         awaitCompleted();
@@ -249,6 +264,10 @@ class RealWorkersProcessTest {
                 .singleElement().extracting(r -> (String) r.get("result")).asString()
                 .contains("dangling reference: RTDOSE 'Dose PLAN' references RTPLAN 'APlan1', which is not in this"
                         + " copy").doesNotContainPattern("\\d+\\.\\d+\\.\\d+");
+        // The checks count it: the plan the dose references is the one reference that does not resolve.
+        assertThat(report).filteredOn(r -> "RTDOSE".equals(String.valueOf(r.get("seriesDescription")).split(" ")[0]))
+                .singleElement().extracting(r -> (String) r.get("checks")).asString()
+                .containsPattern("\\d+ references? checked, (1 does not resolve|it does not resolve)$");
 
         // Sent back, the holding copy is emptied: the other tests find this subject as they expect it.
         userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.SEND_BACK));
