@@ -5,12 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camunda.client.CamundaClient;
 import io.camunda.client.api.search.enums.ElementInstanceState;
 import io.camunda.client.api.search.enums.IncidentState;
-import io.camunda.client.api.search.request.FinalSearchRequestStep;
-import io.camunda.client.api.search.request.SearchRequestPage;
-import io.camunda.client.api.search.request.TypedSearchRequest;
 import io.camunda.client.api.search.response.ElementInstance;
 import io.camunda.client.api.search.response.ProcessInstance;
-import io.camunda.client.api.search.response.SearchResponse;
 import io.camunda.client.api.search.response.Variable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -21,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.dicomstage.workflow.CamundaSearch;
 import org.dicomstage.workflow.ProcessDefinition;
 import org.springframework.stereotype.Component;
 
@@ -35,7 +32,7 @@ import org.springframework.stereotype.Component;
 @Component
 class CamundaRestProcessInstances implements ProcessInstances {
 
-    static final int PAGE_SIZE = 100;
+    static final int PAGE_SIZE = CamundaSearch.PAGE_SIZE;
     /** The variables a list row shows; the list reads only these. */
     private static final List<String> ROW_VARIABLES = List.of(ProcessDefinition.Variables.STUDY_ID,
             ProcessDefinition.Variables.REQUESTED_BY, ProcessDefinition.Variables.SUBJECT_ID,
@@ -50,7 +47,7 @@ class CamundaRestProcessInstances implements ProcessInstances {
 
     @Override
     public List<Instance> list() {
-        return rows(all(client.newProcessInstanceSearchRequest()
+        return rows(CamundaSearch.all(client.newProcessInstanceSearchRequest()
                 .filter(f -> f.processDefinitionId(ProcessDefinition.PROCESS_ID))
                 .sort(s -> s.startDate().desc())));
     }
@@ -61,7 +58,7 @@ class CamundaRestProcessInstances implements ProcessInstances {
             return List.of();
         }
         List<String> values = studyIds.stream().sorted().map(this::jsonText).toList();
-        return rows(all(client.newProcessInstanceSearchRequest()
+        return rows(CamundaSearch.all(client.newProcessInstanceSearchRequest()
                 .filter(f -> f.processDefinitionId(ProcessDefinition.PROCESS_ID)
                         .variables(List.of(v -> v.name(ProcessDefinition.Variables.STUDY_ID)
                                 .value(p -> p.in(values)))))
@@ -78,7 +75,7 @@ class CamundaRestProcessInstances implements ProcessInstances {
         Map<String, Object> variables = variables(processInstanceKey, null);
         Set<String> active = new HashSet<>();
         Set<String> completed = new HashSet<>();
-        for (ElementInstance e : all(client.newElementInstanceSearchRequest()
+        for (ElementInstance e : CamundaSearch.all(client.newElementInstanceSearchRequest()
                 .filter(f -> f.processInstanceKey(processInstanceKey)))) {
             if (e.getState() == ElementInstanceState.ACTIVE) {
                 active.add(e.getElementId());
@@ -86,7 +83,7 @@ class CamundaRestProcessInstances implements ProcessInstances {
                 completed.add(e.getElementId());
             }
         }
-        List<Incident> incidents = all(client.newIncidentSearchRequest()
+        List<Incident> incidents = CamundaSearch.all(client.newIncidentSearchRequest()
                 .filter(f -> f.processInstanceKey(processInstanceKey).state(IncidentState.ACTIVE))).stream()
                 .map(i -> new Incident(i.getIncidentKey(), i.getElementId(), String.valueOf(i.getErrorType()),
                         i.getErrorMessage(), i.getJobKey(), instant(i.getCreationTime())))
@@ -96,7 +93,7 @@ class CamundaRestProcessInstances implements ProcessInstances {
 
     @Override
     public List<Definition> definitions() {
-        return all(client.newProcessDefinitionSearchRequest()
+        return CamundaSearch.all(client.newProcessDefinitionSearchRequest()
                 .filter(f -> f.processDefinitionId(ProcessDefinition.PROCESS_ID))
                 .sort(s -> s.version().desc())).stream()
                 .map(d -> new Definition(d.getProcessDefinitionKey(), d.getVersion(), d.getResourceName()))
@@ -128,7 +125,7 @@ class CamundaRestProcessInstances implements ProcessInstances {
      */
     private Map<String, Object> variables(long processInstanceKey, List<String> names) {
         Map<String, Object> variables = new LinkedHashMap<>();
-        for (Variable v : all(client.newVariableSearchRequest().withFullValues()
+        for (Variable v : CamundaSearch.all(client.newVariableSearchRequest().withFullValues()
                 .filter(f -> {
                     f.processInstanceKey(processInstanceKey).scopeKey(processInstanceKey);
                     if (names != null) {
@@ -147,26 +144,6 @@ class CamundaRestProcessInstances implements ProcessInstances {
             }
         }
         return variables;
-    }
-
-    /** Every result of the search, page after page (cursor-based), until a page comes back short. */
-    static <T, R extends TypedSearchRequest<?, ?, R> & FinalSearchRequestStep<T>> List<T> all(R request) {
-        List<T> items = new ArrayList<>();
-        String after = null;
-        while (true) {
-            String cursor = after;
-            SearchResponse<T> response = request.page((SearchRequestPage p) -> {
-                p.limit(PAGE_SIZE);
-                if (cursor != null) {
-                    p.after(cursor);
-                }
-            }).send().join();
-            items.addAll(response.items());
-            if (response.items().size() < PAGE_SIZE || response.page().endCursor() == null) {
-                return items;
-            }
-            after = response.page().endCursor();
-        }
     }
 
     private String jsonText(String text) {

@@ -8,14 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Every result of a search of the cluster's REST API, page after page (cursor-based), until a page comes back short. */
-final class CamundaSearch {
+public final class CamundaSearch {
 
-    static final int PAGE_SIZE = 100;
+    public static final int PAGE_SIZE = 100;
 
     private CamundaSearch() {
     }
 
-    static <T, R extends TypedSearchRequest<?, ?, R> & FinalSearchRequestStep<T>> List<T> all(R request) {
+    public static <T, R extends TypedSearchRequest<?, ?, R> & FinalSearchRequestStep<T>> List<T> all(R request) {
         List<T> items = new ArrayList<>();
         String after = null;
         while (true) {

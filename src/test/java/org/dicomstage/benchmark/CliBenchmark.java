@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -98,7 +97,7 @@ class CliBenchmark {
 
         // Unmeasured: the launcher's first run extracts the jar and records its class cache, as once per jar.
         run(launcherEnv, concat(List.of(launcher.toString()), cliArgs));
-        deleteTree(out);
+        StagingBenchmark.deleteTree(out);
 
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
         tools.keySet().forEach(name -> seconds.put(name, new ArrayList<>()));
@@ -114,7 +113,7 @@ class CliBenchmark {
                 run(Map.of(), "sync");
                 double s = (System.nanoTime() - start) / 1e9;
                 assertThat(listFiles(out)).as(name + " wrote every file").hasSize(INSTANCES);
-                deleteTree(out);
+                StagingBenchmark.deleteTree(out);
                 seconds.get(name).add(s);
                 line.append(String.format(Locale.ROOT, " %s %.2f s;", name.replaceAll(" \\(.*", ""), s));
             }
@@ -212,17 +211,6 @@ class CliBenchmark {
 
     private static double load() throws IOException {
         return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     @FunctionalInterface
