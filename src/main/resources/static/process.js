@@ -22,13 +22,22 @@
     d.activeElements.forEach(id => mark(id, 'highlight-active'));
     d.incidents.forEach(x => mark(x.elementId, 'highlight-incident'));
 
+    // Steps by the name the diagram gives them; the element id only in brackets, for the modeler.
+    const stepName = id => registry.get(id)?.businessObject?.name || id;
+    const status = document.getElementById('incident-status');
     document.getElementById('incidents').replaceChildren(d.incidents.length === 0 ? el('p', {}, 'No open incidents.') :
       el('ul', {}, d.incidents.map(x => el('li', { class: 'incident' },
-        el('strong', {}, x.elementId), ` (${x.errorType}): `, el('span', { class: 'error' }, x.message || ''), ' ',
+        el('strong', {}, stepName(x.elementId)), ` (${x.elementId}, ${x.errorType})`,
+        x.createdAt ? ` since ${new Date(x.createdAt).toLocaleString()}` : '', ': ',
+        el('span', { class: 'error' }, x.message || ''), ' ',
         el('button', { type: 'button', onclick: async ev => {
           ev.target.disabled = true;
-          try { await api(`/api/processes/${enc(key)}/incidents/${enc(x.key)}/retry`, { method: 'POST' }); await load(); }
-          catch (e) { ev.target.disabled = false; alert(e.message); }
+          try {
+            await api(`/api/processes/${enc(key)}/incidents/${enc(x.key)}/retry`, { method: 'POST' });
+            status.textContent = `Retry sent for "${stepName(x.elementId)}" at ${new Date().toLocaleTimeString()}:`
+              + ' the step runs again. If its cause is not fixed, the incident comes back here.';
+            await load();
+          } catch (e) { ev.target.disabled = false; status.textContent = 'Retry refused: ' + e.message; }
         } }, 'Retry')))));
     document.querySelector('#variables tbody').replaceChildren(...Object.entries(d.variables).map(([name, value]) =>
       el('tr', {}, el('th', { scope: 'row' }, name),

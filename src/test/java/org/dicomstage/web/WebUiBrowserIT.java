@@ -599,6 +599,9 @@ class WebUiBrowserIT {
         login(DemoStudyData.COORDINATOR);
         browser.get(url("/processes.html"));
         waitFor(By.cssSelector("#processes a[href='/process.html?key=" + pick.processInstanceKey() + "']"));
+        // A running instance says how long it has run; an ended one how long it took (not its age since the end).
+        assertThat(text(By.xpath("//table[@id='processes']//tr[td/a[@href='/process.html?key="
+                + pick.processInstanceKey() + "']]/td[contains(@class,'duration')]"))).startsWith("running for ");
         screenshot("process-list");
         browser.findElement(By.cssSelector("#processes a[href='/process.html?key=" + pick.processInstanceKey() + "']"))
                 .click();
@@ -616,6 +619,36 @@ class WebUiBrowserIT {
         browser.findElement(By.id("validate")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Validation:"));
         screenshot("modeler");
+    }
+
+    /** Issue 14: an incident is named by its step, with since when, and a retry says what it did. */
+    @Test
+    void coordinatorSeesAnIncidentByItsStepNameAndRetriesIt() {
+        long instance = camunda.newCreateInstanceCommand().bpmnProcessId("create-project-specific-dicom")
+                .latestVersion().variables(java.util.Map.of("requestedBy", DemoStudyData.RESEARCHER,
+                        "studyId", DemoStudyData.RT_HN_2026)).send().join().getProcessInstanceKey();
+        tasks.complete(awaitOpenTask(instance, "ActivateStudy").key(),
+                java.util.Map.of("studyId", DemoStudyData.RT_HN_2026));
+        // Locked only briefly: other tests' instances wait for their check-access jobs too.
+        io.camunda.client.api.response.ActivatedJob job = org.dicomstage.testing.Poll.until(Duration.ofSeconds(20),
+                () -> camunda.newActivateJobsCommand().jobType("dicomstage.check-access").maxJobsToActivate(100)
+                        .timeout(Duration.ofSeconds(1)).send().join().getJobs().stream()
+                        .filter(j -> j.getProcessInstanceKey() == instance).findFirst().orElse(null),
+                () -> "no check-access job");
+        camunda.newFailCommand(job.getKey()).retries(0).errorMessage("archive unreachable").send().join();
+
+        login(DemoStudyData.COORDINATOR);
+        browser.get(url("/process.html?key=" + instance));
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(
+                ExpectedConditions.textToBePresentInElementLocated(By.id("incidents"), "archive unreachable"));
+        assertThat(text(By.cssSelector("#incidents li.incident"))).startsWith("Check study access (CheckStudyAccess, ")
+                .contains(" since ");
+        screenshot("incident");
+        browser.findElement(By.xpath("//li[contains(@class,'incident')]//button[.='Retry']")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("incident-status"),
+                "Retry sent for \"Check study access\""));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("incidents"), "No open incidents."));
+        screenshot("incident-retried");
     }
 
     /** Issue 12: a refused page says why in the app's own style, not Spring's white-label page. */

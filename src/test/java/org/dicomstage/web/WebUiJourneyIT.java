@@ -267,6 +267,8 @@ class WebUiJourneyIT {
         browser.get(url("/processes.html"));
         By link = By.cssSelector("#content a[href='/process.html?key=" + instance + "']");
         waitFor(link);
+        assertThat(text(By.xpath("//table[@id='processes']//tr[td/a[@href='/process.html?key=" + instance
+                + "']]/td[contains(@class,'duration')]"))).as("an ended instance: how long it took").startsWith("took ");
         screenshot("coordinator-processes");
         browser.findElement(link).click();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#canvas .highlight-completed")));
