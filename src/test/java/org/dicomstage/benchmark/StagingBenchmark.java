@@ -128,6 +128,7 @@ class StagingBenchmark {
 
         double orthancStaging;
         double orthancAnonymize;
+        double withVerification;
         try (OrthancServer study0 = OrthancServer.builder().aet("STUDY0").start();
                 OrthancServer project = OrthancServer.builder().aet("PROJECT").start()) {
             study0.uploadAll(source);
@@ -137,6 +138,11 @@ class StagingBenchmark {
                     series));
             Cpu staging = Cpu.now().minus(beforeStaging);
             assertThat(project.instanceCount()).isEqualTo(INSTANCES);
+            SeriesStagingSpec spec = spec(dimse("study0", study0.aet(), study0.dicomPort()),
+                    dimse("project", project.aet(), project.dicomPort()), series);
+            double verifyBoth = measure("  verification, Study0 and the copy read back", () -> assertThat(
+                    new StagingService(4).verify(spec).verified()).isTrue());
+            withVerification = combined("  staging + verification (Study0 read back)", orthancStaging, verifyBoth);
             ceilings("Orthanc", dimse("study0", study0.aet(), study0.dicomPort()),
                     dimse("project", project.aet(), project.dicomPort()), series);
             String studyId = study0.findStudyId(series.studyInstanceUid());
@@ -166,6 +172,8 @@ class StagingBenchmark {
                 embedded / orthancAnonymize, verdict(embedded / orthancAnonymize >= 2),
                 embeddedSecond / orthancAnonymize, verdict(embeddedSecond / orthancAnonymize >= 2),
                 orthancStaging / orthancAnonymize, verdict(orthancStaging / orthancAnonymize >= 2));
+        System.out.printf(Locale.ROOT, "staging + verification, Orthanc -> Orthanc: %.2f x Orthanc anonymize%n",
+                withVerification / orthancAnonymize);
     }
 
     private void cli(Path secretFile, Path source, int cores) throws Exception {
@@ -258,12 +266,25 @@ class StagingBenchmark {
         }
     }
 
-    private static void stage(DicomNode source, DicomNode target, CtSeriesGenerator.Series series) {
-        StageResult result = new StagingService(4).stage(new SeriesStagingSpec(source, target,
-                PseudonymizationProfile.builtin("rt-research"), CONTEXT, series.studyInstanceUid(),
-                series.seriesInstanceUid()));
+    private static StageResult stage(DicomNode source, DicomNode target, CtSeriesGenerator.Series series) {
+        StageResult result = new StagingService(4).stage(spec(source, target, series));
         assertThat(result.status()).as(result.summary()).isEqualTo(StageResult.Status.STAGED);
         assertThat(result.stagedInstances()).isEqualTo(INSTANCES);
+        return result;
+    }
+
+    private static SeriesStagingSpec spec(DicomNode source, DicomNode target, CtSeriesGenerator.Series series) {
+        return new SeriesStagingSpec(source, target, PseudonymizationProfile.builtin("rt-research"), CONTEXT,
+                series.studyInstanceUid(), series.seriesInstanceUid());
+    }
+
+    /** A row for two steps run one after the other: their combined rate, and its ratio to the baseline. */
+    private double combined(String what, double firstRate, double secondRate) {
+        double rate = 1 / (1 / firstRate + 1 / secondRate);
+        String row = String.format(Locale.ROOT, "%-45s %12.1f %10.2f", what, rate, rate / baseline);
+        rows.add(row);
+        System.out.println(row);
+        return rate;
     }
 
     private static DicomNode dimse(String name, String aeTitle, int port) {
