@@ -83,6 +83,9 @@ final class SeriesStager {
         }
 
         Pseudonymizer pseudonymizer = new Pseudonymizer(spec.profile(), spec.context());
+        // What verification compares the copy with, taken now that each source object passes through here anyway.
+        SourceDigests.Collector source = new SourceDigests.Collector(uids, spec.profile());
+        source.listed(expected.stream().map(InstanceEntry::sopInstanceUID).toList());
         Path work = createWorkDirectory();
         ExecutorService workers = Executors.newFixedThreadPool(workerCount, daemonThreads(series));
         Semaphore inFlight = new Semaphore(2 * workerCount);
@@ -118,6 +121,12 @@ final class SeriesStager {
                         SplicedInstance spliced = pseudonymizer.prepare(in, report::set);
                         if (spliced == null) {
                             pseudonymizer.pseudonymizeInFull(in, out, report::set);
+                        }
+                        try {
+                            source.retrieved(in);
+                        } catch (IllegalArgumentException | UncheckedIOException e) {
+                            problems.add(describe(in, n) + ": cannot be read for verification: " + e.getMessage());
+                            return;
                         }
                         DicomNode.StoreSession session = sessions.computeIfAbsent(Thread.currentThread(),
                                 t -> spec.target().openStoreSession());
@@ -171,7 +180,8 @@ final class SeriesStager {
                 ? StageResult.Status.STAGED : StageResult.Status.FAILED;
         StageResult result = new StageResult(series, targetStudy, targetSeries, status, expected.size(),
                 staged.get(), sorted, List.copyOf(pseudonymizer.unknownAttributesRemoved()), elapsedMillis(started),
-                keptDescriptors(reports), cleaningNotes(reports));
+                keptDescriptors(reports), cleaningNotes(reports),
+                status == StageResult.Status.STAGED ? source.result() : null);
         log.info("staged series {} -> {}: {} ({} ms)", series, targetSeries, result.summary(), result.millis());
         return result;
     }

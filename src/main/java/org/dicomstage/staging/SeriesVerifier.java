@@ -65,26 +65,65 @@ final class SeriesVerifier {
             TagFromName.ReferencedFrameOfReferenceUID,
             TagFromName.RelatedFrameOfReferenceUID);
 
+    /** Reads the source back as well: for a series staged before digests were recorded while staging. */
     SeriesVerification verify(SeriesStagingSpec spec) {
+        List<String> problems = new ArrayList<>();
+        SourceDigests source = readSource(spec, problems);
+        return verify(spec, source, problems, dangling -> DanglingReferences.describe(dangling, spec.source(),
+                spec.studyInstanceUID(), new UidMapper(spec.context().studySecret()), spec.target().name()));
+    }
+
+    /**
+     * Reads only the target back and compares it with what staging recorded of the source.
+     *
+     * @param namer names dangling references in a reviewer's words; only called when there are some
+     */
+    SeriesVerification verify(SeriesStagingSpec spec, SourceDigests recorded, DanglingNamer namer) {
+        return verify(spec, recorded, new ArrayList<>(), namer);
+    }
+
+    /** Turns the copy's dangling references (keyed UID to the label of the object referencing it) into warnings. */
+    interface DanglingNamer {
+        List<String> describe(Map<String, String> dangling);
+    }
+
+    /** What the source tells, read from the source node itself: the listing, then each delivered instance. */
+    static SourceDigests readSource(SeriesStagingSpec spec, List<String> problems) {
+        UidMapper uids = new UidMapper(spec.context().studySecret());
+        SourceDigests.Collector collector = new SourceDigests.Collector(uids, spec.profile());
+        collector.listed(spec.source().findInstances(spec.studyInstanceUID(), spec.seriesInstanceUID()).stream()
+                .map(InstanceEntry::sopInstanceUID).toList());
+        spec.source().retrieveSeries(spec.studyInstanceUID(), spec.seriesInstanceUID(), file -> {
+            try {
+                collector.retrieved(file);
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                problems.add("source instance unreadable: " + e.getMessage());
+            }
+        });
+        return collector.result();
+    }
+
+    private SeriesVerification verify(SeriesStagingSpec spec, SourceDigests source, List<String> problems,
+                                      DanglingNamer namer) {
         UidMapper uids = new UidMapper(spec.context().studySecret());
         String series = spec.seriesInstanceUID();
         String targetStudy = uids.map(spec.studyInstanceUID());
         String targetSeries = uids.map(series);
-        List<String> problems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
 
         // 1. Counts and the exact set of expected SOP Instance UIDs.
-        List<InstanceEntry> sourceInstances = spec.source().findInstances(spec.studyInstanceUID(), series);
         List<InstanceEntry> targetInstances = spec.target().findInstances(targetStudy, targetSeries);
         Set<String> expectedUids = new TreeSet<>();
-        sourceInstances.forEach(i -> expectedUids.add(uids.map(i.sopInstanceUID())));
+        source.instances().values().stream().filter(SourceDigests.Instance::listed)
+                .forEach(i -> expectedUids.add(i.targetSopInstanceUID()));
+        int sourceCount = expectedUids.size();
         Set<String> actualUids = new TreeSet<>();
         targetInstances.forEach(i -> actualUids.add(i.sopInstanceUID()));
-        if (sourceInstances.isEmpty()) {
+        if (sourceCount == 0) {
             problems.add("the source node '" + spec.source().name() + "' has no instances of series " + series);
         }
-        if (targetInstances.size() != sourceInstances.size()) {
-            problems.add("instance count: source " + sourceInstances.size() + ", target " + targetInstances.size());
+        if (targetInstances.size() != sourceCount) {
+            problems.add("instance count: source " + sourceCount + ", target " + targetInstances.size());
         }
         Set<String> missing = new TreeSet<>(expectedUids);
         missing.removeAll(actualUids);
@@ -93,30 +132,30 @@ final class SeriesVerifier {
         missing.forEach(uid -> problems.add("missing in target: SOP instance " + uid));
         unexpected.forEach(uid -> problems.add("unexpected in target: SOP instance " + uid));
 
-        // 2. Read the source once: pixel digests by expected target UID, and every identifier it carries.
+        // 2. What the source told: pixel digests by expected target UID, and every identifier it carries.
         Map<String, String> expectedDigests = new HashMap<>();
         Map<String, Masked> masked = new HashMap<>();
-        PixelRules pixelRules = spec.profile().pixelRules();
-        Identifiers identifiers = new Identifiers();
         Map<String, String> labelOfCopy = new HashMap<>();
-        spec.source().retrieveSeries(spec.studyInstanceUID(), series, file -> {
-            Read read = readOrReport(file, "source", problems);
-            if (read == null) {
-                return;
+        for (SourceDigests.Instance i : source.instances().values()) {
+            if (!i.retrieved()) {
+                continue;
             }
-            AttributeList source = read.list();
-            String sop = Attribute.getSingleStringValueOrEmptyString(source, TagFromName.SOPInstanceUID);
-            String digest = read.pixelDigest();
-            PixelRules.Decision pixels = pixelRules.decide(source);
-            if (pixels.action() == PixelRules.Action.MASK) {
-                // Masked on purpose: only the pixels outside the rule's rectangles must be the source's.
-                masked.put(uids.map(sop), new Masked(pixels.rule(), PixelMask.digestOutside(source, pixels.rule())));
-            } else if (digest != null) {
-                expectedDigests.put(uids.map(sop), digest);
+            if (i.maskRule() != null) {
+                PixelRules.Rule rule = spec.profile().pixelRules().rules().stream()
+                        .filter(r -> r.name().equals(i.maskRule())).findFirst().orElse(null);
+                if (rule == null) {
+                    problems.add("the pixel rule '" + i.maskRule() + "' that masked SOP instance "
+                            + i.targetSopInstanceUID() + " is no longer in profile " + spec.profile().name());
+                } else {
+                    masked.put(i.targetSopInstanceUID(), new Masked(rule, i.pixelDigest()));
+                }
+            } else if (i.pixelDigest() != null) {
+                expectedDigests.put(i.targetSopInstanceUID(), i.pixelDigest());
             }
-            collectIdentifiers(source, identifiers, spec.profile()::keepsUid);
-            labelOfCopy.put(uids.map(sop), DanglingReferences.label(source));
-        });
+            labelOfCopy.put(i.targetSopInstanceUID(), i.label());
+        }
+        Identifiers identifiers = new Identifiers(new HashSet<>(source.identifiers().values()),
+                new HashSet<>(source.identifiers().nameParts()), new HashSet<>(source.identifiers().uids()));
         // The pseudonym legitimately appears in the copy even if it happens to be part of a source value.
         identifiers.values().removeIf(id -> containsIgnoreCase(spec.context().studySubjectID(), id));
         identifiers.nameParts().removeIf(part -> containsIgnoreCase(spec.context().studySubjectID(), part));
@@ -182,13 +221,14 @@ final class SeriesVerifier {
                     dangling.put(ref, referencedBy.get(ref));
                 }
             }
-            warnings.addAll(DanglingReferences.describe(dangling, spec.source(), spec.studyInstanceUID(), uids,
-                    spec.target().name()));
+            if (!dangling.isEmpty()) {
+                warnings.addAll(namer.describe(dangling));
+            }
         }
 
         SeriesVerification.Status status = problems.isEmpty()
                 ? SeriesVerification.Status.VERIFIED : SeriesVerification.Status.FAILED;
-        return new SeriesVerification(series, targetSeries, status, sourceInstances.size(), targetInstances.size(),
+        return new SeriesVerification(series, targetSeries, status, sourceCount, targetInstances.size(),
                 digestsCompared[0], digestsCompared[0] - digestsDiffering[0], referenced.size(), dangling.size(),
                 residues[0], new SeriesVerification.CopyIdentity(List.copyOf(patientIds), List.copyOf(patientNames),
                 List.copyOf(methods)), problems, warnings);

@@ -21,6 +21,8 @@ import org.dicomstage.pseudonym.KeptText;
  *                                sorted by keyword and value: what the reviewer must read before accepting
  * @param cleaningNotes           one line per value that could not be cleaned safely and was replaced by a dummy,
  *                                naming the staged instance and the attribute (never the value)
+ * @param sourceDigests           what verification compares the copy with, recorded from the source while staging;
+ *                                null unless STAGED
  */
 public record StageResult(
         String seriesInstanceUID,
@@ -33,9 +35,19 @@ public record StageResult(
         List<String> unknownAttributesRemoved,
         long millis,
         List<KeptText> keptDescriptors,
-        List<String> cleaningNotes) {
+        List<String> cleaningNotes,
+        SourceDigests sourceDigests) {
 
     public enum Status { STAGED, FAILED }
+
+    /** Without source digests: verification will read the source back. */
+    public StageResult(String seriesInstanceUID, String targetStudyInstanceUID, String targetSeriesInstanceUID,
+                       Status status, int sourceInstances, int stagedInstances, List<String> problems,
+                       List<String> unknownAttributesRemoved, long millis, List<KeptText> keptDescriptors,
+                       List<String> cleaningNotes) {
+        this(seriesInstanceUID, targetStudyInstanceUID, targetSeriesInstanceUID, status, sourceInstances,
+                stagedInstances, problems, unknownAttributesRemoved, millis, keptDescriptors, cleaningNotes, null);
+    }
 
     public StageResult {
         problems = List.copyOf(problems);

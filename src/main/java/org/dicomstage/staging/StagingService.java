@@ -64,6 +64,26 @@ public class StagingService {
     }
 
     /**
+     * Reads back only the copy of one series and checks it against what staging recorded of the source
+     * ({@link StageResult#sourceDigests()}); without a record (a series staged before they were kept), reads the
+     * source back as well. The source is asked only to name dangling references, if the copy has any.
+     */
+    public SeriesVerification verify(SeriesStagingSpec spec, SourceDigests recorded) {
+        if (recorded == null) {
+            return verify(spec);
+        }
+        try (NodePermits.Lease t = permits.acquire(spec.target().name(), 1)) {
+            return verifier.verify(spec, recorded, dangling -> {
+                // Target before source, as everywhere: the target's slot is held already.
+                try (NodePermits.Lease s = permits.acquire(spec.source().name(), 1)) {
+                    return DanglingReferences.describe(dangling, spec.source(), spec.studyInstanceUID(),
+                            new UidMapper(spec.context().studySecret()), spec.target().name());
+                }
+            });
+        }
+    }
+
+    /**
      * Publishes the held copy of a staged series: {@code spec.target()} is the holding node it was staged and
      * verified in; the copy goes to {@code project} unchanged and is checked there against the held one. Technical
      * failures are thrown and worth a retry; a published copy that differs comes back with its problems.

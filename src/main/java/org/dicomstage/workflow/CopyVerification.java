@@ -11,6 +11,7 @@ import java.util.Set;
 import org.dicomstage.pseudonym.Pseudonymizer;
 import org.dicomstage.staging.SeriesStagingSpec;
 import org.dicomstage.staging.SeriesVerification;
+import org.dicomstage.staging.SourceDigestStore;
 import org.dicomstage.staging.StagingService;
 import org.dicomstage.study.ReviewSettings;
 import org.dicomstage.study.SeriesStatus;
@@ -29,8 +30,11 @@ class CopyVerification {
     private final StagingService staging;
     private final StagingTargets targets;
     private final ReviewSettings review;
+    private final SourceDigestStore digests;
 
-    CopyVerification(StudyService studies, StagingService staging, StagingTargets targets, ReviewSettings review) {
+    CopyVerification(StudyService studies, StagingService staging, StagingTargets targets, ReviewSettings review,
+                     SourceDigestStore digests) {
+        this.digests = digests;
         this.studies = studies;
         this.staging = staging;
         this.targets = targets;
@@ -82,7 +86,9 @@ class CopyVerification {
                 row.put("checks", "not verified");
                 row.put("result", "FAILED: " + problem);
             } else {
-                SeriesVerification v = staging.verify(t.spec());
+                // Only the copy is read back, compared with what staging recorded of Study0.
+                SeriesVerification v = staging.verify(t.spec(),
+                        digests.find(t.request().id(), t.row().seriesInstanceUid()).orElse(null));
                 row.put(SeriesObjects.SERIES_UID, v.targetSeriesInstanceUID());
                 row.put("expectedInstances", v.sourceInstances());
                 row.put("stagedInstances", v.targetInstances());

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.IntConsumer;
 
+import org.dicomstage.staging.SourceDigestStore;
 import org.dicomstage.staging.StageResult;
 import org.dicomstage.staging.StagingService;
 import org.dicomstage.study.SeriesStatus;
@@ -29,8 +30,9 @@ class SeriesStaging {
     private final RequestSlots requests;
     private final StagingTargets targets;
     private final SeriesClaims claims;
+    private final SourceDigestStore digests;
 
-    SeriesStaging(StudyService studies, StagingService staging, StagingMetrics metrics, WorkflowProperties properties, RequestSlots requests, StagingTargets targets, SeriesClaims claims) {
+    SeriesStaging(StudyService studies, StagingService staging, StagingMetrics metrics, WorkflowProperties properties, RequestSlots requests, StagingTargets targets, SeriesClaims claims, SourceDigestStore digests) {
         this.studies = studies;
         this.staging = staging;
         this.metrics = metrics;
@@ -38,6 +40,7 @@ class SeriesStaging {
         this.requests = requests;
         this.targets = targets;
         this.claims = claims;
+        this.digests = digests;
     }
 
     /** The stagingResult variable of one series. */
@@ -54,10 +57,14 @@ class SeriesStaging {
     private StagingOutcome stageClaimed(String studyId, Map<String, Object> series, StagingTargets.Target t) {
         long started = System.nanoTime();
         studies.markSeries(t.request().id(), t.row().seriesInstanceUid(), SeriesStatus.STAGING, 0, null, null);
+        // Whatever this run ends in, the record of an earlier one must not outlive it.
+        digests.delete(t.request().id(), t.row().seriesInstanceUid());
         StageResult result = staging.stage(t.spec(), throttledProgress(t.request().id(), t.row().seriesInstanceUid()));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         String what = SeriesObjects.label(series) + " (" + t.row().seriesInstanceUid() + ")";
         if (result.status() == StageResult.Status.STAGED) {
+            // Recorded before the series counts as staged: a series marked STAGED has its record, or the job failed.
+            digests.replace(t.request().id(), t.row().seriesInstanceUid(), result.sourceDigests());
             studies.markSeries(t.request().id(), t.row().seriesInstanceUid(), SeriesStatus.STAGED,
                     result.stagedInstances(), null, result.targetSeriesInstanceUID(), texts(result));
             studies.record(t.request().requestedBy(), SERIES_STAGED, studyId, t.request().pid(), what + " -> "
