@@ -181,6 +181,7 @@ final class SeriesVerifier {
             String actualDigest = read.pixelDigest();
             Masked mask = masked.get(sop);
             if (mask != null) {
+                target = read.header() ? Datasets.read(file) : target; // the mask is checked in the decoded pixels
                 digestsCompared[0]++;
                 String difference = !mask.digestOutside().equals(PixelMask.digestOutside(target, mask.rule()))
                         ? "pixels outside the masked rectangles differ from the source"
@@ -255,15 +256,25 @@ final class SeriesVerifier {
     private record Masked(PixelRules.Rule rule, String digestOutside) {
     }
 
-    /** A dataset and the digest of its pixel data as encoded in the file (null without pixel data). */
-    private record Read(AttributeList list, String pixelDigest) {
+    /**
+     * A dataset and the digest of its pixel data as encoded in the file (null without pixel data); {@code header}
+     * when the list stops before Pixel Data, which is then the file's last element.
+     */
+    private record Read(AttributeList list, String pixelDigest, boolean header) {
     }
 
     private static Read readOrReport(java.nio.file.Path file, String side, List<String> problems) {
         try {
-            // The file digest first: it also rejects truncated files that PixelMed would half-read silently.
-            String digest = PixelDataDigest.sha256(file);
-            return new Read(Datasets.read(file), digest);
+            // The pixel data located first: that walk also rejects truncated files that PixelMed would half-read
+            // silently. Pixel data that ends the file need not be parsed: nothing in it is text or a reference.
+            byte[] bytes = java.nio.file.Files.readAllBytes(file);
+            PixelDataDigest.PixelValue pixels = PixelDataDigest.locate(bytes, file.toString());
+            boolean header = pixels == null || pixels.copyableVerbatim();
+            return new Read(header ? SourceDigests.header(bytes, file) : Datasets.read(file),
+                    pixels == null ? null : pixels.sha256(), header);
+        } catch (java.io.IOException e) {
+            problems.add(side + " instance unreadable: " + file + ": " + e.getMessage());
+            return null;
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             problems.add(side + " instance unreadable: " + e.getMessage());
             return null;

@@ -133,15 +133,16 @@ public record SourceDigests(Map<String, Instance> instances, SeriesVerifier.Iden
                 throw new UncheckedIOException(file.getFileName() + ": " + e.getMessage(), e);
             }
         }
+    }
 
-        private static AttributeList header(byte[] bytes, Path file) {
-            AttributeList header = new AttributeList();
-            try (DicomInputStream dicom = new DicomInputStream(new ByteArrayInputStream(bytes))) {
-                header.read(dicom, TagFromName.PixelData);
-                return header;
-            } catch (IOException | DicomException e) {
-                throw new IllegalArgumentException("cannot read " + file.getFileName() + ": " + e.getMessage(), e);
-            }
+    /** The elements of a file's bytes before its Pixel Data. */
+    static AttributeList header(byte[] bytes, Path file) {
+        AttributeList header = new AttributeList();
+        try (DicomInputStream dicom = new DicomInputStream(new ByteArrayInputStream(bytes))) {
+            header.read(dicom, TagFromName.PixelData);
+            return header;
+        } catch (IOException | DicomException e) {
+            throw new IllegalArgumentException("cannot read " + file.getFileName() + ": " + e.getMessage(), e);
         }
     }
 }

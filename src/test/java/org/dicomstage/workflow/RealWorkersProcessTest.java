@@ -87,6 +87,8 @@ class RealWorkersProcessTest {
     @Autowired
     org.dicomstage.dicom.DicomNodeRegistry nodes;
     @Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
+    @Autowired
     @Qualifier(TestArchives.DEMO_RT_PATIENT)
     DemoRtPatientGenerator.DemoRtPatient demoRt;
     @Autowired
@@ -576,6 +578,12 @@ class RealWorkersProcessTest {
 
         assertThat(sopUids(headersOfPatient(holding().storageDirectory(), "HN-001"))).as("same instances")
                 .isEqualTo(firstUids);
+        // Staged twice, recorded once: one record per series, one digest per instance the copy holds.
+        long requestId = requestOf(instance).id();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM source_digest_set WHERE request_id = ?", Integer.class,
+                requestId)).isEqualTo(4);
+        assertThat(jdbc.queryForList("SELECT sop_instance_uid FROM source_instance_digest WHERE request_id = ?",
+                String.class, requestId)).containsExactlyInAnyOrderElementsOf(firstUids);
         userTasks.complete(reviewAgain.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
         awaitCompleted();
         // Exactly the accepted series, once: the same UIDs as the first round, no duplicates.
