@@ -65,12 +65,13 @@ class CopyVerification {
         List<KeptDescriptorRows.Series> texts = new ArrayList<>();
         Map<Long, Map<String, SeriesTexts>> textsByRequest = new HashMap<>();
         ReviewIdentity identity = new ReviewIdentity();
+        StagingTargets.Resolver resolver = targets.resolver(studyId, processInstanceKey);
         String requestedBy = null;
         for (Map<String, Object> series : expandedSelection == null ? List.<Map<String, Object>>of() : expandedSelection) {
             if (!confirmed.contains(SeriesObjects.uid(series))) {
                 continue;
             }
-            StagingTargets.Target t = targets.target(studyId, series, processInstanceKey);
+            StagingTargets.Target t = resolver.target(series);
             requestedBy = requestedBy == null ? t.request().requestedBy() : requestedBy;
             String what = SeriesObjects.label(series) + " (" + t.row().seriesInstanceUid() + ")";
             Map<String, Object> row = new LinkedHashMap<>();

@@ -59,11 +59,12 @@ class HoldingArea {
         DicomNode project = targets.projectNode(studyId);
         List<StagingTargets.Target> published = new ArrayList<>();
         List<Map<String, Object>> report = new ArrayList<>();
+        StagingTargets.Resolver resolver = targets.resolver(studyId, processInstanceKey);
         for (Map<String, Object> series : expandedSelection == null ? List.<Map<String, Object>>of() : expandedSelection) {
             if (!confirmed.contains(SeriesObjects.uid(series))) {
                 continue;
             }
-            StagingTargets.Target t = targets.target(studyId, series, processInstanceKey);
+            StagingTargets.Target t = resolver.target(series);
             SeriesStatus status = t.row().status();
             if (status != SeriesStatus.VERIFIED && status != SeriesStatus.PUBLISHED) {
                 throw new RejectedInput("series " + t.row().seriesInstanceUid() + " is " + status
@@ -128,6 +129,7 @@ class HoldingArea {
     /** @param claimWait how long to wait for a series another worker holds; zero fails the job at once (retried) */
     private int clear(String studyId, long processInstanceKey, Duration claimWait) {
         int cleared = 0;
+        StagingTargets.Resolver resolver = targets.resolver(studyId, processInstanceKey);
         for (StagingRequestView request : studies.requestsOf(processInstanceKey)) {
             if (!request.studyIdentifier().equals(studyId)) {
                 throw new RejectedInput("staging request " + request.id() + " belongs to study '"
@@ -135,8 +137,7 @@ class HoldingArea {
             }
             int instances = 0;
             for (StagingSeriesView row : request.series()) {
-                StagingTargets.Target t = targets.target(studyId, SeriesObjects.reference(row, request.id()),
-                        processInstanceKey);
+                StagingTargets.Target t = resolver.target(SeriesObjects.reference(row, request.id()));
                 int deleted = clearHeld(t, claimWait);
                 instances += Math.max(0, deleted);
                 if (row.status() != SeriesStatus.FAILED && row.status() != SeriesStatus.PENDING) {

@@ -2,6 +2,7 @@ package org.dicomstage.workflow;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,22 +51,55 @@ class StagingTargets {
     }
 
     Target target(String studyId, Map<String, Object> series, long processInstanceKey) {
-        Objects.requireNonNull(series, Variables.SERIES);
-        String uid = SeriesObjects.uid(series);
-        StagingRequestView request = requests.requireOwned(SeriesObjects.requestId(series), studyId,
-                processInstanceKey);
-        StagingSeriesView row = request.series().stream().filter(r -> r.seriesInstanceUid().equals(uid)).findFirst()
-                .orElseThrow(() -> new RejectedInput("series " + uid + " is not registered in staging request "
-                        + request.id() + " of study '" + studyId + "'"));
-        StudyDetails study = studies.studyForStaging(studyId, request.pid());
-        SubjectEnrolment enrolment = study.enrolment();
-        ClinicalTrial trial = new ClinicalTrial(study.sponsor(), study.protocolId(), study.protocolName(),
-                enrolment.siteId(), enrolment.siteName());
-        PseudonymContext context = new PseudonymContext(studies.studySecret(studyId), enrolment.studySubjectId(),
-                trial);
-        SeriesStagingSpec spec = new SeriesStagingSpec(sourceNode(), holding.node(), profile(study.profileName()),
-                context, row.studyInstanceUid(), uid);
-        return new Target(request, row, spec);
+        return resolver(studyId, processInstanceKey).target(series);
+    }
+
+    /**
+     * For a job that works on many series of the process at once (verify, publish, clear): each request, the
+     * study with the subject's enrolment, the secret and the nodes are looked up once, not once per series. A
+     * resolver lives as long as one job's loop; it does not see what changes in the database meanwhile.
+     */
+    Resolver resolver(String studyId, long processInstanceKey) {
+        return new Resolver(studyId, processInstanceKey);
+    }
+
+    final class Resolver {
+        private final String studyId;
+        private final long processInstanceKey;
+        private final Map<Long, StagingRequestView> requestsById = new HashMap<>();
+        private final Map<String, StudyDetails> studyByPid = new HashMap<>();
+        private byte[] secret;
+        private DicomNode source;
+        private DicomNode held;
+
+        private Resolver(String studyId, long processInstanceKey) {
+            this.studyId = studyId;
+            this.processInstanceKey = processInstanceKey;
+        }
+
+        Target target(Map<String, Object> series) {
+            Objects.requireNonNull(series, Variables.SERIES);
+            String uid = SeriesObjects.uid(series);
+            StagingRequestView request = requestsById.computeIfAbsent(SeriesObjects.requestId(series),
+                    id -> requests.requireOwned(id, studyId, processInstanceKey));
+            StagingSeriesView row = request.series().stream().filter(r -> r.seriesInstanceUid().equals(uid))
+                    .findFirst().orElseThrow(() -> new RejectedInput("series " + uid + " is not registered in"
+                            + " staging request " + request.id() + " of study '" + studyId + "'"));
+            StudyDetails study = studyByPid.computeIfAbsent(request.pid(),
+                    pid -> studies.studyForStaging(studyId, pid));
+            SubjectEnrolment enrolment = study.enrolment();
+            ClinicalTrial trial = new ClinicalTrial(study.sponsor(), study.protocolId(), study.protocolName(),
+                    enrolment.siteId(), enrolment.siteName());
+            if (secret == null) {
+                secret = studies.studySecret(studyId);
+                source = sourceNode();
+                held = holding.node();
+            }
+            PseudonymContext context = new PseudonymContext(secret, enrolment.studySubjectId(), trial);
+            SeriesStagingSpec spec = new SeriesStagingSpec(source, held, profile(study.profileName()), context,
+                    row.studyInstanceUid(), uid);
+            return new Target(request, row, spec);
+        }
     }
 
     private PseudonymizationProfile profile(String name) {
