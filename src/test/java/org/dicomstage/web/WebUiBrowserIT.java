@@ -544,8 +544,23 @@ class WebUiBrowserIT {
 
     @Test
     void underFourEyesTheRequesterSeesWhyAndIsRefusedAndTheCoordinatorAccepts() {
-        reviewSettings.setFourEyes(DemoStudyData.COORDINATOR, DemoStudyData.RT_HN_2026, true);
         try {
+            // The coordinator turns four eyes on in the study's settings.
+            login(DemoStudyData.COORDINATOR);
+            browser.findElement(By.linkText("Study settings")).click();
+            waitFor(By.id("review-form"));
+            assertThat(browser.findElement(By.id("four-eyes")).isSelected()).isFalse();
+            assertThat(text(By.id("reviewers"))).contains(DemoStudyData.COORDINATOR, DemoStudyData.RESEARCHER);
+            browser.findElement(By.id("four-eyes")).click();
+            browser.findElement(By.id("save-review")).click();
+            wait.until(d -> text(By.id("review-status")).contains("four eyes on"));
+            screenshot("coordinator-turns-four-eyes-on");
+            assertThat(reviewSettings.fourEyes(DemoStudyData.RT_HN_2026)).isTrue();
+            browser.navigate().refresh();
+            waitFor(By.id("review-form"));
+            assertThat(browser.findElement(By.id("four-eyes")).isSelected()).isTrue();
+            browser.manage().deleteAllCookies();
+
             ProcessDriver driver = new ProcessDriver(camunda, tasks);
             UserTask review = driver.atReview(driver.atPickSeries(),
                     reviewSettings.candidates(DemoStudyData.RT_HN_2026, DemoStudyData.RESEARCHER), true);
@@ -554,6 +569,8 @@ class WebUiBrowserIT {
 
             // The requester: the review is offered to others, says why, and refuses their Accept in those words.
             login(DemoStudyData.RESEARCHER);
+            assertThat(browser.findElements(By.linkText("Study settings"))).as("a researcher changes no settings")
+                    .isEmpty();
             browser.get(url("/tasks.html"));
             By row = By.cssSelector("#tasks tr[data-task='" + review.key() + "']");
             waitFor(row);
