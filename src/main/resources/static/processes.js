@@ -52,12 +52,12 @@
     const last = first + result.items.length;
     const of = result.totalCapped ? 'more than ' + result.total : String(result.total);
     return el('div', { class: 'pager' },
-      el('button', { type: 'button', class: 'secondary', disabled: result.page === 0,
+      el('button', { type: 'button', class: 'secondary', 'aria-label': 'Previous page', disabled: result.page === 0,
         onclick: () => { page--; load(); } }, 'Previous'),
       el('span', { id: 'processes-status' }, result.items.length === 0 ? 'No process instances on this page of ' + of + '.'
         : `Showing ${first + 1}–${last} of ${of}`),
-      el('button', { type: 'button', class: 'secondary', disabled: !result.totalCapped && last >= result.total,
-        onclick: () => { page++; load(); } }, 'Next'));
+      el('button', { type: 'button', class: 'secondary', 'aria-label': 'Next page',
+        disabled: !result.totalCapped && last >= result.total, onclick: () => { page++; load(); } }, 'Next'));
   }
 
   async function load() {

@@ -74,6 +74,7 @@ class ProcessListTest {
         assertThat(quietList.at("/items/0/endedAt").isNull()).isTrue();
         assertThat(keys(list(QUIET_COORDINATOR, Map.of("subject", "QOL-007")))).containsExactly(quiet);
         assertThat(keys(list(QUIET_COORDINATOR, Map.of("state", "TERMINATED")))).isEmpty();
+        assertThat(list(QUIET_COORDINATOR, Map.of("incidents", "true")).path("total").asLong()).isZero();
         // Asking for B by name is refused, and audited.
         mvc.perform(get("/api/processes").param("study", DemoStudyData.RT_HN_2026).with(user(QUIET_COORDINATOR)))
                 .andExpect(status().isForbidden());
