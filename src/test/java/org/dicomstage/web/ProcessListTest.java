@@ -105,6 +105,12 @@ class ProcessListTest {
         JsonNode oldest = list(DemoStudyData.COORDINATOR, Map.of("sort", "started-asc", "size", "1",
                 "startedFrom", before.toString()));
         assertThat(busy).contains(keys(oldest).getFirst());
+        // By end, newest first: the ended ones, before anything still running.
+        JsonNode byEnd = list(DemoStudyData.COORDINATOR, Map.of("sort", "ended-desc", "size", "200",
+                "startedFrom", before.toString()));
+        assertThat(byEnd.at("/items/0/endedAt").isNull()).isFalse();
+        assertThat(Instant.parse(byEnd.at("/items/0/endedAt").asText()))
+                .isAfterOrEqualTo(Instant.parse(byEnd.at("/items/199/endedAt").asText()));
         assertThat(keys(list(DemoStudyData.COORDINATOR, Map.of("startedBefore", before.toString(),
                 "startedFrom", before.minusSeconds(60).toString(), "size", "200")))).doesNotContainAnyElementsOf(busy);
     }
