@@ -6,7 +6,7 @@
   const field = id => document.getElementById('filter-' + id);
   me.studies.filter(s => s.role === 'COORDINATOR' || s.role === 'ADMIN')
     .forEach(s => field('study').append(el('option', { value: s.identifier }, s.identifier)));
-  const age = s => s < 3600 ? Math.round(s / 60) + ' min' : s < 172800 ? Math.round(s / 3600) + ' h' : Math.round(s / 86400) + ' d';
+  const age = s => s < 90 ? s + ' s' : s < 3600 ? Math.round(s / 60) + ' min' : s < 172800 ? Math.round(s / 3600) + ' h' : Math.round(s / 86400) + ' d';
   // A running instance's age is how long it has run so far; an ended one's is how long it took.
   const duration = r => (r.endedAt ? 'took ' : 'running for ') + age(r.ageSeconds);
   const when = t => t ? new Date(t).toLocaleString() : '—';
