@@ -4,7 +4,6 @@ import io.camunda.client.CamundaClient;
 import io.camunda.client.api.command.ClientException;
 import java.security.Principal;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.dicomstage.study.AuditActions;
 import org.dicomstage.study.Role;
-import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StudyService;
 import org.dicomstage.study.StudySummary;
 import org.slf4j.Logger;
@@ -23,12 +21,11 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The process view for coordinators (and admins) of a study: the study's process instances with their staging
- * requests, one instance's diagram state, variables and incidents, and retrying an incident.
+ * The process view for coordinators (and admins) of a study: one instance's diagram state, variables and incidents,
+ * and retrying an incident. The list of instances is {@link ProcessListController}'s.
  */
 @RestController
 class ProcessController {
@@ -47,31 +44,6 @@ class ProcessController {
         this.instances = instances;
         this.studies = studies;
         this.camunda = camunda;
-    }
-
-    /** Instances of the studies the user coordinates, optionally only one study and/or one state. */
-    @GetMapping("/api/processes")
-    List<Row> list(@RequestParam(required = false) String study, @RequestParam(required = false) String state,
-                   Principal user) {
-        Set<String> coordinated = coordinated(user.getName());
-        if (study != null && !study.isBlank() && !coordinated.contains(Ids.study(study))) {
-            throw deny(user.getName(), study, "process list", "You do not coordinate study " + study + ".");
-        }
-        Set<String> shown = study == null || study.isBlank() ? coordinated : Set.of(study);
-        Map<Long, Long> requestByInstance = new HashMap<>();
-        for (String s : shown) {
-            for (StagingRequestView r : studies.stagingRequests(user.getName(), s)) {
-                if (r.processInstanceKey() != null) {
-                    requestByInstance.put(r.processInstanceKey(), r.id());
-                }
-            }
-        }
-        Instant now = Instant.now();
-        return instances.list(shown).stream()
-                .filter(i -> i.studyId() != null && shown.contains(i.studyId()))
-                .filter(i -> state == null || state.isBlank() || state.equalsIgnoreCase(i.state()))
-                .map(i -> Row.of(i, requestByInstance.get(i.key()), now))
-                .toList();
     }
 
     @GetMapping("/api/processes/{key}")
