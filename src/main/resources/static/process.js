@@ -71,7 +71,8 @@
         [count(r => r.state === 'ACTIVE' && r.incident), '⚠', 'with an incident'],
         [count(r => r.state === 'TERMINATED'), '✕', 'terminated']].filter(([n]) => n > 0);
       const words = parts.map(([n, , w]) => `${n} ${w}`).join(', ') || 'no instances yet';
-      overlays.add(id, 'instance-counts', { position: { bottom: 8, right: 8 },
+      // Never smaller than their own size: the whole diagram is drawn zoomed out.
+      overlays.add(id, 'instance-counts', { position: { bottom: 8, right: 8 }, scale: { min: 1 },
         html: el('span', { class: 'mi-counts', title: `${stepName(d, id)}: ${words}`, 'data-element': id },
           parts.length ? parts.map(([n, sign]) => `${sign} ${n}`).join(' ') : '0') });
     }
@@ -109,6 +110,14 @@
     EXCLUSIVE_GATEWAY: 'Gateway', PARALLEL_GATEWAY: 'Gateway', SUB_PROCESS: 'Subprocess',
     MULTI_INSTANCE_BODY: 'Multi-instance (all)' };
 
+  /** A history time: the clock time on the instance's first day, with the date after it; the full time on hover. */
+  function when(d, t) {
+    if (!t) return el('td', { class: 'time' });
+    const day = x => new Date(x).toLocaleDateString();
+    return el('td', { class: 'time', title: time(t) },
+      day(t) === day(d.instance.startedAt) ? clock(t) : time(t));
+  }
+
   function renderHistory(d) {
     const bodies = new Set(d.history.filter(r => r.type === 'MULTI_INSTANCE_BODY').map(r => r.elementId));
     $('history').querySelector('tbody').replaceChildren(...d.history.map(r => {
@@ -117,8 +126,8 @@
       return el('tr', { class: [inner ? 'inner' : '', r.incident ? 'incident' : ''].join(' ').trim() || null },
         el('td', {}, el('strong', {}, r.name), el('span', { class: 'muted element-id' }, ` (${r.elementId})`)),
         el('td', {}, (KINDS[r.type] || r.type) + (inner ? ', one instance' : '')),
-        el('td', { class: 'state-' + state }, state),
-        el('td', {}, time(r.startedAt)), el('td', {}, time(r.endedAt)), el('td', {}, took(r.startedAt, r.endedAt)));
+        el('td', { class: 'state state-' + state }, state),
+        when(d, r.startedAt), when(d, r.endedAt), el('td', { class: 'time' }, took(r.startedAt, r.endedAt)));
     }));
   }
 
@@ -127,7 +136,7 @@
     stagingResults: 'Staging results', stagingProblems: 'Staging problems', failedSeries: 'Failed series',
     publicationReport: 'Publication report', pseudonymizedIdentity: 'Pseudonymized identity',
     keptDescriptors: 'Kept descriptors', expandedSelection: 'Selection with its references',
-    seriesTable: 'Series found in Study0', busyStudies: 'Studies busy in other requests' };
+    seriesTable: 'Series found in Study0', rtTree: 'RT objects', busyStudies: 'Studies busy in other requests' };
   const COLUMNS = { seriesDescription: 'Series', modality: 'Modality', seriesNumber: 'No.', instanceCount: 'Images',
     expectedInstances: 'Expected images', stagedInstances: 'Staged images', instancesStaged: 'Staged images',
     instances: 'Images', checks: 'Checks', result: 'Result', status: 'Status', problem: 'Problem',
@@ -165,7 +174,7 @@
   }
 
   function plainValue(value) {
-    if (value === null || value === undefined) return el('span', { class: 'muted' }, 'none');
+    if (value === null || value === undefined) return el('span', { class: 'muted' }, 'not set');
     if (Array.isArray(value) && value.every(x => x === null || typeof x !== 'object')) {
       return value.length === 0 ? el('span', { class: 'muted' }, 'empty list') : el('div', { class: 'value' }, value.join(', '));
     }
@@ -248,7 +257,10 @@
     const d = current;
     if (settled) {
       status.classList.add('done');
-      status.textContent = `Cancelled: the instance is ${d.instance.state}` + (d.requests.length
+      const end = [...d.history].reverse().find(r => r.type === 'END_EVENT' && r.state === 'COMPLETED');
+      status.textContent = (d.instance.state === 'COMPLETED' && end
+        ? `Cancelled: the process took its cancel path and ended at "${end.name}"`
+        : `Cancelled: the instance is ${d.instance.state}`) + (d.requests.length
         ? `; request ${d.requests.map(r => `#${r.id} ${r.state}`).join(', ')}.` : '.');
     } else {
       $('cancel-instance').disabled = false;
