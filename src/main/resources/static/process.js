@@ -160,7 +160,8 @@
 
   function renderVariables(d) {
     const entries = Object.entries(d.variables);
-    const titled = entries.filter(([n, v]) => TITLES[n] && isRows(v));
+    const order = Object.keys(TITLES);
+    const titled = entries.filter(([n, v]) => TITLES[n] && isRows(v)).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
     const otherRows = entries.filter(([n, v]) => !TITLES[n] && isRows(v));
     $('variable-tables').replaceChildren(
       ...titled.map(([n, v]) => el('section', {}, el('h3', {}, TITLES[n], ' ',
