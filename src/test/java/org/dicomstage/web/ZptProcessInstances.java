@@ -45,6 +45,8 @@ public final class ZptProcessInstances implements ProcessInstances {
 
     private final ZeebeTestEngine engine;
     private final ObjectMapper json = new ObjectMapper();
+    /** Element names by element id, per deployed version (a version never changes). */
+    private final Map<Long, Map<String, String>> names = new HashMap<>();
 
     public ZptProcessInstances(ZeebeTestEngine engine) {
         this.engine = engine;
@@ -76,7 +78,8 @@ public final class ZptProcessInstances implements ProcessInstances {
         Map<Long, Incident> open = s.incidents.getOrDefault(processInstanceKey, Map.of());
         Set<Long> stopped = new HashSet<>();
         open.values().forEach(i -> stopped.add(s.incidentElement.get(i.key())));
-        Map<String, String> names = s.names(s.instances.get(processInstanceKey).getProcessDefinitionKey());
+        Map<String, String> names = this.names.computeIfAbsent(
+                s.instances.get(processInstanceKey).getProcessDefinitionKey(), s::names);
         List<ElementRun> history = s.runs.getOrDefault(processInstanceKey, Map.of()).values().stream()
                 .map(r -> new ElementRun(r.key, r.elementId, names.getOrDefault(r.elementId, r.elementId), r.type,
                         r.state, stopped.contains(r.key), r.startedAt, r.endedAt))
