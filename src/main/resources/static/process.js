@@ -205,14 +205,14 @@
   }
 
   /**
-   * Retry, then follow the job: it ran and failed again (a new incident at the step) or succeeded (the element
-   * instance that had the incident ended, or the step is no longer active).
+   * Retry, then follow the job: it ran and failed again (a new incident at the same element instance: one series of
+   * a multi-instance step, not its siblings) or succeeded (that element instance ended).
    */
   async function retry(button, x) {
     const status = $('incident-status');
     const name = stepName(current, x.elementId);
-    const stopped = new Set(current.history.filter(r => r.elementId === x.elementId && r.incident && r.state === 'ACTIVE')
-      .map(r => r.key));
+    const same = i => x.elementInstanceKey ? i.elementInstanceKey === x.elementInstanceKey : i.elementId === x.elementId;
+    const stopped = new Set(x.elementInstanceKey ? [x.elementInstanceKey] : []);
     button.disabled = true;
     try {
       await api(`/api/processes/${enc(key)}/incidents/${enc(x.key)}/retry`, { method: 'POST' });
@@ -221,7 +221,7 @@
     status.textContent = `${sent}: waiting for the step to run…`;
     let outcome = null;
     const settled = await follow(60, d => {
-      const again = d.incidents.find(i => i.elementId === x.elementId && i.key !== x.key);
+      const again = d.incidents.find(i => same(i) && i.key !== x.key);
       if (again) {
         outcome = `${sent}: the step ran and failed again — ${again.summary} (${again.message})`;
         return true;
@@ -231,7 +231,7 @@
       if (moved) {
         const now = d.history.filter(r => r.state === 'ACTIVE' && r.type !== 'SUB_PROCESS' && r.type !== 'MULTI_INSTANCE_BODY')
           .map(r => `"${r.name}"`);
-        outcome = `${sent}: the step ran and succeeded` + (now.length ? `; the process moved on to ${[...new Set(now)].join(', ')}.`
+        outcome = `${sent}: the step ran and succeeded` + (now.length ? `; the process is now at ${[...new Set(now)].join(', ')}.`
           : d.instance.state === 'ACTIVE' ? '.' : `; the process has ended (${d.instance.state}).`);
         return true;
       }

@@ -102,7 +102,8 @@ class CamundaRestProcessInstances implements ProcessInstances {
                 .filter(f -> f.processInstanceKey(processInstanceKey).state(IncidentState.ACTIVE)));
         Map<Long, Integer> retries = retries(open.stream().map(i -> i.getJobKey()).filter(k -> k != null).toList());
         List<Incident> incidents = open.stream()
-                .map(i -> new Incident(i.getIncidentKey(), i.getElementId(), String.valueOf(i.getErrorType()),
+                .map(i -> new Incident(i.getIncidentKey(), i.getElementId(), i.getElementInstanceKey(),
+                        String.valueOf(i.getErrorType()),
                         i.getErrorMessage(), i.getJobKey(), instant(i.getCreationTime()),
                         i.getJobKey() == null ? null : retries.get(i.getJobKey())))
                 .toList();

@@ -232,11 +232,13 @@ class ProcessController {
      * @param stepName what the model calls the step (its id where it has no name)
      * @param summary  what went wrong in words a researcher reads; {@code message} is the technical text
      */
-    record IncidentView(String key, String elementId, String stepName, String errorType, String summary,
-                        String message, boolean fromJob, Integer retriesLeft, Instant createdAt) {
+    record IncidentView(String key, String elementId, String elementInstanceKey, String stepName, String errorType,
+                        String summary, String message, boolean fromJob, Integer retriesLeft, Instant createdAt) {
         static IncidentView of(ProcessInstances.Incident i, String stepName) {
-            return new IncidentView(Long.toString(i.key()), i.elementId(), stepName == null ? i.elementId() : stepName,
-                    i.errorType(), summary(i), i.message(), i.jobKey() != null, i.retriesLeft(), i.createdAt());
+            return new IncidentView(Long.toString(i.key()), i.elementId(),
+                    i.elementInstanceKey() == null ? null : Long.toString(i.elementInstanceKey()),
+                    stepName == null ? i.elementId() : stepName, i.errorType(), summary(i), i.message(),
+                    i.jobKey() != null, i.retriesLeft(), i.createdAt());
         }
 
         /** A job's failure as the tasks page words it; the engine's own incidents by their kind. */

@@ -76,10 +76,11 @@ public interface ProcessInstances {
     /**
      * An open incident; jobKey is null for incidents not raised by a job (e.g. an expression failure).
      *
+     * @param elementInstanceKey the element instance it stops (one inner instance of a multi-instance step), or null
      * @param retriesLeft the job's retries now (0 until someone retries), null without a job or when unknown
      */
-    record Incident(long key, String elementId, String errorType, String message, Long jobKey, Instant createdAt,
-                    Integer retriesLeft) {
+    record Incident(long key, String elementId, Long elementInstanceKey, String errorType, String message,
+                    Long jobKey, Instant createdAt, Integer retriesLeft) {
     }
 
     record Definition(long key, int version, String resourceName) {

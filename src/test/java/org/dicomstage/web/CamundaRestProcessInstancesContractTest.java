@@ -138,6 +138,7 @@ class CamundaRestProcessInstancesContractTest {
             assertThat(i.jobKey()).isEqualTo(11L);
             assertThat(i.message()).isEqualTo("Study0 unreachable");
             assertThat(i.retriesLeft()).isZero();
+            assertThat(i.elementInstanceKey()).isEqualTo(3L);
         });
         assertThat(JSON.readTree(stub.exchanges("POST", "/jobs/search").getFirst().body())
                 .at("/filter/jobKey/$in/0").asText()).isEqualTo("11");

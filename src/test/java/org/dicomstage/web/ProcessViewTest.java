@@ -162,13 +162,13 @@ class ProcessViewTest {
     void incidentsSayInWordsWhatWentWrongAndKeepTheTechnicalMessage() {
         java.time.Instant at = java.time.Instant.parse("2026-12-02T08:00:00Z");
         ProcessController.IncidentView job = ProcessController.IncidentView.of(new ProcessInstances.Incident(1,
-                "StageSeries", "JOB_NO_RETRIES", "staging series CT 'Planning CT' (1.2.3.4.5) from node 'study0' to"
+                "StageSeries", 3L, "JOB_NO_RETRIES", "staging series CT 'Planning CT' (1.2.3.4.5) from node 'study0' to"
                 + " node 'holding' failed: Connection refused (no retries left)", 7L, at, 0), "Stage series");
         assertThat(job.summary()).isEqualTo("The archive did not answer.");
         assertThat(job.message()).contains("Connection refused", "1.2.3.4.5");
         assertThat(job.retriesLeft()).isZero();
         ProcessController.IncidentView model = ProcessController.IncidentView.of(new ProcessInstances.Incident(2,
-                "Verified", "CONDITION_ERROR", "Expected result of the expression 'verified' to be 'BOOLEAN', but was"
+                "Verified", 4L, "CONDITION_ERROR", "Expected result of the expression 'verified' to be 'BOOLEAN', but was"
                 + " 'NULL'.", null, at, null), null);
         assertThat(model.stepName()).isEqualTo("Verified");
         assertThat(model.summary()).startsWith("The process model could not work out a value at this step");

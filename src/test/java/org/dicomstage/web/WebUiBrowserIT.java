@@ -668,7 +668,7 @@ class WebUiBrowserIT {
         camunda.newCompleteCommand(checkAccessJob(instance).getKey()).variables(java.util.Map.of("studyName",
                 "Adaptive RT", "enrolledSubjects", List.of(), "cancelKey", Long.toString(instance))).send().join();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("incident-status"),
-                "the step ran and succeeded; the process moved on to \"Select patient\"."));
+                "the step ran and succeeded; the process is now at \"Select patient\"."));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("incidents"), "No open incidents."));
         screenshot("retried-succeeded");
 
@@ -717,7 +717,7 @@ class WebUiBrowserIT {
                         .map(s -> s.get("seriesInstanceUid")).toList(), "selectionWarnings", ""));
         tasks.complete(awaitOpenTask(instance, "ConfirmSelection").key(), java.util.Map.of("confirmedSeriesUids",
                 series.stream().map(s -> s.get("seriesInstanceUid")).toList()));
-        // Of the three series: one staged, one failed for good, one still staging.
+        // Of the three series: one staged, two failed for good.
         List<io.camunda.client.api.response.ActivatedJob> staging = org.dicomstage.testing.Poll.until(
                 Duration.ofSeconds(20), () -> {
                     List<io.camunda.client.api.response.ActivatedJob> jobs = camunda.newActivateJobsCommand()
@@ -731,13 +731,15 @@ class WebUiBrowserIT {
                         "message", ""))).send().join();
         camunda.newFailCommand(staging.get(1).getKey()).retries(0).errorMessage("staging series RTSTRUCT 'Contours'"
                 + " failed: cannot connect to node 'holding': Connection refused (no retries left)").send().join();
+        camunda.newFailCommand(staging.get(2).getKey()).retries(0).errorMessage("staging series RTPLAN 'Plan A'"
+                + " failed: cannot connect to node 'holding': Connection refused (no retries left)").send().join();
 
         login(DemoStudyData.COORDINATOR);
         browser.get(url("/process.html?key=" + instance));
         By counts = By.cssSelector("#canvas .mi-counts[data-element='StageSeries']");
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.textToBe(counts, "✓ 1 ▶ 1 ⚠ 1"));
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.textToBe(counts, "✓ 1 ⚠ 2"));
         assertThat(browser.findElement(counts).getDomAttribute("title"))
-                .isEqualTo("Stage series: 1 completed, 1 active, 1 with an incident");
+                .isEqualTo("Stage series: 1 completed, 2 with an incident");
         assertThat(browser.findElements(By.cssSelector("#history tbody tr td:first-child strong")))
                 .extracting(WebElement::getText).filteredOn("Stage series"::equals).hasSize(4);
         // The series as a table with headings, not JSON.
@@ -747,6 +749,19 @@ class WebUiBrowserIT {
         assertThat(text(seriesTable)).contains("Planning CT", "Contours", "Plan A").doesNotContain("{");
         assertThat(text(By.id("requests"))).isEqualTo("Staging request: #" + request + " OPEN");
         screenshot("staging-counts");
+
+        // Retrying one series' incident is about that series: the other's open incident is not "failed again".
+        browser.findElement(By.xpath("(//li[contains(@class,'incident')]//button[.='Retry'])[1]")).click();
+        io.camunda.client.api.response.ActivatedJob retried = activateJob(instance, "dicomstage.stage-series");
+        camunda.newCompleteCommand(retried.getKey()).variables(java.util.Map.of("stagingResult", java.util.Map.of(
+                "seriesInstanceUid", ((java.util.Map<?, ?>) retried.getVariablesAsMap().get("series"))
+                        .get("seriesInstanceUid"), "status", "STAGED", "instancesStaged", 1, "message", "")))
+                .send().join();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("incident-status"),
+                "the step ran and succeeded; the process is now at \"Stage series\"."));
+        wait.until(ExpectedConditions.textToBe(counts, "✓ 2 ⚠ 1"));
+        assertThat(browser.findElements(By.cssSelector("#incidents li.incident"))).hasSize(1);
+        screenshot("one-series-retried");
         ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView(true)",
                 browser.findElement(By.id("variables-heading")));
         screenshot("variables");

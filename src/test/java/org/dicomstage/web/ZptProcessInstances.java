@@ -87,7 +87,8 @@ public final class ZptProcessInstances implements ProcessInstances {
         return Optional.of(new Detail(s.instance(processInstanceKey),
                 new HashSet<>(s.active.getOrDefault(processInstanceKey, Map.of()).values()),
                 s.completed.getOrDefault(processInstanceKey, Set.of()),
-                open.values().stream().map(i -> new Incident(i.key(), i.elementId(), i.errorType(), i.message(),
+                open.values().stream().map(i -> new Incident(i.key(), i.elementId(), i.elementInstanceKey(),
+                        i.errorType(), i.message(),
                         i.jobKey(), i.createdAt(), i.jobKey() == null ? null : s.jobRetries.get(i.jobKey()))).toList(),
                 s.variables(processInstanceKey), history));
     }
@@ -154,6 +155,7 @@ public final class ZptProcessInstances implements ProcessInstances {
                     if (intent == IncidentIntent.CREATED) {
                         incidents.computeIfAbsent(i.getProcessInstanceKey(), k -> new LinkedHashMap<>())
                                 .put(record.getKey(), new Incident(record.getKey(), i.getElementId(),
+                                        i.getElementInstanceKey(),
                                         String.valueOf(i.getErrorType()), i.getErrorMessage(),
                                         i.getJobKey() > 0 ? i.getJobKey() : null,
                                         Instant.ofEpochMilli(record.getTimestamp()), null));
