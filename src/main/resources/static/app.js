@@ -55,7 +55,7 @@ const DicomStage = (() => {
 
   function header(current) {
     const links = [['index.html', 'DICOM Lookup'], ['tasks.html', 'My tasks'], ['requests.html', 'Staging progress']];
-    if (hasRole('COORDINATOR') || hasRole('ADMIN')) links.push(['processes.html', 'Processes']);
+    if (hasRole('COORDINATOR') || hasRole('ADMIN')) links.push(['processes.html', 'Processes'], ['study.html', 'Study settings']);
     if (hasRole('ADMIN')) links.push(['modeler.html', 'Modeler']);
     const studies = me.studies.filter(s => s.dicomEnabled);
     const select = el('select', { id: 'active-study', 'aria-label': 'Active study',

@@ -6,12 +6,16 @@ import io.camunda.client.CamundaClient;
 import io.camunda.client.api.search.enums.ElementInstanceState;
 import io.camunda.client.api.search.enums.ElementInstanceType;
 import io.camunda.client.api.search.enums.IncidentState;
+import io.camunda.client.api.search.enums.ProcessInstanceState;
+import io.camunda.client.api.search.filter.VariableValueFilter;
 import io.camunda.client.api.search.response.ElementInstance;
 import io.camunda.client.api.search.response.Job;
 import io.camunda.client.api.search.response.ProcessInstance;
+import io.camunda.client.api.search.response.SearchResponse;
 import io.camunda.client.api.search.response.Variable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -21,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.dicomstage.workflow.CamundaSearch;
 import org.dicomstage.workflow.ProcessDefinition;
 import org.springframework.stereotype.Component;
@@ -67,6 +72,96 @@ class CamundaRestProcessInstances implements ProcessInstances {
                         .variables(List.of(v -> v.name(ProcessDefinition.Variables.STUDY_ID)
                                 .value(p -> p.in(values)))))
                 .sort(s -> s.startDate().desc())));
+    }
+
+    /**
+     * Every filter goes to the cluster's search, which pages with from/limit (offset paging, so the list can go back
+     * as well as on) and counts the matches. The subject is matched in {@code selectedSubjectIds}, the list every
+     * start names its subjects in (Edit sets it at the start, Select patient's output mapping after the choice):
+     * unlike our staging requests, which only exist once Study0 was queried, it also finds an instance stuck before
+     * that, which is what a coordinator looks for. The variable holds a JSON array, so the value is matched with
+     * {@code $like} on the subject's JSON string, quotes included, so that HN-01 does not find HN-011.
+     */
+    @Override
+    public Page page(Query query) {
+        List<String> studies = query.studyIds().stream().sorted().map(this::jsonText).toList();
+        List<Consumer<VariableValueFilter>> variableFilters = new ArrayList<>();
+        variableFilters.add(v -> v.name(ProcessDefinition.Variables.STUDY_ID).value(p -> p.in(studies)));
+        if (query.subjectId() != null) {
+            String element = "*" + likeEscaped(jsonText(query.subjectId())) + "*";
+            variableFilters.add(v -> v.name(ProcessDefinition.Variables.SELECTED_SUBJECT_IDS)
+                    .value(p -> p.like(element)));
+        }
+        SearchResponse<ProcessInstance> found = client.newProcessInstanceSearchRequest()
+                .filter(f -> {
+                    f.processDefinitionId(ProcessDefinition.PROCESS_ID).variables(variableFilters);
+                    if (query.state() != null) {
+                        f.state(ProcessInstanceState.valueOf(query.state()));
+                    }
+                    if (query.incidentsOnly()) {
+                        f.hasIncident(true);
+                    }
+                    if (query.startedFrom() != null || query.startedBefore() != null) {
+                        // The client writes OffsetDateTime.toString(), which leaves out zero seconds, and the
+                        // spec's date-time needs them (a day's start has none): each bound goes 1 ms inside,
+                        // the same instants at the index's millisecond precision.
+                        f.startDate(d -> {
+                            if (query.startedFrom() != null) {
+                                d.gt(query.startedFrom().minusMillis(1).atOffset(ZoneOffset.UTC));
+                            }
+                            if (query.startedBefore() != null) {
+                                d.lte(query.startedBefore().minusMillis(1).atOffset(ZoneOffset.UTC));
+                            }
+                        });
+                    }
+                })
+                .sort(s -> {
+                    switch (query.sort()) {
+                        case STARTED_OLDEST -> s.startDate().asc();
+                        case ENDED_NEWEST -> s.endDate().desc();
+                        case ENDED_OLDEST -> s.endDate().asc();
+                        default -> s.startDate().desc();
+                    }
+                })
+                .page(p -> p.from(query.from()).limit(query.size()))
+                .send().join();
+        Map<Long, Map<String, Object>> variables = rowVariables(found.items().stream()
+                .map(ProcessInstance::getProcessInstanceKey).toList());
+        List<Instance> items = found.items().stream().map(i -> instance(i,
+                variables.getOrDefault(i.getProcessInstanceKey(), Map.of()))).toList();
+        long total = found.page() == null || found.page().totalItems() == null ? items.size()
+                : found.page().totalItems();
+        boolean capped = found.page() != null && Boolean.TRUE.equals(found.page().hasMoreTotalItems());
+        return new Page(items, total, capped);
+    }
+
+    /** The row variables of a whole page of instances in one search (paged through), not one search per row. */
+    private Map<Long, Map<String, Object>> rowVariables(List<Long> keys) {
+        Map<Long, Map<String, Object>> byInstance = new HashMap<>();
+        if (keys.isEmpty()) {
+            return byInstance;
+        }
+        // An instance's own scope has its key, so both filters together are exactly the process-scope variables.
+        for (Variable v : CamundaSearch.all(client.newVariableSearchRequest().withFullValues()
+                .filter(f -> f.processInstanceKey(p -> p.in(keys)).scopeKey(p -> p.in(keys))
+                        .name(p -> p.in(ROW_VARIABLES))))) {
+            if (!v.getScopeKey().equals(v.getProcessInstanceKey())) {
+                continue;
+            }
+            try {
+                byInstance.computeIfAbsent(v.getProcessInstanceKey(), k -> new LinkedHashMap<>()).put(v.getName(),
+                        v.getValue() == null ? null : json.readValue(v.getValue(), Object.class));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("variable " + v.getName() + " of process instance "
+                        + v.getProcessInstanceKey() + " is not JSON", e);
+            }
+        }
+        return byInstance;
+    }
+
+    /** The cluster's like patterns take '*' and '?' as wildcards, and a backslash escapes them (and itself). */
+    static String likeEscaped(String text) {
+        return text.replaceAll("([\\\\*?])", "\\\\$1");
     }
 
     @Override

@@ -27,13 +27,12 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The process view for coordinators (and admins) of a study: the study's process instances with their staging
- * requests, one instance's diagram state, history, variables and incidents, retrying an incident and cancelling
- * the instance. Every action is audited with the acting user.
+ * The process view for coordinators (and admins) of a study: one instance's diagram state, history, variables and
+ * incidents, retrying an incident and cancelling the instance, every action audited with the acting user. The list
+ * of instances is {@link ProcessListController}'s.
  */
 @RestController
 class ProcessController {
@@ -58,31 +57,6 @@ class ProcessController {
         this.studies = studies;
         this.camunda = camunda;
         this.cancels = cancels;
-    }
-
-    /** Instances of the studies the user coordinates, optionally only one study and/or one state. */
-    @GetMapping("/api/processes")
-    List<Row> list(@RequestParam(required = false) String study, @RequestParam(required = false) String state,
-                   Principal user) {
-        Set<String> coordinated = coordinated(user.getName());
-        if (study != null && !study.isBlank() && !coordinated.contains(Ids.study(study))) {
-            throw deny(user.getName(), study, "process list", "You do not coordinate study " + study + ".");
-        }
-        Set<String> shown = study == null || study.isBlank() ? coordinated : Set.of(study);
-        Map<Long, Long> requestByInstance = new HashMap<>();
-        for (String s : shown) {
-            for (StagingRequestView r : studies.stagingRequests(user.getName(), s)) {
-                if (r.processInstanceKey() != null) {
-                    requestByInstance.put(r.processInstanceKey(), r.id());
-                }
-            }
-        }
-        Instant now = Instant.now();
-        return instances.list(shown).stream()
-                .filter(i -> i.studyId() != null && shown.contains(i.studyId()))
-                .filter(i -> state == null || state.isBlank() || state.equalsIgnoreCase(i.state()))
-                .map(i -> Row.of(i, requestByInstance.get(i.key()), now))
-                .toList();
     }
 
     @GetMapping("/api/processes/{key}")

@@ -25,6 +25,53 @@ public interface ProcessInstances {
         return list().stream().filter(i -> i.studyId() != null && studyIds.contains(i.studyId())).toList();
     }
 
+    /**
+     * One page of the instances a {@link Query} matches, filtered, sorted and paged by the engine, with how many
+     * match in all: the process list never loads more than one page, so a quiet study's instances stay reachable
+     * however many newer ones other studies have.
+     */
+    Page page(Query query);
+
+    /** What the process list asks for; a null filter is not applied. */
+    enum Sort {
+        STARTED_NEWEST, STARTED_OLDEST,
+        /** Running instances (no end yet) come last, as the cluster's search puts missing values last. */
+        ENDED_NEWEST, ENDED_OLDEST
+    }
+
+    /**
+     * @param studyIds       instances whose {@code studyId} variable is one of these (never empty: the caller decides
+     *                       which studies the user may see)
+     * @param state          ACTIVE, COMPLETED or TERMINATED
+     * @param incidentsOnly  only instances with an open incident
+     * @param subjectId      only instances whose {@code selectedSubjectIds} holds this study subject ID
+     * @param startedFrom    started at or after
+     * @param startedBefore  started before
+     * @param page           0-based
+     */
+    record Query(Set<String> studyIds, String state, boolean incidentsOnly, String subjectId, Instant startedFrom,
+                 Instant startedBefore, Sort sort, int page, int size) {
+
+        public Query {
+            studyIds = Set.copyOf(studyIds);
+        }
+
+        int from() {
+            return page * size;
+        }
+    }
+
+    /**
+     * @param total       how many instances match in all
+     * @param totalCapped the engine counted no further than {@code total}: more match
+     */
+    record Page(List<Instance> items, long total, boolean totalCapped) {
+
+        public Page {
+            items = List.copyOf(items);
+        }
+    }
+
     /** The instance with its element instances, open incidents and process-scope variables; empty if unknown. */
     Optional<Detail> get(long processInstanceKey);
 

@@ -361,6 +361,18 @@ public final class OrthancServer implements AutoCloseable {
         return answer.path("ID").asText();
     }
 
+    /**
+     * Sends a resource (patient, study, series or instance, by Orthanc ID) to a configured modality over C-STORE and
+     * waits until it is sent (Orthanc's {@code /modalities/{name}/store}, synchronous).
+     */
+    public void storeToModality(String orthancId, String modality) {
+        ObjectNode body = json.createObjectNode();
+        body.putArray("Resources").add(orthancId);
+        body.put("Synchronous", true);
+        request("POST", "/modalities/" + modality + "/store", HttpRequest.BodyPublishers.ofString(body.toString()),
+                200);
+    }
+
     /** Deletes every stored instance. */
     public void clear() {
         for (String patient : strings(get("/patients"))) {

@@ -73,6 +73,59 @@ class CamundaRestProcessInstancesContractTest {
                 .allSatisfy(e -> assertThat(e.query()).contains("truncateValues=false"));
     }
 
+    /**
+     * The process list's filters, order and page all go to the cluster, which counts the matches; the rows' variables
+     * come in one search for the whole page.
+     */
+    @Test
+    void theProcessListIsFilteredSortedAndPagedByTheCluster() throws Exception {
+        stub.on("POST", "/process-instances/search", 200, """
+                {"items": [%s, %s], "page": {"totalItems": 312, "hasMoreTotalItems": false,
+                 "startCursor": "WzFd", "endCursor": "WzJd"}}""".formatted(instance(INSTANCE), instance(INSTANCE + 1)));
+        stub.on("POST", "/variables/search", 200, variables(Map.of("studyId", "\"" + STUDY + "\"",
+                "selectedSubjectIds", "[\"HN-005\"]", "requestedBy", "\"researcher\"")));
+        ProcessInstances.Query query = new ProcessInstances.Query(Set.of(STUDY, "QOL-2025"), "ACTIVE", true, "HN-005",
+                java.time.Instant.parse("2026-11-30T23:00:00Z"), java.time.Instant.parse("2026-12-02T23:00:00Z"),
+                ProcessInstances.Sort.ENDED_NEWEST, 1, 50);
+
+        ProcessInstances.Page page = instances.page(query);
+
+        assertThat(stub.violations()).isEmpty();
+        assertThat(page.total()).isEqualTo(312);
+        assertThat(page.totalCapped()).isFalse();
+        assertThat(page.items()).extracting(ProcessInstances.Instance::key).containsExactly(INSTANCE, INSTANCE + 1);
+        assertThat(page.items().getFirst().studyId()).isEqualTo(STUDY);
+        assertThat(page.items().getFirst().subjectId()).isEqualTo("HN-005");
+        JsonNode search = JSON.readTree(stub.exchanges("POST", "/process-instances/search").getFirst().body());
+        assertThat(search.at("/filter/processDefinitionId").toString()).contains(ProcessDefinition.PROCESS_ID);
+        assertThat(search.at("/filter/state").toString()).contains("ACTIVE");
+        assertThat(search.at("/filter/hasIncident").asBoolean()).isTrue();
+        // Days from the browser start at midnight: the bounds go with their seconds, as date-time requires.
+        assertThat(search.at("/filter/startDate/$gt").asText()).isEqualTo("2026-11-30T22:59:59.999Z");
+        assertThat(search.at("/filter/startDate/$lte").asText()).isEqualTo("2026-12-02T22:59:59.999Z");
+        assertThat(search.at("/filter/variables/0/name").asText()).isEqualTo("studyId");
+        assertThat(search.at("/filter/variables/0/value/$in").toString())
+                .isEqualTo("[\"\\\"QOL-2025\\\"\",\"\\\"" + STUDY + "\\\"\"]");
+        assertThat(search.at("/filter/variables/1/name").asText()).isEqualTo("selectedSubjectIds");
+        assertThat(search.at("/filter/variables/1/value/$like").asText()).isEqualTo("*\"HN-005\"*");
+        assertThat(search.at("/sort/0/field").asText()).isEqualTo("endDate");
+        assertThat(search.at("/sort/0/order").asText()).isEqualToIgnoringCase("desc");
+        assertThat(search.at("/page/from").asInt()).isEqualTo(50);
+        assertThat(search.at("/page/limit").asInt()).isEqualTo(50);
+        List<CamundaRestStub.Exchange> variableSearches = stub.exchanges("POST", "/variables/search");
+        assertThat(variableSearches).hasSize(1);
+        JsonNode rowVariables = JSON.readTree(variableSearches.getFirst().body());
+        assertThat(rowVariables.at("/filter/processInstanceKey/$in").toString())
+                .contains(Long.toString(INSTANCE)).contains(Long.toString(INSTANCE + 1));
+        assertThat(variableSearches.getFirst().query()).contains("truncateValues=false");
+    }
+
+    /** A subject with a wildcard character in it is matched as written, not as a pattern. */
+    @Test
+    void aSubjectIsMatchedLiterallyInTheClustersLikePattern() {
+        assertThat(CamundaRestProcessInstances.likeEscaped("\"HN*0?1\\\"")).isEqualTo("\"HN\\*0\\?1\\\\\"");
+    }
+
     /** The Requests page shows the verification report from the instance's variables: whole, however long. */
     @Test
     void aVerificationReportOverEightKilobytesReachesTheRequestsPageWhole() throws Exception {

@@ -56,9 +56,9 @@ class ProcessViewTest {
         mvc.perform(get("/api/processes").param("study", DemoStudyData.RT_HN_2026).param("state", "ACTIVE")
                         .with(user(DemoStudyData.COORDINATOR)))
                 .andExpect(status().isOk())
-                .andExpect(jsonPath("$[?(@.key == '" + instance + "')].requestedBy").value(DemoStudyData.RESEARCHER))
-                .andExpect(jsonPath("$[?(@.key == '" + instance + "')].subjectId").value("HN-005"))
-                .andExpect(jsonPath("$[?(@.key == '" + instance + "')].openIncidents").value(1));
+                .andExpect(jsonPath("$.items[?(@.key == '" + instance + "')].requestedBy").value(DemoStudyData.RESEARCHER))
+                .andExpect(jsonPath("$.items[?(@.key == '" + instance + "')].subjectId").value("HN-005"))
+                .andExpect(jsonPath("$.items[?(@.key == '" + instance + "')].openIncidents").value(1));
         mvc.perform(get("/api/processes/" + instance).with(user(DemoStudyData.COORDINATOR)))
                 .andExpect(status().isOk())
                 // Edit fixed the study: the gateway took the lookup's branch, past Activate study.

@@ -544,8 +544,23 @@ class WebUiBrowserIT {
 
     @Test
     void underFourEyesTheRequesterSeesWhyAndIsRefusedAndTheCoordinatorAccepts() {
-        reviewSettings.setFourEyes(DemoStudyData.COORDINATOR, DemoStudyData.RT_HN_2026, true);
         try {
+            // The coordinator turns four eyes on in the study's settings.
+            login(DemoStudyData.COORDINATOR);
+            browser.findElement(By.linkText("Study settings")).click();
+            waitFor(By.id("review-form"));
+            assertThat(browser.findElement(By.id("four-eyes")).isSelected()).isFalse();
+            assertThat(text(By.id("reviewers"))).contains(DemoStudyData.COORDINATOR, DemoStudyData.RESEARCHER);
+            browser.findElement(By.id("four-eyes")).click();
+            browser.findElement(By.id("save-review")).click();
+            wait.until(d -> text(By.id("review-status")).contains("four eyes on"));
+            screenshot("coordinator-turns-four-eyes-on");
+            assertThat(reviewSettings.fourEyes(DemoStudyData.RT_HN_2026)).isTrue();
+            browser.navigate().refresh();
+            waitFor(By.id("review-form"));
+            assertThat(browser.findElement(By.id("four-eyes")).isSelected()).isTrue();
+            browser.manage().deleteAllCookies();
+
             ProcessDriver driver = new ProcessDriver(camunda, tasks);
             UserTask review = driver.atReview(driver.atPickSeries(),
                     reviewSettings.candidates(DemoStudyData.RT_HN_2026, DemoStudyData.RESEARCHER), true);
@@ -554,6 +569,8 @@ class WebUiBrowserIT {
 
             // The requester: the review is offered to others, says why, and refuses their Accept in those words.
             login(DemoStudyData.RESEARCHER);
+            assertThat(browser.findElements(By.linkText("Study settings"))).as("a researcher changes no settings")
+                    .isEmpty();
             browser.get(url("/tasks.html"));
             By row = By.cssSelector("#tasks tr[data-task='" + review.key() + "']");
             waitFor(row);
@@ -620,6 +637,67 @@ class WebUiBrowserIT {
         browser.findElement(By.id("validate")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Validation:"));
         screenshot("modeler");
+    }
+
+    /**
+     * Issue 14: the list is filtered on the server; "Incidents only" leaves the instance with an incident and drops
+     * a quiet one, and an ended instance shows its end and how long it took.
+     */
+    @Test
+    void coordinatorTicksIncidentsOnlyAndSeesOnlyTheInstanceWithAnIncident() {
+        java.util.Map<String, Object> start = java.util.Map.of("requestedBy", DemoStudyData.RESEARCHER,
+                "studyId", DemoStudyData.RT_HN_2026);
+        long quiet = camunda.newCreateInstanceCommand().bpmnProcessId("create-project-specific-dicom")
+                .latestVersion().variables(start).send().join().getProcessInstanceKey();
+        long ended = camunda.newCreateInstanceCommand().bpmnProcessId("create-project-specific-dicom")
+                .latestVersion().variables(start).send().join().getProcessInstanceKey();
+        camunda.newCancelInstanceCommand(ended).send().join();
+        long failing = camunda.newCreateInstanceCommand().bpmnProcessId("create-project-specific-dicom")
+                .latestVersion().variables(start).send().join().getProcessInstanceKey();
+        tasks.complete(awaitOpenTask(failing, "ActivateStudy").key(),
+                java.util.Map.of("studyId", DemoStudyData.RT_HN_2026));
+        // Locked only briefly: other tests' instances wait for their check-access jobs too.
+        io.camunda.client.api.response.ActivatedJob job = org.dicomstage.testing.Poll.until(Duration.ofSeconds(20),
+                () -> camunda.newActivateJobsCommand().jobType("dicomstage.check-access").maxJobsToActivate(100)
+                        .timeout(Duration.ofSeconds(1)).send().join().getJobs().stream()
+                        .filter(j -> j.getProcessInstanceKey() == failing).findFirst().orElse(null),
+                () -> "no check-access job");
+        camunda.newFailCommand(job.getKey()).retries(0).errorMessage("archive unreachable").send().join();
+
+        login(DemoStudyData.COORDINATOR);
+        browser.get(url("/processes.html"));
+        By quietRow = processRow(quiet);
+        By failingRow = processRow(failing);
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.and(
+                ExpectedConditions.presenceOfElementLocated(quietRow),
+                ExpectedConditions.textToBePresentInElementLocated(
+                        By.xpath(processRowXpath(failing) + "/td[contains(@class,'incidents')]"), "1")));
+        assertThat(browser.findElements(By.cssSelector("#processes thead th[scope=col]")))
+                .extracting(WebElement::getText).contains("Started", "Ended", "Duration");
+        assertThat(text(By.xpath(processRowXpath(ended) + "/td[contains(@class,'ended')]"))).isNotEqualTo("—");
+        assertThat(text(By.xpath(processRowXpath(ended) + "/td[contains(@class,'duration')]"))).startsWith("took ");
+        assertThat(text(By.xpath(processRowXpath(quiet) + "/td[contains(@class,'ended')]"))).isEqualTo("—");
+        assertThat(text(By.id("processes-status"))).matches("Showing 1–\\d+ of \\d+");
+        screenshot("process-list-all");
+
+        browser.findElement(By.cssSelector("label[for=filter-incidents]")).click();
+        assertThat(browser.findElement(By.id("filter-incidents")).isSelected()).isTrue();
+        browser.findElement(By.cssSelector("#filters button[type=submit]")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(quietRow));
+        waitFor(failingRow);
+        assertThat(browser.findElements(processRow(ended))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("#processes tbody td.incidents")))
+                .extracting(WebElement::getText).isNotEmpty().doesNotContain("0");
+        assertThat(browser.getCurrentUrl()).contains("incidents=true");
+        screenshot("process-list-incidents-only");
+    }
+
+    private static String processRowXpath(long instance) {
+        return "//table[@id='processes']//tr[td/a[@href='/process.html?key=" + instance + "']]";
+    }
+
+    private static By processRow(long instance) {
+        return By.xpath(processRowXpath(instance));
     }
 
     /** Issue 14: an incident is named by its step, with since when, and a retry says what it did. */

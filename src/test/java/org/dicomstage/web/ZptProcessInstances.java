@@ -69,6 +69,41 @@ public final class ZptProcessInstances implements ProcessInstances {
                 .sorted(Comparator.comparing(Instance::startedAt).reversed()).toList();
     }
 
+    /**
+     * The same filters and order as the cluster's search, applied to the record stream; the subject is matched as an
+     * element of {@code selectedSubjectIds}, as the production search matches it.
+     */
+    @Override
+    public synchronized Page page(Query query) {
+        Snapshot s = snapshot();
+        List<Instance> matching = s.instances.keySet().stream()
+                .filter(key -> query.subjectId() == null || s.variables(key)
+                        .get(Variables.SELECTED_SUBJECT_IDS) instanceof List<?> ids && ids.contains(query.subjectId()))
+                .map(s::instance)
+                .filter(i -> i.studyId() != null && query.studyIds().contains(i.studyId()))
+                .filter(i -> query.state() == null || query.state().equals(i.state()))
+                .filter(i -> !query.incidentsOnly() || i.openIncidents() > 0)
+                .filter(i -> query.startedFrom() == null || !i.startedAt().isBefore(query.startedFrom()))
+                .filter(i -> query.startedBefore() == null || i.startedAt().isBefore(query.startedBefore()))
+                .sorted(order(query.sort()))
+                .toList();
+        int from = Math.min(query.from(), matching.size());
+        return new Page(matching.subList(from, Math.min(from + query.size(), matching.size())), matching.size(),
+                false);
+    }
+
+    /** Newest or oldest first, running instances last when sorted by end; ties by key, newest first. */
+    private static Comparator<Instance> order(Sort sort) {
+        Comparator<Instance> byKey = Comparator.comparingLong(Instance::key).reversed();
+        Comparator<Instant> ended = Comparator.nullsLast(sort == Sort.ENDED_NEWEST
+                ? Comparator.<Instant>reverseOrder() : Comparator.<Instant>naturalOrder());
+        return switch (sort) {
+            case STARTED_OLDEST -> Comparator.comparing(Instance::startedAt).thenComparing(byKey);
+            case ENDED_NEWEST, ENDED_OLDEST -> Comparator.comparing(Instance::endedAt, ended).thenComparing(byKey);
+            default -> Comparator.comparing(Instance::startedAt).reversed().thenComparing(byKey);
+        };
+    }
+
     @Override
     public synchronized Optional<Detail> get(long processInstanceKey) {
         Snapshot s = snapshot();

@@ -60,9 +60,14 @@ public final class ConcurrentRequests {
     }
 
     public static Outcome run(CamundaClient client, UserTasks tasks, int subjects, Duration timeout) {
+        return run(client, tasks, 1, subjects, timeout);
+    }
+
+    /** Requests for the subjects numbered {@code first} to {@code first + subjects - 1}, all at once. */
+    public static Outcome run(CamundaClient client, UserTasks tasks, int first, int subjects, Duration timeout) {
         Map<Long, String> subjectOf = new LinkedHashMap<>();
         Map<Long, Long> startedAt = new HashMap<>();
-        for (int n = 1; n <= subjects; n++) {
+        for (int n = first; n < first + subjects; n++) {
             long instance = client.newCreateInstanceCommand().bpmnProcessId(ProcessDefinition.PROCESS_ID)
                     .latestVersion().variables(Map.of(Variables.REQUESTED_BY, DemoStudyData.RESEARCHER)).send().join()
                     .getProcessInstanceKey();

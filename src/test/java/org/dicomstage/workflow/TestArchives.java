@@ -86,9 +86,11 @@ public final class TestArchives implements ApplicationContextInitializer<Configu
         p.put("dicomstage.nodes." + DemoStudyData.HOLDING_NODE + ".port", 0);
         p.put("dicomstage.nodes." + DemoStudyData.HOLDING_NODE + ".storage-directory",
                 root.resolve("holding").toString());
-        // Short backoff: the archive-down test runs through all retries in seconds.
-        p.put("dicomstage.workflow.retry-backoff", "100ms");
-        p.put("dicomstage.workflow.max-retry-backoff", "400ms");
+        // No backoff: the archive-down tests run through all retries at once. A job failed with a backoff waits in the
+        // engine's backoff state; in CI one such job was never handed out again (retries left, no incident, the test
+        // waited 90 s), as in camunda/camunda#16884. A job failed without backoff is activatable at once.
+        p.put("dicomstage.workflow.retry-backoff", "0ms");
+        p.put("dicomstage.workflow.max-retry-backoff", "0ms");
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-archives", p));
     }
 
