@@ -44,6 +44,8 @@ class ProcessController {
     private static final Logger log = LoggerFactory.getLogger(ProcessController.class);
     /** Never shown, whatever a worker may once put into a variable by mistake. */
     private static final Pattern SECRET = Pattern.compile("(?i).*(secret|password|passwd|token|credential).*");
+    /** The series a job's failure message names first: "staging series CT 'Planning CT' (1.2.3) from ...". */
+    private static final Pattern SERIES_LABEL = Pattern.compile("^\\w+ series (\\S+ '[^']*')");
     private static final int RETRIES = 1;
 
     private final ProcessInstances instances;
@@ -218,7 +220,10 @@ class ProcessController {
         /** A job's failure as the tasks page words it; the engine's own incidents by their kind. */
         private static String summary(ProcessInstances.Incident i) {
             if (i.jobKey() != null) {
-                return FailureInWords.of(i.message(), i.createdAt(), true).problem();
+                String problem = FailureInWords.of(i.message(), i.createdAt(), true).problem();
+                // One series of a multi-instance step: which one, by its label (JobSupport's "what").
+                java.util.regex.Matcher series = SERIES_LABEL.matcher(String.valueOf(i.message()));
+                return series.find() ? "Series " + series.group(1) + ": " + problem : problem;
             }
             return switch (String.valueOf(i.errorType())) {
                 case "EXTRACT_VALUE_ERROR", "CONDITION_ERROR", "IO_MAPPING_ERROR", "CALLED_ELEMENT_ERROR" ->

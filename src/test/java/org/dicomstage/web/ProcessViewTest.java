@@ -164,7 +164,7 @@ class ProcessViewTest {
         ProcessController.IncidentView job = ProcessController.IncidentView.of(new ProcessInstances.Incident(1,
                 "StageSeries", 3L, "JOB_NO_RETRIES", "staging series CT 'Planning CT' (1.2.3.4.5) from node 'study0' to"
                 + " node 'holding' failed: Connection refused (no retries left)", 7L, at, 0), "Stage series");
-        assertThat(job.summary()).isEqualTo("The archive did not answer.");
+        assertThat(job.summary()).isEqualTo("Series CT 'Planning CT': The archive did not answer.");
         assertThat(job.message()).contains("Connection refused", "1.2.3.4.5");
         assertThat(job.retriesLeft()).isZero();
         ProcessController.IncidentView model = ProcessController.IncidentView.of(new ProcessInstances.Incident(2,

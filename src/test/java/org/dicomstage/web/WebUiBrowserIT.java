@@ -826,6 +826,10 @@ class WebUiBrowserIT {
                 .extracting(WebElement::getText).startsWith("Series", "Modality", "Images");
         assertThat(text(seriesTable)).contains("Planning CT", "Contours", "Plan A").doesNotContain("{");
         assertThat(text(By.id("requests"))).isEqualTo("Staging request: #" + request + " OPEN");
+        // Each failed series' incident names the series, in words; the UIDs stay in the technical message.
+        assertThat(browser.findElements(By.cssSelector("#incidents .incident-summary"))).extracting(WebElement::getText)
+                .containsExactlyInAnyOrder("Series RTSTRUCT 'Contours': The archive did not answer.",
+                        "Series RTPLAN 'Plan A': The archive did not answer.");
         screenshot("staging-counts");
 
         // Retrying one series' incident is about that series: the other's open incident is not "failed again".
