@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camunda.client.CamundaClient;
 import io.camunda.client.api.search.enums.ElementInstanceState;
+import io.camunda.client.api.search.enums.ElementInstanceType;
 import io.camunda.client.api.search.enums.IncidentState;
 import io.camunda.client.api.search.enums.ProcessInstanceState;
 import io.camunda.client.api.search.filter.VariableValueFilter;
 import io.camunda.client.api.search.response.ElementInstance;
+import io.camunda.client.api.search.response.Job;
 import io.camunda.client.api.search.response.ProcessInstance;
 import io.camunda.client.api.search.response.SearchResponse;
 import io.camunda.client.api.search.response.Variable;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -171,20 +174,51 @@ class CamundaRestProcessInstances implements ProcessInstances {
         Map<String, Object> variables = variables(processInstanceKey, null);
         Set<String> active = new HashSet<>();
         Set<String> completed = new HashSet<>();
+        List<ElementRun> history = new ArrayList<>();
         for (ElementInstance e : CamundaSearch.all(client.newElementInstanceSearchRequest()
-                .filter(f -> f.processInstanceKey(processInstanceKey)))) {
+                .filter(f -> f.processInstanceKey(processInstanceKey))
+                .sort(s -> s.startDate().asc()))) {
             if (e.getState() == ElementInstanceState.ACTIVE) {
                 active.add(e.getElementId());
             } else if (e.getState() == ElementInstanceState.COMPLETED) {
                 completed.add(e.getElementId());
             }
+            if (e.getType() != ElementInstanceType.PROCESS && e.getType() != ElementInstanceType.SEQUENCE_FLOW) {
+                history.add(new ElementRun(e.getElementInstanceKey(), e.getElementId(),
+                        e.getElementName() == null || e.getElementName().isBlank() ? e.getElementId()
+                                : e.getElementName(), String.valueOf(e.getType()), String.valueOf(e.getState()),
+                        Boolean.TRUE.equals(e.getIncident()), instant(e.getStartDate()), instant(e.getEndDate())));
+            }
         }
-        List<Incident> incidents = CamundaSearch.all(client.newIncidentSearchRequest()
-                .filter(f -> f.processInstanceKey(processInstanceKey).state(IncidentState.ACTIVE))).stream()
-                .map(i -> new Incident(i.getIncidentKey(), i.getElementId(), String.valueOf(i.getErrorType()),
-                        i.getErrorMessage(), i.getJobKey(), instant(i.getCreationTime())))
+        // The search sorts by start; equal starts (a gateway and the task it opens) keep the engine's key order.
+        history.sort(Comparator.comparing(ElementRun::startedAt, Comparator.nullsLast(Comparator.naturalOrder()))
+                .thenComparingLong(ElementRun::key));
+        List<io.camunda.client.api.search.response.Incident> open = CamundaSearch.all(client.newIncidentSearchRequest()
+                .filter(f -> f.processInstanceKey(processInstanceKey).state(IncidentState.ACTIVE)));
+        Map<Long, Integer> retries = retries(open.stream().map(i -> i.getJobKey()).filter(k -> k != null).toList());
+        List<Incident> incidents = open.stream()
+                .map(i -> new Incident(i.getIncidentKey(), i.getElementId(), i.getElementInstanceKey(),
+                        String.valueOf(i.getErrorType()),
+                        i.getErrorMessage(), i.getJobKey(), instant(i.getCreationTime()),
+                        i.getJobKey() == null ? null : retries.get(i.getJobKey())))
                 .toList();
-        return Optional.of(new Detail(instance(found.get(0), variables), active, completed, incidents, variables));
+        return Optional.of(new Detail(instance(found.get(0), variables), active, completed, incidents, variables,
+                history));
+    }
+
+    /** The retries the incidents' jobs have now, by job key: 0 until a retry gives them more. */
+    private Map<Long, Integer> retries(List<Long> jobKeys) {
+        if (jobKeys.isEmpty()) {
+            return Map.of();
+        }
+        Map<Long, Integer> retries = new HashMap<>();
+        for (Job job : CamundaSearch.all(client.newJobSearchRequest()
+                .filter(f -> f.jobKey(k -> k.in(jobKeys))))) {
+            if (job.getRetries() != null) {
+                retries.put(job.getJobKey(), job.getRetries());
+            }
+        }
+        return retries;
     }
 
     @Override

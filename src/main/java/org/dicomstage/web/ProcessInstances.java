@@ -72,6 +72,7 @@ public interface ProcessInstances {
         }
     }
 
+    /** The instance with its element instances, open incidents and process-scope variables; empty if unknown. */
     Optional<Detail> get(long processInstanceKey);
 
     /** Deployed versions of the process, newest first. */
@@ -92,20 +93,41 @@ public interface ProcessInstances {
      * @param activeElements ids of elements with an active instance now
      * @param completedElements ids of elements (and sequence flows, where known) that have completed
      * @param variables process-scope variables, JSON-decoded
+     * @param history   every element instance but the process itself and sequence flows, in start order
      */
     record Detail(Instance instance, Set<String> activeElements, Set<String> completedElements,
-                  List<Incident> incidents, Map<String, Object> variables) {
+                  List<Incident> incidents, Map<String, Object> variables, List<ElementRun> history) {
 
         public Detail {
             activeElements = Set.copyOf(activeElements);
             completedElements = Set.copyOf(completedElements);
             incidents = List.copyOf(incidents);
             variables = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(variables));
+            history = List.copyOf(history);
         }
     }
 
-    /** An open incident; jobKey is null for incidents not raised by a job (e.g. an expression failure). */
-    record Incident(long key, String elementId, String errorType, String message, Long jobKey, Instant createdAt) {
+    /**
+     * One element instance: a task, event, gateway, subprocess, a multi-instance body or one of its inner instances.
+     *
+     * @param name      the element's name in the model, or its id where it has none
+     * @param type      the engine's element type: SERVICE_TASK, USER_TASK, MULTI_INSTANCE_BODY, ...
+     * @param state     ACTIVE, COMPLETED or TERMINATED
+     * @param incident  an open incident stops it now
+     * @param endedAt   null while active
+     */
+    record ElementRun(long key, String elementId, String name, String type, String state, boolean incident,
+                      Instant startedAt, Instant endedAt) {
+    }
+
+    /**
+     * An open incident; jobKey is null for incidents not raised by a job (e.g. an expression failure).
+     *
+     * @param elementInstanceKey the element instance it stops (one inner instance of a multi-instance step), or null
+     * @param retriesLeft the job's retries now (0 until someone retries), null without a job or when unknown
+     */
+    record Incident(long key, String elementId, Long elementInstanceKey, String errorType, String message,
+                    Long jobKey, Instant createdAt, Integer retriesLeft) {
     }
 
     record Definition(long key, int version, String resourceName) {

@@ -163,7 +163,7 @@ class CamundaRestProcessInstancesContractTest {
     }
 
     @Test
-    void incidentsDefinitionsAndTheModelAreReadAsTheSpecDescribesThem() {
+    void incidentsDefinitionsAndTheModelAreReadAsTheSpecDescribesThem() throws Exception {
         stub.on("POST", "/process-instances/search", 200, page(List.of(instance(INSTANCE)), null));
         stub.on("POST", "/variables/search", 200, page(List.of(), null));
         stub.on("POST", "/element-instances/search", 200, page(List.of(element("stage-series", "ACTIVE", 3)),
@@ -180,6 +180,7 @@ class CamundaRestProcessInstancesContractTest {
                  "tenantId": "<default>", "hasStartForm": false}""".formatted(ProcessDefinition.PROCESS_ID)),
                 null));
         stub.answer("GET", "/process-definitions/5/xml", 200, "text/xml", "<definitions/>");
+        stub.on("POST", "/jobs/search", 200, page(List.of(job(11, 0, "Study0 unreachable")), null));
 
         ProcessInstances.Detail detail = instances.get(INSTANCE).orElseThrow();
         List<ProcessInstances.Definition> definitions = instances.definitions();
@@ -189,9 +190,51 @@ class CamundaRestProcessInstancesContractTest {
         assertThat(detail.incidents()).singleElement().satisfies(i -> {
             assertThat(i.jobKey()).isEqualTo(11L);
             assertThat(i.message()).isEqualTo("Study0 unreachable");
+            assertThat(i.retriesLeft()).isZero();
+            assertThat(i.elementInstanceKey()).isEqualTo(3L);
         });
+        assertThat(JSON.readTree(stub.exchanges("POST", "/jobs/search").getFirst().body())
+                .at("/filter/jobKey/$in/0").asText()).isEqualTo("11");
         assertThat(definitions).singleElement().extracting(ProcessInstances.Definition::version).isEqualTo(2);
         assertThat(xml).isEqualTo("<definitions/>");
+    }
+
+    /**
+     * The history: every element instance in start order by its step name, the multi-instance body and its inner
+     * instances each, the process itself and sequence flows left out; equal start times in key order.
+     */
+    @Test
+    void theHistoryListsEveryElementInstanceInStartOrderByItsStepName() throws Exception {
+        stub.on("POST", "/process-instances/search", 200, page(List.of(instance(INSTANCE)), null));
+        stub.on("POST", "/variables/search", 200, page(List.of(), null));
+        stub.on("POST", "/element-instances/search", 200, page(List.of(
+                run(1, "create-project-specific-dicom", "Create project-specific DICOM copy", "PROCESS", "ACTIVE",
+                        "08:00:00", null, false),
+                run(2, "CopyRequested", "Project copy requested", "START_EVENT", "COMPLETED", "08:00:00",
+                        "08:00:00", false),
+                run(3, "StageSeries", "Stage series", "MULTI_INSTANCE_BODY", "ACTIVE", "08:01:00", null, false),
+                run(5, "StageSeries", "Stage series", "SERVICE_TASK", "ACTIVE", "08:01:00", null, true),
+                run(4, "StageSeries", "Stage series", "SERVICE_TASK", "COMPLETED", "08:01:00", "08:02:30", false),
+                run(6, "Flow_1", "", "SEQUENCE_FLOW", "COMPLETED", "08:00:00", "08:00:00", false)), null));
+        stub.on("POST", "/incidents/search", 200, page(List.of(), null));
+
+        ProcessInstances.Detail detail = instances.get(INSTANCE).orElseThrow();
+
+        assertThat(stub.violations()).isEmpty();
+        assertThat(detail.history()).extracting(ProcessInstances.ElementRun::key).containsExactly(2L, 3L, 4L, 5L);
+        assertThat(detail.history().get(0)).satisfies(r -> {
+            assertThat(r.name()).isEqualTo("Project copy requested");
+            assertThat(r.state()).isEqualTo("COMPLETED");
+            assertThat(r.endedAt()).isEqualTo(java.time.Instant.parse("2026-12-02T08:00:00Z"));
+        });
+        assertThat(detail.history().get(1).type()).isEqualTo("MULTI_INSTANCE_BODY");
+        assertThat(detail.history().get(3)).satisfies(r -> {
+            assertThat(r.incident()).isTrue();
+            assertThat(r.endedAt()).isNull();
+        });
+        JsonNode search = JSON.readTree(stub.exchanges("POST", "/element-instances/search").getFirst().body());
+        assertThat(search.at("/sort/0/field").asText()).isEqualTo("startDate");
+        assertThat(search.at("/filter/processInstanceKey").asText()).isEqualTo(Long.toString(INSTANCE));
     }
 
     /** Edit (create instance), retry (job retries, incident resolution) and deployment, as the app sends them. */
@@ -223,6 +266,9 @@ class CamundaRestProcessInstancesContractTest {
                 .timeToLive(CancelController.MESSAGE_TTL).variables(Map.of("cancelReason", "wrong patient"))
                 .tenantId(STUDY).send().join();
         client.newUpdateRetriesCommand(11).retries(1).send().join();
+        // Cancel on the process view, before the instance has a request open to the cancel message.
+        stub.on("POST", "/process-instances/" + INSTANCE + "/cancellation", 204);
+        client.newCancelInstanceCommand(INSTANCE).send().join();
         client.newResolveIncidentCommand(41).send().join();
         DeploymentEvent deployed = client.newDeployResourceCommand()
                 .addResourceStringUtf8(Files.readString(Path.of(ProcessDefinition.BPMN_RESOURCE)),
@@ -278,6 +324,27 @@ class CamundaRestProcessInstancesContractTest {
                  "state": "%s", "hasIncident": false, "tenantId": "<default>",
                  "startDate": "2026-12-02T08:00:00.000Z"}"""
                 .formatted(key, INSTANCE, ProcessDefinition.PROCESS_ID, elementId, elementId, state);
+    }
+
+    private static String run(long key, String elementId, String name, String type, String state, String start,
+                              String end, boolean incident) {
+        return """
+                {"elementInstanceKey": "%d", "processInstanceKey": "%d", "processDefinitionKey": "5",
+                 "processDefinitionId": "%s", "elementId": "%s", "elementName": "%s", "type": "%s",
+                 "state": "%s", "hasIncident": %s, "tenantId": "<default>",
+                 "startDate": "2026-12-02T%s.000Z"%s}"""
+                .formatted(key, INSTANCE, ProcessDefinition.PROCESS_ID, elementId, name, type, state, incident, start,
+                        end == null ? "" : ", \"endDate\": \"2026-12-02T" + end + ".000Z\"");
+    }
+
+    private static String job(long key, int retries, String errorMessage) {
+        return """
+                {"jobKey": "%d", "type": "dicomstage.check-access", "worker": "dicom-stage", "state": "FAILED",
+                 "kind": "BPMN_ELEMENT", "listenerEventType": "UNSPECIFIED", "retries": %d,
+                 "hasFailedWithRetriesLeft": false, "errorMessage": "%s", "customHeaders": {},
+                 "processDefinitionId": "%s", "processDefinitionKey": "5", "processInstanceKey": "%d",
+                 "elementId": "stage-series", "elementInstanceKey": "3", "tenantId": "<default>"}"""
+                .formatted(key, retries, errorMessage, ProcessDefinition.PROCESS_ID, INSTANCE);
     }
 
     private static String page(List<String> items, String endCursor) {

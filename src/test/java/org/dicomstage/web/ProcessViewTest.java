@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.dicomstage.study.DemoStudyData;
+import org.dicomstage.study.RequestOutcome;
+import org.dicomstage.study.StudyService;
 import org.dicomstage.workflow.ProcessDefinition;
 import org.dicomstage.workflow.UserTasks;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,8 @@ class ProcessViewTest {
     UserTasks tasks;
     @Autowired
     ProcessInstances instances;
+    @Autowired
+    StudyService studies;
 
     @Test
     void coordinatorSeesTheInstanceItsDiagramStateAndRetriesAnIncident() throws Exception {
@@ -64,6 +68,17 @@ class ProcessViewTest {
                         org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("ActivateStudy"))))
                 .andExpect(jsonPath("$.activeElements").value(org.hamcrest.Matchers.hasItem("CheckStudyAccess")))
                 .andExpect(jsonPath("$.incidents[0].message").value("archive unreachable"))
+                .andExpect(jsonPath("$.incidents[0].stepName").value("Check study access"))
+                .andExpect(jsonPath("$.incidents[0].summary").value("The archive did not answer."))
+                .andExpect(jsonPath("$.incidents[0].retriesLeft").value(0))
+                // The history by step name in start order: the start event, the gateway, the failing task.
+                .andExpect(jsonPath("$.history[*].name").value(org.hamcrest.Matchers.contains(
+                        "Project copy requested", "Study and patient chosen on the lookup?", "Check study access")))
+                .andExpect(jsonPath("$.history[0].state").value("COMPLETED"))
+                .andExpect(jsonPath("$.history[0].endedAt").isNotEmpty())
+                .andExpect(jsonPath("$.history[2].state").value("ACTIVE"))
+                .andExpect(jsonPath("$.history[2].incident").value(true))
+                .andExpect(jsonPath("$.requests[0].state").value("OPEN"))
                 .andExpect(jsonPath("$.variables.studyId").value(DemoStudyData.RT_HN_2026));
         mvc.perform(get("/api/processes/" + instance + "/xml").with(user(DemoStudyData.COORDINATOR)))
                 .andExpect(status().isOk())
@@ -75,6 +90,89 @@ class ProcessViewTest {
         mvc.perform(post("/api/processes/" + instance + "/incidents/" + incident.key() + "/retry")
                 .with(user(DemoStudyData.COORDINATOR)).with(csrf())).andExpect(status().isNoContent());
         assertThat(instances.get(instance).orElseThrow().incidents()).isEmpty();
+    }
+
+    /**
+     * Still at the access check, the request holds no copy and cannot take the cancel message yet: the engine
+     * cancels the instance and the request is closed as cancelled, audited with the coordinator and the reason.
+     */
+    @Test
+    void coordinatorCancelsAnInstanceAtTheAccessCheckWithAReason() throws Exception {
+        long instance = startedByEdit();
+        String cancel = "/api/processes/" + instance + "/cancel";
+        mvc.perform(post(cancel).with(user(DemoStudyData.COORDINATOR)).with(csrf())
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"reason\": \"  \"}"))
+                .andExpect(status().isBadRequest());
+        mvc.perform(post(cancel).with(user(DemoStudyData.RESEARCHER)).with(csrf())
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"reason\": \"mine\"}"))
+                .andExpect(status().isForbidden());
+        assertThat(instances.get(instance).orElseThrow().instance().state()).isEqualTo("ACTIVE");
+
+        mvc.perform(post(cancel).with(user(DemoStudyData.COORDINATOR)).with(csrf())
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"reason\": \"Duplicate of another request\"}"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.state").value("cancelled"));
+
+        assertThat(await(() -> instances.get(instance).filter(d -> !"ACTIVE".equals(d.instance().state()))
+                .orElse(null)).instance().state()).isEqualTo("TERMINATED");
+        assertThat(studies.requestsOf(instance)).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(RequestOutcome.CANCELLED);
+            assertThat(r.cancellation().by()).isEqualTo(DemoStudyData.COORDINATOR);
+        });
+        assertThat(studies.auditFor(DemoStudyData.COORDINATOR, 0, 20).events()).anySatisfy(e -> {
+            assertThat(e.action()).isEqualTo(ProcessController.PROCESS_CANCELLED);
+            assertThat(e.detail()).contains(Long.toString(instance), "Duplicate of another request");
+        });
+        mvc.perform(post(cancel).with(user(DemoStudyData.COORDINATOR)).with(csrf())
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"reason\": \"again\"}"))
+                .andExpect(status().isConflict());
+    }
+
+    /** Once the request is open to cancelling, the process's own cancel path empties the holding copy. */
+    @Test
+    void cancellingAnInstanceWithAnOpenRequestTakesTheProcesssCancelPath() throws Exception {
+        long instance = startedByEdit();
+        ActivatedJob job = await(() -> camunda.newActivateJobsCommand()
+                .jobType(ProcessDefinition.JobTypes.CHECK_ACCESS).maxJobsToActivate(100)
+                .timeout(Duration.ofSeconds(1)).send().join().getJobs().stream()
+                .filter(j -> j.getProcessInstanceKey() == instance).findFirst().orElse(null));
+        camunda.newCompleteCommand(job.getKey()).variables(Map.of("studyName", "Adaptive RT",
+                "enrolledSubjects", java.util.List.of(), "cancelKey", Long.toString(instance))).send().join();
+        await(() -> instances.get(instance).filter(d -> d.activeElements()
+                .contains(ProcessDefinition.Elements.REQUEST_OPEN)).orElse(null));
+
+        mvc.perform(post("/api/processes/" + instance + "/cancel").with(user(DemoStudyData.COORDINATOR)).with(csrf())
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"reason\": \"Wrong patient\"}"))
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.state").value("cancelling"))
+                .andExpect(jsonPath("$.requestId").isNumber());
+
+        assertThat(await(() -> instances.get(instance).filter(d -> d.activeElements()
+                .contains(ProcessDefinition.Elements.CLEAR_HOLDING_CANCELLED)).orElse(null)).variables())
+                .containsEntry(ProcessDefinition.Variables.CANCEL_REASON, "Wrong patient")
+                .containsEntry(ProcessDefinition.Variables.CANCELLED_BY, DemoStudyData.COORDINATOR);
+        assertThat(studies.auditFor(DemoStudyData.COORDINATOR, 0, 20).events()).anySatisfy(e -> {
+            assertThat(e.action()).isEqualTo(CancelController.CANCEL_REQUESTED);
+            assertThat(e.detail()).contains(Long.toString(instance), "Wrong patient");
+        });
+    }
+
+    /** A job's failure reads as the tasks page words it; an incident of the engine itself by its kind. */
+    @Test
+    void incidentsSayInWordsWhatWentWrongAndKeepTheTechnicalMessage() {
+        java.time.Instant at = java.time.Instant.parse("2026-12-02T08:00:00Z");
+        ProcessController.IncidentView job = ProcessController.IncidentView.of(new ProcessInstances.Incident(1,
+                "StageSeries", 3L, "JOB_NO_RETRIES", "staging series CT 'Planning CT' (1.2.3.4.5) from node 'study0' to"
+                + " node 'holding' failed: Connection refused (no retries left)", 7L, at, 0), "Stage series");
+        assertThat(job.summary()).isEqualTo("Series CT 'Planning CT': The archive did not answer.");
+        assertThat(job.message()).contains("Connection refused", "1.2.3.4.5");
+        assertThat(job.retriesLeft()).isZero();
+        ProcessController.IncidentView model = ProcessController.IncidentView.of(new ProcessInstances.Incident(2,
+                "Verified", 4L, "CONDITION_ERROR", "Expected result of the expression 'verified' to be 'BOOLEAN', but was"
+                + " 'NULL'.", null, at, null), null);
+        assertThat(model.stepName()).isEqualTo("Verified");
+        assertThat(model.summary()).startsWith("The process model could not work out a value at this step");
+        assertThat(model.fromJob()).isFalse();
     }
 
     @Test

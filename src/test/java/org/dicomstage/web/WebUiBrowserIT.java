@@ -624,7 +624,8 @@ class WebUiBrowserIT {
                 .click();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#canvas .highlight-active")));
         assertThat(browser.findElements(By.cssSelector("#canvas .highlight-completed"))).isNotEmpty();
-        assertThat(text(By.id("variables"))).contains("requestedBy").contains("rtTree");
+        assertThat(text(By.id("variables"))).contains("requestedBy");
+        assertThat(text(By.id("variable-tables"))).contains("RT objects (rtTree");
         screenshot("process-diagram");
         browser.get(url("/modeler.html"));
         assertThat(browser.getPageSource()).doesNotContain("bpmn-modeler.js");
@@ -707,26 +708,172 @@ class WebUiBrowserIT {
                         "studyId", DemoStudyData.RT_HN_2026)).send().join().getProcessInstanceKey();
         tasks.complete(awaitOpenTask(instance, "ActivateStudy").key(),
                 java.util.Map.of("studyId", DemoStudyData.RT_HN_2026));
-        // Locked only briefly: other tests' instances wait for their check-access jobs too.
-        io.camunda.client.api.response.ActivatedJob job = org.dicomstage.testing.Poll.until(Duration.ofSeconds(20),
-                () -> camunda.newActivateJobsCommand().jobType("dicomstage.check-access").maxJobsToActivate(100)
-                        .timeout(Duration.ofSeconds(1)).send().join().getJobs().stream()
-                        .filter(j -> j.getProcessInstanceKey() == instance).findFirst().orElse(null),
-                () -> "no check-access job");
-        camunda.newFailCommand(job.getKey()).retries(0).errorMessage("archive unreachable").send().join();
+        camunda.newFailCommand(checkAccessJob(instance).getKey()).retries(0).errorMessage("archive unreachable")
+                .send().join();
 
         login(DemoStudyData.COORDINATOR);
         browser.get(url("/process.html?key=" + instance));
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(
-                ExpectedConditions.textToBePresentInElementLocated(By.id("incidents"), "archive unreachable"));
-        assertThat(text(By.cssSelector("#incidents li.incident"))).startsWith("Check study access (CheckStudyAccess, ")
-                .contains(" since ");
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("incidents"), "The archive did not answer."));
+        WebElement incident = browser.findElement(By.cssSelector("#incidents li.incident"));
+        assertThat(incident.getText()).startsWith("Check study access (CheckStudyAccess) since ")
+                .contains("retries left: 0").doesNotContain("archive unreachable");
+        // The technical message is behind a disclosure.
+        incident.findElement(By.tagName("summary")).click();
+        assertThat(text(By.cssSelector("#incidents .incident-message"))).isEqualTo("JOB_NO_RETRIES: archive unreachable");
+        // The history by step names, in start order, with times.
+        assertThat(browser.findElements(By.cssSelector("#history tbody tr td:first-child strong")))
+                .extracting(WebElement::getText).containsExactly("Project copy requested",
+                        "Study and patient chosen on the lookup?", "Activate study", "Check study access");
+        assertThat(text(By.xpath("//table[@id='history']//tr[td/strong[.='Activate study']]")))
+                .contains("User task", "COMPLETED");
+        assertThat(text(By.xpath("//table[@id='history']//tr[td/strong[.='Check study access']]")))
+                .contains("Service task", "INCIDENT", "so far");
         screenshot("incident");
+
+        // A retry without a fix: the job runs and fails again, and the page says so.
         browser.findElement(By.xpath("//li[contains(@class,'incident')]//button[.='Retry']")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("incident-status"),
                 "Retry sent for \"Check study access\""));
+        camunda.newFailCommand(checkAccessJob(instance).getKey()).retries(0)
+                .errorMessage("archive still unreachable").send().join();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("incident-status"),
+                "the step ran and failed again — The archive did not answer. (archive still unreachable)"));
+        screenshot("retried-failed-again");
+
+        // Fixed: the job succeeds and the step moves on.
+        browser.findElement(By.xpath("//li[contains(@class,'incident')]//button[.='Retry']")).click();
+        camunda.newCompleteCommand(checkAccessJob(instance).getKey()).variables(java.util.Map.of("studyName",
+                "Adaptive RT", "enrolledSubjects", List.of(), "cancelKey", Long.toString(instance))).send().join();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("incident-status"),
+                "the step ran and succeeded; the process is now at \"Select patient\"."));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("incidents"), "No open incidents."));
-        screenshot("incident-retried");
+        screenshot("retried-succeeded");
+
+        // No request yet: the engine cancels the instance; a reason is required.
+        browser.findElement(By.id("cancel-instance")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("cancel-status"), "Give a reason for cancelling."));
+        browser.findElement(By.id("cancel-reason")).sendKeys("Started for the wrong study.");
+        browser.findElement(By.id("cancel-instance")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("cancel-status"), "Cancelled: the instance is TERMINATED."));
+        assertThat(text(By.id("summary"))).startsWith("TERMINATED · study RT-HN-2026");
+        assertThat(text(By.id("requests"))).isEqualTo("No staging request yet.");
+        assertThat(browser.findElement(By.id("cancel-panel")).isDisplayed()).isFalse();
+        assertThat(text(By.xpath("//table[@id='history']//tr[td/strong[.='Select patient']]"))).contains("TERMINATED");
+        assertThat(studies.auditFor(DemoStudyData.COORDINATOR, 0, 5).events()).anySatisfy(e -> assertThat(e.detail())
+                .isEqualTo("process instance " + instance + ": Started for the wrong study."));
+        screenshot("cancelled");
+    }
+
+    /**
+     * An instance staging its series: counts on the multi-instance step, the series and results as tables; the
+     * cancel takes the process's own path, and the page follows it to the request closed as CANCELLED.
+     */
+    @Test
+    void coordinatorSeesStagingCountsAndCancelsAnInstanceWithARequest() {
+        String study0Study = "1.2.826.0.1.3680043.10.9.16";
+        long request = studies.createStagingRequest(new NewStagingRequest(DemoStudyData.RESEARCHER,
+                DemoStudyData.RT_HN_2026, DemoStudyData.pid(16), study0Study));
+        long instance = camunda.newCreateInstanceCommand().bpmnProcessId("create-project-specific-dicom")
+                .latestVersion().variables(java.util.Map.of("requestedBy", DemoStudyData.RESEARCHER,
+                        "studyId", DemoStudyData.RT_HN_2026, "selectedSubjectIds", List.of("HN-016"),
+                        "study0StudyInstanceUid", study0Study, "stagingRequestId", request))
+                .send().join().getProcessInstanceKey();
+        assertThat(studies.bindProcess(request, instance)).isTrue();
+        completeJob(instance, "dicomstage.check-access", java.util.Map.of("studyName", "Adaptive RT",
+                "enrolledSubjects", List.of(), "cancelKey", Long.toString(instance)));
+        List<java.util.Map<String, Object>> series = List.of(
+                seriesObject(study0Study, ".1", "CT", "Planning CT", 120, request),
+                seriesObject(study0Study, ".2", "RTSTRUCT", "Contours", 1, request),
+                seriesObject(study0Study, ".3", "RTPLAN", "Plan A", 1, request));
+        completeJob(instance, "dicomstage.query-study0", java.util.Map.of("seriesTable", series,
+                "availableSeries", series, "seriesOptions", List.of(), "rtTree", List.of()));
+        tasks.complete(awaitOpenTask(instance, "PickSeries").key(),
+                java.util.Map.of("pickedSeriesUids", List.of(study0Study + ".3")));
+        completeJob(instance, "dicomstage.expand-selection", java.util.Map.of("expandedSelection", series,
+                "selectionOptions", List.of(), "confirmedSeriesUids", series.stream()
+                        .map(s -> s.get("seriesInstanceUid")).toList(), "selectionWarnings", ""));
+        tasks.complete(awaitOpenTask(instance, "ConfirmSelection").key(), java.util.Map.of("confirmedSeriesUids",
+                series.stream().map(s -> s.get("seriesInstanceUid")).toList()));
+        // Of the three series: one staged, two failed for good.
+        List<io.camunda.client.api.response.ActivatedJob> staging = org.dicomstage.testing.Poll.until(
+                Duration.ofSeconds(20), () -> {
+                    List<io.camunda.client.api.response.ActivatedJob> jobs = camunda.newActivateJobsCommand()
+                            .jobType("dicomstage.stage-series").maxJobsToActivate(10).timeout(Duration.ofMinutes(5))
+                            .send().join().getJobs().stream().filter(j -> j.getProcessInstanceKey() == instance)
+                            .toList();
+                    return jobs.size() == 3 ? jobs : null;
+                }, () -> "no three stage-series jobs");
+        camunda.newCompleteCommand(staging.get(0).getKey()).variables(java.util.Map.of("stagingResult",
+                java.util.Map.of("seriesInstanceUid", study0Study + ".1", "status", "STAGED", "instancesStaged", 120,
+                        "message", ""))).send().join();
+        camunda.newFailCommand(staging.get(1).getKey()).retries(0).errorMessage("staging series RTSTRUCT 'Contours'"
+                + " failed: cannot connect to node 'holding': Connection refused (no retries left)").send().join();
+        camunda.newFailCommand(staging.get(2).getKey()).retries(0).errorMessage("staging series RTPLAN 'Plan A'"
+                + " failed: cannot connect to node 'holding': Connection refused (no retries left)").send().join();
+
+        login(DemoStudyData.COORDINATOR);
+        browser.get(url("/process.html?key=" + instance));
+        By counts = By.cssSelector("#canvas .mi-counts[data-element='StageSeries']");
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.textToBe(counts, "✓ 1 ⚠ 2"));
+        assertThat(browser.findElement(counts).getDomAttribute("title"))
+                .isEqualTo("Stage series: 1 completed, 2 with an incident");
+        assertThat(browser.findElements(By.cssSelector("#history tbody tr td:first-child strong")))
+                .extracting(WebElement::getText).filteredOn("Stage series"::equals).hasSize(4);
+        // The series as a table with headings, not JSON.
+        By seriesTable = By.cssSelector("#variable-tables table[data-variable='seriesToStage']");
+        assertThat(browser.findElements(By.cssSelector("#variable-tables table[data-variable='seriesToStage'] th")))
+                .extracting(WebElement::getText).startsWith("Series", "Modality", "Images");
+        assertThat(text(seriesTable)).contains("Planning CT", "Contours", "Plan A").doesNotContain("{");
+        assertThat(text(By.id("requests"))).isEqualTo("Staging request: #" + request + " OPEN");
+        // Each failed series' incident names the series, in words; the UIDs stay in the technical message.
+        assertThat(browser.findElements(By.cssSelector("#incidents .incident-summary"))).extracting(WebElement::getText)
+                .containsExactlyInAnyOrder("Series RTSTRUCT 'Contours': The archive did not answer.",
+                        "Series RTPLAN 'Plan A': The archive did not answer.");
+        screenshot("staging-counts");
+
+        // Retrying one series' incident is about that series: the other's open incident is not "failed again".
+        browser.findElement(By.xpath("(//li[contains(@class,'incident')]//button[.='Retry'])[1]")).click();
+        io.camunda.client.api.response.ActivatedJob retried = activateJob(instance, "dicomstage.stage-series");
+        camunda.newCompleteCommand(retried.getKey()).variables(java.util.Map.of("stagingResult", java.util.Map.of(
+                "seriesInstanceUid", ((java.util.Map<?, ?>) retried.getVariablesAsMap().get("series"))
+                        .get("seriesInstanceUid"), "status", "STAGED", "instancesStaged", 1, "message", "")))
+                .send().join();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("incident-status"),
+                "the step ran and succeeded; the process is now at \"Stage series\"."));
+        wait.until(ExpectedConditions.textToBe(counts, "✓ 2 ⚠ 1"));
+        assertThat(browser.findElements(By.cssSelector("#incidents li.incident"))).hasSize(1);
+        screenshot("one-series-retried");
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView(true)",
+                browser.findElement(By.id("variables-heading")));
+        screenshot("variables");
+
+        browser.findElement(By.id("cancel-reason")).sendKeys("The planning CT is from the wrong course.");
+        browser.findElement(By.id("cancel-instance")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cancel-status"),
+                "Cancelling request #" + request));
+        // The cancel path's workers: record the cancel, empty the holding copy, close the request.
+        io.camunda.client.api.response.ActivatedJob clear = activateJob(instance, "dicomstage.clear-holding");
+        assertThat(clear.getVariablesAsMap()).containsEntry("cancelledBy", DemoStudyData.COORDINATOR);
+        studies.cancelRequestsOf(instance, (String) clear.getVariablesAsMap().get("cancelledBy"),
+                (String) clear.getVariablesAsMap().get("cancelReason"));
+        camunda.newCompleteCommand(clear.getKey()).send().join();
+        studies.closeRequestsOf(instance, RequestOutcome.CANCELLED);
+        completeJob(instance, "dicomstage.close-request", java.util.Map.of());
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.textToBe(By.id("cancel-status"),
+                "Cancelled: the process took its cancel path and ended at \"Request cancelled\"; request #" + request
+                        + " CANCELLED."));
+        assertThat(text(By.id("summary"))).startsWith("COMPLETED at \"Request cancelled\"");
+        assertThat(text(By.id("requests"))).isEqualTo("Staging request: #" + request + " CANCELLED");
+        screenshot("cancelled-with-request");
+    }
+
+    private io.camunda.client.api.response.ActivatedJob checkAccessJob(long instance) {
+        // Locked only briefly: other tests' instances wait for their check-access jobs too.
+        return org.dicomstage.testing.Poll.until(Duration.ofSeconds(20), () -> camunda.newActivateJobsCommand()
+                .jobType("dicomstage.check-access").maxJobsToActivate(100).timeout(Duration.ofSeconds(5)).send()
+                .join().getJobs().stream().filter(j -> j.getProcessInstanceKey() == instance).findFirst()
+                .orElse(null), () -> "no check-access job");
     }
 
     /** Issue 12: a refused page says why in the app's own style, not Spring's white-label page. */

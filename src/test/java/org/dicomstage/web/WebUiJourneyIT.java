@@ -271,7 +271,12 @@ class WebUiJourneyIT {
                 + "']]/td[contains(@class,'duration')]"))).as("an ended instance: how long it took").startsWith("took ");
         screenshot("coordinator-processes");
         browser.findElement(link).click();
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#canvas .highlight-completed")));
+        // A loaded machine draws the diagram slowly; a diagram that fails says so in #diagram-error instead.
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.or(
+                ExpectedConditions.presenceOfElementLocated(By.cssSelector("#canvas .highlight-completed")),
+                ExpectedConditions.visibilityOfElementLocated(By.id("diagram-error"))));
+        assertThat(browser.findElement(By.id("diagram-error")).isDisplayed()).as(() -> text(By.id("diagram-error")))
+                .isFalse();
         assertThat(text(By.id("variables"))).contains("verified");
         screenshot("coordinator-process-view");
     }

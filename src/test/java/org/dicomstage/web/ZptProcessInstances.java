@@ -10,9 +10,14 @@ import io.camunda.zeebe.protocol.record.intent.Intent;
 import io.camunda.zeebe.protocol.record.intent.ProcessInstanceIntent;
 import io.camunda.zeebe.protocol.record.value.BpmnElementType;
 import io.camunda.zeebe.protocol.record.value.IncidentRecordValue;
+import io.camunda.zeebe.protocol.record.value.JobRecordValue;
 import io.camunda.zeebe.protocol.record.value.ProcessInstanceRecordValue;
 import io.camunda.zeebe.protocol.record.value.VariableRecordValue;
 import io.camunda.zeebe.protocol.record.value.deployment.Process;
+import io.camunda.zeebe.model.bpmn.Bpmn;
+import io.camunda.zeebe.model.bpmn.BpmnModelInstance;
+import io.camunda.zeebe.model.bpmn.instance.FlowElement;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +45,8 @@ public final class ZptProcessInstances implements ProcessInstances {
 
     private final ZeebeTestEngine engine;
     private final ObjectMapper json = new ObjectMapper();
+    /** Element names by element id, per deployed version (a version never changes). */
+    private final Map<Long, Map<String, String>> names = new HashMap<>();
 
     public ZptProcessInstances(ZeebeTestEngine engine) {
         this.engine = engine;
@@ -103,11 +110,22 @@ public final class ZptProcessInstances implements ProcessInstances {
         if (!s.instances.containsKey(processInstanceKey)) {
             return Optional.empty();
         }
+        Map<Long, Incident> open = s.incidents.getOrDefault(processInstanceKey, Map.of());
+        Set<Long> stopped = new HashSet<>();
+        open.values().forEach(i -> stopped.add(s.incidentElement.get(i.key())));
+        Map<String, String> names = this.names.computeIfAbsent(
+                s.instances.get(processInstanceKey).getProcessDefinitionKey(), s::names);
+        List<ElementRun> history = s.runs.getOrDefault(processInstanceKey, Map.of()).values().stream()
+                .map(r -> new ElementRun(r.key, r.elementId, names.getOrDefault(r.elementId, r.elementId), r.type,
+                        r.state, stopped.contains(r.key), r.startedAt, r.endedAt))
+                .toList();
         return Optional.of(new Detail(s.instance(processInstanceKey),
                 new HashSet<>(s.active.getOrDefault(processInstanceKey, Map.of()).values()),
                 s.completed.getOrDefault(processInstanceKey, Set.of()),
-                s.incidents.getOrDefault(processInstanceKey, Map.of()).values().stream().toList(),
-                s.variables(processInstanceKey)));
+                open.values().stream().map(i -> new Incident(i.key(), i.elementId(), i.elementInstanceKey(),
+                        i.errorType(), i.message(),
+                        i.jobKey(), i.createdAt(), i.jobKey() == null ? null : s.jobRetries.get(i.jobKey()))).toList(),
+                s.variables(processInstanceKey), history));
     }
 
     @Override
@@ -152,6 +170,10 @@ public final class ZptProcessInstances implements ProcessInstances {
         final Map<Long, Set<String>> completed = new HashMap<>();
         final Map<Long, Map<Long, Incident>> incidents = new HashMap<>();
         final Map<Long, Map<String, String>> rawVariables = new HashMap<>();
+        /** Per instance: element instance key -> its run, in activation order. */
+        final Map<Long, Map<Long, Run>> runs = new HashMap<>();
+        final Map<Long, Long> incidentElement = new HashMap<>();
+        final Map<Long, Integer> jobRetries = new HashMap<>();
 
         void add(Record<?> record) {
             Intent intent = record.getIntent();
@@ -168,9 +190,11 @@ public final class ZptProcessInstances implements ProcessInstances {
                     if (intent == IncidentIntent.CREATED) {
                         incidents.computeIfAbsent(i.getProcessInstanceKey(), k -> new LinkedHashMap<>())
                                 .put(record.getKey(), new Incident(record.getKey(), i.getElementId(),
+                                        i.getElementInstanceKey(),
                                         String.valueOf(i.getErrorType()), i.getErrorMessage(),
                                         i.getJobKey() > 0 ? i.getJobKey() : null,
-                                        Instant.ofEpochMilli(record.getTimestamp())));
+                                        Instant.ofEpochMilli(record.getTimestamp()), null));
+                        incidentElement.put(record.getKey(), i.getElementInstanceKey());
                     } else if (intent == IncidentIntent.RESOLVED) {
                         incidents.getOrDefault(i.getProcessInstanceKey(), new HashMap<>()).remove(record.getKey());
                     }
@@ -182,9 +206,26 @@ public final class ZptProcessInstances implements ProcessInstances {
                                 .put(v.getName(), v.getValue());
                     }
                 }
+                case JOB -> jobRetries.put(record.getKey(), ((JobRecordValue) record.getValue()).getRetries());
                 default -> {
                 }
             }
+        }
+
+        /** Element names from the deployed model, by element id. */
+        Map<String, String> names(long processDefinitionKey) {
+            Process p = definitions.get(processDefinitionKey);
+            Map<String, String> names = new HashMap<>();
+            if (p == null) {
+                return names;
+            }
+            BpmnModelInstance model = Bpmn.readModelFromStream(new ByteArrayInputStream(p.getResource()));
+            for (FlowElement e : model.getModelElementsByType(FlowElement.class)) {
+                if (e.getName() != null && !e.getName().isBlank()) {
+                    names.put(e.getId(), e.getName());
+                }
+            }
+            return names;
         }
 
         private void element(Record<?> record, ProcessInstanceRecordValue v, Intent intent) {
@@ -207,6 +248,7 @@ public final class ZptProcessInstances implements ProcessInstances {
                 }
                 return;
             }
+            run(record, v, intent, instance, at);
             if (intent == ProcessInstanceIntent.ELEMENT_ACTIVATED) {
                 active.computeIfAbsent(instance, k -> new HashMap<>()).put(record.getKey(), v.getElementId());
             } else if (intent == ProcessInstanceIntent.ELEMENT_COMPLETED
@@ -217,6 +259,23 @@ public final class ZptProcessInstances implements ProcessInstances {
                 }
             } else if (intent == ProcessInstanceIntent.SEQUENCE_FLOW_TAKEN) {
                 completed.computeIfAbsent(instance, k -> new HashSet<>()).add(v.getElementId());
+            }
+        }
+
+        private void run(Record<?> record, ProcessInstanceRecordValue v, Intent intent, long instance, Instant at) {
+            if (v.getBpmnElementType() == BpmnElementType.SEQUENCE_FLOW) {
+                return;
+            }
+            Map<Long, Run> of = runs.computeIfAbsent(instance, k -> new LinkedHashMap<>());
+            if (intent == ProcessInstanceIntent.ELEMENT_ACTIVATING) {
+                of.put(record.getKey(), new Run(record.getKey(), v.getElementId(),
+                        v.getBpmnElementType().name(), at));
+            } else if (of.get(record.getKey()) instanceof Run r) {
+                if (intent == ProcessInstanceIntent.ELEMENT_COMPLETED) {
+                    r.end("COMPLETED", at);
+                } else if (intent == ProcessInstanceIntent.ELEMENT_TERMINATED) {
+                    r.end("TERMINATED", at);
+                }
             }
         }
 
@@ -238,6 +297,28 @@ public final class ZptProcessInstances implements ProcessInstances {
                 }
             });
             return parsed;
+        }
+    }
+
+    /** An element instance as the record stream tells it, filled in as its later records come. */
+    private static final class Run {
+        final long key;
+        final String elementId;
+        final String type;
+        final Instant startedAt;
+        String state = "ACTIVE";
+        Instant endedAt;
+
+        Run(long key, String elementId, String type, Instant startedAt) {
+            this.key = key;
+            this.elementId = elementId;
+            this.type = type;
+            this.startedAt = startedAt;
+        }
+
+        void end(String state, Instant at) {
+            this.state = state;
+            this.endedAt = at;
         }
     }
 
