@@ -133,12 +133,23 @@ public final class PseudonymizeCommand {
     private static int copy(Pseudonymizer pseudonymizer, Path in, Path outDir, List<Path> files, int threads,
             PrintStream out, PrintStream err) {
         long start = System.nanoTime();
+        OutputFolder folder;
+        try {
+            folder = OutputFolder.open(outDir);
+        } catch (IOException e) {
+            err.println("pseudonymize: cannot write into " + outDir + ": " + e.getMessage());
+            return FAILED;
+        }
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<Long>> results = new ArrayList<>();
         for (Path file : files) {
-            Path target = outDir.resolve(in.relativize(file).toString());
+            Path target = folder.target(in.relativize(file));
             results.add(pool.submit(() -> {
-                pseudonymizer.pseudonymize(file, target);
+                if (folder.fresh()) {
+                    pseudonymizer.pseudonymizeToNewFile(file, target);
+                } else {
+                    pseudonymizer.pseudonymize(file, target);
+                }
                 return Files.size(file);
             }));
         }
@@ -150,14 +161,21 @@ public final class PseudonymizeCommand {
                 bytes += results.get(i).get();
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
-                failures.add(files.get(i) + ": " + (cause instanceof PseudonymizationException ? cause.getMessage()
-                        : cause.toString()));
+                String reason = cause instanceof PseudonymizationException ? cause.getMessage() : cause.toString();
+                // Named as the user will look for them: under --out, not the partial folder of the run.
+                failures.add(files.get(i) + ": " + folder.asPublished(reason));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 pool.shutdownNow();
                 failures.add(files.get(i) + ": interrupted");
                 break;
             }
+        }
+        try {
+            folder.finish();
+        } catch (IOException e) {
+            err.println("pseudonymize: " + e.getMessage());
+            return FAILED;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         int written = files.size() - failures.size();

@@ -120,12 +120,24 @@ public final class Pseudonymizer {
      * input's before anything is written.
      */
     public void pseudonymize(Path in, Path out) {
+        pseudonymize(in, out, InstanceFiles.Placement.REPLACE_ATOMICALLY);
+    }
+
+    /**
+     * As {@link #pseudonymize(Path, Path)}, into a file that must not exist yet and that nobody reads before the
+     * caller is done: created under its own name, deleted again on failure, without a rename.
+     */
+    void pseudonymizeToNewFile(Path in, Path out) {
+        pseudonymize(in, out, InstanceFiles.Placement.CREATE_NEW);
+    }
+
+    private void pseudonymize(Path in, Path out, InstanceFiles.Placement placement) {
         SplicedInstance spliced = prepare(in);
         if (spliced == null) {
-            pseudonymizeInFull(in, out);
+            pseudonymizeInFull(in, out, report -> { }, placement);
             return;
         }
-        InstanceFiles.writeAtomically(in, out, spliced::writeTo);
+        InstanceFiles.place(in, out, placement, spliced::writeTo);
     }
 
     /**
@@ -138,17 +150,22 @@ public final class Pseudonymizer {
 
     /** As {@link #pseudonymizeInFull(Path, Path)}, handing {@code reports} what the reviewer must see of the copy. */
     public void pseudonymizeInFull(Path in, Path out, Consumer<InstanceReport> reports) {
+        pseudonymizeInFull(in, out, reports, InstanceFiles.Placement.REPLACE_ATOMICALLY);
+    }
+
+    private void pseudonymizeInFull(Path in, Path out, Consumer<InstanceReport> reports,
+            InstanceFiles.Placement placement) {
         InstanceFiles.Source source = InstanceFiles.read(in, true);
         String name = in.toString();
         PixelRules.Decision pixels = pixelDecision(source.list(), name);
         AttributeList output = transformInstance(source.list(), name, reports);
         if (pixels.action() != PixelRules.Action.MASK) {
-            InstanceFiles.write(source, output, in, out);
+            InstanceFiles.write(source, output, in, out, placement);
             return;
         }
         PixelMask.apply(in, pixels.rule(), name).forEach(output::put);
         studyAttributes.declarePixelsCleaned(output);
-        InstanceFiles.writeMasked(source, output, in, out);
+        InstanceFiles.writeMasked(source, output, in, out, placement);
     }
 
     /**

@@ -105,6 +105,46 @@ class PseudonymizeCommandTest {
     }
 
     @Test
+    void aNewOutputFolderAppearsOnlyWhenTheRunIsDoneAndLeavesNoPartialFolder() throws Exception {
+        Path out = dir.resolve("new").resolve("out");
+        Files.copy(SharedData.pydicom("MR_truncated.dcm"), in.resolve("CT").resolve("broken.dcm"));
+
+        int status = run("--profile", "rt-research", "--secret-file", secret.toString(), "--subject-id", "SUBJ-1",
+                "--sponsor", "Sponsor", "--protocol-id", "P-1", "--in", in.toString(), "--out", out.toString());
+
+        assertThat(status).isEqualTo(PseudonymizeCommand.FAILED);
+        // Failures are named where the user will look, under --out, not in the run's partial folder.
+        assertThat(stderr.toString()).doesNotContain(".partial-");
+        try (var siblings = Files.list(out.getParent())) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).containsExactly("out");
+        }
+        try (var files = Files.walk(out)) {
+            assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(8);
+        }
+        assertThat(out.resolve("CT").resolve("broken.dcm")).doesNotExist();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                out.resolve("RS.dcm")))).as("pseudonymized files are their owner's only").isEqualTo("rw-------");
+    }
+
+    @Test
+    void anOutputFolderThatHoldsFilesIsWrittenIntoReplacingEarlierCopies() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Files.writeString(out.resolve("notes.txt"), "kept");
+        Files.writeString(out.resolve("RS.dcm"), "an earlier copy");
+
+        int status = run("--profile", "rt-research", "--secret-file", secret.toString(), "--subject-id", "SUBJ-1",
+                "--sponsor", "Sponsor", "--protocol-id", "P-1", "--in", in.toString(), "--out", out.toString());
+
+        assertThat(status).as(stderr.toString()).isZero();
+        assertThat(out.resolve("notes.txt")).hasContent("kept");
+        assertThat(Attribute.getSingleStringValueOrEmptyString(DicomFiles.read(out.resolve("RS.dcm")),
+                TagFromName.ClinicalTrialSponsorName)).isEqualTo("Sponsor");
+        try (var files = Files.walk(out)) {
+            assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(9);
+        }
+    }
+
+    @Test
     void aFileThatIsNotDicomIsCalledSo() throws Exception {
         Path notes = Files.writeString(in.resolve("PROVENANCE.txt"), "Provenance: downloaded from ...\n");
         Path out = dir.resolve("out");
