@@ -54,6 +54,25 @@ public class ReviewSettings {
         return reviewers(studyIdentifier).stream().filter(u -> !(fourEyes && u.equals(requestedBy))).toList();
     }
 
+    /**
+     * Who a review is offered to, with the four-eyes setting it was decided under: {@link #candidates} and
+     * {@link #fourEyes} in one transaction, the study read once. Read at every call: the study's current setting
+     * decides.
+     */
+    public record Offer(boolean fourEyes, List<String> candidates) {
+        public Offer {
+            candidates = List.copyOf(candidates);
+        }
+    }
+
+    /** See {@link Offer}. */
+    @Transactional(readOnly = true)
+    public Offer offer(String studyIdentifier, String requestedBy) {
+        boolean fourEyes = fourEyes(studyIdentifier);
+        return new Offer(fourEyes, reviewers(studyIdentifier).stream()
+                .filter(u -> !(fourEyes && u.equals(requestedBy))).toList());
+    }
+
     /** The setting as any member of the study may read it. */
     public Setting setting(String username, String studyIdentifier) {
         member(username, studyIdentifier, "read review setting");

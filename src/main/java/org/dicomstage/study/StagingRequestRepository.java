@@ -1,6 +1,7 @@
 package org.dicomstage.study;
 
 import java.util.List;
+import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
@@ -30,6 +31,10 @@ interface StagingRequestRepository extends JpaRepository<StagingRequest, Long> {
             select r from StagingRequest r join fetch r.study
             where r.processInstanceKey = :processInstanceKey order by r.id""")
     List<StagingRequest> findByProcessInstance(long processInstanceKey);
+
+    /** With its study, which every view of a request names: otherwise a second query. */
+    @Query("select r from StagingRequest r join fetch r.study where r.id = :id")
+    Optional<StagingRequest> findWithStudy(long id);
 
     /**
      * Binds an open request to a process unless another process owns it: a conditional update, so of two callers

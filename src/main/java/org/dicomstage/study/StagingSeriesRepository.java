@@ -16,7 +16,9 @@ interface StagingSeriesRepository extends JpaRepository<StagingSeries, Long> {
     @Query("select s from StagingSeries s where s.request.id in :requestIds order by s.id")
     List<StagingSeries> findByRequests(Collection<Long> requestIds);
 
-    @Query("select s from StagingSeries s where s.request.id = :requestId and s.seriesUid = :seriesUid")
+    /** With its request: marking a series reads the request's cancellation, which would be a second query. */
+    @Query("select s from StagingSeries s join fetch s.request where s.request.id = :requestId"
+            + " and s.seriesUid = :seriesUid")
     Optional<StagingSeries> find(long requestId, String seriesUid);
 
     /** Conditional update: the row lock makes concurrent claims of one series serialize, and only one wins. */

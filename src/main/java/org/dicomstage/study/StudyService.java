@@ -148,7 +148,43 @@ public class StudyService {
         return all;
     }
 
+    /**
+     * Check-access and the Study0 query in one transaction with one membership lookup, where they used to call
+     * {@link #activateStudy} (if {@code activate}), {@link #requireRight} for STAGE and {@link #enrolledSubjects}
+     * one after the other: the same checks in the same order, with the same audit events (also of a denial). The
+     * membership is read afresh at every call, so a revoked right stops the next job.
+     */
+    public StagingAccess stagingAccess(String username, String studyIdentifier, boolean activate) {
+        Optional<Membership> found = membership(username, studyIdentifier);
+        if (activate) {
+            check(found, username, studyIdentifier, Right.LOOKUP, null);
+            if (!found.get().study().dicomEnabled()) {
+                audit(username, AuditActions.ACCESS_DENIED, studyIdentifier, null,
+                        "activate: study is not DICOM-enabled");
+                throw new DicomNotEnabled(studyIdentifier);
+            }
+            audit(username, AuditActions.STUDY_ACTIVATED, studyIdentifier, null, null);
+        }
+        check(found, username, studyIdentifier, Right.STAGE, null);
+        Membership membership = check(found, username, studyIdentifier, Right.LOOKUP, null);
+        List<SubjectEnrolment> all = enrolments.findAllOf(membership.study()).stream().map(Enrolment::view).toList();
+        audit(username, AuditActions.SUBJECT_SEARCH, studyIdentifier, null, "list of enrolled subjects, "
+                + all.size() + " subject(s)");
+        return new StagingAccess(details(membership.study(), null), all);
+    }
+
     // ---------------------------------------------------------------- for staging
+
+    /**
+     * {@link #studyForStaging(String, String)}, {@link #sourceStudy()} and {@link #studySecret(String)} in one
+     * transaction, the study read once: what a staging job needs per request. Read at every call, never kept.
+     */
+    @Transactional(readOnly = true)
+    public StagingStudy stagingStudy(String studyIdentifier, String pid) {
+        Study study = study(studyIdentifier);
+        return new StagingStudy(details(study, enrolment(study, pid).view()), sourceStudy(),
+                secrets.resolve(study.identifier(), study.secretReference()));
+    }
 
     @Transactional(readOnly = true)
     public StudyDetails studyForStaging(String studyIdentifier) {
@@ -239,6 +275,12 @@ public class StudyService {
      */
     public void markSeries(long requestId, String seriesInstanceUid, SeriesStatus status, Integer stagedInstances,
                            String reason, String targetSeriesInstanceUid) {
+        mark(requestId, seriesInstanceUid, status, stagedInstances, reason, targetSeriesInstanceUid);
+    }
+
+    /** As {@link #markSeries}; returns the row, or null when a cancelled request's row was left as it is. */
+    private StagingSeries mark(long requestId, String seriesInstanceUid, SeriesStatus status, Integer stagedInstances,
+                               String reason, String targetSeriesInstanceUid) {
         Objects.requireNonNull(status, "status");
         if (stagedInstances != null && stagedInstances < 0) {
             throw new IllegalArgumentException("stagedInstances must not be negative: " + stagedInstances);
@@ -250,9 +292,10 @@ public class StudyService {
                 // Staging reports progress as it goes: this stops a stager that was running when the cancel came.
                 throw new RequestCancelled(requestId);
             }
-            return; // a cancelled request's series only go back to PENDING: nothing of them is kept
+            return null; // a cancelled request's series only go back to PENDING: nothing of them is kept
         }
         row.mark(status, stagedInstances, truncate(reason), targetSeriesInstanceUid, clock.instant());
+        return row;
     }
 
     /**
@@ -262,8 +305,10 @@ public class StudyService {
     public void markSeries(long requestId, String seriesInstanceUid, SeriesStatus status, Integer stagedInstances,
                            String reason, String targetSeriesInstanceUid, SeriesTexts texts) {
         Objects.requireNonNull(texts, "texts");
-        markSeries(requestId, seriesInstanceUid, status, stagedInstances, reason, targetSeriesInstanceUid);
-        series.find(requestId, seriesInstanceUid).orElseThrow().texts(texts);
+        StagingSeries row = mark(requestId, seriesInstanceUid, status, stagedInstances, reason,
+                targetSeriesInstanceUid);
+        // The row just marked, not a second query (which would also flush the change first).
+        (row != null ? row : series.find(requestId, seriesInstanceUid).orElseThrow()).texts(texts);
     }
 
     /**
@@ -445,8 +490,16 @@ public class StudyService {
     // ---------------------------------------------------------------- internals
 
     private Membership require(String username, String studyIdentifier, Right right, String subjectPid) {
-        Optional<Membership> found = username == null ? Optional.empty()
-                : memberships.find(username, studyIdentifier);
+        return check(membership(username, studyIdentifier), username, studyIdentifier, right, subjectPid);
+    }
+
+    private Optional<Membership> membership(String username, String studyIdentifier) {
+        return username == null ? Optional.empty() : memberships.find(username, studyIdentifier);
+    }
+
+    /** The membership if it has the right; otherwise the denial is audited and thrown. */
+    private Membership check(Optional<Membership> found, String username, String studyIdentifier, Right right,
+                             String subjectPid) {
         if (found.isPresent() && found.get().has(right)) {
             return found.get();
         }
@@ -499,7 +552,7 @@ public class StudyService {
     }
 
     private StagingRequest request(long requestId) {
-        return requests.findById(requestId)
+        return requests.findWithStudy(requestId)
                 .orElseThrow(() -> new StudyNotFound("No staging request " + requestId));
     }
 

@@ -4,9 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.dicomstage.study.Right;
 import org.dicomstage.study.StudyService;
-import org.dicomstage.study.StudySummary;
+import org.dicomstage.study.StagingAccess;
 import org.dicomstage.study.SubjectEnrolment;
 import org.springframework.stereotype.Service;
 
@@ -25,13 +24,13 @@ class AccessCheck {
 
     /** Throws StudyAccessDenied / DicomNotEnabled; both are audited by the study package. */
     AccessGranted checkAccess(String requestedBy, String studyId) {
-        StudySummary study = studies.activateStudy(requestedBy, studyId);
-        studies.requireRight(requestedBy, studyId, Right.STAGE);
+        // One transaction and one membership lookup for activate, STAGE and the subject list.
+        StagingAccess access = studies.stagingAccess(requestedBy, studyId, true);
         List<Map<String, Object>> options = new ArrayList<>();
-        for (SubjectEnrolment e : studies.enrolledSubjects(requestedBy, studyId)) {
+        for (SubjectEnrolment e : access.subjects()) {
             options.add(SeriesObjects.option(e.studySubjectId(),
                     e.studySubjectId() + (e.siteName() == null ? "" : " (" + e.siteName() + ")")));
         }
-        return new AccessGranted(study.name(), options);
+        return new AccessGranted(access.study().name(), options);
     }
 }

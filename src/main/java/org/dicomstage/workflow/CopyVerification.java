@@ -18,6 +18,8 @@ import org.dicomstage.study.SeriesStatus;
 import org.dicomstage.study.SeriesTexts;
 import org.dicomstage.study.StudyService;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Verify staged copy: the held copy read back and compared with Study0, series by series, for the review. */
 @Service
@@ -31,10 +33,12 @@ class CopyVerification {
     private final StagingTargets targets;
     private final ReviewSettings review;
     private final SourceDigestStore digests;
+    private final TransactionTemplate transaction;
 
     CopyVerification(StudyService studies, StagingService staging, StagingTargets targets, ReviewSettings review,
-                     SourceDigestStore digests) {
+                     SourceDigestStore digests, PlatformTransactionManager transactions) {
         this.digests = digests;
+        this.transaction = new TransactionTemplate(transactions);
         this.studies = studies;
         this.staging = staging;
         this.targets = targets;
@@ -99,11 +103,16 @@ class CopyVerification {
                 row.put("result", v.verified()
                         ? (v.warnings().isEmpty() ? "OK" : "OK with warnings: " + String.join("; ", v.warnings()))
                         : "FAILED: " + problem);
-                studies.markSeries(t.request().id(), t.row().seriesInstanceUid(),
-                        v.verified() ? SeriesStatus.VERIFIED : SeriesStatus.FAILED, null,
-                        v.verified() ? null : "verification: " + problem, null);
-                studies.record(t.request().requestedBy(), v.verified() ? SERIES_VERIFIED : SERIES_VERIFICATION_FAILED,
-                        studyId, t.request().pid(), what + (v.verified() ? ": OK" : ": " + problem));
+                String failure = problem;
+                // The series' state and its audit row in one transaction: one commit, and never one without the other.
+                transaction.executeWithoutResult(status -> {
+                    studies.markSeries(t.request().id(), t.row().seriesInstanceUid(),
+                            v.verified() ? SeriesStatus.VERIFIED : SeriesStatus.FAILED, null,
+                            v.verified() ? null : "verification: " + failure, null);
+                    studies.record(t.request().requestedBy(), v.verified() ? SERIES_VERIFIED
+                            : SERIES_VERIFICATION_FAILED, studyId, t.request().pid(), what + (v.verified() ? ": OK"
+                            : ": " + failure));
+                });
             }
             report.add(row);
             texts.add(new KeptDescriptorRows.Series(SeriesObjects.label(series), textsByRequest
@@ -121,8 +130,9 @@ class CopyVerification {
         if (report.isEmpty()) {
             throw new RejectedInput("nothing to verify: no confirmed series in the selection");
         }
+        ReviewSettings.Offer offer = review.offer(studyId, requestedBy);
         return new VerificationOutcome(failed.isEmpty(), report, failed, problems, KeptDescriptorRows.rows(texts),
-                identity.rows(), review.candidates(studyId, requestedBy), review.fourEyes(studyId));
+                identity.rows(), offer.candidates(), offer.fourEyes());
     }
 
     /** The subject's date shift, as the pseudonymizer derives it from the study secret (0 unless shifted). */

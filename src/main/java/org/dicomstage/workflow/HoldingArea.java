@@ -19,6 +19,8 @@ import org.dicomstage.study.StudyService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The two ends of a held copy: published to the project archive on Accept, or deleted on Send back, Abort and
@@ -40,8 +42,11 @@ class HoldingArea {
     private final SeriesClaims claims;
     private final StagingService staging;
     private final StudyService studies;
+    private final TransactionTemplate transaction;
 
-    HoldingArea(StagingTargets targets, SeriesClaims claims, StagingService staging, StudyService studies) {
+    HoldingArea(StagingTargets targets, SeriesClaims claims, StagingService staging, StudyService studies,
+                PlatformTransactionManager transactions) {
+        this.transaction = new TransactionTemplate(transactions);
         this.targets = targets;
         this.claims = claims;
         this.staging = staging;
@@ -76,10 +81,14 @@ class HoldingArea {
                 throw new IllegalStateException("the published copy of " + what + " in node '" + project.name()
                         + "' differs from the held one: " + String.join("; ", result.problems()));
             }
-            studies.markSeries(t.request().id(), t.row().seriesInstanceUid(), SeriesStatus.PUBLISHED, null, null, null);
-            studies.record(t.request().requestedBy(), SERIES_PUBLISHED, studyId, t.request().pid(), what + " -> "
-                    + result.seriesInstanceUID() + " in node '" + project.name() + "': " + result.instances()
-                    + " instance(s), UIDs and digests checked");
+            // The series' state and its audit row in one transaction: one commit, never one without the other.
+            transaction.executeWithoutResult(tx -> {
+                studies.markSeries(t.request().id(), t.row().seriesInstanceUid(), SeriesStatus.PUBLISHED, null, null,
+                        null);
+                studies.record(t.request().requestedBy(), SERIES_PUBLISHED, studyId, t.request().pid(), what
+                        + " -> " + result.seriesInstanceUID() + " in node '" + project.name() + "': "
+                        + result.instances() + " instance(s), UIDs and digests checked");
+            });
             published.add(t);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put(SeriesObjects.SERIES_UID, result.seriesInstanceUID());

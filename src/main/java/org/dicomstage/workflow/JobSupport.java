@@ -62,37 +62,51 @@ class JobSupport {
      * @param what      what the job does, for the failure message: "staging series CT 'x' (1.2.3)"
      */
     <T> T run(ActivatedJob job, String studyId, Set<String> catchable, String what, Supplier<T> body) {
+        return run(job, studyId, catchable, () -> what, body);
+    }
+
+    /**
+     * As {@link #run(ActivatedJob, String, Set, String, Supplier)}, for a description that costs something to
+     * make (e.g. a database read for the route): it is made only when the job fails.
+     */
+    <T> T run(ActivatedJob job, String studyId, Set<String> catchable, Supplier<String> description,
+              Supplier<T> body) {
         MDC.put(MDC_PROCESS_INSTANCE, Long.toString(job.getProcessInstanceKey()));
         MDC.put(MDC_STUDY, studyId == null ? "" : studyId);
         MDC.put(MDC_JOB, job.getType());
         try {
             return body.get();
-        } catch (StudyAccessDenied e) {
-            throw business(Errors.ACCESS_DENIED, e.getMessage(), catchable, what);
-        } catch (DicomNotEnabled e) {
-            throw business(Errors.DICOM_NOT_ENABLED, e.getMessage(), catchable, what);
-        } catch (NothingSelected e) {
-            throw business(Errors.NOTHING_SELECTED, e.getMessage(), catchable, what);
-        } catch (FixableInput e) {
-            throw business(e.code(), e.getMessage(), catchable, what);
-        } catch (RejectedInput e) {
-            log.error("{} rejected: {}", what, e.getMessage());
-            throw new ReadableJobError(what + " rejected: " + e.getMessage(), 0, Duration.ZERO);
         } catch (CamundaError e) {
             throw e;
         } catch (RuntimeException e) {
-            int left = Math.max(0, job.getRetries() - 1);
-            int attempt = Math.max(1, MODEL_RETRIES.getOrDefault(job.getType(), DEFAULT_RETRIES) - left);
-            Duration backoff = left == 0 ? Duration.ZERO : properties.backoff(attempt);
-            String message = what + " failed: " + rootMessage(e)
-                    + (left == 0 ? " (no retries left)" : " (retry in " + seconds(backoff) + ", " + left + " left)");
-            log.warn(message, left == 0 ? e : null);
-            throw new ReadableJobError(message, left, backoff);
+            throw failure(job, catchable, description.get(), e);
         } finally {
             MDC.remove(MDC_PROCESS_INSTANCE);
             MDC.remove(MDC_STUDY);
             MDC.remove(MDC_JOB);
         }
+    }
+
+    private RuntimeException failure(ActivatedJob job, Set<String> catchable, String what, RuntimeException failure) {
+        return switch (failure) {
+            case StudyAccessDenied e -> business(Errors.ACCESS_DENIED, e.getMessage(), catchable, what);
+            case DicomNotEnabled e -> business(Errors.DICOM_NOT_ENABLED, e.getMessage(), catchable, what);
+            case NothingSelected e -> business(Errors.NOTHING_SELECTED, e.getMessage(), catchable, what);
+            case FixableInput e -> business(e.code(), e.getMessage(), catchable, what);
+            case RejectedInput e -> {
+                log.error("{} rejected: {}", what, e.getMessage());
+                yield new ReadableJobError(what + " rejected: " + e.getMessage(), 0, Duration.ZERO);
+            }
+            default -> {
+                int left = Math.max(0, job.getRetries() - 1);
+                int attempt = Math.max(1, MODEL_RETRIES.getOrDefault(job.getType(), DEFAULT_RETRIES) - left);
+                Duration backoff = left == 0 ? Duration.ZERO : properties.backoff(attempt);
+                String message = what + " failed: " + rootMessage(failure) + (left == 0 ? " (no retries left)"
+                        : " (retry in " + seconds(backoff) + ", " + left + " left)");
+                log.warn(message, left == 0 ? failure : null);
+                yield new ReadableJobError(message, left, backoff);
+            }
+        };
     }
 
     private static RuntimeException business(String code, String message, Set<String> catchable, String what) {

@@ -13,6 +13,8 @@ import org.dicomstage.study.StudyService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Stage series: one registered series copied into the holding node under its claim, its progress and outcome recorded. */
 @Service
@@ -31,8 +33,12 @@ class SeriesStaging {
     private final StagingTargets targets;
     private final SeriesClaims claims;
     private final SourceDigestStore digests;
+    private final TransactionTemplate transaction;
 
-    SeriesStaging(StudyService studies, StagingService staging, StagingMetrics metrics, WorkflowProperties properties, RequestSlots requests, StagingTargets targets, SeriesClaims claims, SourceDigestStore digests) {
+    SeriesStaging(StudyService studies, StagingService staging, StagingMetrics metrics, WorkflowProperties properties,
+                  RequestSlots requests, StagingTargets targets, SeriesClaims claims, SourceDigestStore digests,
+                  PlatformTransactionManager transactions) {
+        this.transaction = new TransactionTemplate(transactions);
         this.studies = studies;
         this.staging = staging;
         this.metrics = metrics;
@@ -56,26 +62,33 @@ class SeriesStaging {
 
     private StagingOutcome stageClaimed(String studyId, Map<String, Object> series, StagingTargets.Target t) {
         long started = System.nanoTime();
-        studies.markSeries(t.request().id(), t.row().seriesInstanceUid(), SeriesStatus.STAGING, 0, null, null);
-        // Whatever this run ends in, the record of an earlier one must not outlive it.
-        digests.delete(t.request().id(), t.row().seriesInstanceUid());
+        // The database work before and after the copy is one transaction each (one commit, not two or three).
+        transaction.executeWithoutResult(status -> {
+            studies.markSeries(t.request().id(), t.row().seriesInstanceUid(), SeriesStatus.STAGING, 0, null, null);
+            // Whatever this run ends in, the record of an earlier one must not outlive it.
+            digests.delete(t.request().id(), t.row().seriesInstanceUid());
+        });
         StageResult result = staging.stage(t.spec(), throttledProgress(t.request().id(), t.row().seriesInstanceUid()));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         String what = SeriesObjects.label(series) + " (" + t.row().seriesInstanceUid() + ")";
         if (result.status() == StageResult.Status.STAGED) {
-            // Recorded before the series counts as staged: a series marked STAGED has its record, or the job failed.
-            digests.replace(t.request().id(), t.row().seriesInstanceUid(), result.sourceDigests());
-            studies.markSeries(t.request().id(), t.row().seriesInstanceUid(), SeriesStatus.STAGED,
-                    result.stagedInstances(), null, result.targetSeriesInstanceUID(), texts(result));
-            studies.record(t.request().requestedBy(), SERIES_STAGED, studyId, t.request().pid(), what + " -> "
-                    + result.targetSeriesInstanceUID() + " in node '" + t.spec().target().name() + "': "
-                    + result.summary());
+            // One transaction: a series marked STAGED has its record of the source and its audit row, or none.
+            transaction.executeWithoutResult(status -> {
+                digests.replace(t.request().id(), t.row().seriesInstanceUid(), result.sourceDigests());
+                studies.markSeries(t.request().id(), t.row().seriesInstanceUid(), SeriesStatus.STAGED,
+                        result.stagedInstances(), null, result.targetSeriesInstanceUID(), texts(result));
+                studies.record(t.request().requestedBy(), SERIES_STAGED, studyId, t.request().pid(), what + " -> "
+                        + result.targetSeriesInstanceUID() + " in node '" + t.spec().target().name() + "': "
+                        + result.summary());
+            });
             metrics.staged(studyId, result.stagedInstances(), took, "staged");
         } else {
-            studies.markSeries(t.request().id(), t.row().seriesInstanceUid(), SeriesStatus.FAILED,
-                    result.stagedInstances(), result.summary(), result.targetSeriesInstanceUID(), texts(result));
-            studies.record(t.request().requestedBy(), SERIES_STAGING_FAILED, studyId, t.request().pid(),
-                    what + ": " + result.summary());
+            transaction.executeWithoutResult(status -> {
+                studies.markSeries(t.request().id(), t.row().seriesInstanceUid(), SeriesStatus.FAILED,
+                        result.stagedInstances(), result.summary(), result.targetSeriesInstanceUID(), texts(result));
+                studies.record(t.request().requestedBy(), SERIES_STAGING_FAILED, studyId, t.request().pid(),
+                        what + ": " + result.summary());
+            });
             metrics.staged(studyId, result.stagedInstances(), took, "failed");
             metrics.failure(studyId, "business");
             log.warn("staging {} from node '{}' failed: {}", what, t.spec().source().name(), result.summary());

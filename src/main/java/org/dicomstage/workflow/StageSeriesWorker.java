@@ -2,6 +2,7 @@ package org.dicomstage.workflow;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.camunda.client.annotation.JobWorker;
@@ -54,8 +55,9 @@ public class StageSeriesWorker {
     @JobWorker(type = JobTypes.STAGE_SERIES, timeout = TIMEOUT_MILLIS, maxJobsActive = 4, autoComplete = false,
             fetchVariables = {Variables.STUDY_ID, Variables.SERIES})
     public void handle(JobClient client, ActivatedJob job, @VariablesAsType Input in) {
-        String what = "staging series " + SeriesObjects.label(in.series()) + " (" + SeriesObjects.uid(in.series())
-                + ")" + targets.route(in.studyId());
+        // The route reads the database: made only for a message, i.e. when the job fails.
+        Supplier<String> what = () -> "staging series " + SeriesObjects.label(in.series()) + " ("
+                + SeriesObjects.uid(in.series()) + ")" + targets.route(in.studyId());
         Output output;
         try {
             output = jobs.run(job, in.studyId(), Set.of(), what, () -> {
@@ -71,7 +73,7 @@ public class StageSeriesWorker {
         }
         if (output == null) {
             log.info("{}: job {} was handed out again while another worker stages the series; leaving it to that "
-                    + "worker (retries unchanged: {})", what, job.getKey(), job.getRetries());
+                    + "worker (retries unchanged: {})", what.get(), job.getKey(), job.getRetries());
             return;
         }
         client.newCompleteCommand(job).variables(output).send().join();

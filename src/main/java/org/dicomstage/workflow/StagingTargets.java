@@ -20,6 +20,7 @@ import org.dicomstage.rt.RtTreeBuilder;
 import org.dicomstage.staging.SeriesStagingSpec;
 import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StagingSeriesView;
+import org.dicomstage.study.StagingStudy;
 import org.dicomstage.study.StudyDetails;
 import org.dicomstage.study.StudyService;
 import org.dicomstage.study.SubjectEnrolment;
@@ -56,8 +57,9 @@ class StagingTargets {
 
     /**
      * For a job that works on many series of the process at once (verify, publish, clear): each request, the
-     * study with the subject's enrolment, the secret and the nodes are looked up once, not once per series. A
-     * resolver lives as long as one job's loop; it does not see what changes in the database meanwhile.
+     * study with the subject's enrolment, the secret and the nodes are looked up once, not once per series, and the
+     * study, Study0 and the secret in one transaction ({@link StudyService#stagingStudy}). A resolver lives as long
+     * as one job's loop; it does not see what changes in the database meanwhile.
      */
     Resolver resolver(String studyId, long processInstanceKey) {
         return new Resolver(studyId, processInstanceKey);
@@ -67,8 +69,7 @@ class StagingTargets {
         private final String studyId;
         private final long processInstanceKey;
         private final Map<Long, StagingRequestView> requestsById = new HashMap<>();
-        private final Map<String, StudyDetails> studyByPid = new HashMap<>();
-        private byte[] secret;
+        private final Map<String, StagingStudy> studyByPid = new HashMap<>();
         private DicomNode source;
         private DicomNode held;
 
@@ -85,17 +86,17 @@ class StagingTargets {
             StagingSeriesView row = request.series().stream().filter(r -> r.seriesInstanceUid().equals(uid))
                     .findFirst().orElseThrow(() -> new RejectedInput("series " + uid + " is not registered in"
                             + " staging request " + request.id() + " of study '" + studyId + "'"));
-            StudyDetails study = studyByPid.computeIfAbsent(request.pid(),
-                    pid -> studies.studyForStaging(studyId, pid));
+            StagingStudy found = studyByPid.computeIfAbsent(request.pid(),
+                    pid -> studies.stagingStudy(studyId, pid));
+            StudyDetails study = found.study();
             SubjectEnrolment enrolment = study.enrolment();
             ClinicalTrial trial = new ClinicalTrial(study.sponsor(), study.protocolId(), study.protocolName(),
                     enrolment.siteId(), enrolment.siteName());
-            if (secret == null) {
-                secret = studies.studySecret(studyId);
-                source = sourceNode();
+            if (source == null) {
+                source = sourceNode(found.source());
                 held = holding.node();
             }
-            PseudonymContext context = new PseudonymContext(secret, enrolment.studySubjectId(), trial);
+            PseudonymContext context = new PseudonymContext(found.secret(), enrolment.studySubjectId(), trial);
             SeriesStagingSpec spec = new SeriesStagingSpec(source, held, profile(study.profileName()), context,
                     row.studyInstanceUid(), uid);
             return new Target(request, row, spec);
@@ -127,12 +128,22 @@ class StagingTargets {
     }
 
     DicomNode sourceNode() {
-        String name = studies.sourceStudy().archiveNode();
+        return sourceNode(studies.sourceStudy());
+    }
+
+    private DicomNode sourceNode(StudyDetails study0) {
+        String name = study0.archiveNode();
         return nodes.node(name == null || name.isBlank() ? nodes.defaultSourceNode() : name);
     }
 
     DicomNode projectNode(String studyId) {
-        String name = studies.studyForStaging(studyId).archiveNode();
+        return projectNode(studies.studyForStaging(studyId));
+    }
+
+    /** The node of a study read already (e.g. with the access check), without reading it again. */
+    DicomNode projectNode(StudyDetails study) {
+        String studyId = study.identifier();
+        String name = study.archiveNode();
         if (name == null || name.isBlank()) {
             throw new RejectedInput("study '" + studyId + "' has no archive node");
         }

@@ -14,6 +14,7 @@ import org.dicomstage.rt.RtNode;
 import org.dicomstage.rt.RtNodeKind;
 import org.dicomstage.rt.RtTree;
 import org.dicomstage.study.Right;
+import org.dicomstage.study.StagingAccess;
 import org.dicomstage.study.SeriesProjectStatus;
 import org.dicomstage.study.SeriesProjectStatuses;
 import org.dicomstage.study.StagingRequestView;
@@ -60,14 +61,16 @@ class Study0Query {
      */
     Study0Result queryStudy0(String requestedBy, String studyId, List<String> selectedSubjectIds,
                              String study0StudyUid, Long startRequestId, long processInstanceKey) {
-        studies.requireRight(requestedBy, studyId, Right.STAGE);
         if (selectedSubjectIds == null || selectedSubjectIds.isEmpty()) {
+            studies.requireRight(requestedBy, studyId, Right.STAGE); // access first, as for any input
             throw FixableInput.subjectUnavailable("No subject was selected. Choose a subject.");
         }
+        // STAGE, the subject list and the study's archive node in one transaction and one membership lookup.
+        StagingAccess access = studies.stagingAccess(requestedBy, studyId, false);
         Map<String, SubjectEnrolment> bySubjectId = new HashMap<>();
-        studies.enrolledSubjects(requestedBy, studyId).forEach(e -> bySubjectId.put(e.studySubjectId(), e));
+        access.subjects().forEach(e -> bySubjectId.put(e.studySubjectId(), e));
         DicomNode source = targets.sourceNode();
-        targets.projectNode(studyId); // a study without an archive is refused before anything is listed
+        targets.projectNode(access.study()); // a study without an archive is refused before anything is listed
 
         List<Map<String, Object>> table = new ArrayList<>();
         List<Map<String, Object>> options = new ArrayList<>();

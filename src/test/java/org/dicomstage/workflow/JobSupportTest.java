@@ -105,6 +105,28 @@ class JobSupportTest {
         assertThat(MDC.get(JobSupport.MDC_PROCESS_INSTANCE)).isNull();
     }
 
+    /** Stage-series' description names the route, a database read: a job that succeeds never makes it. */
+    @Test
+    void aDescriptionThatCostsSomethingIsMadeOnlyWhenTheJobFails() {
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Supplier<String> description = () -> {
+            made.incrementAndGet();
+            return "staging series CT (1.2.3) from node 'study0' to node 'holding'";
+        };
+
+        assertThat(jobs.run(job(JobTypes.STAGE_SERIES, 5), "S", Set.of(), description, () -> "done"))
+                .isEqualTo("done");
+        assertThat(made).hasValue(0);
+
+        JobError failed = catchThrowableOfType(JobError.class, () -> jobs.run(job(JobTypes.STAGE_SERIES, 5), "S",
+                Set.of(), description, () -> {
+                    throw new DicomNodeException("node 'study0': C-FIND failed");
+                }));
+        assertThat(failed.getMessage()).startsWith("staging series CT (1.2.3) from node 'study0' to node 'holding'"
+                + " failed: node 'study0': C-FIND failed");
+        assertThat(made).hasValue(1);
+    }
+
     private JobError fail(ActivatedJob job) {
         return catchThrowableOfType(JobError.class, () -> jobs.run(job, "S", Set.of(), "staging series CT (1.2.3)",
                 () -> {
