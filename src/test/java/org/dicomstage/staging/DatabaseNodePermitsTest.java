@@ -62,6 +62,32 @@ class DatabaseNodePermitsTest {
                 .isZero();
     }
 
+    /**
+     * A waiter of the same instance takes a slot as soon as it is given back, not after sleeping out its backoff
+     * (up to a second after a while of waiting; three rounds, so a lucky wake-up cannot pass for it).
+     */
+    @Test
+    void aSlotGivenBackWakesTheWaitersOfTheSameInstanceAtOnce() throws Exception {
+        a = new DatabaseNodePermits(jdbc, environment, Duration.ofMinutes(1), Duration.ofSeconds(30));
+        for (int round = 0; round < 3; round++) {
+            NodePermits.Lease all = a.acquire("pacs", 2);
+            assertThat(all.count()).isEqualTo(2);
+            java.util.concurrent.CompletableFuture<Long> waiter = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try (NodePermits.Lease next = a.acquire("pacs", 1)) {
+                            return System.nanoTime();
+                        }
+                    });
+            Thread.sleep(1200); // the waiter's backoff has grown to 500 ms and more
+            long released = System.nanoTime();
+            all.close();
+            long took = waiter.get(5, java.util.concurrent.TimeUnit.SECONDS) - released;
+            assertThat(Duration.ofNanos(took)).isLessThan(Duration.ofMillis(150));
+        }
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM node_permit WHERE holder IS NOT NULL", Integer.class))
+                .isZero();
+    }
+
     @Test
     void slotsOfAnInstanceThatStoppedRenewingAreTakenOverOnceTheirLeaseExpires() {
         a = new DatabaseNodePermits(jdbc, environment, Duration.ofMillis(300), Duration.ofMillis(100));
