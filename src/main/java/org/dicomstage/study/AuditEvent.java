@@ -5,6 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
@@ -12,8 +13,10 @@ import java.time.Instant;
 @Table(name = "audit_event")
 class AuditEvent {
 
+    // A sequence (V11), 50 ids per call: a transaction's audit rows are inserted as one JDBC batch.
     @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "audit_event_seq")
+    @SequenceGenerator(name = "audit_event_seq", sequenceName = "audit_event_seq", allocationSize = 50)
     private Long id;
 
     @Column(name = "occurred_at", nullable = false)
