@@ -68,6 +68,13 @@ public class StudyService {
         return memberships.findByUsername(username).stream().map(StudyService::summary).toList();
     }
 
+    /** The identifiers of the studies the user coordinates or administers. */
+    @Transactional(readOnly = true)
+    public Set<String> studiesOverseenBy(String username) {
+        return memberships.findByUsername(username).stream().filter(m -> m.role().overseesStudy())
+                .map(m -> m.study().identifier()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
     /** Makes a study the user's working study: needs LOOKUP and a DICOM-enabled study. */
     public StudySummary activateStudy(String username, String studyIdentifier) {
         Membership membership = require(username, studyIdentifier, Right.LOOKUP, null);

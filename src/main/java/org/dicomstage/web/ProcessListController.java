@@ -6,12 +6,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.dicomstage.study.AuditActions;
-import org.dicomstage.study.Role;
 import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StudyService;
-import org.dicomstage.study.StudySummary;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -60,7 +57,7 @@ class ProcessListController {
                   @RequestParam(defaultValue = "0") int page,
                   @RequestParam(defaultValue = "" + DEFAULT_SIZE) int size,
                   Principal user) {
-        Set<String> coordinated = coordinated(user.getName());
+        Set<String> coordinated = studies.studiesOverseenBy(user.getName());
         Set<String> shown = coordinated;
         if (study != null && !study.isBlank()) {
             String asked = Ids.study(study.strip());
@@ -113,11 +110,6 @@ class ProcessListController {
     /** The staging request an instance owns, if any: looked up for the rows of one page only. */
     private Long requestOf(long processInstanceKey) {
         return studies.requestsOf(processInstanceKey).stream().map(StagingRequestView::id).findFirst().orElse(null);
-    }
-
-    private Set<String> coordinated(String user) {
-        return studies.studiesOf(user).stream().filter(s -> s.role() == Role.COORDINATOR || s.role() == Role.ADMIN)
-                .map(StudySummary::identifier).collect(Collectors.toSet());
     }
 
     /**
