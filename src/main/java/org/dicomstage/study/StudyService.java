@@ -409,6 +409,19 @@ public class StudyService {
         return requests.findByProcessInstance(processInstanceKey).stream().map(this::view).toList();
     }
 
+    /** For each of these process instances that owns a request, its first request's id: one query for a page. */
+    @Transactional(readOnly = true)
+    public Map<Long, Long> firstRequestIdsOf(java.util.Collection<Long> processInstanceKeys) {
+        if (processInstanceKeys.isEmpty()) {
+            return Map.of();
+        }
+        Map<Long, Long> ids = new java.util.HashMap<>();
+        for (Object[] row : requests.firstRequestIdsOf(processInstanceKeys)) {
+            ids.put((Long) row[0], (Long) row[1]);
+        }
+        return ids;
+    }
+
     // ---------------------------------------------------------------- audit
 
     public void record(String username, String action, String studyIdentifier, String subjectPid, String detail) {

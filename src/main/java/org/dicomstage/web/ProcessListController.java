@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.dicomstage.study.AuditActions;
-import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StudyService;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -74,8 +73,10 @@ class ProcessListController {
         }
         ProcessInstances.Page found = instances.page(query);
         Instant now = Instant.now();
+        java.util.Map<Long, Long> requests = studies.firstRequestIdsOf(found.items().stream()
+                .map(ProcessInstances.Instance::key).toList());
         List<ProcessController.Row> rows = found.items().stream()
-                .map(i -> ProcessController.Row.of(i, requestOf(i.key()), now)).toList();
+                .map(i -> ProcessController.Row.of(i, requests.get(i.key()), now)).toList();
         return new ListPage(rows, page, size, found.total(), found.totalCapped());
     }
 
@@ -105,11 +106,6 @@ class ProcessListController {
                 : Ids.query("subject", subject.strip());
         return new ProcessInstances.Query(shown, wantedState, incidents, wantedSubject, startedFrom, startedBefore,
                 order, page, size);
-    }
-
-    /** The staging request an instance owns, if any: looked up for the rows of one page only. */
-    private Long requestOf(long processInstanceKey) {
-        return studies.requestsOf(processInstanceKey).stream().map(StagingRequestView::id).findFirst().orElse(null);
     }
 
     /**
