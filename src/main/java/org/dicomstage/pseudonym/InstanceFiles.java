@@ -35,8 +35,14 @@ import java.util.Set;
  */
 final class InstanceFiles {
 
+    /**
+     * Read first: enough for a CT or MR header without large private blocks. Most of it is pixel data we do not
+     * need, so a larger first read only costs copies; a header that does not fit is read again with
+     * {@link #LONG_HEADER_PREFIX}.
+     */
+    private static final int HEADER_PREFIX = 16 * 1024;
     /** Enough for any header we have seen; a longer one takes the general path, which reads the whole file. */
-    private static final int HEADER_PREFIX = 64 * 1024;
+    private static final int LONG_HEADER_PREFIX = 64 * 1024;
     private static final String SOURCE_AE = "DICOMSTAGE";
 
     /** Turns a source dataset, named for errors, into its pseudonymized copy; null sends it the general path. */
@@ -63,6 +69,11 @@ final class InstanceFiles {
             byte[] prefix = new byte[(int) Math.min(size, HEADER_PREFIX)];
             readFully(source, prefix);
             PixelDataDigest.NativeRange pixels = PixelDataDigest.locateNative(prefix, size, in.toString());
+            if (pixels == null && size > prefix.length) {
+                prefix = new byte[(int) Math.min(size, LONG_HEADER_PREFIX)];
+                readFully(source, prefix);
+                pixels = PixelDataDigest.locateNative(prefix, size, in.toString());
+            }
             if (pixels == null) {
                 return null;
             }
@@ -85,7 +96,7 @@ final class InstanceFiles {
             output.removeGroupLengthAttributes();
             output.removeMetaInformationHeaderAttributes();
             FileMetaInformation.addFileMetaInformation(output, ts, SOURCE_AE);
-            ByteArrayOutputStream encoded = new ByteArrayOutputStream(prefix.length + 4096);
+            ByteArrayOutputStream encoded = new ByteArrayOutputStream(pixels.valueOffset() + 4096);
             output.write(encoded, ts, true, false);
             byte[] header = encoded.toByteArray();
             // The written header must end exactly where the value starts, with the same length declared.

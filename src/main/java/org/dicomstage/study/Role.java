@@ -5,5 +5,10 @@ package org.dicomstage.study;
  * the study's audit trail, which coordinators and admins may and researchers may not.
  */
 public enum Role {
-    RESEARCHER, COORDINATOR, ADMIN
+    RESEARCHER, COORDINATOR, ADMIN;
+
+    /** Coordinators and admins oversee a study: its processes, incidents and settings, beyond their own requests. */
+    public boolean overseesStudy() {
+        return this == COORDINATOR || this == ADMIN;
+    }
 }

@@ -36,6 +36,12 @@ interface StagingRequestRepository extends JpaRepository<StagingRequest, Long> {
     @Query("select r from StagingRequest r join fetch r.study where r.id = :id")
     Optional<StagingRequest> findWithStudy(long id);
 
+    /** The request ids of many process instances in one query: a page of the process list asks once. */
+    @Query("""
+            select r.processInstanceKey, min(r.id) from StagingRequest r
+            where r.processInstanceKey in :processInstanceKeys group by r.processInstanceKey""")
+    List<Object[]> firstRequestIdsOf(java.util.Collection<Long> processInstanceKeys);
+
     /**
      * Binds an open request to a process unless another process owns it: a conditional update, so of two callers
      * at once only one wins.

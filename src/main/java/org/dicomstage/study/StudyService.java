@@ -68,6 +68,13 @@ public class StudyService {
         return memberships.findByUsername(username).stream().map(StudyService::summary).toList();
     }
 
+    /** The identifiers of the studies the user coordinates or administers. */
+    @Transactional(readOnly = true)
+    public Set<String> studiesOverseenBy(String username) {
+        return memberships.findByUsername(username).stream().filter(m -> m.role().overseesStudy())
+                .map(m -> m.study().identifier()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
     /** Makes a study the user's working study: needs LOOKUP and a DICOM-enabled study. */
     public StudySummary activateStudy(String username, String studyIdentifier) {
         Membership membership = require(username, studyIdentifier, Right.LOOKUP, null);
@@ -445,6 +452,19 @@ public class StudyService {
     @Transactional(readOnly = true)
     public List<StagingRequestView> requestsOf(long processInstanceKey) {
         return requests.findByProcessInstance(processInstanceKey).stream().map(this::view).toList();
+    }
+
+    /** For each of these process instances that owns a request, its first request's id: one query for a page. */
+    @Transactional(readOnly = true)
+    public Map<Long, Long> firstRequestIdsOf(java.util.Collection<Long> processInstanceKeys) {
+        if (processInstanceKeys.isEmpty()) {
+            return Map.of();
+        }
+        Map<Long, Long> ids = new java.util.HashMap<>();
+        for (Object[] row : requests.firstRequestIdsOf(processInstanceKeys)) {
+            ids.put((Long) row[0], (Long) row[1]);
+        }
+        return ids;
     }
 
     // ---------------------------------------------------------------- audit

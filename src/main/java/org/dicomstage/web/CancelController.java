@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import org.dicomstage.study.AuditActions;
 import org.dicomstage.study.RequestOutcome;
-import org.dicomstage.study.Role;
 import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StudyService;
 import org.dicomstage.workflow.StudyTenants;
@@ -167,7 +166,7 @@ class CancelController {
             return;
         }
         boolean coordinator = studies.studiesOf(user).stream().anyMatch(s -> s.identifier()
-                .equals(request.studyIdentifier()) && (s.role() == Role.COORDINATOR || s.role() == Role.ADMIN));
+                .equals(request.studyIdentifier()) && s.role().overseesStudy());
         if (!coordinator) {
             studies.record(user, AuditActions.ACCESS_DENIED, request.studyIdentifier(), request.pid(),
                     "cancel request " + request.id() + ": neither its requester nor a coordinator of the study");

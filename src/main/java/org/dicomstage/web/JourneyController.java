@@ -11,7 +11,6 @@ import org.dicomstage.study.AuditActions;
 import org.dicomstage.study.Cancellation;
 import org.dicomstage.study.RequestOutcome;
 import org.dicomstage.study.Right;
-import org.dicomstage.study.Role;
 import org.dicomstage.study.SeriesStatus;
 import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StagingSeriesView;
@@ -103,7 +102,7 @@ class JourneyController {
                 : requests.getFirst().studyIdentifier();
         requireVisible(user, processInstanceKey, requests, process, study);
         boolean coordinator = study != null && studies.studiesOf(user).stream().anyMatch(s -> s.identifier()
-                .equals(study) && (s.role() == Role.COORDINATOR || s.role() == Role.ADMIN));
+                .equals(study) && s.role().overseesStudy());
         Set<String> active = process == null ? Set.of() : process.activeElements();
         boolean incident = process != null && !process.incidents().isEmpty();
 

@@ -10,13 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.dicomstage.study.AuditActions;
 import org.dicomstage.study.RequestOutcome;
-import org.dicomstage.study.Role;
 import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StudyService;
-import org.dicomstage.study.StudySummary;
 import org.dicomstage.workflow.ProcessDefinition.Elements;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -176,15 +173,10 @@ class ProcessController {
             throw deny(user, null, "process instance " + key + ": not found", reason);
         }
         String study = detail.instance().studyId();
-        if (study == null || !coordinated(user).contains(study)) {
+        if (study == null || !studies.studiesOverseenBy(user).contains(study)) {
             throw deny(user, study, "process instance " + key + ": not a coordinator of its study", reason);
         }
         return detail;
-    }
-
-    private Set<String> coordinated(String user) {
-        return studies.studiesOf(user).stream().filter(s -> s.role() == Role.COORDINATOR || s.role() == Role.ADMIN)
-                .map(StudySummary::identifier).collect(Collectors.toSet());
     }
 
     private ApiErrors.Forbidden deny(String user, String study, String detail, String reason) {

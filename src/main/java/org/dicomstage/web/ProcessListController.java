@@ -6,12 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.dicomstage.study.AuditActions;
-import org.dicomstage.study.Role;
-import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StudyService;
-import org.dicomstage.study.StudySummary;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -60,7 +56,7 @@ class ProcessListController {
                   @RequestParam(defaultValue = "0") int page,
                   @RequestParam(defaultValue = "" + DEFAULT_SIZE) int size,
                   Principal user) {
-        Set<String> coordinated = coordinated(user.getName());
+        Set<String> coordinated = studies.studiesOverseenBy(user.getName());
         Set<String> shown = coordinated;
         if (study != null && !study.isBlank()) {
             String asked = Ids.study(study.strip());
@@ -77,8 +73,10 @@ class ProcessListController {
         }
         ProcessInstances.Page found = instances.page(query);
         Instant now = Instant.now();
+        java.util.Map<Long, Long> requests = studies.firstRequestIdsOf(found.items().stream()
+                .map(ProcessInstances.Instance::key).toList());
         List<ProcessController.Row> rows = found.items().stream()
-                .map(i -> ProcessController.Row.of(i, requestOf(i.key()), now)).toList();
+                .map(i -> ProcessController.Row.of(i, requests.get(i.key()), now)).toList();
         return new ListPage(rows, page, size, found.total(), found.totalCapped());
     }
 
@@ -108,16 +106,6 @@ class ProcessListController {
                 : Ids.query("subject", subject.strip());
         return new ProcessInstances.Query(shown, wantedState, incidents, wantedSubject, startedFrom, startedBefore,
                 order, page, size);
-    }
-
-    /** The staging request an instance owns, if any: looked up for the rows of one page only. */
-    private Long requestOf(long processInstanceKey) {
-        return studies.requestsOf(processInstanceKey).stream().map(StagingRequestView::id).findFirst().orElse(null);
-    }
-
-    private Set<String> coordinated(String user) {
-        return studies.studiesOf(user).stream().filter(s -> s.role() == Role.COORDINATOR || s.role() == Role.ADMIN)
-                .map(StudySummary::identifier).collect(Collectors.toSet());
     }
 
     /**

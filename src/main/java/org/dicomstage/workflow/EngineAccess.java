@@ -74,7 +74,7 @@ record EngineAccess(Map<String, Tenant> tenants, Map<Resource, Map<String, Set<P
 
     private static void grant(Map<Resource, Map<String, Set<PermissionType>>> grants, StudyMembers.Member member) {
         boolean tasks = member.rights().contains(Right.STAGE) || member.rights().contains(Right.REVIEW);
-        boolean oversight = member.role() == Role.COORDINATOR || member.role() == Role.ADMIN;
+        boolean oversight = member.role().overseesStudy();
         if (tasks) {
             add(grants, TASKLIST, member, PermissionType.ACCESS);
             add(grants, PROCESS, member, PermissionType.READ_PROCESS_DEFINITION, PermissionType.READ_USER_TASK,

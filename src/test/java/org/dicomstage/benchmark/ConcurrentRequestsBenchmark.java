@@ -41,15 +41,7 @@ class ConcurrentRequestsBenchmark {
 
     @Test
     void concurrentRequests() {
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(DicomStageApplication.class,
-                ZptHarnessConfiguration.class, DemoStudyData.class)
-                .web(WebApplicationType.NONE)
-                .initializers(new ZptEngineInitializer(), context -> context.getEnvironment().getPropertySources()
-                        .addFirst(new MapPropertySource("benchmark", Map.of(
-                                "dicomstage.nodes.study0.storage-directory", temp.resolve("study0").toString(),
-                                "dicomstage.nodes.project.storage-directory", temp.resolve("project").toString(),
-                                "dicomstage.nodes.holding.storage-directory", temp.resolve("holding").toString()))))
-                .run()) {
+        try (ConfigurableApplicationContext app = embeddedDefaults(temp, Map.of())) {
             DicomNodeRegistry nodes = app.getBean(DicomNodeRegistry.class);
             ConcurrentRequests.seed(nodes.archive(DemoStudyData.STUDY0_NODE).orElseThrow(), temp.resolve("generated"),
                     REQUESTS, INSTANCES);
@@ -64,4 +56,22 @@ class ConcurrentRequestsBenchmark {
             assertThat(outcome.completed()).hasSize(REQUESTS);
         }
     }
+
+    /**
+     * The application on the embedded defaults (in-memory engine, embedded archives under {@code root}, H2, demo
+     * data), without the web server, with {@code properties} on top: what both request benchmarks measure.
+     */
+    static ConfigurableApplicationContext embeddedDefaults(Path root, Map<String, Object> properties) {
+        Map<String, Object> p = new java.util.HashMap<>(properties);
+        p.put("dicomstage.nodes.study0.storage-directory", root.resolve("study0").toString());
+        p.put("dicomstage.nodes.project.storage-directory", root.resolve("project").toString());
+        p.put("dicomstage.nodes.holding.storage-directory", root.resolve("holding").toString());
+        return new SpringApplicationBuilder(DicomStageApplication.class, ZptHarnessConfiguration.class,
+                DemoStudyData.class)
+                .web(WebApplicationType.NONE)
+                .initializers(new ZptEngineInitializer(), context -> context.getEnvironment().getPropertySources()
+                        .addFirst(new MapPropertySource("benchmark", p)))
+                .run();
+    }
+
 }

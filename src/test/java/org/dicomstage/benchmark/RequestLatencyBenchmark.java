@@ -25,20 +25,14 @@ import io.camunda.zeebe.protocol.record.value.BpmnElementType;
 import io.camunda.zeebe.protocol.record.value.JobBatchRecordValue;
 import io.camunda.zeebe.protocol.record.value.ProcessInstanceRecordValue;
 import io.camunda.zeebe.protocol.record.value.UserTaskRecordValue;
-import org.dicomstage.DicomStageApplication;
 import org.dicomstage.dicom.DicomNodeRegistry;
 import org.dicomstage.study.DemoStudyData;
 import org.dicomstage.workflow.ConcurrentRequests;
 import org.dicomstage.workflow.ProcessDefinition.Elements;
-import org.dicomstage.workflow.ZptEngineInitializer;
-import org.dicomstage.workflow.ZptHarnessConfiguration;
 import org.dicomstage.workflow.ZptUserTasks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.MapPropertySource;
 
 /**
  * The latency of one staging request at a time, with the job workers on job streaming (the default) and on polling
@@ -90,17 +84,8 @@ class RequestLatencyBenchmark {
 
     /** Requests for subjects {@code first} .. {@code first + REQUESTS}, one after the other, in a fresh context. */
     private List<Latency> run(int first, Map<String, Object> properties) {
-        Map<String, Object> p = new HashMap<>(properties);
         Path root = temp.resolve("from-" + first);
-        p.put("dicomstage.nodes.study0.storage-directory", root.resolve("study0").toString());
-        p.put("dicomstage.nodes.project.storage-directory", root.resolve("project").toString());
-        p.put("dicomstage.nodes.holding.storage-directory", root.resolve("holding").toString());
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(DicomStageApplication.class,
-                ZptHarnessConfiguration.class, DemoStudyData.class)
-                .web(WebApplicationType.NONE)
-                .initializers(new ZptEngineInitializer(), context -> context.getEnvironment().getPropertySources()
-                        .addFirst(new MapPropertySource("benchmark", p)))
-                .run()) {
+        try (ConfigurableApplicationContext app = ConcurrentRequestsBenchmark.embeddedDefaults(root, properties)) {
             DicomNodeRegistry nodes = app.getBean(DicomNodeRegistry.class);
             ZeebeTestEngine engine = app.getBean(ZeebeTestEngine.class);
             CamundaClient client = app.getBean(CamundaClient.class);

@@ -77,6 +77,41 @@ class PseudonymizeFilesTest {
         assertThat(spliced.transferSyntaxUID()).isEqualTo(transferSyntaxOf(in));
     }
 
+    /** The first read of a file is short; a header longer than it is read again, not sent the slow way. */
+    @Test
+    void aHeaderLongerThanTheFirstReadIsStillSpliced() throws Exception {
+        AttributeList list = DicomFiles.read(SharedData.rtSet().resolve("CT").resolve("CT.1.dcm"));
+        com.pixelmed.dicom.SequenceAttribute references = new com.pixelmed.dicom.SequenceAttribute(
+                TagFromName.ReferencedImageSequence);
+        for (int i = 0; i < 400; i++) {
+            AttributeList item = new AttributeList();
+            com.pixelmed.dicom.Attribute sop = new com.pixelmed.dicom.UniqueIdentifierAttribute(
+                    TagFromName.ReferencedSOPInstanceUID);
+            sop.addValue("1.2.826.0.1.3680043.8.498.1000000000000000000000000000000000" + i);
+            item.put(sop);
+            com.pixelmed.dicom.Attribute sopClass = new com.pixelmed.dicom.UniqueIdentifierAttribute(
+                    TagFromName.ReferencedSOPClassUID);
+            sopClass.addValue(com.pixelmed.dicom.SOPClass.CTImageStorage);
+            item.put(sopClass);
+            references.addItem(item);
+        }
+        list.put(references);
+        list.removeGroupLengthAttributes();
+        list.removeMetaInformationHeaderAttributes();
+        com.pixelmed.dicom.FileMetaInformation.addFileMetaInformation(list,
+                com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, "TEST");
+        Path in = out.resolve("long-header.dcm");
+        list.write(in.toFile(), com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, true, true);
+        Pseudonymizer pseudonymizer = Fixtures.rtResearch("SUBJ-001");
+
+        org.dicomstage.dicom.SplicedInstance spliced = pseudonymizer.prepare(in);
+
+        assertThat(spliced).as("native pixel data after a long header is spliced").isNotNull();
+        assertThat(spliced.head().length).as("the header is longer than the first read").isGreaterThan(16 * 1024);
+        pseudonymizer.pseudonymize(in, out.resolve("written.dcm"));
+        assertThat(PixelDataDigest.sha256(out.resolve("written.dcm"))).isEqualTo(PixelDataDigest.sha256(in));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"JPEG2000.dcm", "MR_small_RLE.dcm", "image_dfl.dcm", "CT_small.dcm",
             "ExplVR_LitEndNoMeta.dcm"})

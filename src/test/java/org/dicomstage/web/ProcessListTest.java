@@ -66,6 +66,12 @@ class ProcessListTest {
         }
         // Ended, so they wait for nobody; still newer instances of B than A's one.
         busy.forEach(key -> camunda.newCancelInstanceCommand(key).send().join());
+        // One of them owns a staging request: its row links to it, the others to none.
+        long withRequest = busy.iterator().next();
+        long requestId = studies.createStagingRequest(new org.dicomstage.study.NewStagingRequest(
+                DemoStudyData.RESEARCHER, DemoStudyData.RT_HN_2026, DemoStudyData.pid(20),
+                "1.2.826.0.1.3680043.10.9.20." + System.nanoTime()));
+        assertThat(studies.bindProcess(requestId, withRequest)).isTrue();
 
         // A's coordinator: exactly A's one instance, even asked for 200 at once, newest first.
         JsonNode quietList = list(QUIET_COORDINATOR, Map.of("size", "200"));
@@ -86,6 +92,7 @@ class ProcessListTest {
 
         // B's coordinator pages through all of B's instances, 50 at a time, and never meets A's.
         List<Long> seen = new ArrayList<>();
+        Map<Long, String> requestColumn = new java.util.HashMap<>();
         long total = -1;
         for (int page = 0; total < 0 || (long) page * 50 < total; page++) {
             JsonNode p = list(DemoStudyData.COORDINATOR, Map.of("page", Integer.toString(page),
@@ -93,7 +100,12 @@ class ProcessListTest {
             total = p.path("total").asLong();
             assertThat(p.path("items").size()).isLessThanOrEqualTo(50);
             seen.addAll(keys(p));
+            p.path("items").forEach(row -> requestColumn.put(Long.parseLong(row.path("key").asText()),
+                    row.path("requestId").asText()));
         }
+        assertThat(requestColumn.get(withRequest)).isEqualTo(Long.toString(requestId));
+        assertThat(requestColumn.entrySet()).filteredOn(e -> e.getKey() != withRequest)
+                .allSatisfy(e -> assertThat(e.getValue()).isEqualTo("null"));
         assertThat(seen).hasSize((int) total).doesNotHaveDuplicates().containsAll(busy).doesNotContain(quiet);
         JsonNode terminated = list(DemoStudyData.COORDINATOR, Map.of("state", "TERMINATED", "size", "200",
                 "startedFrom", before.toString()));

@@ -130,29 +130,9 @@ class WebUiBrowserIT {
     @Test
     void researcherFollowsStagingSeriesBySeriesThenCancelsWithAReasonAndSeesTheEnd() {
         String study0Study = "1.2.826.0.1.3680043.10.9.15";
-        long request = studies.createStagingRequest(new NewStagingRequest(DemoStudyData.RESEARCHER,
-                DemoStudyData.RT_HN_2026, DemoStudyData.pid(15), study0Study));
-        long instance = camunda.newCreateInstanceCommand().bpmnProcessId("create-project-specific-dicom")
-                .latestVersion().variables(java.util.Map.of("requestedBy", DemoStudyData.RESEARCHER,
-                        "studyId", DemoStudyData.RT_HN_2026, "selectedSubjectIds", List.of("HN-015"),
-                        "study0StudyInstanceUid", study0Study, "stagingRequestId", request))
-                .send().join().getProcessInstanceKey();
-        assertThat(studies.bindProcess(request, instance)).isTrue();
-        completeJob(instance, "dicomstage.check-access", java.util.Map.of("studyName", "Adaptive RT",
-                "enrolledSubjects", List.of(), "cancelKey", Long.toString(instance)));
-        List<java.util.Map<String, Object>> series = List.of(
-                seriesObject(study0Study, ".1", "CT", "Planning CT", 120, request),
-                seriesObject(study0Study, ".2", "RTSTRUCT", "Contours", 1, request),
-                seriesObject(study0Study, ".3", "RTPLAN", "Plan A", 1, request));
-        completeJob(instance, "dicomstage.query-study0", java.util.Map.of("seriesTable", series,
-                "availableSeries", series, "seriesOptions", List.of(), "rtTree", List.of()));
-        tasks.complete(awaitOpenTask(instance, "PickSeries").key(),
-                java.util.Map.of("pickedSeriesUids", List.of(study0Study + ".3")));
-        completeJob(instance, "dicomstage.expand-selection", java.util.Map.of("expandedSelection", series,
-                "selectionOptions", List.of(), "confirmedSeriesUids", series.stream()
-                        .map(s -> s.get("seriesInstanceUid")).toList(), "selectionWarnings", ""));
-        tasks.complete(awaitOpenTask(instance, "ConfirmSelection").key(), java.util.Map.of("confirmedSeriesUids",
-                series.stream().map(s -> s.get("seriesInstanceUid")).toList()));
+        StagingJourney journey = threeSeriesConfirmed(study0Study, "HN-015", 15);
+        long request = journey.request();
+        long instance = journey.instance();
         // What the stage-series workers have recorded so far: one series half-way, one staged, and one whose
         // archive refused the connection, retried by the engine in 20 s.
         studies.addSeries(request, List.of(new SeriesSelection(study0Study, study0Study + ".3", "RTPLAN", "Plan A", 1)),
@@ -772,29 +752,9 @@ class WebUiBrowserIT {
     @Test
     void coordinatorSeesStagingCountsAndCancelsAnInstanceWithARequest() {
         String study0Study = "1.2.826.0.1.3680043.10.9.16";
-        long request = studies.createStagingRequest(new NewStagingRequest(DemoStudyData.RESEARCHER,
-                DemoStudyData.RT_HN_2026, DemoStudyData.pid(16), study0Study));
-        long instance = camunda.newCreateInstanceCommand().bpmnProcessId("create-project-specific-dicom")
-                .latestVersion().variables(java.util.Map.of("requestedBy", DemoStudyData.RESEARCHER,
-                        "studyId", DemoStudyData.RT_HN_2026, "selectedSubjectIds", List.of("HN-016"),
-                        "study0StudyInstanceUid", study0Study, "stagingRequestId", request))
-                .send().join().getProcessInstanceKey();
-        assertThat(studies.bindProcess(request, instance)).isTrue();
-        completeJob(instance, "dicomstage.check-access", java.util.Map.of("studyName", "Adaptive RT",
-                "enrolledSubjects", List.of(), "cancelKey", Long.toString(instance)));
-        List<java.util.Map<String, Object>> series = List.of(
-                seriesObject(study0Study, ".1", "CT", "Planning CT", 120, request),
-                seriesObject(study0Study, ".2", "RTSTRUCT", "Contours", 1, request),
-                seriesObject(study0Study, ".3", "RTPLAN", "Plan A", 1, request));
-        completeJob(instance, "dicomstage.query-study0", java.util.Map.of("seriesTable", series,
-                "availableSeries", series, "seriesOptions", List.of(), "rtTree", List.of()));
-        tasks.complete(awaitOpenTask(instance, "PickSeries").key(),
-                java.util.Map.of("pickedSeriesUids", List.of(study0Study + ".3")));
-        completeJob(instance, "dicomstage.expand-selection", java.util.Map.of("expandedSelection", series,
-                "selectionOptions", List.of(), "confirmedSeriesUids", series.stream()
-                        .map(s -> s.get("seriesInstanceUid")).toList(), "selectionWarnings", ""));
-        tasks.complete(awaitOpenTask(instance, "ConfirmSelection").key(), java.util.Map.of("confirmedSeriesUids",
-                series.stream().map(s -> s.get("seriesInstanceUid")).toList()));
+        StagingJourney journey = threeSeriesConfirmed(study0Study, "HN-016", 16);
+        long request = journey.request();
+        long instance = journey.instance();
         // Of the three series: one staged, two failed for good.
         List<io.camunda.client.api.response.ActivatedJob> staging = org.dicomstage.testing.Poll.until(
                 Duration.ofSeconds(20), () -> {
@@ -946,4 +906,39 @@ class WebUiBrowserIT {
     private void screenshot(String name) {
         HeadlessChromium.screenshot(browser, "%s-%02d-%s.png".formatted(test, ++step, name));
     }
+
+    private record StagingJourney(long request, long instance) {
+    }
+
+    /**
+     * A request of the researcher for one Study0 study, its process driven to staging with three series confirmed
+     * (CT ".1", RTSTRUCT ".2", RTPLAN ".3"): the workers' jobs before staging completed here by hand.
+     */
+    private StagingJourney threeSeriesConfirmed(String study0Study, String subject, int pid) {
+        long request = studies.createStagingRequest(new NewStagingRequest(DemoStudyData.RESEARCHER,
+                DemoStudyData.RT_HN_2026, DemoStudyData.pid(pid), study0Study));
+        long instance = camunda.newCreateInstanceCommand().bpmnProcessId("create-project-specific-dicom")
+                .latestVersion().variables(java.util.Map.of("requestedBy", DemoStudyData.RESEARCHER,
+                        "studyId", DemoStudyData.RT_HN_2026, "selectedSubjectIds", List.of(subject),
+                        "study0StudyInstanceUid", study0Study, "stagingRequestId", request))
+                .send().join().getProcessInstanceKey();
+        assertThat(studies.bindProcess(request, instance)).isTrue();
+        completeJob(instance, "dicomstage.check-access", java.util.Map.of("studyName", "Adaptive RT",
+                "enrolledSubjects", List.of(), "cancelKey", Long.toString(instance)));
+        List<java.util.Map<String, Object>> series = List.of(
+                seriesObject(study0Study, ".1", "CT", "Planning CT", 120, request),
+                seriesObject(study0Study, ".2", "RTSTRUCT", "Contours", 1, request),
+                seriesObject(study0Study, ".3", "RTPLAN", "Plan A", 1, request));
+        completeJob(instance, "dicomstage.query-study0", java.util.Map.of("seriesTable", series,
+                "availableSeries", series, "seriesOptions", List.of(), "rtTree", List.of()));
+        tasks.complete(awaitOpenTask(instance, "PickSeries").key(),
+                java.util.Map.of("pickedSeriesUids", List.of(study0Study + ".3")));
+        completeJob(instance, "dicomstage.expand-selection", java.util.Map.of("expandedSelection", series,
+                "selectionOptions", List.of(), "confirmedSeriesUids", series.stream()
+                        .map(s -> s.get("seriesInstanceUid")).toList(), "selectionWarnings", ""));
+        tasks.complete(awaitOpenTask(instance, "ConfirmSelection").key(), java.util.Map.of("confirmedSeriesUids",
+                series.stream().map(s -> s.get("seriesInstanceUid")).toList()));
+        return new StagingJourney(request, instance);
+    }
+
 }
