@@ -46,6 +46,9 @@ public final class ZptUserTasks implements UserTasks {
     private final Map<Long, Map<String, String>> elementNames = new ConcurrentHashMap<>();
 
     private final Duration settle;
+    /** What the records read so far say, and how many that is. */
+    private final Snapshot state = new Snapshot();
+    private int replayed;
 
     public ZptUserTasks(ZeebeTestEngine engine) {
         this(engine, SETTLE_TIMEOUT);
@@ -102,7 +105,7 @@ public final class ZptUserTasks implements UserTasks {
     }
 
     private void send(Intent intent, long userTaskKey, UserTaskRecord command) {
-        long before = lastPosition();
+        int before = records().size();
         command.setUserTaskKey(userTaskKey);
         writer.write(ValueType.USER_TASK, intent, userTaskKey, command);
         awaitOutcome(intent, userTaskKey, before);
@@ -114,13 +117,16 @@ public final class ZptUserTasks implements UserTasks {
      * The command has no gRPC caller to answer, so its outcome is read from the log: the engine's final event
      * for it, or a rejection (unknown task, claimed by someone else, ...) or a task listener's denial.
      */
-    private void awaitOutcome(Intent intent, long userTaskKey, long after) {
+    private void awaitOutcome(Intent intent, long userTaskKey, int from) {
         Intent done = intent == UserTaskIntent.COMPLETE ? UserTaskIntent.COMPLETED : UserTaskIntent.ASSIGNED;
         long deadline = System.nanoTime() + OUTCOME_TIMEOUT.toNanos();
+        int next = from;
         while (System.nanoTime() < deadline) {
-            for (Record<?> record : engine.getRecordStreamSource().getRecords()) {
-                if (record.getPosition() <= after || record.getValueType() != ValueType.USER_TASK
-                        || record.getKey() != userTaskKey) {
+            // Only the records written since the command: the stream of a busy engine is long.
+            List<Record<?>> all = records();
+            for (; next < all.size(); next++) {
+                Record<?> record = all.get(next);
+                if (record.getValueType() != ValueType.USER_TASK || record.getKey() != userTaskKey) {
                     continue;
                 }
                 if (record.getRecordType() == RecordType.COMMAND_REJECTION && record.getIntent() == intent) {
@@ -144,12 +150,13 @@ public final class ZptUserTasks implements UserTasks {
                 + OUTCOME_TIMEOUT);
     }
 
-    private long lastPosition() {
-        long last = -1;
-        for (Record<?> record : engine.getRecordStreamSource().getRecords()) {
-            last = Math.max(last, record.getPosition());
-        }
-        return last;
+    /**
+     * The engine's records so far, oldest first. The engine appends to this list and never changes what it holds,
+     * so a reader that remembers how far it got reads only what is new.
+     */
+    @SuppressWarnings("unchecked")
+    private List<Record<?>> records() {
+        return (List<Record<?>>) (List<?>) engine.getRecordStreamSource().getRecords();
     }
 
     /**
@@ -179,24 +186,28 @@ public final class ZptUserTasks implements UserTasks {
         }
     }
 
-    /** One pass over the record stream, replaying user task, variable, form and process events. */
+    /**
+     * The state of user tasks, replayed from user task, variable, form and process events: only the records added
+     * since the last call are read, so a call costs what happened meanwhile, not everything since the start.
+     */
     private Snapshot snapshot() {
         awaitIdle(settle);
-        Snapshot s = new Snapshot();
-        for (Record<?> record : engine.getRecordStreamSource().getRecords()) {
+        List<Record<?>> all = records();
+        for (; replayed < all.size(); replayed++) {
+            Record<?> record = all.get(replayed);
             if (record.getRecordType() != RecordType.EVENT) {
                 continue;
             }
             switch (record.getValueType()) {
-                case USER_TASK -> s.userTask(record.getIntent(), (UserTaskRecordValue) record.getValue());
+                case USER_TASK -> state.userTask(record.getIntent(), (UserTaskRecordValue) record.getValue());
                 case VARIABLE -> {
                     VariableRecordValue v = (VariableRecordValue) record.getValue();
-                    s.variables.computeIfAbsent(v.getScopeKey(), k -> new LinkedHashMap<>()).put(v.getName(),
+                    state.variables.computeIfAbsent(v.getScopeKey(), k -> new LinkedHashMap<>()).put(v.getName(),
                             v.getValue());
                 }
                 case FORM -> {
                     FormMetadataValue f = (FormMetadataValue) record.getValue();
-                    s.formIds.put(f.getFormKey(), f.getFormId());
+                    state.formIds.put(f.getFormKey(), f.getFormId());
                 }
                 case PROCESS -> {
                     Process p = (Process) record.getValue();
@@ -206,7 +217,7 @@ public final class ZptUserTasks implements UserTasks {
                 }
             }
         }
-        return s;
+        return state;
     }
 
     private static Map<String, String> names(byte[] bpmn) {
