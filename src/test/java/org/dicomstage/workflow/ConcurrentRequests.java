@@ -63,9 +63,22 @@ public final class ConcurrentRequests {
         return run(client, tasks, 1, subjects, timeout);
     }
 
+    /** Who answers the user tasks. */
+    public enum Users {
+        /** One loop answers every task, one after the other, each waiting for the engine to take it. */
+        ONE_DRIVER,
+        /** Each request's researcher answers their own tasks, at the same time as the others. */
+        ONE_PER_REQUEST
+    }
+
     /** Requests for the subjects numbered {@code first} to {@code first + subjects - 1}, all at once. */
     public static Outcome run(CamundaClient client, UserTasks tasks, int first, int subjects, Duration timeout) {
-        Map<Long, String> subjectOf = new LinkedHashMap<>();
+        return run(client, tasks, first, subjects, timeout, Users.ONE_DRIVER);
+    }
+
+    public static Outcome run(CamundaClient client, UserTasks tasks, int first, int subjects, Duration timeout,
+            Users users) {
+        Map<Long, String> subjectOf = new java.util.concurrent.ConcurrentHashMap<>();
         Map<Long, Long> startedAt = new HashMap<>();
         for (int n = first; n < first + subjects; n++) {
             long instance = client.newCreateInstanceCommand().bpmnProcessId(ProcessDefinition.PROCESS_ID)
@@ -74,57 +87,98 @@ public final class ConcurrentRequests {
             subjectOf.put(instance, "HN-%03d".formatted(n));
             startedAt.put(instance, System.nanoTime());
         }
-        List<Duration> completed = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
+        List<Duration> completed = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        // Tasks being answered: still open until the engine has taken the answer, and not to be answered twice.
+        java.util.Set<Long> answering = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.ExecutorService researchers = users == Users.ONE_PER_REQUEST
+                ? java.util.concurrent.Executors.newFixedThreadPool(subjects) : null;
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (completed.size() + failures.size() < subjects) {
-            if (System.nanoTime() > deadline) {
-                subjectOf.forEach((instance, subject) -> failures.add(subject + ": not done within " + timeout
-                        + ", open tasks " + tasks.open(instance).stream().map(UserTask::elementId).toList()));
-                break;
-            }
-            boolean answered = false;
-            for (UserTask task : tasks.open()) {
-                String subject = subjectOf.get(task.processInstanceKey());
-                if (subject == null) {
-                    continue; // someone else's instance, or one already counted
+        try {
+            while (completed.size() + failures.size() < subjects) {
+                if (System.nanoTime() > deadline) {
+                    subjectOf.forEach((instance, subject) -> failures.add(subject + ": not done within " + timeout
+                            + ", open tasks " + tasks.open(instance).stream().map(UserTask::elementId).toList()));
+                    break;
                 }
-                answered = true;
-                switch (task.elementId()) {
-                    case Elements.ACTIVATE_STUDY -> tasks.complete(task.key(),
-                            Map.of(Variables.STUDY_ID, DemoStudyData.RT_HN_2026));
-                    case Elements.SELECT_PATIENT -> tasks.complete(task.key(), Map.of(
-                            Variables.SUBJECT_SELECTION_MODE, Decisions.ONE_SUBJECT, Variables.SUBJECT_ID, subject));
-                    case Elements.PICK_SERIES -> {
-                        @SuppressWarnings("unchecked")
-                        var table = (List<Map<String, Object>>) task.variables().get(Variables.SERIES_TABLE);
-                        tasks.complete(task.key(), Map.of(Variables.PICKED_SERIES_UIDS,
-                                table.stream().map(r -> r.get("seriesInstanceUid")).toList()));
+                boolean answered = false;
+                for (UserTask task : tasks.open()) {
+                    String subject = subjectOf.get(task.processInstanceKey());
+                    if (subject == null || !answering.add(task.key())) {
+                        continue; // someone else's instance, one already counted, or an answer on its way
                     }
-                    case Elements.CONFIRM_SELECTION -> tasks.complete(task.key(), Map.of(
-                            Variables.CONFIRMED_SERIES_UIDS, task.variables().get(Variables.CONFIRMED_SERIES_UIDS)));
-                    case Elements.REVIEW_STAGED_COPY -> {
-                        Duration took = Duration.ofNanos(System.nanoTime() - startedAt.get(task.processInstanceKey()));
-                        subjectOf.remove(task.processInstanceKey());
-                        if (Boolean.TRUE.equals(task.variables().get(Variables.VERIFIED))) {
-                            completed.add(took);
-                            tasks.complete(task.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
-                        } else {
-                            failures.add(subject + ": not verified, " + task.variables().get(
-                                    Variables.STAGING_PROBLEMS));
+                    answered = true;
+                    Runnable answer = answer(task, subject, tasks, subjectOf, startedAt, completed, failures);
+                    Runnable done = () -> {
+                        try {
+                            if (answer != null) {
+                                answer.run();
+                            }
+                        } catch (RuntimeException e) {
+                            failures.add(subject + ": " + task.elementId() + " not taken: " + e.getMessage());
+                            subjectOf.remove(task.processInstanceKey());
+                        } finally {
+                            answering.remove(task.key());
                         }
-                    }
-                    default -> {
-                        subjectOf.remove(task.processInstanceKey());
-                        failures.add(subject + ": unexpected task " + task.elementId() + " " + task.variables()
-                                .getOrDefault(Variables.STAGING_PROBLEMS, ""));
+                    };
+                    if (researchers != null) {
+                        researchers.execute(done);
+                    } else {
+                        done.run();
                     }
                 }
+                if (!answered) {
+                    Poll.pause(researchers != null ? 10 : 50);
+                }
             }
-            if (!answered) {
-                Poll.pause(50);
+        } finally {
+            if (researchers != null) {
+                researchers.shutdown(); // the last answers (Accept) still reach the engine
+                try {
+                    researchers.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
-        return new Outcome(completed, failures);
+        return new Outcome(List.copyOf(completed), List.copyOf(failures));
+    }
+
+    /**
+     * What the researcher does with an open task, or null when there is nothing to send. A request's time is
+     * taken here, when its review task is first seen.
+     */
+    private static Runnable answer(UserTask task, String subject, UserTasks tasks, Map<Long, String> subjectOf,
+            Map<Long, Long> startedAt, List<Duration> completed, List<String> failures) {
+        return switch (task.elementId()) {
+            case Elements.ACTIVATE_STUDY -> () -> tasks.complete(task.key(),
+                    Map.of(Variables.STUDY_ID, DemoStudyData.RT_HN_2026));
+            case Elements.SELECT_PATIENT -> () -> tasks.complete(task.key(), Map.of(
+                    Variables.SUBJECT_SELECTION_MODE, Decisions.ONE_SUBJECT, Variables.SUBJECT_ID, subject));
+            case Elements.PICK_SERIES -> {
+                @SuppressWarnings("unchecked")
+                var table = (List<Map<String, Object>>) task.variables().get(Variables.SERIES_TABLE);
+                yield () -> tasks.complete(task.key(), Map.of(Variables.PICKED_SERIES_UIDS,
+                        table.stream().map(r -> r.get("seriesInstanceUid")).toList()));
+            }
+            case Elements.CONFIRM_SELECTION -> () -> tasks.complete(task.key(), Map.of(
+                    Variables.CONFIRMED_SERIES_UIDS, task.variables().get(Variables.CONFIRMED_SERIES_UIDS)));
+            case Elements.REVIEW_STAGED_COPY -> {
+                Duration took = Duration.ofNanos(System.nanoTime() - startedAt.get(task.processInstanceKey()));
+                subjectOf.remove(task.processInstanceKey());
+                if (Boolean.TRUE.equals(task.variables().get(Variables.VERIFIED))) {
+                    completed.add(took);
+                    yield () -> tasks.complete(task.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
+                }
+                failures.add(subject + ": not verified, " + task.variables().get(Variables.STAGING_PROBLEMS));
+                yield null;
+            }
+            default -> {
+                subjectOf.remove(task.processInstanceKey());
+                failures.add(subject + ": unexpected task " + task.elementId() + " " + task.variables()
+                        .getOrDefault(Variables.STAGING_PROBLEMS, ""));
+                yield null;
+            }
+        };
     }
 }

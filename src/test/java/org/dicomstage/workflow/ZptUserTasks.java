@@ -81,18 +81,18 @@ public final class ZptUserTasks implements UserTasks {
     }
 
     @Override
-    public synchronized void claim(long userTaskKey, String assignee) {
+    public void claim(long userTaskKey, String assignee) {
         send(UserTaskIntent.CLAIM, userTaskKey, new UserTaskRecord().setAssignee(assignee).setAction("claim"));
     }
 
     @Override
-    public synchronized void unclaim(long userTaskKey) {
+    public void unclaim(long userTaskKey) {
         // As the REST gateway does it: an ASSIGN with an empty assignee.
         send(UserTaskIntent.ASSIGN, userTaskKey, new UserTaskRecord().setAssignee("").setAction("unassign"));
     }
 
     @Override
-    public synchronized void complete(long userTaskKey, Map<String, Object> variables) {
+    public void complete(long userTaskKey, Map<String, Object> variables) {
         String document;
         try {
             document = json.writeValueAsString(variables == null ? Map.of() : variables);
@@ -104,10 +104,14 @@ public final class ZptUserTasks implements UserTasks {
         send(UserTaskIntent.COMPLETE, userTaskKey, command);
     }
 
+    /** Writes under the lock, waits without it: many users may complete their tasks at once, as in production. */
     private void send(Intent intent, long userTaskKey, UserTaskRecord command) {
-        int before = records().size();
-        command.setUserTaskKey(userTaskKey);
-        writer.write(ValueType.USER_TASK, intent, userTaskKey, command);
+        int before;
+        synchronized (this) {
+            before = records().size();
+            command.setUserTaskKey(userTaskKey);
+            writer.write(ValueType.USER_TASK, intent, userTaskKey, command);
+        }
         awaitOutcome(intent, userTaskKey, before);
         // Let the engine carry on (next task, jobs) so a following read sees it; best effort, see awaitIdle.
         awaitIdle(settle);
