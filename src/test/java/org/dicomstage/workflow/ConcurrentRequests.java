@@ -89,7 +89,8 @@ public final class ConcurrentRequests {
         }
         List<Duration> completed = java.util.Collections.synchronizedList(new ArrayList<>());
         List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        // Tasks being answered: still open until the engine has taken the answer, and not to be answered twice.
+        // Tasks answered or being answered: a list of open tasks read before an answer was taken still shows its
+        // task, which must not be answered twice (a task key is never used again).
         java.util.Set<Long> answering = java.util.concurrent.ConcurrentHashMap.newKeySet();
         java.util.concurrent.ExecutorService researchers = users == Users.ONE_PER_REQUEST
                 ? java.util.concurrent.Executors.newFixedThreadPool(subjects) : null;
@@ -117,8 +118,6 @@ public final class ConcurrentRequests {
                         } catch (RuntimeException e) {
                             failures.add(subject + ": " + task.elementId() + " not taken: " + e.getMessage());
                             subjectOf.remove(task.processInstanceKey());
-                        } finally {
-                            answering.remove(task.key());
                         }
                     };
                     if (researchers != null) {
