@@ -78,12 +78,17 @@ public class StudyService {
     /** Makes a study the user's working study: needs LOOKUP and a DICOM-enabled study. */
     public StudySummary activateStudy(String username, String studyIdentifier) {
         Membership membership = require(username, studyIdentifier, Right.LOOKUP, null);
+        activate(username, studyIdentifier, membership);
+        return summary(membership);
+    }
+
+    /** The DICOM-enabled check and the audit of an activation, for a member already known to have LOOKUP. */
+    private void activate(String username, String studyIdentifier, Membership membership) {
         if (!membership.study().dicomEnabled()) {
             audit(username, AuditActions.ACCESS_DENIED, studyIdentifier, null, "activate: study is not DICOM-enabled");
             throw new DicomNotEnabled(studyIdentifier);
         }
         audit(username, AuditActions.STUDY_ACTIVATED, studyIdentifier, null, null);
-        return summary(membership);
     }
 
     /**
@@ -148,7 +153,11 @@ public class StudyService {
      * Audited like a search, since it reveals who is enrolled.
      */
     public List<SubjectEnrolment> enrolledSubjects(String username, String studyIdentifier) {
-        Membership membership = require(username, studyIdentifier, Right.LOOKUP, null);
+        return enrolled(username, studyIdentifier, require(username, studyIdentifier, Right.LOOKUP, null));
+    }
+
+    /** Every subject enrolled in the member's study, the listing audited. */
+    private List<SubjectEnrolment> enrolled(String username, String studyIdentifier, Membership membership) {
         List<SubjectEnrolment> all = enrolments.findAllOf(membership.study()).stream().map(Enrolment::view).toList();
         audit(username, AuditActions.SUBJECT_SEARCH, studyIdentifier, null, "list of enrolled subjects, "
                 + all.size() + " subject(s)");
@@ -164,20 +173,11 @@ public class StudyService {
     public StagingAccess stagingAccess(String username, String studyIdentifier, boolean activate) {
         Optional<Membership> found = membership(username, studyIdentifier);
         if (activate) {
-            check(found, username, studyIdentifier, Right.LOOKUP, null);
-            if (!found.get().study().dicomEnabled()) {
-                audit(username, AuditActions.ACCESS_DENIED, studyIdentifier, null,
-                        "activate: study is not DICOM-enabled");
-                throw new DicomNotEnabled(studyIdentifier);
-            }
-            audit(username, AuditActions.STUDY_ACTIVATED, studyIdentifier, null, null);
+            activate(username, studyIdentifier, check(found, username, studyIdentifier, Right.LOOKUP, null));
         }
         check(found, username, studyIdentifier, Right.STAGE, null);
         Membership membership = check(found, username, studyIdentifier, Right.LOOKUP, null);
-        List<SubjectEnrolment> all = enrolments.findAllOf(membership.study()).stream().map(Enrolment::view).toList();
-        audit(username, AuditActions.SUBJECT_SEARCH, studyIdentifier, null, "list of enrolled subjects, "
-                + all.size() + " subject(s)");
-        return new StagingAccess(details(membership.study(), null), all);
+        return new StagingAccess(details(membership.study(), null), enrolled(username, studyIdentifier, membership));
     }
 
     // ---------------------------------------------------------------- for staging
