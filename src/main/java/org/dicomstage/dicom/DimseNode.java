@@ -237,22 +237,27 @@ public final class DimseNode implements DicomNode {
 
     @Override
     public int retrieveSeries(String studyInstanceUID, String seriesInstanceUID, InstanceConsumer consumer) {
+        return retrieveSeries(studyInstanceUID, seriesInstanceUID, List.of(), consumer);
+    }
+
+    /** With C-GET, the SOP classes of {@code listed}, when it is not empty, spare a C-FIND. */
+    @Override
+    public int retrieveSeries(String studyInstanceUID, String seriesInstanceUID, List<InstanceEntry> listed,
+            InstanceConsumer consumer) {
         AttributeList identifier = Queries.seriesRetrieve(studyInstanceUID, seriesInstanceUID);
-        return config.retrieve() == DicomNodeConfig.RetrieveMethod.C_MOVE
-                ? retrieveByMove(seriesInstanceUID, identifier, consumer)
-                : retrieveByGet(studyInstanceUID, seriesInstanceUID, identifier, consumer);
+        if (config.retrieve() == DicomNodeConfig.RetrieveMethod.C_MOVE) {
+            return retrieveByMove(seriesInstanceUID, identifier, consumer);
+        }
+        List<InstanceEntry> instances = listed.isEmpty() ? findInstances(studyInstanceUID, seriesInstanceUID) : listed;
+        return instances.isEmpty() ? 0 : retrieveByGet(instances, identifier, consumer);
     }
 
     /**
-     * A C-FIND first learns the series' SOP classes (a C-GET association must offer a storage context for
-     * each, with us in the SCP role), then the C-GET runs on an association offering exactly those.
+     * The C-GET association must offer a storage context for each of the series' SOP classes, with us in the SCP
+     * role: it offers exactly those of {@code instances}. An instance of another class, added to the series since
+     * it was listed, fails its sub-operation, and so the retrieval, which is worth a retry.
      */
-    private int retrieveByGet(String studyInstanceUID, String seriesInstanceUID, AttributeList identifier,
-            InstanceConsumer consumer) {
-        List<InstanceEntry> instances = findInstances(studyInstanceUID, seriesInstanceUID);
-        if (instances.isEmpty()) {
-            return 0;
-        }
+    private int retrieveByGet(List<InstanceEntry> instances, AttributeList identifier, InstanceConsumer consumer) {
         Set<String> sopClasses = new LinkedHashSet<>();
         instances.forEach(i -> sopClasses.add(i.sopClassUID()));
         String model = SOPClass.StudyRootQueryRetrieveInformationModelGet;

@@ -62,7 +62,7 @@ final class SeriesPublisher {
         missing.forEach(uid -> problems.add("missing in the project node: SOP instance " + uid));
         unexpected.forEach(uid -> problems.add("unexpected in the project node: SOP instance " + uid));
         int[] compared = {0};
-        project.retrieveSeries(studyInstanceUID, seriesInstanceUID, file -> {
+        project.retrieveSeries(studyInstanceUID, seriesInstanceUID, listed, file -> {
             InstanceDigest published = InstanceDigest.of(file);
             InstanceDigest expected = held.get(published.sopInstanceUID());
             if (expected == null) {

@@ -65,6 +65,16 @@ final class SeriesVerifier {
             TagFromName.ReferencedFrameOfReferenceUID,
             TagFromName.RelatedFrameOfReferenceUID);
 
+    private final int examiners;
+
+    /** @param examiners how many threads examine delivered instances while the retrieval goes on */
+    SeriesVerifier(int examiners) {
+        if (examiners < 1) {
+            throw new IllegalArgumentException("examiners must be at least 1, was " + examiners);
+        }
+        this.examiners = examiners;
+    }
+
     /** Reads the source back as well: for a series staged before digests were recorded while staging. */
     SeriesVerification verify(SeriesStagingSpec spec) {
         List<String> problems = new ArrayList<>();
@@ -91,9 +101,9 @@ final class SeriesVerifier {
     static SourceDigests readSource(SeriesStagingSpec spec, List<String> problems) {
         UidMapper uids = new UidMapper(spec.context().studySecret());
         SourceDigests.Collector collector = new SourceDigests.Collector(uids, spec.profile());
-        collector.listed(spec.source().findInstances(spec.studyInstanceUID(), spec.seriesInstanceUID()).stream()
-                .map(InstanceEntry::sopInstanceUID).toList());
-        spec.source().retrieveSeries(spec.studyInstanceUID(), spec.seriesInstanceUID(), file -> {
+        List<InstanceEntry> listed = spec.source().findInstances(spec.studyInstanceUID(), spec.seriesInstanceUID());
+        collector.listed(listed.stream().map(InstanceEntry::sopInstanceUID).toList());
+        spec.source().retrieveSeries(spec.studyInstanceUID(), spec.seriesInstanceUID(), listed, file -> {
             try {
                 collector.retrieved(file);
             } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
@@ -134,7 +144,7 @@ final class SeriesVerifier {
 
         // 2. What the source told: pixel digests by expected target UID, and every identifier it carries.
         Map<String, String> expectedDigests = new HashMap<>();
-        Map<String, Masked> masked = new HashMap<>();
+        Map<String, CopyExaminer.Masked> masked = new HashMap<>();
         Map<String, String> labelOfCopy = new HashMap<>();
         for (SourceDigests.Instance i : source.instances().values()) {
             if (!i.retrieved()) {
@@ -147,7 +157,7 @@ final class SeriesVerifier {
                     problems.add("the pixel rule '" + i.maskRule() + "' that masked SOP instance "
                             + i.targetSopInstanceUID() + " is no longer in profile " + spec.profile().name());
                 } else {
-                    masked.put(i.targetSopInstanceUID(), new Masked(rule, i.pixelDigest()));
+                    masked.put(i.targetSopInstanceUID(), new CopyExaminer.Masked(rule, i.pixelDigest()));
                 }
             } else if (i.pixelDigest() != null) {
                 expectedDigests.put(i.targetSopInstanceUID(), i.pixelDigest());
@@ -161,7 +171,9 @@ final class SeriesVerifier {
         identifiers.nameParts().removeIf(part -> containsIgnoreCase(spec.context().studySubjectID(), part));
         Set<String> sourceUids = identifiers.uids();
 
-        // 3. Read the target: residues, pixel digests, and the references it makes.
+        // 3. Read the target: residues, pixel digests, and the references it makes; examined on worker threads while
+        // the retrieval goes on, merged in delivery order.
+        CopyExaminer examiner = new CopyExaminer(expectedDigests, masked, identifiers, labelOfCopy);
         Set<String> referenced = new LinkedHashSet<>();
         Map<String, String> referencedBy = new HashMap<>();
         int[] digestsCompared = {0};
@@ -170,48 +182,28 @@ final class SeriesVerifier {
         Set<String> patientIds = new LinkedHashSet<>();
         Set<String> patientNames = new LinkedHashSet<>();
         Set<String> methods = new LinkedHashSet<>();
-        spec.target().retrieveSeries(targetStudy, targetSeries, file -> {
-            Read read = readOrReport(file, "target", problems);
-            if (read == null) {
-                return;
-            }
-            AttributeList target = read.list();
-            String sop = Attribute.getSingleStringValueOrEmptyString(target, TagFromName.SOPInstanceUID);
-            String expectedDigest = expectedDigests.get(sop);
-            String actualDigest = read.pixelDigest();
-            Masked mask = masked.get(sop);
-            if (mask != null) {
-                target = read.header() ? Datasets.read(file) : target; // the mask is checked in the decoded pixels
-                digestsCompared[0]++;
-                String difference = !mask.digestOutside().equals(PixelMask.digestOutside(target, mask.rule()))
-                        ? "pixels outside the masked rectangles differ from the source"
-                        : PixelMask.notBlackedOut(target, mask.rule());
-                if (difference != null) {
-                    digestsDiffering[0]++;
-                    problems.add("masked pixel data (rule '" + mask.rule().name() + "') is wrong: " + difference
-                            + ": SOP instance " + sop);
-                }
-            } else if (expectedDigest != null || actualDigest != null) {
-                digestsCompared[0]++;
-                if (expectedDigest == null || !expectedDigest.equals(actualDigest)) {
-                    digestsDiffering[0]++;
-                    problems.add("pixel data differs from the source: SOP instance " + sop);
-                }
-            }
-            collectIdentity(target, patientIds, patientNames, methods);
-            for (Residue residue : findResidues(target, identifiers)) {
-                residues[0]++;
-                problems.add("source identifier left in SOP instance " + sop + " at " + residue.path()
-                        + ": '" + residue.value() + "'");
-            }
-            String modality = Attribute.getSingleStringValueOrEmptyString(target, TagFromName.Modality);
-            Set<String> refs = new LinkedHashSet<>();
-            collectReferences(target, refs);
-            for (String ref : refs) {
-                referenced.add(ref);
-                referencedBy.putIfAbsent(ref, labelOfCopy.getOrDefault(sop, modality));
-            }
-        });
+        try (ParallelExamination<CopyExaminer.Examined> examination = new ParallelExamination<>(examiners, "verify",
+                series, examiner::examine, examined -> {
+                    problems.addAll(examined.problems());
+                    digestsCompared[0] += examined.digestCompared() ? 1 : 0;
+                    digestsDiffering[0] += examined.digestDiffers() ? 1 : 0;
+                    residues[0] += examined.residues();
+                    if (examined.patientId() != null) {
+                        patientIds.add(examined.patientId());
+                        patientNames.add(examined.patientName());
+                    }
+                    methods.addAll(examined.methods());
+                    for (String ref : examined.references()) {
+                        referenced.add(ref);
+                        referencedBy.putIfAbsent(ref, examined.label());
+                    }
+                })) {
+            spec.target().retrieveSeries(targetStudy, targetSeries, targetInstances, examination.consumer());
+            examination.finish();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StagingException("verification of series " + series + " was interrupted", e);
+        }
 
         // 4. References resolve to staged objects (instances or frames of reference) in the target study.
         Map<String, String> dangling = new java.util.LinkedHashMap<>();
@@ -233,52 +225,6 @@ final class SeriesVerifier {
                 digestsCompared[0], digestsCompared[0] - digestsDiffering[0], referenced.size(), dangling.size(),
                 residues[0], new SeriesVerification.CopyIdentity(List.copyOf(patientIds), List.copyOf(patientNames),
                 List.copyOf(methods)), problems, warnings);
-    }
-
-    /** What the copy says about the patient and how it was de-identified, for the reviewer. */
-    private static void collectIdentity(AttributeList target, Set<String> patientIds, Set<String> patientNames,
-                                        Set<String> methods) {
-        patientIds.add(Attribute.getSingleStringValueOrEmptyString(target, TagFromName.PatientID));
-        patientNames.add(Attribute.getSingleStringValueOrEmptyString(target, TagFromName.PatientName));
-        Attribute codes = target.get(TagFromName.DeidentificationMethodCodeSequence);
-        if (codes instanceof SequenceAttribute s) {
-            for (SequenceItem item : iterable(s)) {
-                String meaning = Attribute.getSingleStringValueOrEmptyString(item.getAttributeList(),
-                        TagFromName.CodeMeaning);
-                if (!meaning.isBlank()) {
-                    methods.add(meaning);
-                }
-            }
-        }
-    }
-
-    /** The rule that masked a source instance, and the digest of its pixels outside the rule's rectangles. */
-    private record Masked(PixelRules.Rule rule, String digestOutside) {
-    }
-
-    /**
-     * A dataset and the digest of its pixel data as encoded in the file (null without pixel data); {@code header}
-     * when the list stops before Pixel Data, which is then the file's last element.
-     */
-    private record Read(AttributeList list, String pixelDigest, boolean header) {
-    }
-
-    private static Read readOrReport(java.nio.file.Path file, String side, List<String> problems) {
-        try {
-            // The pixel data located first: that walk also rejects truncated files that PixelMed would half-read
-            // silently. Pixel data that ends the file need not be parsed: nothing in it is text or a reference.
-            byte[] bytes = java.nio.file.Files.readAllBytes(file);
-            PixelDataDigest.PixelValue pixels = PixelDataDigest.locate(bytes, file.toString());
-            boolean header = pixels == null || pixels.copyableVerbatim();
-            return new Read(header ? SourceDigests.header(bytes, file) : Datasets.read(file),
-                    pixels == null ? null : pixels.sha256(), header);
-        } catch (java.io.IOException e) {
-            problems.add(side + " instance unreadable: " + file + ": " + e.getMessage());
-            return null;
-        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-            problems.add(side + " instance unreadable: " + e.getMessage());
-            return null;
-        }
     }
 
     /** SOP instance UIDs, series UIDs and frames of reference that exist in the target study. */
@@ -463,7 +409,7 @@ final class SeriesVerifier {
     private static final java.util.regex.Pattern UID_TOKEN = java.util.regex.Pattern.compile("[0-9]+(?:\\.[0-9]+)+");
 
     /** References the copy makes to other objects, at any depth. */
-    private static void collectReferences(AttributeList list, Set<String> into) {
+    static void collectReferences(AttributeList list, Set<String> into) {
         for (Attribute a : list.values()) {
             if (a instanceof SequenceAttribute s) {
                 for (SequenceItem item : iterable(s)) {

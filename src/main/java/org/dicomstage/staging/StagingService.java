@@ -21,7 +21,7 @@ import org.springframework.stereotype.Service;
 public class StagingService {
 
     private final SeriesStager stager;
-    private final SeriesVerifier verifier = new SeriesVerifier();
+    private final SeriesVerifier verifier;
     private final NodePermits permits;
     private final SeriesPublisher publisher;
 
@@ -34,6 +34,9 @@ public class StagingService {
     @Autowired
     StagingService(@Value("${dicomstage.staging.concurrency:4}") int concurrency, NodePermits permits) {
         this.stager = new SeriesStager(concurrency, permits);
+        // Examining a copy is CPU work on this host, not load on the archive: bounded by the cores, not by slots.
+        this.verifier = new SeriesVerifier(Math.max(1, Math.min(concurrency,
+                Runtime.getRuntime().availableProcessors())));
         this.permits = permits;
         this.publisher = new SeriesPublisher(permits);
     }

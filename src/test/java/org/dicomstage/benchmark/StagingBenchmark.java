@@ -147,9 +147,23 @@ class StagingBenchmark {
                     new StagingService(4).verify(spec).verified()).isTrue());
             combined("  staging + verification (Study0 read back)", orthancStaging, verifyBoth);
             // As the service verifies: Study0's side recorded while staging, only the copy read back.
+            Cpu beforeVerifying = Cpu.now();
             double verifyCopy = measure("  verification, only the copy read back", () -> assertThat(
                     new StagingService(4).verify(spec, staged[0].sourceDigests()).verified()).isTrue());
+            Cpu verifying = Cpu.now().minus(beforeVerifying);
+            rows.add(String.format(Locale.ROOT, "    CPU per instance: %.2f ms in the two Orthancs + %.2f ms in this"
+                    + " JVM", verifying.childMillis(INSTANCES), verifying.ownMillis(INSTANCES)));
             withVerification = combined("  staging + verification (copy only)", orthancStaging, verifyCopy);
+            measure("  ceiling: C-GET alone from the copy", () -> dimse("project", project.aet(), project.dicomPort())
+                    .retrieveSeries(staged[0].targetStudyInstanceUID(), staged[0].targetSeriesInstanceUID(), f -> { }));
+            measure("  ceiling: C-FIND of the copy's instances", () -> dimse("project", project.aet(),
+                    project.dicomPort()).findInstances(staged[0].targetStudyInstanceUID(),
+                    staged[0].targetSeriesInstanceUID()));
+            // The same with one thread examining what the C-GET delivers, as before examination went parallel.
+            measure("  verification, only the copy, one examiner thread", () -> assertThat(
+                    new StagingService(1).verify(spec, staged[0].sourceDigests()).verified()).isTrue());
+            measure("  verification, only the copy, again in parallel", () -> assertThat(
+                    new StagingService(4).verify(spec, staged[0].sourceDigests()).verified()).isTrue());
             ceilings("Orthanc", dimse("study0", study0.aet(), study0.dicomPort()),
                     dimse("project", project.aet(), project.dicomPort()), series);
             String studyId = study0.findStudyId(series.studyInstanceUid());

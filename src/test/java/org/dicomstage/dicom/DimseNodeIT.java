@@ -116,6 +116,26 @@ class DimseNodeIT {
     }
 
     @Test
+    void aRetrievalGivenTheSeriesListingTakesTheSopClassesFromItInsteadOfAskingAgain() {
+        DimseNode node = node(RetrieveMethod.C_GET);
+        List<InstanceEntry> listed = node.findInstances(Fixtures.RT_STUDY, Fixtures.RT_CT_SERIES);
+        Set<String> received = new HashSet<>();
+        assertThat(node.retrieveSeries(Fixtures.RT_STUDY, Fixtures.RT_CT_SERIES, listed,
+                file -> received.add(Fixtures.sopInstanceUID(file)))).isEqualTo(5);
+        assertThat(received).hasSize(5);
+
+        // A listing that names another class than the archive holds offers no context for the CT images: had the
+        // node asked the archive again, this retrieval would have delivered them.
+        List<InstanceEntry> wrongClass = listed.stream().map(i -> new InstanceEntry(i.studyInstanceUID(),
+                i.seriesInstanceUID(), i.sopInstanceUID(), com.pixelmed.dicom.SOPClass.MRImageStorage,
+                i.instanceNumber())).toList();
+        List<Path> delivered = new ArrayList<>();
+        assertThatThrownBy(() -> node.retrieveSeries(Fixtures.RT_STUDY, Fixtures.RT_CT_SERIES, wrongClass,
+                delivered::add)).isInstanceOf(DicomNodeException.class).hasMessageContaining("C-GET");
+        assertThat(delivered).isEmpty();
+    }
+
+    @Test
     void consumerFailureStopsTheRetrieveAndPropagates() {
         for (RetrieveMethod method : RetrieveMethod.values()) {
             DimseNode node = node(method);
