@@ -84,14 +84,16 @@ final class StudyAttributes {
             addValue(methodAttribute, method[1].length() > 64 ? method[1].substring(0, 64) : method[1]);
         }
         out.put(methodAttribute);
-        run.entries.add(new DryRunReport.Entry(keyword(TagFromName.DeidentificationMethod),
-                tagText(TagFromName.DeidentificationMethod), keyword(TagFromName.DeidentificationMethod),
-                DryRunReport.Action.SET, "options applied", "", display(methodAttribute)));
         out.put(codes);
-        run.entries.add(new DryRunReport.Entry(keyword(TagFromName.DeidentificationMethodCodeSequence),
-                tagText(TagFromName.DeidentificationMethodCodeSequence),
-                keyword(TagFromName.DeidentificationMethodCodeSequence), DryRunReport.Action.SET, "options applied",
-                "", methods.stream().map(m -> m[0]).toList().toString()));
+        if (run.recording) {
+            run.entries.add(new DryRunReport.Entry(keyword(TagFromName.DeidentificationMethod),
+                    tagText(TagFromName.DeidentificationMethod), keyword(TagFromName.DeidentificationMethod),
+                    DryRunReport.Action.SET, "options applied", "", display(methodAttribute)));
+            run.entries.add(new DryRunReport.Entry(keyword(TagFromName.DeidentificationMethodCodeSequence),
+                    tagText(TagFromName.DeidentificationMethodCodeSequence),
+                    keyword(TagFromName.DeidentificationMethodCodeSequence), DryRunReport.Action.SET,
+                    "options applied", "", methods.stream().map(m -> m[0]).toList().toString()));
+        }
     }
 
     /**
@@ -158,11 +160,13 @@ final class StudyAttributes {
         if (!text.isEmpty()) {
             requireEncodable(text, charset, tag, run);
         }
-        // One line per attribute in the report: the value set replaces whatever the table did to it.
-        String path = keyword(tag);
-        run.entries.removeIf(e -> e.path().equals(path));
-        run.entries.add(new DryRunReport.Entry(keyword(tag), tagText(tag), keyword(tag), DryRunReport.Action.SET,
-                "from the study", previous == null ? "" : display(previous), display(attribute)));
+        if (run.recording) {
+            // One line per attribute in the report: the value set replaces whatever the table did to it.
+            String path = keyword(tag);
+            run.entries.removeIf(e -> e.path().equals(path));
+            run.entries.add(new DryRunReport.Entry(path, tagText(tag), path, DryRunReport.Action.SET,
+                    "from the study", previous == null ? "" : display(previous), display(attribute)));
+        }
     }
 
     /**
