@@ -201,20 +201,17 @@ final class ArchiveIndex {
     List<Entry> select(Level level, AttributeList identifier) {
         List<AttributeTag> keys = List.of(TagFromName.PatientID, TagFromName.StudyInstanceUID,
                 TagFromName.SeriesInstanceUID, TagFromName.SOPInstanceUID);
+        // The values asked for, once: a retrieval at image level may name a thousand instances.
+        Map<AttributeTag, Set<String>> wanted = new LinkedHashMap<>();
+        for (AttributeTag key : keys) {
+            String values = Attribute.getDelimitedStringValuesOrEmptyString(identifier, key).trim();
+            if (INDEXED.get(key).ordinal() <= level.ordinal() && !values.isEmpty()) {
+                wanted.put(key, new java.util.HashSet<>(List.of(values.split("\\\\"))));
+            }
+        }
         List<Entry> selected = new ArrayList<>();
         for (Entry e : snapshot()) {
-            boolean ok = true;
-            for (AttributeTag key : keys) {
-                if (INDEXED.get(key).ordinal() > level.ordinal()) {
-                    continue;
-                }
-                String wanted = Attribute.getDelimitedStringValuesOrEmptyString(identifier, key).trim();
-                if (!wanted.isEmpty() && !List.of(wanted.split("\\\\")).contains(e.get(key))) {
-                    ok = false;
-                    break;
-                }
-            }
-            if (ok) {
+            if (wanted.entrySet().stream().allMatch(w -> w.getValue().contains(e.get(w.getKey())))) {
                 selected.add(e);
             }
         }

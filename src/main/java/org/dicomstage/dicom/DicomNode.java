@@ -56,6 +56,26 @@ public interface DicomNode {
     }
 
     /**
+     * Whether {@link #retrieveInstances} works on this node, so that a caller may split a series over several
+     * associations: each retrieval waits for the archive between instances, and several keep it busy.
+     */
+    default boolean retrievesInstances() {
+        return false;
+    }
+
+    /**
+     * Retrieves the given instances of one series (with DIMSE, a C-GET at image level naming their SOP Instance
+     * UIDs), as {@link #retrieveSeries} does the whole series. Only where {@link #retrievesInstances()}.
+     *
+     * @param instances as {@link #findInstances} listed them; at least one
+     * @return the number of instances handed to the consumer
+     */
+    default int retrieveInstances(String studyInstanceUID, String seriesInstanceUID, List<InstanceEntry> instances,
+            InstanceConsumer consumer) {
+        throw new UnsupportedOperationException("node '" + name() + "' cannot retrieve single instances");
+    }
+
+    /**
      * The headers (everything before PixelData) of every instance of a series. Meant for small RT
      * objects whose references C-FIND cannot return.
      */

@@ -252,6 +252,22 @@ public final class DimseNode implements DicomNode {
         return instances.isEmpty() ? 0 : retrieveByGet(instances, identifier, consumer);
     }
 
+    /** With C-GET only: our C-MOVE receiver waits for whole series. */
+    @Override
+    public boolean retrievesInstances() {
+        return config.retrieve() == DicomNodeConfig.RetrieveMethod.C_GET;
+    }
+
+    @Override
+    public int retrieveInstances(String studyInstanceUID, String seriesInstanceUID, List<InstanceEntry> instances,
+            InstanceConsumer consumer) {
+        if (!retrievesInstances()) {
+            return DicomNode.super.retrieveInstances(studyInstanceUID, seriesInstanceUID, instances, consumer);
+        }
+        return retrieveByGet(instances, Queries.instancesRetrieve(studyInstanceUID, seriesInstanceUID,
+                instances.stream().map(InstanceEntry::sopInstanceUID).toList()), consumer);
+    }
+
     /**
      * The C-GET association must offer a storage context for each of the series' SOP classes, with us in the SCP
      * role: it offers exactly those of {@code instances}. An instance of another class, added to the series since

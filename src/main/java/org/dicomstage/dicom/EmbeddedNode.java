@@ -69,8 +69,23 @@ public final class EmbeddedNode implements DicomNode {
 
     @Override
     public int retrieveSeries(String studyInstanceUID, String seriesInstanceUID, InstanceConsumer consumer) {
-        List<ArchiveIndex.Entry> entries = archive.index().select(ArchiveIndex.Level.SERIES,
-                Queries.seriesRetrieve(studyInstanceUID, seriesInstanceUID));
+        return deliver(archive.index().select(ArchiveIndex.Level.SERIES,
+                Queries.seriesRetrieve(studyInstanceUID, seriesInstanceUID)), consumer);
+    }
+
+    @Override
+    public boolean retrievesInstances() {
+        return true;
+    }
+
+    @Override
+    public int retrieveInstances(String studyInstanceUID, String seriesInstanceUID, List<InstanceEntry> instances,
+            InstanceConsumer consumer) {
+        return deliver(archive.index().select(ArchiveIndex.Level.IMAGE, Queries.instancesRetrieve(studyInstanceUID,
+                seriesInstanceUID, instances.stream().map(InstanceEntry::sopInstanceUID).toList())), consumer);
+    }
+
+    private static int deliver(List<ArchiveIndex.Entry> entries, InstanceConsumer consumer) {
         int delivered = 0;
         for (ArchiveIndex.Entry entry : entries) {
             try {

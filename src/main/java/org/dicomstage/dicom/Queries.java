@@ -70,6 +70,20 @@ final class Queries {
         return q;
     }
 
+    /** Unique keys of some instances of one series, for a C-GET at image level that names each of them. */
+    static AttributeList instancesRetrieve(String studyInstanceUID, String seriesInstanceUID,
+            List<String> sopInstanceUIDs) {
+        if (sopInstanceUIDs.isEmpty()) {
+            throw new IllegalArgumentException("at least one SOP Instance UID is required");
+        }
+        AttributeList q = new AttributeList();
+        Dimse.putLevel(q, "IMAGE");
+        Dimse.put(q, TagFromName.StudyInstanceUID, requireValue(studyInstanceUID, "studyInstanceUID"));
+        Dimse.put(q, TagFromName.SeriesInstanceUID, requireValue(seriesInstanceUID, "seriesInstanceUID"));
+        Dimse.put(q, TagFromName.SOPInstanceUID, String.join("\\", sopInstanceUIDs));
+        return q;
+    }
+
     private static String requireValue(String value, String what) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(what + " is required");

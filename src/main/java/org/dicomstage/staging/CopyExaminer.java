@@ -22,7 +22,7 @@ import org.dicomstage.pseudonym.PixelRules;
 /**
  * Examines one instance of a staged copy against what the source told: its pixel data, any source identifier left
  * in it, who it says the patient is, and the objects it references. Holds only what it was built with and reads
- * only the file it is given, so any number of threads may examine instances at once.
+ * only the file it is given, so several threads may examine instances at once.
  *
  * @param expectedDigests pixel data digests of the source, by the SOP Instance UID of the copy
  * @param masked          the instances a pixel rule masked, by the SOP Instance UID of the copy
@@ -38,6 +38,7 @@ record CopyExaminer(Map<String, String> expectedDigests, Map<String, Masked> mas
     /**
      * What one instance of the copy showed.
      *
+     * @param sopInstanceUID the instance's, or null when it could not be read
      * @param problems       what is wrong with it, each naming the instance; empty when nothing is
      * @param digestCompared whether its pixels were compared with the source's
      * @param digestDiffers  whether they differed
@@ -45,7 +46,7 @@ record CopyExaminer(Map<String, String> expectedDigests, Map<String, Masked> mas
      * @param references     the UIDs it references, in the order found
      * @param label          what it is, for naming it as the referencing object
      */
-    record Examined(List<String> problems, boolean digestCompared, boolean digestDiffers, int residues,
+    record Examined(String sopInstanceUID, List<String> problems, boolean digestCompared, boolean digestDiffers, int residues,
                     String patientId, String patientName, List<String> methods, Set<String> references,
                     String label) {
     }
@@ -54,7 +55,7 @@ record CopyExaminer(Map<String, String> expectedDigests, Map<String, Masked> mas
         List<String> problems = new ArrayList<>();
         Read read = readOrReport(file, problems);
         if (read == null) {
-            return new Examined(problems, false, false, 0, null, null, List.of(), Set.of(), null);
+            return new Examined(null, problems, false, false, 0, null, null, List.of(), Set.of(), null);
         }
         AttributeList target = read.list();
         String sop = Attribute.getSingleStringValueOrEmptyString(target, TagFromName.SOPInstanceUID);
@@ -91,7 +92,7 @@ record CopyExaminer(Map<String, String> expectedDigests, Map<String, Masked> mas
         SeriesVerifier.collectReferences(target, references);
         String label = labels.getOrDefault(sop,
                 Attribute.getSingleStringValueOrEmptyString(target, TagFromName.Modality));
-        return new Examined(problems, compared, differs, residues,
+        return new Examined(sop, problems, compared, differs, residues,
                 Attribute.getSingleStringValueOrEmptyString(target, TagFromName.PatientID),
                 Attribute.getSingleStringValueOrEmptyString(target, TagFromName.PatientName), methods(target),
                 references, label);

@@ -65,31 +65,23 @@ final class SeriesVerifier {
             TagFromName.ReferencedFrameOfReferenceUID,
             TagFromName.RelatedFrameOfReferenceUID);
 
-    private final int examiners;
-
-    /** @param examiners how many threads examine delivered instances while the retrieval goes on */
-    SeriesVerifier(int examiners) {
-        if (examiners < 1) {
-            throw new IllegalArgumentException("examiners must be at least 1, was " + examiners);
-        }
-        this.examiners = examiners;
-    }
-
     /** Reads the source back as well: for a series staged before digests were recorded while staging. */
     SeriesVerification verify(SeriesStagingSpec spec) {
         List<String> problems = new ArrayList<>();
         SourceDigests source = readSource(spec, problems);
-        return verify(spec, source, problems, dangling -> DanglingReferences.describe(dangling, spec.source(),
+        return verify(spec, source, 1, problems, dangling -> DanglingReferences.describe(dangling, spec.source(),
                 spec.studyInstanceUID(), new UidMapper(spec.context().studySecret()), spec.target().name()));
     }
 
     /**
      * Reads only the target back and compares it with what staging recorded of the source.
      *
-     * @param namer names dangling references in a reviewer's words; only called when there are some
+     * @param associations how many associations to the target the caller holds slots for
+     * @param namer        names dangling references in a reviewer's words; only called when there are some
      */
-    SeriesVerification verify(SeriesStagingSpec spec, SourceDigests recorded, DanglingNamer namer) {
-        return verify(spec, recorded, new ArrayList<>(), namer);
+    SeriesVerification verify(SeriesStagingSpec spec, SourceDigests recorded, int associations,
+                              DanglingNamer namer) {
+        return verify(spec, recorded, associations, new ArrayList<>(), namer);
     }
 
     /** Turns the copy's dangling references (keyed UID to the label of the object referencing it) into warnings. */
@@ -113,8 +105,8 @@ final class SeriesVerifier {
         return collector.result();
     }
 
-    private SeriesVerification verify(SeriesStagingSpec spec, SourceDigests source, List<String> problems,
-                                      DanglingNamer namer) {
+    private SeriesVerification verify(SeriesStagingSpec spec, SourceDigests source, int associations,
+                                      List<String> problems, DanglingNamer namer) {
         UidMapper uids = new UidMapper(spec.context().studySecret());
         String series = spec.seriesInstanceUID();
         String targetStudy = uids.map(spec.studyInstanceUID());
@@ -171,38 +163,32 @@ final class SeriesVerifier {
         identifiers.nameParts().removeIf(part -> containsIgnoreCase(spec.context().studySubjectID(), part));
         Set<String> sourceUids = identifiers.uids();
 
-        // 3. Read the target: residues, pixel digests, and the references it makes; examined on worker threads while
-        // the retrieval goes on, merged in delivery order.
+        // 3. Read the target: residues, pixel digests, and the references it makes; over as many associations as
+        // the caller holds slots for, merged in the listing's order.
         CopyExaminer examiner = new CopyExaminer(expectedDigests, masked, identifiers, labelOfCopy);
         Set<String> referenced = new LinkedHashSet<>();
         Map<String, String> referencedBy = new HashMap<>();
-        int[] digestsCompared = {0};
-        int[] digestsDiffering = {0};
-        int[] residues = {0};
+        int digestsCompared = 0;
+        int digestsDiffering = 0;
+        int residues = 0;
         Set<String> patientIds = new LinkedHashSet<>();
         Set<String> patientNames = new LinkedHashSet<>();
         Set<String> methods = new LinkedHashSet<>();
-        try (ParallelExamination<CopyExaminer.Examined> examination = new ParallelExamination<>(examiners, "verify",
-                series, examiner::examine, examined -> {
-                    problems.addAll(examined.problems());
-                    digestsCompared[0] += examined.digestCompared() ? 1 : 0;
-                    digestsDiffering[0] += examined.digestDiffers() ? 1 : 0;
-                    residues[0] += examined.residues();
-                    if (examined.patientId() != null) {
-                        patientIds.add(examined.patientId());
-                        patientNames.add(examined.patientName());
-                    }
-                    methods.addAll(examined.methods());
-                    for (String ref : examined.references()) {
-                        referenced.add(ref);
-                        referencedBy.putIfAbsent(ref, examined.label());
-                    }
-                })) {
-            spec.target().retrieveSeries(targetStudy, targetSeries, targetInstances, examination.consumer());
-            examination.finish();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StagingException("verification of series " + series + " was interrupted", e);
+        for (CopyExaminer.Examined examined : SplitRetrieval.retrieve(spec.target(), targetStudy, targetSeries,
+                targetInstances, associations, examiner::examine, CopyExaminer.Examined::sopInstanceUID)) {
+            problems.addAll(examined.problems());
+            digestsCompared += examined.digestCompared() ? 1 : 0;
+            digestsDiffering += examined.digestDiffers() ? 1 : 0;
+            residues += examined.residues();
+            if (examined.sopInstanceUID() != null) {
+                patientIds.add(examined.patientId());
+                patientNames.add(examined.patientName());
+            }
+            methods.addAll(examined.methods());
+            for (String ref : examined.references()) {
+                referenced.add(ref);
+                referencedBy.putIfAbsent(ref, examined.label());
+            }
         }
 
         // 4. References resolve to staged objects (instances or frames of reference) in the target study.
@@ -222,8 +208,8 @@ final class SeriesVerifier {
         SeriesVerification.Status status = problems.isEmpty()
                 ? SeriesVerification.Status.VERIFIED : SeriesVerification.Status.FAILED;
         return new SeriesVerification(series, targetSeries, status, sourceCount, targetInstances.size(),
-                digestsCompared[0], digestsCompared[0] - digestsDiffering[0], referenced.size(), dangling.size(),
-                residues[0], new SeriesVerification.CopyIdentity(List.copyOf(patientIds), List.copyOf(patientNames),
+                digestsCompared, digestsCompared - digestsDiffering, referenced.size(), dangling.size(),
+                residues, new SeriesVerification.CopyIdentity(List.copyOf(patientIds), List.copyOf(patientNames),
                 List.copyOf(methods)), problems, warnings);
     }
 

@@ -21,7 +21,8 @@ import org.springframework.stereotype.Service;
 public class StagingService {
 
     private final SeriesStager stager;
-    private final SeriesVerifier verifier;
+    private final SeriesVerifier verifier = new SeriesVerifier();
+    private final int concurrency;
     private final NodePermits permits;
     private final SeriesPublisher publisher;
 
@@ -34,9 +35,7 @@ public class StagingService {
     @Autowired
     StagingService(@Value("${dicomstage.staging.concurrency:4}") int concurrency, NodePermits permits) {
         this.stager = new SeriesStager(concurrency, permits);
-        // Examining a copy is CPU work on this host, not load on the archive: bounded by the cores, not by slots.
-        this.verifier = new SeriesVerifier(Math.max(1, Math.min(concurrency,
-                Runtime.getRuntime().availableProcessors())));
+        this.concurrency = concurrency;
         this.permits = permits;
         this.publisher = new SeriesPublisher(permits);
     }
@@ -75,8 +74,9 @@ public class StagingService {
         if (recorded == null) {
             return verify(spec);
         }
-        try (NodePermits.Lease t = permits.acquire(spec.target().name(), 1)) {
-            return verifier.verify(spec, recorded, dangling -> {
+        // As many associations to the target as staging may open, where slots are free.
+        try (NodePermits.Lease t = permits.acquire(spec.target().name(), concurrency)) {
+            return verifier.verify(spec, recorded, t.count(), dangling -> {
                 // Target before source, as everywhere: the target's slot is held already.
                 try (NodePermits.Lease s = permits.acquire(spec.source().name(), 1)) {
                     return DanglingReferences.describe(dangling, spec.source(), spec.studyInstanceUID(),

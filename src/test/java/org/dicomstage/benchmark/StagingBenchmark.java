@@ -148,7 +148,7 @@ class StagingBenchmark {
             combined("  staging + verification (Study0 read back)", orthancStaging, verifyBoth);
             // As the service verifies: Study0's side recorded while staging, only the copy read back.
             Cpu beforeVerifying = Cpu.now();
-            double verifyCopy = measure("  verification, only the copy read back", () -> assertThat(
+            double verifyCopy = measure("  verification, only the copy read back (4 associations)", () -> assertThat(
                     new StagingService(4).verify(spec, staged[0].sourceDigests()).verified()).isTrue());
             Cpu verifying = Cpu.now().minus(beforeVerifying);
             rows.add(String.format(Locale.ROOT, "    CPU per instance: %.2f ms in the two Orthancs + %.2f ms in this"
@@ -159,10 +159,10 @@ class StagingBenchmark {
             measure("  ceiling: C-FIND of the copy's instances", () -> dimse("project", project.aet(),
                     project.dicomPort()).findInstances(staged[0].targetStudyInstanceUID(),
                     staged[0].targetSeriesInstanceUID()));
-            // The same with one thread examining what the C-GET delivers, as before examination went parallel.
-            measure("  verification, only the copy, one examiner thread", () -> assertThat(
+            // The same over one association, as before verification split a series, then again as the service does.
+            measure("  verification, only the copy, one association", () -> assertThat(
                     new StagingService(1).verify(spec, staged[0].sourceDigests()).verified()).isTrue());
-            measure("  verification, only the copy, again in parallel", () -> assertThat(
+            measure("  verification, only the copy, 4 associations", () -> assertThat(
                     new StagingService(4).verify(spec, staged[0].sourceDigests()).verified()).isTrue());
             ceilings("Orthanc", dimse("study0", study0.aet(), study0.dicomPort()),
                     dimse("project", project.aet(), project.dicomPort()), series);

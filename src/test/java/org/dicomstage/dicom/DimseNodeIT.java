@@ -136,6 +136,18 @@ class DimseNodeIT {
     }
 
     @Test
+    void retrievesTheNamedInstancesOfASeriesAtImageLevel() {
+        DimseNode node = node(RetrieveMethod.C_GET);
+        List<InstanceEntry> listed = node.findInstances(Fixtures.RT_STUDY, Fixtures.RT_CT_SERIES);
+        List<InstanceEntry> two = List.of(listed.get(0), listed.get(4));
+        Set<String> received = new HashSet<>();
+
+        assertThat(node.retrieveInstances(Fixtures.RT_STUDY, Fixtures.RT_CT_SERIES, two,
+                file -> received.add(Fixtures.sopInstanceUID(file)))).isEqualTo(2);
+        assertThat(received).containsExactlyInAnyOrder(two.get(0).sopInstanceUID(), two.get(1).sopInstanceUID());
+    }
+
+    @Test
     void consumerFailureStopsTheRetrieveAndPropagates() {
         for (RetrieveMethod method : RetrieveMethod.values()) {
             DimseNode node = node(method);

@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import com.pixelmed.dicom.Attribute;
@@ -102,6 +104,20 @@ class DimseNodeOrthancIT {
     @Test
     void retrieveByCMoveKeepsPixelData() throws Exception {
         assertRetrievesCtSeries(moveNode);
+    }
+
+    @Test
+    void retrievesTheNamedInstancesOfASeriesAtImageLevel() {
+        List<InstanceEntry> listed = getNode.findInstances(STUDY, CT_SERIES);
+        List<InstanceEntry> two = List.of(listed.get(1), listed.get(3));
+        Set<String> received = new HashSet<>();
+
+        assertThat(getNode.retrievesInstances()).isTrue();
+        assertThat(getNode.retrieveInstances(STUDY, CT_SERIES, two, file -> received.add(sop(read(file)))))
+                .isEqualTo(2);
+        assertThat(received).containsExactlyInAnyOrder(two.get(0).sopInstanceUID(), two.get(1).sopInstanceUID());
+        // Our C-MOVE receiver waits for whole series: with C-MOVE a series is retrieved whole.
+        assertThat(moveNode.retrievesInstances()).isFalse();
     }
 
     @Test
