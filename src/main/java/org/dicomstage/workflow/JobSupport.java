@@ -79,11 +79,25 @@ class JobSupport {
         } catch (CamundaError e) {
             throw e;
         } catch (RuntimeException e) {
-            throw failure(job, catchable, description.get(), e);
+            throw failure(job, catchable, describe(job, description, e), e);
         } finally {
             MDC.remove(MDC_PROCESS_INSTANCE);
             MDC.remove(MDC_STUDY);
             MDC.remove(MDC_JOB);
+        }
+    }
+
+    /**
+     * The description, or, when making it fails too (the database that failed the job may be the one it reads), the
+     * job's type: the incident must show the job's own failure, not the second one.
+     */
+    private static String describe(ActivatedJob job, Supplier<String> description, RuntimeException failure) {
+        try {
+            return description.get();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            log.warn("cannot describe failed job {} ({}): {}", job.getKey(), job.getType(), e.getMessage());
+            return "job " + job.getType();
         }
     }
 

@@ -55,6 +55,21 @@ class JobSupportTest {
     }
 
     @Test
+    void whenDescribingTheFailedJobFailsTooTheIncidentStillShowsTheJobsOwnFailure() {
+        JobError error = catchThrowableOfType(JobError.class, () -> jobs.run(job(JobTypes.STAGE_SERIES, 1), "S",
+                Set.of(), () -> {
+                    throw new IllegalStateException("database down while reading the route");
+                }, () -> {
+                    throw new DicomNodeException("node 'study0' (STUDY0@pacs:104): C-FIND failed: Connection refused");
+                }));
+
+        StringWriter trace = new StringWriter();
+        error.printStackTrace(new PrintWriter(trace));
+        assertThat(trace.toString().strip()).isEqualTo("job " + JobTypes.STAGE_SERIES + " failed: node 'study0'"
+                + " (STUDY0@pacs:104): C-FIND failed: Connection refused (no retries left)");
+    }
+
+    @Test
     void accessDeniedIsTheBpmnErrorTheModelCatchesWithTheReason() {
         BpmnError error = catchThrowableOfType(BpmnError.class, () -> jobs.run(job(JobTypes.CHECK_ACCESS, 3), "S",
                 Set.of(Errors.ACCESS_DENIED), "checking access", () -> {
