@@ -10,15 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.pixelmed.dicom.AttributeList;
 
-import org.dicomstage.dicom.DicomNode;
 import org.dicomstage.dicom.EmbeddedArchive;
 import org.dicomstage.dicom.EmbeddedNode;
 import org.dicomstage.dicom.InstanceEntry;
-import org.dicomstage.dicom.PatientEntry;
-import org.dicomstage.dicom.SeriesEntry;
-import org.dicomstage.dicom.StudyEntry;
 import org.dicomstage.pseudonym.ClinicalTrial;
 import org.dicomstage.pseudonym.PseudonymContext;
 import org.dicomstage.pseudonym.PseudonymizationProfile;
@@ -61,29 +56,10 @@ class HostileObjectsStagingTest {
     }
 
     /** A source that answers with the given files for any series. */
-    private record Delivering(List<Path> files) implements DicomNode {
+    private record Delivering(List<Path> files) implements SourceOnlyNode {
         @Override
         public String name() {
             return "hostile-source";
-        }
-
-        @Override
-        public void echo() {
-        }
-
-        @Override
-        public List<PatientEntry> findPatients(String patientID) {
-            return List.of();
-        }
-
-        @Override
-        public List<StudyEntry> findStudies(String patientID) {
-            return List.of();
-        }
-
-        @Override
-        public List<SeriesEntry> findSeries(String studyInstanceUID) {
-            return List.of();
         }
 
         @Override
@@ -102,16 +78,6 @@ class HostileObjectsStagingTest {
                 }
             }
             return files.size();
-        }
-
-        @Override
-        public List<AttributeList> retrieveHeaders(String studyInstanceUID, String seriesInstanceUID) {
-            return List.of();
-        }
-
-        @Override
-        public StoreSession openStoreSession() {
-            throw new UnsupportedOperationException("a source only");
         }
     }
 }

@@ -15,12 +15,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
-import com.pixelmed.dicom.AttributeList;
-import org.dicomstage.dicom.DicomNode;
 import org.dicomstage.dicom.InstanceEntry;
-import org.dicomstage.dicom.PatientEntry;
-import org.dicomstage.dicom.SeriesEntry;
-import org.dicomstage.dicom.StudyEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,7 +94,7 @@ class SplitRetrievalTest {
     }
 
     /** Delivers each instance as a file holding its SOP Instance UID, each part in reverse order. */
-    private static final class Archive implements DicomNode {
+    private static final class Archive implements SourceOnlyNode {
         private final Path directory;
         private final boolean byInstance;
         private final CyclicBarrier allStarted;
@@ -185,37 +180,8 @@ class SplitRetrievalTest {
         }
 
         @Override
-        public void echo() {
-        }
-
-        @Override
-        public List<PatientEntry> findPatients(String patientID) {
-            return List.of();
-        }
-
-        @Override
-        public List<StudyEntry> findStudies(String patientID) {
-            return List.of();
-        }
-
-        @Override
-        public List<SeriesEntry> findSeries(String studyInstanceUID) {
-            return List.of();
-        }
-
-        @Override
         public List<InstanceEntry> findInstances(String studyInstanceUID, String seriesInstanceUID) {
             return List.of();
-        }
-
-        @Override
-        public List<AttributeList> retrieveHeaders(String studyInstanceUID, String seriesInstanceUID) {
-            return List.of();
-        }
-
-        @Override
-        public StoreSession openStoreSession() {
-            throw new UnsupportedOperationException("a source only");
         }
     }
 }
