@@ -22,9 +22,7 @@ import com.pixelmed.dicom.ValueRepresentation;
 
 import org.dicomstage.dicom.DicomNode;
 import org.dicomstage.dicom.InstanceEntry;
-import org.dicomstage.dicom.PixelDataDigest;
 import org.dicomstage.dicom.SeriesEntry;
-import org.dicomstage.pseudonym.PixelMask;
 import org.dicomstage.pseudonym.PixelRules;
 import org.dicomstage.pseudonym.UidMapper;
 

@@ -74,8 +74,11 @@ public class StagingService {
         if (recorded == null) {
             return verify(spec);
         }
-        // As many associations to the target as staging may open, where slots are free.
-        try (NodePermits.Lease t = permits.acquire(spec.target().name(), concurrency)) {
+        // Several associations where slots are free, each examining what it receives: no more than the cores, and
+        // none that a small series would leave idle while other jobs wait for them.
+        int parts = Math.min(Math.min(concurrency, Runtime.getRuntime().availableProcessors()),
+                Math.max(1, Math.ceilDiv(recorded.listedCount(), SplitRetrieval.MIN_INSTANCES_PER_PART)));
+        try (NodePermits.Lease t = permits.acquire(spec.target().name(), parts)) {
             return verifier.verify(spec, recorded, t.count(), dangling -> {
                 // Target before source, as everywhere: the target's slot is held already.
                 try (NodePermits.Lease s = permits.acquire(spec.source().name(), 1)) {
