@@ -81,7 +81,11 @@ final class CGetRetrieval extends CompositeResponseHandler {
         CGetRetrieval handler = new CGetRetrieval(directory, consumer);
         association.setReceivedDataHandler(handler);
         association.send(pc, new CGetRequestCommandMessage(getSopClass).getBytes(), null);
-        association.send(pc, null, Dimse.encode(identifier, ts));
+        // Through the association's stream, which cuts it into PDUs the peer accepts: an identifier naming hundreds
+        // of instances is larger than one (Orthanc takes 16 KB, and aborts the association on anything larger).
+        try (OutputStream data = association.getAssociationOutputStream(pc)) {
+            data.write(Dimse.encode(identifier, ts));
+        }
         try {
             association.waitForPDataPDUsUntilHandlerReportsDone();
         } catch (AReleaseException e) {
