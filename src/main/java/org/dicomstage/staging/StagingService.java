@@ -22,20 +22,31 @@ public class StagingService {
 
     private final SeriesStager stager;
     private final SeriesVerifier verifier = new SeriesVerifier();
-    private final int concurrency;
+    private final int verificationAssociations;
     private final NodePermits permits;
     private final SeriesPublisher publisher;
 
     /** One process without a shared database: only each node's own in-process bound applies. */
     public StagingService(int concurrency) {
-        this(concurrency, NodePermits.inProcessOnly());
+        this(concurrency, 1);
+    }
+
+    /** As {@link #StagingService(int)}, reading a copy back over up to {@code verificationAssociations} at once. */
+    public StagingService(int concurrency, int verificationAssociations) {
+        this(concurrency, verificationAssociations, NodePermits.inProcessOnly());
     }
 
     /** Every association to an archive first takes one of its cluster-wide slots ({@link DatabaseNodePermits}). */
     @Autowired
-    StagingService(@Value("${dicomstage.staging.concurrency:4}") int concurrency, NodePermits permits) {
+    StagingService(@Value("${dicomstage.staging.concurrency:4}") int concurrency,
+                   @Value("${dicomstage.verification.associations:1}") int verificationAssociations,
+                   NodePermits permits) {
+        if (verificationAssociations < 1) {
+            throw new IllegalArgumentException("dicomstage.verification.associations must be at least 1, was "
+                    + verificationAssociations);
+        }
         this.stager = new SeriesStager(concurrency, permits);
-        this.concurrency = concurrency;
+        this.verificationAssociations = verificationAssociations;
         this.permits = permits;
         this.publisher = new SeriesPublisher(permits);
     }
@@ -74,9 +85,10 @@ public class StagingService {
         if (recorded == null) {
             return verify(spec);
         }
-        // Several associations where slots are free, each examining what it receives: no more than the cores, and
-        // none that a small series would leave idle while other jobs wait for them.
-        int parts = Math.min(Math.min(concurrency, Runtime.getRuntime().availableProcessors()),
+        // Several associations where slots are free, but none that a small series would leave idle while other
+        // jobs wait for them. One by default: on 2 cores with the archives on the same host, two measured no faster
+        // (README); they pay where each instance waits for a round trip to a remote archive.
+        int parts = Math.min(verificationAssociations,
                 Math.max(1, Math.ceilDiv(recorded.listedCount(), SplitRetrieval.MIN_INSTANCES_PER_PART)));
         try (NodePermits.Lease t = permits.acquire(spec.target().name(), parts)) {
             return verifier.verify(spec, recorded, t.count(), dangling -> {

@@ -106,6 +106,41 @@ class StagingRoundTripIT {
     }
 
     @Test
+    void aSeriesVerifiedOverTwoAssociationsIsCheckedWholeInTheListingsOrder() throws Exception {
+        Path generated = temp.resolve("ct40");
+        org.dicomstage.testing.CtSeriesGenerator.Series ct = org.dicomstage.testing.CtSeriesGenerator.write(
+                generated, 40, "Split^Series", "PID-SPLIT");
+        try (OrthancServer study0 = OrthancServer.builder().aet("STUDY0").start();
+                OrthancServer project = OrthancServer.builder().aet("PROJECT").start()) {
+            study0.uploadAll(generated);
+            DicomNode source = dimse("study0", study0.aet(), study0.dicomPort());
+            DicomNode target = dimse("project", project.aet(), project.dicomPort());
+            SeriesStagingSpec spec = new SeriesStagingSpec(source, target,
+                    PseudonymizationProfile.builtin("rt-research"), CONTEXT, ct.studyInstanceUid(),
+                    ct.seriesInstanceUid());
+            StageResult staged = new StagingService(2).stage(spec);
+            assertThat(staged.status()).isEqualTo(StageResult.Status.STAGED);
+
+            SeriesVerification one = new StagingService(2, 1).verify(spec, staged.sourceDigests());
+            SeriesVerification split = new StagingService(2, 2).verify(spec, staged.sourceDigests());
+
+            assertThat(split.verified()).as(String.join("; ", split.problems())).isTrue();
+            assertThat(split.pixelDigestsCompared()).isEqualTo(40);
+            assertThat(split).isEqualTo(one);
+
+            // A copy that lost an instance is caught the same way over two associations.
+            String targetStudy = CONTEXT_UIDS.map(ct.studyInstanceUid());
+            String targetSeries = CONTEXT_UIDS.map(ct.seriesInstanceUid());
+            String lost = target.findInstances(targetStudy, targetSeries).get(25).sopInstanceUID();
+            project.deleteInstance(lost);
+            SeriesVerification missing = new StagingService(2, 2).verify(spec, staged.sourceDigests());
+            assertThat(missing.verified()).isFalse();
+            assertThat(missing.problems()).contains("missing in target: SOP instance " + lost);
+            assertThat(missing.pixelDigestsCompared()).isEqualTo(39);
+        }
+    }
+
+    @Test
     void aCorruptInstanceFailsItsSeriesWithAClearMessageWhileOtherSeriesSucceed() throws Exception {
         Path corruptSet = temp.resolve("corrupt-set");
         copyTree(SharedData.rtSet(), corruptSet);

@@ -336,6 +336,18 @@ public final class OrthancServer implements AutoCloseable {
         return uids;
     }
 
+    /** Deletes one stored instance, named by its SOP Instance UID: a copy that lost an instance. */
+    public void deleteInstance(String sopInstanceUID) {
+        JsonNode answer = request("POST", "/tools/lookup", HttpRequest.BodyPublishers.ofString(sopInstanceUID), 200);
+        for (JsonNode hit : answer) {
+            if ("Instance".equals(hit.path("Type").asText())) {
+                request("DELETE", "/instances/" + hit.path("ID").asText(), HttpRequest.BodyPublishers.noBody(), 200);
+                return;
+            }
+        }
+        throw new IllegalStateException("Orthanc " + aet + " holds no instance " + sopInstanceUID);
+    }
+
     /** Orthanc's ID for a StudyInstanceUID (POST /tools/lookup), or {@code null} when it is not stored. */
     public String findStudyId(String studyInstanceUID) {
         JsonNode answer = request("POST", "/tools/lookup",
