@@ -2,6 +2,7 @@ package org.dicomstage.staging;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
+import java.util.stream.Stream;
 
 import org.dicomstage.dicom.DicomNode;
 import org.dicomstage.dicom.InstanceEntry;
@@ -84,8 +86,8 @@ final class SeriesStager {
         // What verification compares the copy with, taken now that each source object passes through here anyway.
         SourceDigests.Collector source = new SourceDigests.Collector(uids, spec.profile());
         source.listed(expected.stream().map(InstanceEntry::sopInstanceUID).toList());
-        Path work = WorkFiles.createWorkDirectory();
-        ExecutorService workers = Executors.newFixedThreadPool(workerCount, WorkFiles.daemonThreads("stage", series));
+        Path work = createWorkDirectory();
+        ExecutorService workers = Executors.newFixedThreadPool(workerCount, daemonThreads(series));
         Semaphore inFlight = new Semaphore(2 * workerCount);
         Map<Thread, DicomNode.StoreSession> sessions = new ConcurrentHashMap<>();
         AtomicInteger staged = new AtomicInteger();
@@ -104,7 +106,10 @@ final class SeriesStager {
                 Path in = work.resolve(n + ".in.dcm");
                 Path out = work.resolve(n + ".out.dcm");
                 try {
-                    WorkFiles.linkOrCopy(file, in);
+                    // The retrieval waits for us before it takes the next instance, so this must be quick: a link
+                    // to the delivered file (which may be an archive's own: we only read it), a copy only where
+                    // the work directory lies on another file system.
+                    linkOrCopy(file, in);
                 } catch (IOException | RuntimeException e) {
                     inFlight.release();
                     throw e;
@@ -149,8 +154,8 @@ final class SeriesStager {
                     } catch (RuntimeException e) {
                         technical.compareAndSet(null, e);
                     } finally {
-                        WorkFiles.deleteQuietly(in);
-                        WorkFiles.deleteQuietly(out);
+                        deleteQuietly(in);
+                        deleteQuietly(out);
                         inFlight.release();
                     }
                 });
@@ -159,7 +164,7 @@ final class SeriesStager {
             workers.shutdown();
             awaitQuietly(workers);
             sessions.values().forEach(SeriesStager::closeQuietly);
-            WorkFiles.deleteTree(work);
+            deleteTree(work);
         }
         if (technical.get() != null) {
             throw new StagingException("staging series " + series + " into '" + spec.target().name()
@@ -195,6 +200,14 @@ final class SeriesStager {
         return notes;
     }
 
+    private static void linkOrCopy(Path file, Path link) throws IOException {
+        try {
+            Files.createLink(link, file);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(file, link);
+        }
+    }
+
     /** Names a received instance by its SOP Instance UID when its header can still be read. */
     private static String describe(Path file, int number) {
         // the file may be the very object that failed: only the elements before its SOP Instance UID are walked
@@ -210,6 +223,27 @@ final class SeriesStager {
 
     private static long elapsedMillis(long startedNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+    }
+
+    private static Path createWorkDirectory() {
+        try {
+            return Files.createTempDirectory(WorkFiles.PREFIX + ProcessHandle.current().pid() + "-");
+        } catch (IOException e) {
+            throw new StagingException("cannot create a work directory for staging: " + e.getMessage(), e);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String series) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "stage-" + abbreviate(series) + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static String abbreviate(String uid) {
+        return uid.length() <= 12 ? uid : "…" + uid.substring(uid.length() - 10);
     }
 
     private static void awaitQuietly(ExecutorService executor) {
@@ -228,6 +262,22 @@ final class SeriesStager {
             session.close();
         } catch (RuntimeException e) {
             log.warn("closing a store session failed: {}", e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("cannot delete work file {}: {}", file, e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(SeriesStager::deleteQuietly);
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("cannot delete work directory {}: {}", dir, e.getMessage());
         }
     }
 }

@@ -28,6 +28,11 @@ final class SplitRetrieval {
     private SplitRetrieval() {
     }
 
+    /** How many parts a series of {@code instances} is split into, given {@code atMost} associations: at least one. */
+    static int parts(int instances, int atMost) {
+        return Math.max(1, Math.min(atMost, Math.ceilDiv(instances, MIN_INSTANCES_PER_PART)));
+    }
+
     /**
      * @param parts    how many associations the caller holds slots for; one, or a node that cannot retrieve
      *                 single instances, retrieves the series as a whole
@@ -50,7 +55,7 @@ final class SplitRetrieval {
                 others.add(result); // unreadable, not listed, or delivered twice: still reported
             }
         };
-        int split = Math.min(parts, Math.ceilDiv(listed.size(), MIN_INSTANCES_PER_PART));
+        int split = parts(listed.size(), parts);
         if (split <= 1 || !node.retrievesInstances()) {
             node.retrieveSeries(studyInstanceUID, seriesInstanceUID, listed, consumer);
         } else {

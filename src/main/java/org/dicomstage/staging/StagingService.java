@@ -88,8 +88,7 @@ public class StagingService {
         // Several associations where slots are free, but none that a small series would leave idle while other
         // jobs wait for them. One by default: on 2 cores with the archives on the same host, two measured no faster
         // (README); they pay where each instance waits for a round trip to a remote archive.
-        int parts = Math.min(verificationAssociations,
-                Math.max(1, Math.ceilDiv(recorded.listedCount(), SplitRetrieval.MIN_INSTANCES_PER_PART)));
+        int parts = SplitRetrieval.parts(recorded.listedCount(), verificationAssociations);
         try (NodePermits.Lease t = permits.acquire(spec.target().name(), parts)) {
             return verifier.verify(spec, recorded, t.count(), dangling -> {
                 // Target before source, as everywhere: the target's slot is held already.

@@ -47,7 +47,7 @@ public class WorkFiles implements ApplicationRunner {
                 boolean alive = m.matches() && ProcessHandle.of(Long.parseLong(m.group(1)))
                         .map(ProcessHandle::isAlive).orElse(false);
                 if (!alive && Files.isDirectory(dir)) {
-                    deleteTreeOrFail(dir);
+                    deleteTree(dir);
                     deleted++;
                 }
             }
@@ -57,60 +57,11 @@ public class WorkFiles implements ApplicationRunner {
         return deleted;
     }
 
-    private static void deleteTreeOrFail(Path dir) throws IOException {
+    private static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        }
-    }
-
-    /** A new work directory of this process, for one series' retrieved instances. */
-    static Path createWorkDirectory() {
-        try {
-            return Files.createTempDirectory(PREFIX + ProcessHandle.current().pid() + "-");
-        } catch (IOException e) {
-            throw new StagingException("cannot create a work directory for staging: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Links a delivered file (which may be an archive's own: it is only read) into a work directory; copies it only
-     * where the work directory lies on another file system. The retrieval waits meanwhile, so this must be quick.
-     */
-    static void linkOrCopy(Path file, Path link) throws IOException {
-        try {
-            Files.createLink(link, file);
-        } catch (IOException | UnsupportedOperationException e) {
-            Files.copy(file, link);
-        }
-    }
-
-    /** Daemon threads named after the series they work on, so a thread dump tells which series is slow. */
-    static java.util.concurrent.ThreadFactory daemonThreads(String prefix, String seriesInstanceUID) {
-        String name = prefix + "-" + (seriesInstanceUID.length() <= 12 ? seriesInstanceUID
-                : "…" + seriesInstanceUID.substring(seriesInstanceUID.length() - 10)) + "-";
-        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            log.warn("cannot delete work file {}: {}", file, e.getMessage());
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        try {
-            deleteTreeOrFail(dir);
-        } catch (IOException | java.io.UncheckedIOException e) {
-            log.warn("cannot delete work directory {}: {}", dir, e.getMessage());
         }
     }
 }
