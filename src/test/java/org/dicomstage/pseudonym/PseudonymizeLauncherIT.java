@@ -58,6 +58,33 @@ class PseudonymizeLauncherIT {
     }
 
     @Test
+    void aJavaWithoutReleaseFileIsAskedForItsVersion() throws Exception {
+        // A wrapper script as JAVA_HOME/bin/java, as some installations have: no release file beside it, so the
+        // launcher must fall back to asking the JVM which version it is, and still find a cache per JDK.
+        Path home = Files.createDirectories(temp.resolve("wrapped-jdk/bin"));
+        Path java = home.resolve("java");
+        Files.writeString(java, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
+                + "' \"$@\"\n");
+        assertThat(java.toFile().setExecutable(true)).isTrue();
+        Path secret = Files.write(temp.resolve("study.secret"), Fixtures.SECRET);
+        Path cache = temp.resolve("cache");
+        Map<String, String> env = Map.of("DICOMSTAGE_CLI_CACHE", cache.toString(), "DICOMSTAGE_JAR",
+                jar().toString(), "JAVA_HOME", home.getParent().toString());
+
+        Result first = run(env, secret, temp.resolve("out1"));
+        assertThat(first.exit()).as(first.output()).isZero();
+        assertThat(first.output()).contains("first run with this jar and JDK").contains("pseudonymized 8 of 8 files");
+        String expected = Runtime.version().feature() >= 25 ? "cli.aot" : "cli.jsa";
+        try (Stream<Path> cached = Files.walk(cache)) {
+            assertThat(cached.map(p -> p.getFileName().toString()))
+                    .as("the cache kind of this JDK's version (%s)", Runtime.version()).contains(expected);
+        }
+        Result second = run(env, secret, temp.resolve("out2"));
+        assertThat(second.exit()).as(second.output()).isZero();
+        assertThat(second.output()).doesNotContain("first run").contains("pseudonymized 8 of 8 files");
+    }
+
+    @Test
     void aMissingJarIsNamedWithHowToBuildIt() throws Exception {
         Result r = run(Map.of("DICOMSTAGE_JAR", temp.resolve("nowhere.jar").toString(), "DICOMSTAGE_CLI_CACHE",
                 temp.resolve("cache").toString()), temp.resolve("secret"), temp.resolve("out"));
@@ -82,8 +109,8 @@ class PseudonymizeLauncherIT {
         ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), "--profile", "rt-research", "--secret-file",
                 secret.toString(), "--subject-id", "HN-001", "--sponsor", "Sponsor AG", "--protocol-id", "RT-HN-2026",
                 "--in", in.toString(), "--out", out.toString()).redirectErrorStream(true);
-        builder.environment().putAll(env);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().putAll(env);
         Path log = temp.resolve("log-" + System.nanoTime());
         Process p = builder.redirectOutput(log.toFile()).start();
         int exit = p.waitFor();
