@@ -57,7 +57,6 @@ public final class PseudonymizeCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        preloadTables();
         Map<String, String> options = new HashMap<>();
         boolean dryRun = false;
         for (int i = 0; i < args.length; i++) {
@@ -129,19 +128,6 @@ public final class PseudonymizeCommand {
         }
         return dryRun ? dryRun(pseudonymizer, in, files, out, err) : copy(pseudonymizer, in, outDir, files, threads,
                 out, err);
-    }
-
-    /**
-     * Builds PixelMed's dictionary and the confidentiality table on a second thread while this one reads the options,
-     * the secret and the profile: together they are about a third of a cold start (0.1 of 0.3 s here), and nothing
-     * else would run on the second core until the files are. Whoever needs them first waits for the class to be
-     * initialized, as the JVM guarantees.
-     */
-    private static void preloadTables() {
-        Thread.ofPlatform().daemon().name("pseudonymize-preload").start(() -> {
-            Attributes.DICTIONARY.getClass();
-            ConfidentialityTable.standard();
-        });
     }
 
     private static int copy(Pseudonymizer pseudonymizer, Path in, Path outDir, List<Path> files, int threads,
