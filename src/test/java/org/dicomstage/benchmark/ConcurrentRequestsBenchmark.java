@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.camunda.client.CamundaClient;
@@ -26,10 +28,11 @@ import org.springframework.core.env.MapPropertySource;
  * Twenty staging requests at once on the embedded defaults (one JVM: in-memory engine, H2, both archives
  * EMBEDDED, the job workers), each driven through its user tasks like a researcher: start, study, subject, pick
  * the subject's series, confirm, until the review task shows the verified copy. Prints p50 and p95 of the request
- * completion times and the failures, which must be none. Twice, each in a fresh context: answered by one driver
+ * completion times and the failures, which must be none. Each round in a fresh context: answered by one driver
  * loop, one task after the other (how this was measured before), and by twenty researchers at once, each
  * answering their own tasks (what twenty people see). The first includes the driver's own queue; the second does
- * not, so it is the figure for the target.
+ * not, so it is the figure for the target: {@code -Dbenchmark.rounds} rounds of it (default 3), the target judged on
+ * the median of their p50s.
  *
  * <p>Runs with {@code scripts/benchmark} (Maven profile {@code benchmark}). {@code -Dbenchmark.requests=N} (at
  * most 25, the enrolled demo subjects), {@code -Dbenchmark.series-instances=N} (CT slices per request, default 10).
@@ -38,40 +41,57 @@ class ConcurrentRequestsBenchmark {
 
     private static final int REQUESTS = Integer.getInteger("benchmark.requests", 20);
     private static final int INSTANCES = Integer.getInteger("benchmark.series-instances", 10);
+    /** Rounds of twenty researchers at once: this machine's noise moves one round's p50 by a fifth either way. */
+    private static final int ROUNDS = Integer.getInteger("benchmark.rounds", 3);
 
     @TempDir
     Path temp;
 
     @Test
     void concurrentRequests() {
-        Map<ConcurrentRequests.Users, ConcurrentRequests.Outcome> outcomes = new java.util.EnumMap<>(
-                ConcurrentRequests.Users.class);
-        for (ConcurrentRequests.Users users : ConcurrentRequests.Users.values()) {
-            try (ConfigurableApplicationContext app = embeddedDefaults(temp.resolve(users.name()), Map.of())) {
-                DicomNodeRegistry nodes = app.getBean(DicomNodeRegistry.class);
-                ConcurrentRequests.seed(nodes.archive(DemoStudyData.STUDY0_NODE).orElseThrow(),
-                        temp.resolve(users.name()).resolve("generated"), REQUESTS, INSTANCES);
-                ConcurrentRequests.Outcome outcome = ConcurrentRequests.run(app.getBean(CamundaClient.class),
-                        new ZptUserTasks(app.getBean(ZeebeTestEngine.class), Duration.ZERO), 1, REQUESTS,
-                        Duration.ofMinutes(10), users);
-                outcomes.put(users, outcome);
-            }
+        ConcurrentRequests.Outcome oneDriver = round(ConcurrentRequests.Users.ONE_DRIVER, "driver");
+        List<ConcurrentRequests.Outcome> researchers = new ArrayList<>();
+        for (int r = 1; r <= ROUNDS; r++) {
+            researchers.add(round(ConcurrentRequests.Users.ONE_PER_REQUEST, "researchers-" + r));
         }
         System.out.printf("%nConcurrent staging requests on the embedded defaults: %d requests of %d CT instances "
-                + "(%d cores)%n", REQUESTS, INSTANCES, Runtime.getRuntime().availableProcessors());
-        outcomes.forEach((users, outcome) -> {
-            System.out.printf("  %s: %s%n", users == ConcurrentRequests.Users.ONE_DRIVER
-                    ? "one driver answers all tasks in turn" : "each researcher answers their own tasks",
-                    outcome.summary());
-            outcome.failures().forEach(f -> System.out.println("  FAILED " + f));
-        });
-        long p50 = outcomes.get(ConcurrentRequests.Users.ONE_PER_REQUEST).percentile(50).toMillis();
+                + "(%d cores), each round in a fresh context%n", REQUESTS, INSTANCES,
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf("  one driver answers all tasks in turn: %s%n", oneDriver.summary());
+        oneDriver.failures().forEach(f -> System.out.println("  FAILED " + f));
+        for (int r = 0; r < researchers.size(); r++) {
+            System.out.printf("  round %d, each researcher answers their own tasks: %s%n", r + 1,
+                    researchers.get(r).summary());
+            researchers.get(r).failures().forEach(f -> System.out.println("  FAILED " + f));
+        }
+        List<Long> p50s = researchers.stream().map(o -> o.percentile(50).toMillis()).sorted().toList();
+        long median = p50s.get((p50s.size() - 1) / 2);
         System.out.printf("target: p50 of %d requests at once <= 2900 ms (half of the 5.8-7.5 s measured before)"
-                + " -> %d ms: %s%n", REQUESTS, p50, p50 <= 2900 ? "met" : "NOT met");
-        outcomes.values().forEach(outcome -> {
+                + " -> p50 over %d rounds min/median/max %d/%d/%d ms: %s%n", REQUESTS, p50s.size(), p50s.get(0),
+                median, p50s.get(p50s.size() - 1), median <= 2900 ? "met by the median" : "NOT met");
+        for (ConcurrentRequests.Outcome outcome : concat(oneDriver, researchers)) {
             assertThat(outcome.failures()).isEmpty();
             assertThat(outcome.completed()).hasSize(REQUESTS);
-        });
+        }
+    }
+
+    private ConcurrentRequests.Outcome round(ConcurrentRequests.Users users, String name) {
+        Path root = temp.resolve(name);
+        try (ConfigurableApplicationContext app = embeddedDefaults(root, Map.of())) {
+            DicomNodeRegistry nodes = app.getBean(DicomNodeRegistry.class);
+            ConcurrentRequests.seed(nodes.archive(DemoStudyData.STUDY0_NODE).orElseThrow(),
+                    root.resolve("generated"), REQUESTS, INSTANCES);
+            return ConcurrentRequests.run(app.getBean(CamundaClient.class),
+                    new ZptUserTasks(app.getBean(ZeebeTestEngine.class), Duration.ZERO), 1, REQUESTS,
+                    Duration.ofMinutes(10), users);
+        }
+    }
+
+    private static List<ConcurrentRequests.Outcome> concat(ConcurrentRequests.Outcome first,
+            List<ConcurrentRequests.Outcome> rest) {
+        List<ConcurrentRequests.Outcome> all = new ArrayList<>(rest);
+        all.add(0, first);
+        return all;
     }
 
     /**
