@@ -264,8 +264,8 @@ public final class DimseNode implements DicomNode {
         if (!retrievesInstances()) {
             return DicomNode.super.retrieveInstances(studyInstanceUID, seriesInstanceUID, instances, consumer);
         }
-        return retrieveByGet(instances, Queries.instancesRetrieve(studyInstanceUID, seriesInstanceUID,
-                instances.stream().map(InstanceEntry::sopInstanceUID).toList()), consumer);
+        return retrieveByGet(instances, Queries.instancesRetrieve(studyInstanceUID, seriesInstanceUID, instances),
+                consumer);
     }
 
     /**

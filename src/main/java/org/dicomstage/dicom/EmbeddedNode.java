@@ -82,7 +82,7 @@ public final class EmbeddedNode implements DicomNode {
     public int retrieveInstances(String studyInstanceUID, String seriesInstanceUID, List<InstanceEntry> instances,
             InstanceConsumer consumer) {
         return deliver(archive.index().select(ArchiveIndex.Level.IMAGE, Queries.instancesRetrieve(studyInstanceUID,
-                seriesInstanceUID, instances.stream().map(InstanceEntry::sopInstanceUID).toList())), consumer);
+                seriesInstanceUID, instances)), consumer);
     }
 
     private static int deliver(List<ArchiveIndex.Entry> entries, InstanceConsumer consumer) {

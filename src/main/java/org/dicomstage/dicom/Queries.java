@@ -72,7 +72,8 @@ final class Queries {
 
     /** Unique keys of some instances of one series, for a C-GET at image level that names each of them. */
     static AttributeList instancesRetrieve(String studyInstanceUID, String seriesInstanceUID,
-            List<String> sopInstanceUIDs) {
+            List<InstanceEntry> instances) {
+        List<String> sopInstanceUIDs = instances.stream().map(InstanceEntry::sopInstanceUID).toList();
         if (sopInstanceUIDs.isEmpty()) {
             throw new IllegalArgumentException("at least one SOP Instance UID is required");
         }

@@ -57,7 +57,7 @@ record CopyExaminer(Map<String, String> expectedDigests, Map<String, Masked> mas
         if (read == null) {
             return new Examined(null, problems, false, false, 0, null, null, List.of(), Set.of(), null);
         }
-        AttributeList target = read.list();
+        AttributeList target = read.dataset().list();
         String sop = Attribute.getSingleStringValueOrEmptyString(target, TagFromName.SOPInstanceUID);
         String expectedDigest = expectedDigests.get(sop);
         String actualDigest = read.pixelDigest();
@@ -65,7 +65,7 @@ record CopyExaminer(Map<String, String> expectedDigests, Map<String, Masked> mas
         boolean compared = false;
         boolean differs = false;
         if (mask != null) {
-            target = read.header() ? Datasets.read(file) : target; // the mask is checked in the decoded pixels
+            target = read.dataset().full(file); // the mask is checked in the decoded pixels
             compared = true;
             String difference = !mask.digestOutside().equals(PixelMask.digestOutside(target, mask.rule()))
                     ? "pixels outside the masked rectangles differ from the source"
@@ -102,8 +102,7 @@ record CopyExaminer(Map<String, String> expectedDigests, Map<String, Masked> mas
     private static List<String> methods(AttributeList target) {
         List<String> methods = new ArrayList<>();
         if (target.get(TagFromName.DeidentificationMethodCodeSequence) instanceof SequenceAttribute s) {
-            for (int i = 0; i < s.getNumberOfItems(); i++) {
-                SequenceItem item = s.getItem(i);
+            for (SequenceItem item : SeriesVerifier.iterable(s)) {
                 String meaning = Attribute.getSingleStringValueOrEmptyString(item.getAttributeList(),
                         TagFromName.CodeMeaning);
                 if (!meaning.isBlank()) {
@@ -114,22 +113,17 @@ record CopyExaminer(Map<String, String> expectedDigests, Map<String, Masked> mas
         return methods;
     }
 
-    /**
-     * A dataset and the digest of its pixel data as encoded in the file (null without pixel data); {@code header}
-     * when the list stops before Pixel Data, which is then the file's last element.
-     */
-    private record Read(AttributeList list, String pixelDigest, boolean header) {
+    /** A dataset and the digest of its pixel data as encoded in the file (null without pixel data). */
+    private record Read(SourceDigests.ReadDataset dataset, String pixelDigest) {
     }
 
     private static Read readOrReport(Path file, List<String> problems) {
         try {
             // The pixel data located first: that walk also rejects truncated files that PixelMed would half-read
-            // silently. Pixel data that ends the file need not be parsed: nothing in it is text or a reference.
+            // silently.
             byte[] bytes = Files.readAllBytes(file);
             PixelDataDigest.PixelValue pixels = PixelDataDigest.locate(bytes, file.toString());
-            boolean header = pixels == null || pixels.copyableVerbatim();
-            return new Read(header ? SourceDigests.header(bytes, file) : Datasets.read(file),
-                    pixels == null ? null : pixels.sha256(), header);
+            return new Read(SourceDigests.ReadDataset.of(bytes, pixels, file), pixels == null ? null : pixels.sha256());
         } catch (IOException e) {
             problems.add("target instance unreadable: " + file + ": " + e.getMessage());
             return null;

@@ -458,7 +458,7 @@ final class SeriesVerifier {
         return keyword != null ? keyword : tag.toString();
     }
 
-    private static Iterable<SequenceItem> iterable(SequenceAttribute s) {
+    static Iterable<SequenceItem> iterable(SequenceAttribute s) {
         return s::iterator;
     }
 }

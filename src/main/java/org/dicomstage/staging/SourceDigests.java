@@ -99,16 +99,14 @@ public record SourceDigests(Map<String, Instance> instances, SeriesVerifier.Iden
             byte[] bytes = readAll(file);
             // The digest first: it also rejects truncated files that PixelMed would half-read silently.
             PixelDataDigest.PixelValue pixels = PixelDataDigest.locate(bytes, file.getFileName().toString());
-            // Pixel data that is the last element needs no parsing: only what precedes it can hold identifiers.
-            boolean headerSuffices = pixels == null || pixels.copyableVerbatim();
-            AttributeList source = headerSuffices ? header(bytes, file) : Datasets.read(file);
+            ReadDataset dataset = ReadDataset.of(bytes, pixels, file);
+            AttributeList source = dataset.list();
             PixelRules.Decision decision = profile.pixelRules().decide(source);
             String digest;
             String maskRule = null;
             if (decision.action() == PixelRules.Action.MASK) {
                 // Masked on purpose: only the pixels outside the rule's rectangles must be the source's.
-                AttributeList full = headerSuffices ? Datasets.read(file) : source;
-                digest = PixelMask.digestOutside(full, decision.rule());
+                digest = PixelMask.digestOutside(dataset.full(file), decision.rule());
                 maskRule = decision.rule().name();
             } else {
                 digest = pixels == null ? null : pixels.sha256();
@@ -132,6 +130,26 @@ public record SourceDigests(Map<String, Instance> instances, SeriesVerifier.Iden
             } catch (IOException e) {
                 throw new UncheckedIOException(file.getFileName() + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * A delivered file's dataset, read only as far as needed: up to Pixel Data when that is the file's last element
+     * (nothing after it can hold text, an identifier or a reference), else whole.
+     *
+     * @param headerOnly whether {@code list} stops before Pixel Data
+     */
+    record ReadDataset(AttributeList list, boolean headerOnly) {
+
+        /** @param pixels where {@link PixelDataDigest#locate} found the Pixel Data in {@code bytes}, or null */
+        static ReadDataset of(byte[] bytes, PixelDataDigest.PixelValue pixels, Path file) {
+            boolean headerOnly = pixels == null || pixels.copyableVerbatim();
+            return new ReadDataset(headerOnly ? header(bytes, file) : Datasets.read(file), headerOnly);
+        }
+
+        /** The whole dataset, Pixel Data included: the one read, or the file read again. */
+        AttributeList full(Path file) {
+            return headerOnly ? Datasets.read(file) : list;
         }
     }
 
