@@ -39,6 +39,7 @@ import org.dicomstage.study.SeriesStatus;
 import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StagingSeriesView;
 import org.dicomstage.study.StudyService;
+import org.dicomstage.staging.GatedNodePermits;
 import org.dicomstage.testing.CtSeriesGenerator;
 import org.dicomstage.testing.DemoRtPatientGenerator;
 import org.dicomstage.workflow.ProcessDefinition.Decisions;
@@ -63,7 +64,7 @@ import org.springframework.test.context.ContextConfiguration;
         properties = {"camunda.client.worker.defaults.poll-interval=200ms",
                 "camunda.client.worker.defaults.stream-enabled=false"})
 @ContextConfiguration(initializers = {ZptEngineInitializer.class, TestArchives.class})
-@Import({ZptHarnessConfiguration.class, DemoStudyData.class})
+@Import({ZptHarnessConfiguration.class, DemoStudyData.class, GatedNodePermits.class})
 class RealWorkersProcessTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -109,6 +110,7 @@ class RealWorkersProcessTest {
 
     @AfterEach
     void cleanUp() {
+        GatedNodePermits.open(); // a test that failed with the gate closed must not hold up the next one
         study0.start(); // a test that stopped it and failed must not break the next one
         started.add(instance);
         for (long key : started) {
@@ -510,7 +512,8 @@ class RealWorkersProcessTest {
                     List.of(corruptibleA.seriesInstanceUid())));
             UserTask resolve = awaitTask(Elements.RESOLVE_STAGING_PROBLEM);
             long projectBefore = projectFiles();
-            assertThat(files(holding().storageDirectory())).as("the truncated series is held").isPositive();
+            assertThat(headersOfPatient(holding().storageDirectory(), "HN-003")).as("the truncated series is held")
+                    .isNotEmpty();
             userTasks.complete(resolve.key(), Map.of(Variables.RESOLVE_DECISION, Decisions.ABORT,
                     Variables.RESOLVE_COMMENT, "source file broken"));
             awaitCompleted();
@@ -518,7 +521,7 @@ class RealWorkersProcessTest {
                     .hasPassedElement(Elements.END_STAGING_ABORTED);
             assertThat(projectFiles()).as("nothing of the aborted request in the project archive")
                     .isEqualTo(projectBefore);
-            assertThat(files(holding().storageDirectory())).as("holding copy emptied").isZero();
+            assertThat(headersOfPatient(holding().storageDirectory(), "HN-003")).as("holding copy emptied").isEmpty();
         });
         // HN-003 has several Study0 studies, each with a request of this process: the one of the picked series.
         StagingRequestView aborted = studies.stagingRequests(DemoStudyData.ADMIN, DemoStudyData.RT_HN_2026).stream()
@@ -645,15 +648,23 @@ class RealWorkersProcessTest {
             userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, List.of(large.seriesInstanceUid())));
             UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
             long projectBefore = projectFiles();
+            // However fast this machine copies 300 instances, the cancel must come while the stager runs: it waits
+            // for its archive slots behind a closed gate, its series already marked as staging.
+            GatedNodePermits.close();
             userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS,
                     List.of(large.seriesInstanceUid())));
-            await("staging under way", () -> statusOf(large.seriesInstanceUid()) == SeriesStatus.STAGING ? true : null);
+            await("staging under way", () -> GatedNodePermits.waiting() > 0
+                    && statusOf(large.seriesInstanceUid()) == SeriesStatus.STAGING ? true : null);
 
             // What the cancel button publishes (CancelController), as the coordinator.
             client.newPublishMessageCommand().messageName(ProcessDefinition.Messages.CANCEL_REQUEST)
                     .correlationKey(Long.toString(instance)).messageId("cancel-request-" + requestOf(instance).id())
                     .timeToLive(Duration.ofMinutes(2)).variables(Map.of(Variables.CANCEL_REASON, "taking too long",
                             Variables.CANCELLED_BY, DemoStudyData.COORDINATOR)).send().join();
+            // The stager goes on once the cancel is on record: its first progress report (after 50 of the 300
+            // instances) then stops it.
+            await("the cancel on record", () -> requestOf(instance).cancellation() != null ? true : null);
+            GatedNodePermits.open();
             awaitCompleted();
 
             assertInstance().hasPassedElementsInOrder(Elements.CANCEL_REQUESTED, Elements.CLEAR_HOLDING_CANCELLED,
@@ -818,12 +829,6 @@ class RealWorkersProcessTest {
 
     private List<AttributeList> projectHeadersOfPatient(String studySubjectId) throws IOException {
         return headersOfPatient(project.storageDirectory(), studySubjectId);
-    }
-
-    private static long files(Path archive) throws IOException {
-        try (Stream<Path> files = Files.walk(archive)) {
-            return files.filter(f -> f.toString().endsWith(".dcm")).count();
-        }
     }
 
     private static List<AttributeList> headersOfPatient(Path archive, String studySubjectId) throws IOException {
