@@ -45,22 +45,24 @@ record CopyExaminer(Map<String, String> expectedDigests, Map<String, Masked> mas
      * @param residues       how many source identifiers were left in it
      * @param references     the UIDs it references, in the order found
      * @param label          what it is, for naming it as the referencing object
+     * @param digest         its dataset and Pixel Data digests, as publishing checks them; null when unreadable
      */
     record Examined(String sopInstanceUID, List<String> problems, boolean digestCompared, boolean digestDiffers, int residues,
                     String patientId, String patientName, List<String> methods, Set<String> references,
-                    String label) {
+                    String label, InstanceDigest digest) {
     }
 
     Examined examine(Path file) {
         List<String> problems = new ArrayList<>();
         Read read = readOrReport(file, problems);
         if (read == null) {
-            return new Examined(null, problems, false, false, 0, null, null, List.of(), Set.of(), null);
+            return new Examined(null, problems, false, false, 0, null, null, List.of(), Set.of(), null, null);
         }
         AttributeList target = read.dataset().list();
         String sop = Attribute.getSingleStringValueOrEmptyString(target, TagFromName.SOPInstanceUID);
         String expectedDigest = expectedDigests.get(sop);
         String actualDigest = read.pixelDigest();
+        InstanceDigest digest = InstanceDigest.of(target, actualDigest);
         Masked mask = masked.get(sop);
         boolean compared = false;
         boolean differs = false;
@@ -95,7 +97,7 @@ record CopyExaminer(Map<String, String> expectedDigests, Map<String, Masked> mas
         return new Examined(sop, problems, compared, differs, residues,
                 Attribute.getSingleStringValueOrEmptyString(target, TagFromName.PatientID),
                 Attribute.getSingleStringValueOrEmptyString(target, TagFromName.PatientName), methods(target),
-                references, label);
+                references, label, digest);
     }
 
     /** The code meanings of how the copy says it was de-identified, for the reviewer. */

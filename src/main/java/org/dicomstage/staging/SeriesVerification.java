@@ -15,6 +15,8 @@ import java.util.List;
  * @param problems             failed checks, one line each, naming the instance and what is wrong
  * @param warnings             things a reviewer should see that do not fail the copy, such as references to
  *                             objects that were not staged (dangling)
+ * @param copy                 each instance of a verified copy as read, for publishing to check against; empty when
+ *                             the copy failed
  */
 public record SeriesVerification(
         String seriesInstanceUID,
@@ -29,7 +31,8 @@ public record SeriesVerification(
         int identifierResidues,
         CopyIdentity identity,
         List<String> problems,
-        List<String> warnings) {
+        List<String> warnings,
+        List<InstanceDigest> copy) {
 
     public enum Status { VERIFIED, FAILED }
 
@@ -51,6 +54,7 @@ public record SeriesVerification(
         identity = identity == null ? CopyIdentity.NONE : identity;
         problems = List.copyOf(problems);
         warnings = List.copyOf(warnings);
+        copy = List.copyOf(copy);
     }
 
     public boolean verified() {

@@ -172,6 +172,7 @@ final class SeriesVerifier {
         Set<String> patientIds = new LinkedHashSet<>();
         Set<String> patientNames = new LinkedHashSet<>();
         Set<String> methods = new LinkedHashSet<>();
+        List<InstanceDigest> copy = new ArrayList<>();
         for (CopyExaminer.Examined examined : SplitRetrieval.retrieve(spec.target(), targetStudy, targetSeries,
                 targetInstances, associations, examiner::examine, CopyExaminer.Examined::sopInstanceUID)) {
             problems.addAll(examined.problems());
@@ -179,6 +180,7 @@ final class SeriesVerifier {
             digestsDiffering += examined.digestDiffers() ? 1 : 0;
             residues += examined.residues();
             if (examined.sopInstanceUID() != null) {
+                copy.add(examined.digest());
                 patientIds.add(examined.patientId());
                 patientNames.add(examined.patientName());
             }
@@ -208,7 +210,8 @@ final class SeriesVerifier {
         return new SeriesVerification(series, targetSeries, status, sourceCount, targetInstances.size(),
                 digestsCompared, digestsCompared - digestsDiffering, referenced.size(), dangling.size(),
                 residues, new SeriesVerification.CopyIdentity(List.copyOf(patientIds), List.copyOf(patientNames),
-                List.copyOf(methods)), problems, warnings);
+                List.copyOf(methods)), problems, warnings, status == SeriesVerification.Status.VERIFIED ? copy
+                : List.of());
     }
 
     /** SOP instance UIDs, series UIDs and frames of reference that exist in the target study. */

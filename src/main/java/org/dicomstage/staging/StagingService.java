@@ -102,13 +102,17 @@ public class StagingService {
 
     /**
      * Publishes the held copy of a staged series: {@code spec.target()} is the holding node it was staged and
-     * verified in; the copy goes to {@code project} unchanged and is checked there against the held one. Technical
-     * failures are thrown and worth a retry; a published copy that differs comes back with its problems.
+     * verified in; the copy goes to {@code project} unchanged, only as far as it is still the verified one, and is
+     * checked there against it. Technical failures are thrown and worth a retry; a held copy changed since it was
+     * verified, or a published copy that differs, comes back with its problems.
+     *
+     * @param verified what verification read of the copy ({@link VerifiedCopyStore}), or null for a series verified
+     *                 before those records were kept: the held copy is then the reference
      */
-    public PublicationResult publish(SeriesStagingSpec spec, DicomNode project) {
+    public PublicationResult publish(SeriesStagingSpec spec, DicomNode project, Map<String, InstanceDigest> verified) {
         UidMapper uids = new UidMapper(spec.context().studySecret());
         return publisher.publish(spec.target(), project, uids.map(spec.studyInstanceUID()),
-                uids.map(spec.seriesInstanceUID()));
+                uids.map(spec.seriesInstanceUID()), verified);
     }
 
     /**

@@ -13,6 +13,7 @@ import org.dicomstage.staging.SeriesStagingSpec;
 import org.dicomstage.staging.SeriesVerification;
 import org.dicomstage.staging.SourceDigestStore;
 import org.dicomstage.staging.StagingService;
+import org.dicomstage.staging.VerifiedCopyStore;
 import org.dicomstage.study.ReviewSettings;
 import org.dicomstage.study.SeriesStatus;
 import org.dicomstage.study.SeriesTexts;
@@ -33,11 +34,14 @@ class CopyVerification {
     private final StagingTargets targets;
     private final ReviewSettings review;
     private final SourceDigestStore digests;
+    private final VerifiedCopyStore verifiedCopies;
     private final TransactionTemplate transaction;
 
     CopyVerification(StudyService studies, StagingService staging, StagingTargets targets, ReviewSettings review,
-                     SourceDigestStore digests, PlatformTransactionManager transactions) {
+                     SourceDigestStore digests, VerifiedCopyStore verifiedCopies,
+                     PlatformTransactionManager transactions) {
         this.digests = digests;
+        this.verifiedCopies = verifiedCopies;
         this.transaction = new TransactionTemplate(transactions);
         this.studies = studies;
         this.staging = staging;
@@ -104,8 +108,14 @@ class CopyVerification {
                         ? (v.warnings().isEmpty() ? "OK" : "OK with warnings: " + String.join("; ", v.warnings()))
                         : "FAILED: " + problem);
                 String failure = problem;
-                // The series' state and its audit row in one transaction: one commit, and never one without the other.
+                // The series' state, what publishing will check the copy against, and the audit row in one
+                // transaction: one commit, and never one without the others.
                 transaction.executeWithoutResult(status -> {
+                    if (v.verified()) {
+                        verifiedCopies.replace(t.request().id(), t.row().seriesInstanceUid(), v.copy());
+                    } else {
+                        verifiedCopies.delete(t.request().id(), t.row().seriesInstanceUid());
+                    }
                     studies.markSeries(t.request().id(), t.row().seriesInstanceUid(),
                             v.verified() ? SeriesStatus.VERIFIED : SeriesStatus.FAILED, null,
                             v.verified() ? null : "verification: " + failure, null);

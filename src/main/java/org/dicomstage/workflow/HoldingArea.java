@@ -12,6 +12,7 @@ import org.dicomstage.dicom.DicomNode;
 import org.dicomstage.pseudonym.Pseudonymizer;
 import org.dicomstage.staging.PublicationResult;
 import org.dicomstage.staging.StagingService;
+import org.dicomstage.staging.VerifiedCopyStore;
 import org.dicomstage.study.SeriesStatus;
 import org.dicomstage.study.StagingRequestView;
 import org.dicomstage.study.StagingSeriesView;
@@ -42,11 +43,13 @@ class HoldingArea {
     private final SeriesClaims claims;
     private final StagingService staging;
     private final StudyService studies;
+    private final VerifiedCopyStore verifiedCopies;
     private final TransactionTemplate transaction;
 
     HoldingArea(StagingTargets targets, SeriesClaims claims, StagingService staging, StudyService studies,
-                PlatformTransactionManager transactions) {
+                VerifiedCopyStore verifiedCopies, PlatformTransactionManager transactions) {
         this.transaction = new TransactionTemplate(transactions);
+        this.verifiedCopies = verifiedCopies;
         this.targets = targets;
         this.claims = claims;
         this.staging = staging;
@@ -75,11 +78,13 @@ class HoldingArea {
                 throw new RejectedInput("series " + t.row().seriesInstanceUid() + " is " + status
                         + ", not verified: only a verified copy is published");
             }
-            PublicationResult result = claims.withClaim(t, () -> staging.publish(t.spec(), project));
+            // What verification read: an instance changed in the holding node since is not sent.
+            PublicationResult result = claims.withClaim(t, () -> staging.publish(t.spec(), project,
+                    verifiedCopies.find(t.request().id(), t.row().seriesInstanceUid()).orElse(null)));
             String what = SeriesObjects.label(series) + " (" + t.row().seriesInstanceUid() + ")";
             if (!result.verified()) {
-                throw new IllegalStateException("the published copy of " + what + " in node '" + project.name()
-                        + "' differs from the held one: " + String.join("; ", result.problems()));
+                throw new IllegalStateException("publishing " + what + " to node '" + project.name()
+                        + "' did not give the verified copy: " + String.join("; ", result.problems()));
             }
             // The series' state and its audit row in one transaction: one commit, never one without the other.
             transaction.executeWithoutResult(tx -> {

@@ -134,6 +134,41 @@ class RecordedSourceVerificationTest {
                 "unexpected in target: SOP instance 2.25.4242");
     }
 
+    /**
+     * The holding node is a shared archive: an instance changed there after the copy was verified (here: the
+     * patient's name put back) is not sent to the project archive, and publishing names it; the rest of the copy,
+     * exactly as verified, is.
+     */
+    @Test
+    void publishingSendsOnlyTheCopyAsVerifiedAndNamesAnInstanceChangedInTheHoldingNodeSince() throws Exception {
+        SeriesVerification v = new StagingService(2).verify(spec, staged.sourceDigests());
+        assertThat(v.verified()).isTrue();
+        assertThat(v.copy()).hasSize(4);
+        String sop = tamper(2, list -> DicomFiles.set(list, "PatientName", "Becker^Matthew"));
+        EmbeddedArchive published = new EmbeddedArchive("PUBLISHED", dir.resolve("published"), 0, 4);
+        published.start();
+        try {
+            DicomNode node = StageOneSeries.dimse("published", published.aeTitle(), "127.0.0.1", published.port());
+            java.util.Map<String, InstanceDigest> record = new java.util.HashMap<>();
+            v.copy().forEach(d -> record.put(d.sopInstanceUID(), d));
+
+            PublicationResult result = new StagingService(2).publish(spec, node, record);
+
+            assertThat(result.verified()).isFalse();
+            // Nothing else: the three sent compare equal to what verification read of them.
+            assertThat(result.problems()).containsExactlyInAnyOrder("changed in the holding node 'project' since it"
+                    + " was verified, not published: SOP instance " + sop, "instance count: verified 4, published 3",
+                    "missing in the project node: SOP instance " + sop);
+            UidMapper uids = new UidMapper(SECRET);
+            List<String> sent = node.findInstances(uids.map(series.studyInstanceUid()),
+                    uids.map(series.seriesInstanceUid())).stream().map(i -> i.sopInstanceUID()).toList();
+            assertThat(sent).hasSize(3).doesNotContain(sop).allMatch(record::containsKey);
+            assertThat(result.digestsCompared()).as("what was sent is the verified copy").isEqualTo(3);
+        } finally {
+            published.close();
+        }
+    }
+
     private SeriesVerification verifyWithStudy0Stopped() {
         study0.close();
         return new StagingService(2).verify(spec, staged.sourceDigests());

@@ -3,6 +3,7 @@ package org.dicomstage.staging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -19,7 +20,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 /**
  * The source digests of a series, on the migrated schema (H2 here, PostgreSQL in {@link SourceDigestStorePostgresIT}):
  * read back as written, replaced by a second staging run without duplicates, never half there, and gone with their
- * series.
+ * series. The record of its verified copy ({@link VerifiedCopyStore}) hangs off them and goes with them.
  */
 class SourceDigestStoreTest {
 
@@ -27,6 +28,7 @@ class SourceDigestStoreTest {
 
     private JdbcTemplate jdbc;
     private SourceDigestStore store;
+    private VerifiedCopyStore verified;
     private long requestId;
 
     DataSource dataSource() {
@@ -42,6 +44,7 @@ class SourceDigestStoreTest {
         Flyway.configure().dataSource(ds).load().migrate();
         jdbc = new JdbcTemplate(ds);
         store = new SourceDigestStore(jdbc, new DataSourceTransactionManager(ds));
+        verified = new VerifiedCopyStore(jdbc);
         jdbc.update("INSERT INTO study (identifier, name, dicom_enabled, source_archive) VALUES ('S', 'S', TRUE, FALSE)");
         long study = jdbc.queryForObject("SELECT id FROM study WHERE identifier = 'S'", Long.class);
         jdbc.update("INSERT INTO staging_request (version, study_id, pid, study_subject_id, study0_study_uid,"
@@ -111,6 +114,36 @@ class SourceDigestStoreTest {
         jdbc.update("DELETE FROM staging_series WHERE request_id = ?", requestId);
         assertThat(count("source_digest_set") + count("source_instance_digest") + count("source_identifier"))
                 .isZero();
+    }
+
+    @Test
+    void theVerifiedCopyIsReadBackAndGoesWhenTheSeriesIsStagedAgain() {
+        store.replace(requestId, SERIES, digests("a1", "Becker^Matthew"));
+        List<InstanceDigest> copy = List.of(new InstanceDigest("2.25.1", "d1".repeat(32), "p1".repeat(32)),
+                new InstanceDigest("2.25.2", "d2".repeat(32), null));
+
+        assertThat(verified.replace(requestId, SERIES, copy)).isTrue();
+        assertThat(verified.replace(requestId, SERIES, copy)).as("verified again: one record").isTrue();
+
+        assertThat(verified.find(requestId, SERIES).orElseThrow()).containsOnlyKeys("2.25.1", "2.25.2")
+                .containsValues(copy.toArray(InstanceDigest[]::new));
+        store.replace(requestId, SERIES, digests("b2", "Becker^Matthew"));
+        assertThat(verified.find(requestId, SERIES)).as("a new staging run is not the verified copy").isEmpty();
+        assertThat(count("verified_copy_instance")).isZero();
+    }
+
+    @Test
+    void aVerifiedCopyNeedsASourceRecordAndIsRefusedWhenItsRowsDoNotAddUp() {
+        List<InstanceDigest> copy = List.of(new InstanceDigest("2.25.1", "d1".repeat(32), "p1".repeat(32)),
+                new InstanceDigest("2.25.2", "d2".repeat(32), "p2".repeat(32)));
+        assertThat(verified.replace(requestId, SERIES, copy)).as("staged before records were kept").isFalse();
+        assertThat(verified.find(requestId, SERIES)).isEmpty();
+
+        store.replace(requestId, SERIES, digests("a1", "Becker^Matthew"));
+        verified.replace(requestId, SERIES, copy);
+        jdbc.update("DELETE FROM verified_copy_instance WHERE sop_instance_uid = '2.25.2'");
+        assertThatThrownBy(() -> verified.find(requestId, SERIES)).isInstanceOf(StagingException.class)
+                .hasMessageContaining("incomplete (1 of 2 instances").hasMessageContaining("verify the series again");
     }
 
     private int count(String table) {

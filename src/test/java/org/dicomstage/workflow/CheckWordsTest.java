@@ -43,6 +43,6 @@ class CheckWordsTest {
     private static SeriesVerification verification(int source, int target, int compared, int identical,
                                                    int references, int dangling, int residues) {
         return new SeriesVerification("1.2.3", "2.25.1", Status.VERIFIED, source, target, compared, identical,
-                references, dangling, residues, null, List.of(), List.of());
+                references, dangling, residues, null, List.of(), List.of(), List.of());
     }
 }

@@ -596,6 +596,68 @@ class RealWorkersProcessTest {
         assertClosed(requestOf(instance), RequestOutcome.ACCEPTED);
     }
 
+    /**
+     * The holding node is an archive others can write to: a held instance changed after the copy was verified (here
+     * the patient's real name put back) is not published on Accept. Publishing stops with an incident naming it;
+     * once the held copy is the verified one again, retrying publishes the copy, once.
+     */
+    @Test
+    void aHeldInstanceChangedAfterVerificationIsNotPublishedAndTheIncidentNamesIt() throws Exception {
+        UserTask pick = pickSeriesOf("HN-004");
+        String series = onlySeries(pick);
+        userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, List.of(series)));
+        UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
+        userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS, List.of(series)));
+        UserTask review = awaitTask(Elements.REVIEW_STAGED_COPY);
+        assertThat(review.variables().get(Variables.VERIFIED)).isEqualTo(true);
+
+        Path held = heldFilesOfPatient("HN-004").getFirst();
+        String changedSop = Attribute.getSingleStringValueOrEmptyString(read(held), TagFromName.SOPInstanceUID);
+        Path verified = Files.createTempFile("dicomstage-verified-", ".dcm");
+        Files.copy(held, verified, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            org.dicomstage.testing.DicomFiles.rewrite(verified, held,
+                    list -> org.dicomstage.testing.DicomFiles.set(list, "PatientName", "Tanaka^Yuki"));
+            userTasks.complete(review.key(), Map.of(Variables.REVIEW_DECISION, Decisions.ACCEPT));
+
+            IncidentRecordValue incident = awaitIncident();
+            assertThat(incident.getElementId()).isEqualTo(Elements.PUBLISH_ACCEPTED_COPY);
+            assertThat(incident.getErrorMessage()).contains("changed in the holding node '"
+                    + DemoStudyData.HOLDING_NODE + "' since it was verified, not published: SOP instance "
+                    + changedSop);
+            assertThat(projectHeadersOfPatient("HN-004")).as("the changed instance is not in the project archive")
+                    .noneMatch(h -> changedSop.equals(Attribute.getSingleStringValueOrEmptyString(h,
+                            TagFromName.SOPInstanceUID)))
+                    .noneMatch(h -> Attribute.getSingleStringValueOrEmptyString(h, TagFromName.PatientName)
+                            .contains("Tanaka"));
+
+            Files.copy(verified, held, StandardCopyOption.REPLACE_EXISTING);
+            client.newUpdateRetriesCommand(incident.getJobKey()).retries(1).send().join();
+            client.newResolveIncidentCommand(incidentKey(incident)).send().join();
+            awaitCompleted();
+        } finally {
+            Files.delete(verified);
+        }
+        assertInstance().hasPassedElement(Elements.END_ACCEPTED);
+        assertThat(projectHeadersOfPatient("HN-004")).hasSize(2).allSatisfy(h -> assertThat(
+                Attribute.getSingleStringValueOrEmptyString(h, TagFromName.PatientName)).doesNotContain("Tanaka"));
+        assertClosed(requestOf(instance), RequestOutcome.ACCEPTED);
+    }
+
+    /** The held copy's files of a subject in the holding node's storage, in a stable order. */
+    private List<Path> heldFilesOfPatient(String studySubjectId) throws IOException {
+        try (Stream<Path> files = Files.walk(holding().storageDirectory())) {
+            List<Path> found = new ArrayList<>();
+            for (Path file : files.filter(f -> f.toString().endsWith(".dcm")).sorted().toList()) {
+                if (studySubjectId.equals(Attribute.getSingleStringValueOrEmptyString(read(file),
+                        TagFromName.ClinicalTrialSubjectID))) {
+                    found.add(file);
+                }
+            }
+            return found;
+        }
+    }
+
     @Test
     void cancelChosenAtReviewEmptiesTheHoldingCopyAndClosesTheRequestAsCancelledWithTheReason() throws Exception {
         UserTask pick = pickSeriesOf("HN-002");
