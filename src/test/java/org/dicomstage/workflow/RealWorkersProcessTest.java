@@ -603,12 +603,7 @@ class RealWorkersProcessTest {
      */
     @Test
     void aHeldInstanceChangedAfterVerificationIsNotPublishedAndTheIncidentNamesIt() throws Exception {
-        UserTask pick = pickSeriesOf("HN-004");
-        String series = onlySeries(pick);
-        userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, List.of(series)));
-        UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
-        userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS, List.of(series)));
-        UserTask review = awaitTask(Elements.REVIEW_STAGED_COPY);
+        UserTask review = stageOnlySeriesOf("HN-004");
         assertThat(review.variables().get(Variables.VERIFIED)).isEqualTo(true);
 
         Path held = heldFilesOfPatient("HN-004").getFirst();
@@ -660,12 +655,7 @@ class RealWorkersProcessTest {
 
     @Test
     void cancelChosenAtReviewEmptiesTheHoldingCopyAndClosesTheRequestAsCancelledWithTheReason() throws Exception {
-        UserTask pick = pickSeriesOf("HN-002");
-        String series = onlySeries(pick);
-        userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, List.of(series)));
-        UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
-        userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS, List.of(series)));
-        UserTask review = awaitTask(Elements.REVIEW_STAGED_COPY);
+        UserTask review = stageOnlySeriesOf("HN-002");
         assertThat(headersOfPatient(holding().storageDirectory(), "HN-002")).as("held for review").hasSize(3);
         long projectBefore = projectFiles();
 
@@ -915,6 +905,16 @@ class RealWorkersProcessTest {
         try (Stream<Path> files = Files.walk(project.storageDirectory())) {
             return files.filter(f -> f.toString().endsWith(".dcm")).count();
         }
+    }
+
+    /** Picks and confirms the subject's only series: the review of its copy is next. */
+    private UserTask stageOnlySeriesOf(String studySubjectId) {
+        UserTask pick = pickSeriesOf(studySubjectId);
+        String series = onlySeries(pick);
+        userTasks.complete(pick.key(), Map.of(Variables.PICKED_SERIES_UIDS, List.of(series)));
+        UserTask confirm = awaitTask(Elements.CONFIRM_SELECTION);
+        userTasks.complete(confirm.key(), Map.of(Variables.CONFIRMED_SERIES_UIDS, List.of(series)));
+        return awaitTask(Elements.REVIEW_STAGED_COPY);
     }
 
     /** Starts as the researcher in RT-HN-2026 and selects the subject: the task to pick series is next. */
