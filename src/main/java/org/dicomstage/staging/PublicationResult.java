@@ -8,9 +8,12 @@ import java.util.List;
  * @param seriesInstanceUID the copy's (pseudonymized) series UID, the same in both nodes
  * @param instances         instances held, and stored to the project node
  * @param digestsCompared   published instances whose digests were compared with the held ones
- * @param problems          empty when the published copy is exactly the held one
+ * @param reference         what the published copy was checked against: "verified" (what verification read of the
+ *                          held copy) or "held" (the held copy itself, for a series verified without a record)
+ * @param problems          empty when the published copy is exactly the reference
  */
-public record PublicationResult(String seriesInstanceUID, int instances, int digestsCompared, List<String> problems) {
+public record PublicationResult(String seriesInstanceUID, int instances, int digestsCompared, String reference,
+                                List<String> problems) {
 
     public PublicationResult {
         problems = List.copyOf(problems);

@@ -109,6 +109,6 @@ final class SeriesPublisher {
         if (compared[0] < reference.size() && problems.isEmpty()) {
             problems.add("the project node delivered " + compared[0] + " of " + reference.size() + " instances");
         }
-        return new PublicationResult(seriesInstanceUID, reference.size(), compared[0], problems);
+        return new PublicationResult(seriesInstanceUID, reference.size(), compared[0], which, problems);
     }
 }

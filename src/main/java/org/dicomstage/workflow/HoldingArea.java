@@ -92,7 +92,8 @@ class HoldingArea {
                         null);
                 studies.record(t.request().requestedBy(), SERIES_PUBLISHED, studyId, t.request().pid(), what
                         + " -> " + result.seriesInstanceUID() + " in node '" + project.name() + "': "
-                        + result.instances() + " instance(s), UIDs and digests checked");
+                        + result.instances() + " instance(s), UIDs and digests checked against the "
+                        + result.reference() + " copy");
             });
             published.add(t);
             Map<String, Object> row = new LinkedHashMap<>();
@@ -102,7 +103,8 @@ class HoldingArea {
             // What PatientID reads in the copy: the end page names the subject as the project archive does.
             row.put("patientId", new Pseudonymizer(t.spec().profile(), t.spec().context()).patientPseudonym());
             row.put("archiveNode", project.name());
-            row.put("result", "published to '" + project.name() + "': count, UIDs and digests match");
+            row.put("result", "published to '" + project.name() + "': count, UIDs and digests match the "
+                    + result.reference() + " copy");
             report.add(row);
         }
         if (report.isEmpty()) {

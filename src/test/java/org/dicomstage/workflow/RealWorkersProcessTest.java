@@ -608,6 +608,7 @@ class RealWorkersProcessTest {
 
         Path held = heldFilesOfPatient("HN-004").getFirst();
         String changedSop = Attribute.getSingleStringValueOrEmptyString(read(held), TagFromName.SOPInstanceUID);
+        String heldSeries = Attribute.getSingleStringValueOrEmptyString(read(held), TagFromName.SeriesInstanceUID);
         Path verified = Files.createTempFile("dicomstage-verified-", ".dcm");
         Files.copy(held, verified, StandardCopyOption.REPLACE_EXISTING);
         try {
@@ -636,6 +637,11 @@ class RealWorkersProcessTest {
         assertInstance().hasPassedElement(Elements.END_ACCEPTED);
         assertThat(projectHeadersOfPatient("HN-004")).hasSize(2).allSatisfy(h -> assertThat(
                 Attribute.getSingleStringValueOrEmptyString(h, TagFromName.PatientName)).doesNotContain("Tanaka"));
+        assertThat(studies.auditForStudy(DemoStudyData.RT_HN_2026, 0, 200).events()).anySatisfy(e -> {
+            assertThat(e.action()).isEqualTo(HoldingArea.SERIES_PUBLISHED);
+            assertThat(e.detail()).contains(heldSeries, "2 instance(s), UIDs and digests checked against the verified"
+                    + " copy");
+        });
         assertClosed(requestOf(instance), RequestOutcome.ACCEPTED);
     }
 
