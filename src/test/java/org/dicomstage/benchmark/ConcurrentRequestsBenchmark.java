@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.camunda.client.CamundaClient;
 import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
@@ -69,10 +70,10 @@ class ConcurrentRequestsBenchmark {
         System.out.printf("target: p50 of %d requests at once <= 2900 ms (half of the 5.8-7.5 s measured before)"
                 + " -> p50 over %d rounds min/median/max %d/%d/%d ms: %s%n", REQUESTS, p50s.size(), p50s.get(0),
                 median, p50s.get(p50s.size() - 1), median <= 2900 ? "met by the median" : "NOT met");
-        for (ConcurrentRequests.Outcome outcome : concat(oneDriver, researchers)) {
+        Stream.concat(Stream.of(oneDriver), researchers.stream()).forEach(outcome -> {
             assertThat(outcome.failures()).isEmpty();
             assertThat(outcome.completed()).hasSize(REQUESTS);
-        }
+        });
     }
 
     private ConcurrentRequests.Outcome round(ConcurrentRequests.Users users, String name) {
@@ -85,13 +86,6 @@ class ConcurrentRequestsBenchmark {
                     new ZptUserTasks(app.getBean(ZeebeTestEngine.class), Duration.ZERO), 1, REQUESTS,
                     Duration.ofMinutes(10), users);
         }
-    }
-
-    private static List<ConcurrentRequests.Outcome> concat(ConcurrentRequests.Outcome first,
-            List<ConcurrentRequests.Outcome> rest) {
-        List<ConcurrentRequests.Outcome> all = new ArrayList<>(rest);
-        all.add(0, first);
-        return all;
     }
 
     /**
